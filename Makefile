@@ -1,0 +1,36 @@
+# Yingji: `make run` sets up and starts the platform; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: install dev run test lint messages clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+dev: $(VENV)/.dev-installed
+
+$(VENV)/.dev-installed: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+run: install
+	$(BIN)/yingji run
+
+lint: dev
+	$(BIN)/ruff check src bench
+
+test: lint
+	$(BIN)/pytest
+
+messages: dev
+	cd src/yingji && ../../$(BIN)/django-admin makemessages -l zh_Hans -l en --no-obsolete \
+		--ignore 'static/vendor/*' && ../../$(BIN)/django-admin compilemessages
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,78 @@
+"""The fixed cast every permission test reuses: a small district with two streets."""
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from yingji.core.models import OrgKind, OrgUnit, User
+from yingji.core.roles import Role
+from yingji.core.services import org_create, token_issue, user_create
+
+PASSWORD = "Correct-Horse-42"
+
+
+def pytest_configure(config) -> None:
+    from django.conf import settings
+
+    # Hashing with a million PBKDF2 rounds per user would dominate the suite's time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass
+class Cast:
+    district: OrgUnit
+    bureau: OrgUnit
+    street_a: OrgUnit
+    street_b: OrgUnit
+    community_a: OrgUnit
+    enterprise_x: OrgUnit
+    enterprise_y: OrgUnit
+    admin: User
+    duty: User
+    street_officer: User
+    enterprise_manager: User
+    outsider: User
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    district = org_create(by=None, code="T420202", name="测试区", kind=OrgKind.DISTRICT, lat=30.21, lon=115.08)
+    bureau = org_create(by=None, code="T-BUREAU", name="测试区应急管理局", kind=OrgKind.BUREAU, parent=district)
+    street_a = org_create(by=None, code="T-A", name="甲街道", kind=OrgKind.STREET, parent=district)
+    street_b = org_create(by=None, code="T-B", name="乙街道", kind=OrgKind.STREET, parent=district)
+    community_a = org_create(by=None, code="T-A-1", name="甲一社区", kind=OrgKind.COMMUNITY, parent=street_a)
+    enterprise_x = org_create(by=None, code="T-EX", name="甲化工有限公司", kind=OrgKind.ENTERPRISE,
+                              parent=street_a, industry="hazchem", lat=30.215, lon=115.085)
+    enterprise_y = org_create(by=None, code="T-EY", name="乙建材有限公司", kind=OrgKind.ENTERPRISE,
+                              parent=street_b, industry="building_materials", lat=30.205, lon=115.075)
+
+    def person(username: str, org: OrgUnit | None, roles: list[str], **extra) -> User:
+        return user_create(by=None, username=username, password=PASSWORD, org=org, roles=roles, **extra)
+
+    return Cast(
+        district=district, bureau=bureau, street_a=street_a, street_b=street_b, community_a=community_a,
+        enterprise_x=enterprise_x, enterprise_y=enterprise_y,
+        admin=person("t_admin", bureau, [Role.ADMIN], is_superuser=True),
+        duty=person("t_duty", bureau, [Role.DUTY_OFFICER]),
+        street_officer=person("t_street", street_a, [Role.STREET_OFFICER]),
+        enterprise_manager=person("t_enterprise", enterprise_x, [Role.ENTERPRISE_MANAGER]),
+        outsider=person("t_outsider", None, []),
+    )
+
+
+@pytest.fixture
+def bearer():
+    """Headers that authenticate the API as a user, with a freshly issued token."""
+
+    def headers(user: User) -> dict[str, str]:
+        _token, raw = token_issue(user=user)
+        return {"Authorization": f"Bearer {raw}"}
+
+    return headers
+
+
+@pytest.fixture
+def api() -> Client:
+    """A client for the JSON API: bearer tokens, no session."""
+    return Client()

@@ -1,0 +1,121 @@
+"""Admin pages for the org tree, users, tokens, sign-in attempts and the (read-only) audit log."""
+
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from yingji.core import services
+from yingji.core.audit import audit_append, audit_verify
+from yingji.core.models import ApiToken, AuditEntry, LoginAttempt, OrgUnit, User
+
+
+@admin.register(OrgUnit)
+class OrgUnitAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "kind", "parent", "industry", "illustrative", "active")
+    list_filter = ("kind", "industry", "illustrative", "active")
+    search_fields = ("name", "code", "address")
+    autocomplete_fields = ("parent",)
+    readonly_fields = ("path", "created_at", "updated_at")
+    list_per_page = 50
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # units are archived (active = no), never deleted
+
+    def save_model(self, request, obj, form, change):
+        fields = {f: form.cleaned_data[f] for f in services.ORG_FIELDS if f in form.cleaned_data}
+        if change:
+            saved = services.org_update(by=request.user, org=obj, **fields)
+        else:
+            saved = services.org_create(by=request.user, **fields)
+        obj.pk, obj.path = saved.pk, saved.path
+
+
+@admin.register(User)
+class YingjiUserAdmin(UserAdmin):
+    list_display = ("username", "last_name", "first_name", "org", "is_active", "is_staff", "last_login")
+    list_filter = ("groups", "is_active", "is_staff", "org__kind")
+    autocomplete_fields = ("org",)
+    fieldsets = (
+        *UserAdmin.fieldsets[:1],
+        (_("Organisation"), {"fields": ("org", "phone")}),
+        *UserAdmin.fieldsets[1:],
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "org", "groups", "password1", "password2")}),
+    )
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # people leave: deactivate them so the audit trail keeps pointing at them
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            audit_append(
+                actor=request.user,
+                action="user.update" if change else "user.create",
+                obj=obj,
+                summary=f"{'修改' if change else '新建'}用户 {obj.username}",
+                payload={"changed": sorted(form.changed_data)},
+            )
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ("prefix", "name", "user", "created_at", "last_used_at", "revoked_at")
+    list_filter = ("revoked_at",)
+    search_fields = ("prefix", "name", "user__username")
+    readonly_fields = ("user", "name", "prefix", "created_at", "last_used_at", "revoked_at")
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Revoke selected tokens"))
+    def revoke(self, request, queryset):
+        for token in queryset:
+            services.token_revoke(by=request.user, token=token)
+        self.message_user(request, _("Tokens revoked."), messages.SUCCESS)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LoginAttempt)
+class LoginAttemptAdmin(ReadOnlyAdmin):
+    list_display = ("at", "username", "ip", "succeeded")
+    list_filter = ("succeeded",)
+    search_fields = ("username", "ip")
+    date_hierarchy = "at"
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    """The audit log, newest first, with the chain's state above it."""
+
+    list_display = ("seq", "at", "actor_name", "action", "object_type", "object_id", "summary")
+    list_filter = ("action", "object_type")
+    search_fields = ("summary", "actor_name", "object_id", "action")
+    date_hierarchy = "at"
+    list_per_page = 100
+
+    def changelist_view(self, request, extra_context=None):
+        report = audit_verify()
+        if report.ok:
+            self.message_user(request, _("Audit chain intact: %(n)d entries.") % {"n": report.entries},
+                              messages.SUCCESS)
+        else:
+            self.message_user(request, _("Audit chain broken: %(problem)s") % {"problem": report.problem},
+                              messages.ERROR)
+        return super().changelist_view(request, extra_context)

@@ -1,0 +1,158 @@
+"""API of the foundation: health, tokens, the org tree, the audit chain, map layers."""
+
+from datetime import datetime
+
+from django.contrib.auth import authenticate
+from django.db import connection
+from django.http import Http404
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from yingji import __version__
+from yingji.core import selectors, services
+from yingji.core.audit import audit_verify
+from yingji.core.errors import NotAllowed
+from yingji.core.maplayers import LAYERS
+from yingji.core.models import OrgKind
+from yingji.core.roles import is_system_admin
+
+router = Router()
+
+
+class Pages(PageNumberPagination):
+    class Input(Schema):
+        page: int = Field(1, ge=1)
+        page_size: int = Field(50, ge=1, le=500)
+
+    def paginate_queryset(self, queryset, pagination: Input, **params):
+        self.page_size = pagination.page_size
+        return super().paginate_queryset(queryset, PageNumberPagination.Input(page=pagination.page), **params)
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class HealthOut(Schema):
+    status: str
+    version: str
+    database: str
+
+
+@router.get("/health", auth=None, response=HealthOut, tags=["system"])
+def health(request):
+    """Liveness and which database the platform runs on."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return {"status": "ok", "version": __version__, "database": connection.vendor}
+
+
+class TokenIn(Schema):
+    username: str = Field(..., min_length=1, max_length=150)
+    password: str = Field(..., min_length=1, max_length=4096)
+    name: str = Field("", max_length=80)
+
+
+class TokenIssued(Schema):
+    token: str
+    id: int
+    prefix: str
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    user: str = Field(..., alias="user.username")
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+@router.post("/auth/token", auth=None, response={200: TokenIssued, 401: ErrorOut}, tags=["auth"])
+def token_create(request, payload: TokenIn):
+    """Exchange a username and password for an API token (shown once)."""
+    user = authenticate(request, username=payload.username, password=payload.password)
+    if user is None:
+        if services.is_locked_out(payload.username):
+            return Status(401, {"detail": "account locked after repeated failed sign-ins; try again later"})
+        return Status(401, {"detail": "invalid username or password"})
+    token, raw = services.token_issue(user=user, name=payload.name)
+    return Status(200, {"token": raw, "id": token.pk, "prefix": token.prefix})
+
+
+@router.get("/auth/tokens", response=list[TokenOut], tags=["auth"])
+@paginate(Pages)
+def tokens_list(request):
+    """Your tokens; an administrator sees everyone's."""
+    return selectors.token_list(user=request.auth)
+
+
+@router.delete("/auth/tokens/{token_id}", response=TokenOut, tags=["auth"])
+def token_delete(request, token_id: int):
+    """Revoke a token (its owner or an administrator)."""
+    token = selectors.token_get(user=request.auth, token_id=token_id)
+    return services.token_revoke(by=request.auth, token=token)
+
+
+class OrgOut(Schema):
+    id: int
+    code: str
+    name: str
+    kind: str
+    kind_label: str = Field(..., alias="get_kind_display")
+    parent: int | None = Field(None, alias="parent_id")
+    parent_name: str | None = Field(None, alias="parent.name")
+    path: str
+    lat: float | None
+    lon: float | None
+    address: str
+    contact: str
+    phone: str
+    industry: str
+    illustrative: bool
+    active: bool
+    children_count: int = 0
+
+
+class OrgFilters(Schema):
+    kind: OrgKind | None = None
+    parent: int | None = Field(None, ge=1)
+    q: str | None = Field(None, max_length=100)
+
+
+@router.get("/orgs", response=list[OrgOut], tags=["orgs"])
+@paginate(Pages)
+def orgs_list(request, filters: Query[OrgFilters]):
+    """The org tree as far as you may see it; filter by `kind`, `parent`, or search with `q`."""
+    return selectors.org_list(user=request.auth, kind=filters.kind, parent=filters.parent, q=filters.q)
+
+
+@router.get("/orgs/{org_id}", response=OrgOut, tags=["orgs"])
+def orgs_get(request, org_id: int):
+    return selectors.org_get(user=request.auth, org_id=org_id)
+
+
+class ChainOut(Schema):
+    ok: bool
+    entries: int
+    first_bad_seq: int | None
+    problem: str
+
+
+@router.get("/audit/verify", response=ChainOut, tags=["audit"])
+def audit_chain_verify(request):
+    """Check the audit chain end to end (administrators only)."""
+    if not is_system_admin(request.auth):
+        raise NotAllowed("administrators only")
+    return audit_verify().as_dict()
+
+
+@router.get("/map/layers/{layer}", tags=["map"])
+def map_layer(request, layer: str):
+    """A GeoJSON FeatureCollection of one map layer, scoped to you."""
+    build = LAYERS.get(layer)
+    if build is None:
+        raise Http404
+    return build(request.auth)
+

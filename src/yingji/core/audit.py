@@ -1,0 +1,145 @@
+"""The tamper-evident audit chain.
+
+Each entry's hash is SHA-256 over the canonical JSON (sorted keys, no whitespace, UTF-8) of its
+sequence number, UTC time, actor, action, object, summary, payload and the previous entry's hash.
+`AuditHead` holds the last link, so removing entries from the end is detected as well.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.utils import timezone
+
+from yingji.core.models import AuditEntry, AuditHead, User
+
+GENESIS_HASH = "0" * 64
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), cls=DjangoJSONEncoder)
+
+
+def entry_hash(
+    *,
+    seq: int,
+    at: datetime,
+    actor_name: str,
+    action: str,
+    object_type: str,
+    object_id: str,
+    summary: str,
+    payload: Any,
+    prev_hash: str,
+) -> str:
+    fields = {
+        "seq": seq,
+        "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "actor": actor_name,
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "summary": summary,
+        "payload": payload,
+        "prev_hash": prev_hash,
+    }
+    return hashlib.sha256(canonical_json(fields).encode("utf-8")).hexdigest()
+
+
+def _hash_of(entry: AuditEntry) -> str:
+    return entry_hash(
+        seq=entry.seq,
+        at=entry.at,
+        actor_name=entry.actor_name,
+        action=entry.action,
+        object_type=entry.object_type,
+        object_id=entry.object_id,
+        summary=entry.summary,
+        payload=entry.payload,
+        prev_hash=entry.prev_hash,
+    )
+
+
+def audit_append(
+    *,
+    actor: User | None,
+    action: str,
+    summary: str,
+    obj: models.Model | None = None,
+    payload: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append one entry. Call it inside the transaction of the change it records."""
+    # Normalise the payload to what the database will give back (dates as strings, tuples as lists).
+    clean_payload = json.loads(canonical_json(payload or {}))
+    object_type = obj._meta.label_lower if obj is not None else ""
+    object_id = str(obj.pk) if obj is not None else ""
+    actor_name = actor.get_username() if actor is not None and actor.is_authenticated else ""
+    with transaction.atomic():
+        # Lock the head: appends are serialised so every entry links to the one before it.
+        head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1, defaults={"hash": GENESIS_HASH})
+        at = timezone.now()
+        seq = head.seq + 1
+        digest = entry_hash(
+            seq=seq,
+            at=at,
+            actor_name=actor_name,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            summary=summary[:300],
+            payload=clean_payload,
+            prev_hash=head.hash,
+        )
+        entry = AuditEntry.objects.create(
+            seq=seq,
+            at=at,
+            actor=actor if actor_name else None,
+            actor_name=actor_name,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            summary=summary[:300],
+            payload=clean_payload,
+            prev_hash=head.hash,
+            hash=digest,
+        )
+        head.seq, head.hash = seq, digest
+        head.save(update_fields=["seq", "hash"])
+    return entry
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    ok: bool
+    entries: int
+    first_bad_seq: int | None = None
+    problem: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"ok": self.ok, "entries": self.entries, "first_bad_seq": self.first_bad_seq, "problem": self.problem}
+
+
+def audit_verify() -> ChainReport:
+    """Walk the chain in sequence order and report the first entry that breaks it."""
+    expected_prev = GENESIS_HASH
+    expected_seq = 1
+    count = 0
+    for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=2000):
+        count += 1
+        if entry.seq != expected_seq:
+            return ChainReport(False, count, expected_seq, f"entry {expected_seq} is missing")
+        if entry.prev_hash != expected_prev:
+            return ChainReport(False, count, entry.seq, f"entry {entry.seq} does not link to entry {entry.seq - 1}")
+        if _hash_of(entry) != entry.hash:
+            return ChainReport(False, count, entry.seq, f"entry {entry.seq} was altered")
+        expected_prev = entry.hash
+        expected_seq += 1
+    head = AuditHead.objects.filter(pk=1).first()
+    head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS_HASH)
+    if head_seq != count or head_hash != expected_prev:
+        return ChainReport(False, count, count + 1 if head_seq > count else head_seq, "the end of the chain was cut off or the head was altered")
+    return ChainReport(True, count)

@@ -1,0 +1,16 @@
+import uvicorn
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from yingji.core.management.commands._args import host_arg, port_arg
+
+
+class Command(BaseCommand):
+    help = "Start the web process (ASGI: pages, API, live updates)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", type=host_arg, default=settings.HOST)
+        parser.add_argument("--port", type=port_arg, default=settings.PORT)
+
+    def handle(self, *args, host: str, port: int, **options):
+        uvicorn.run("yingji.asgi:application", host=host, port=port, lifespan="off", log_level="info")

@@ -1,0 +1,212 @@
+"""The org tree, users, API tokens, sign-in attempts and the audit chain."""
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OrgKind(models.TextChoices):
+    DISTRICT = "district", _("District")
+    BUREAU = "bureau", _("Bureau")
+    DEPARTMENT = "department", _("Department")
+    STREET = "street", _("Street")
+    COMMUNITY = "community", _("Community")
+    ENTERPRISE = "enterprise", _("Enterprise")
+    TEAM = "team", _("Rescue team")
+
+
+# Which kind of unit may sit under which: the shape of the district's tree.
+ALLOWED_PARENTS: dict[str, set[str]] = {
+    OrgKind.DISTRICT: set(),
+    OrgKind.BUREAU: {OrgKind.DISTRICT},
+    OrgKind.DEPARTMENT: {OrgKind.BUREAU},
+    OrgKind.STREET: {OrgKind.DISTRICT},
+    OrgKind.COMMUNITY: {OrgKind.STREET},
+    OrgKind.ENTERPRISE: {OrgKind.STREET, OrgKind.COMMUNITY},
+    OrgKind.TEAM: {OrgKind.DISTRICT, OrgKind.BUREAU, OrgKind.STREET, OrgKind.COMMUNITY, OrgKind.ENTERPRISE},
+}
+
+# Staff of these units work for the whole district and see everything in it.
+DISTRICT_WIDE_KINDS = {OrgKind.DISTRICT, OrgKind.BUREAU, OrgKind.DEPARTMENT}
+
+
+class Industry(models.TextChoices):
+    HAZARDOUS_CHEMICALS = "hazchem", _("Hazardous chemicals")
+    METALLURGY = "metallurgy", _("Metallurgy and metal processing")
+    BUILDING_MATERIALS = "building_materials", _("Building materials")
+    MACHINERY = "machinery", _("Machinery manufacturing")
+    TEXTILES = "textiles", _("Textiles and garments")
+    FOOD = "food", _("Food processing")
+    PRINTING = "printing", _("Printing and packaging")
+    GAS = "gas", _("Gas supply and filling stations")
+    CONSTRUCTION = "construction", _("Construction")
+    LOGISTICS = "logistics", _("Logistics and warehousing")
+    RETAIL = "retail", _("Shopping malls and retail")
+    HOSPITALITY = "hospitality", _("Hotels and catering")
+    PORT = "port", _("Port and shipping")
+    OTHER = "other", _("Other")
+
+
+class OrgUnit(models.Model):
+    """A node of the district's org tree: the district, its bureau and departments, streets, communities,
+    enterprises and rescue teams. `path` ("/1/4/9/") makes "this unit and all below it" one indexed query."""
+
+    code = models.CharField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrgKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    path = models.CharField(_("path"), max_length=400, editable=False, db_index=True, default="")
+    lat = models.FloatField(_("latitude"), null=True, blank=True)
+    lon = models.FloatField(_("longitude"), null=True, blank=True)
+    area = models.JSONField(_("area (GeoJSON geometry)"), null=True, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    contact = models.CharField(_("contact person"), max_length=60, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    industry = models.CharField(_("industry"), max_length=30, choices=Industry.choices, blank=True)
+    illustrative = models.BooleanField(
+        _("illustrative"), default=False, help_text=_("Generated demo data standing in for unpublished facts.")
+    )
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("org unit")
+        verbose_name_plural = _("org units")
+        constraints = [
+            models.UniqueConstraint(fields=["code"], name="%(app_label)s_%(class)s_unique_code"),
+            models.CheckConstraint(
+                condition=(models.Q(lat__isnull=True) & models.Q(lon__isnull=True))
+                | (models.Q(lat__gte=-90, lat__lte=90) & models.Q(lon__gte=-180, lon__lte=180)),
+                name="%(app_label)s_%(class)s_valid_coordinates",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        allowed = ALLOWED_PARENTS.get(self.kind, set())
+        if self.parent is None and allowed:
+            raise ValidationError({"parent": _("A unit of this kind needs a parent.")})
+        if self.parent is not None and self.parent.kind not in allowed:
+            raise ValidationError(
+                {"parent": _("A %(kind)s cannot sit under a %(parent)s.")
+                 % {"kind": self.get_kind_display(), "parent": self.parent.get_kind_display()}}
+            )
+        if self.parent is not None and self.pk is not None and f"/{self.pk}/" in self.parent.path:
+            raise ValidationError({"parent": _("A unit cannot sit under itself.")})
+        if (self.lat is None) != (self.lon is None):
+            raise ValidationError({"lon": _("Give both latitude and longitude, or neither.")})
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/") - 2
+
+
+class User(AbstractUser):
+    """A person who signs in; belongs to one org unit and holds roles (Django groups)."""
+
+    org = models.ForeignKey(
+        OrgUnit, verbose_name=_("org unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+
+    class Meta(AbstractUser.Meta):
+        ordering = ["username"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        full = f"{self.last_name}{self.first_name}".strip()
+        return f"{full} ({self.username})" if full else self.username
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only its SHA-256 is stored; the token itself is shown once."""
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=80, blank=True)
+    prefix = models.CharField(_("prefix"), max_length=12)
+    key_hash = models.CharField(_("key hash"), max_length=64, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        constraints = [models.UniqueConstraint(fields=["key_hash"], name="%(app_label)s_%(class)s_unique_key")]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user.username})"
+
+
+class LoginAttempt(models.Model):
+    """One sign-in attempt, kept for lockout and for the security audit."""
+
+    username = models.CharField(_("username"), max_length=150, db_index=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    at = models.DateTimeField(_("time"), db_index=True)
+    succeeded = models.BooleanField(_("succeeded"))
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("sign-in attempt")
+        verbose_name_plural = _("sign-in attempts")
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.at:%Y-%m-%d %H:%M:%S} {'ok' if self.succeeded else 'failed'}"
+
+
+class AuditEntry(models.Model):
+    """One link of the append-only audit chain; `hash` is SHA-256 over the canonical JSON of the other
+    fields including `prev_hash`, so altering, deleting or reordering an entry breaks the chain."""
+
+    seq = models.PositiveBigIntegerField(_("sequence"), editable=False)
+    at = models.DateTimeField(_("time"), editable=False)
+    actor = models.ForeignKey(
+        User, verbose_name=_("actor"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_name = models.CharField(_("actor"), max_length=150, blank=True, editable=False)
+    action = models.CharField(_("action"), max_length=80, editable=False)
+    object_type = models.CharField(_("object type"), max_length=80, blank=True, editable=False)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True, editable=False)
+    summary = models.CharField(_("summary"), max_length=300, editable=False)
+    payload = models.JSONField(_("payload"), default=dict, editable=False)
+    prev_hash = models.CharField(_("previous hash"), max_length=64, editable=False)
+    hash = models.CharField(_("hash"), max_length=64, editable=False)
+
+    class Meta:
+        ordering = ["-seq"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        constraints = [models.UniqueConstraint(fields=["seq"], name="%(app_label)s_%(class)s_unique_seq")]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="core_audit_object_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.summary}"
+
+
+class AuditHead(models.Model):
+    """The chain's last link, updated with every append: truncating the chain's tail shows up here."""
+
+    seq = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("audit chain head")
+        verbose_name_plural = _("audit chain head")
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.hash[:12]}"

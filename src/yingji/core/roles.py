@@ -1,0 +1,69 @@
+"""The platform's roles. Each is a Django group whose name is the role's Chinese title."""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("System administrator")
+    DUTY_OFFICER = "duty_officer", _("Duty officer")
+    COMMANDER = "commander", _("Commander")
+    INSPECTOR = "inspector", _("Inspector")
+    STREET_OFFICER = "street_officer", _("Street officer")
+    ENTERPRISE_MANAGER = "enterprise_manager", _("Enterprise safety manager")
+    TEAM_LEADER = "team_leader", _("Team leader")
+
+
+# Group names stay fixed whatever language the interface speaks.
+GROUP_NAMES: dict[str, str] = {
+    Role.ADMIN: "系统管理员",
+    Role.DUTY_OFFICER: "值班员",
+    Role.COMMANDER: "指挥长",
+    Role.INSPECTOR: "监管执法人员",
+    Role.STREET_OFFICER: "街道应急员",
+    Role.ENTERPRISE_MANAGER: "企业安全管理员",
+    Role.TEAM_LEADER: "队伍负责人",
+}
+
+_EVERYONE = ["core.view_orgunit"]
+# Model permissions each role holds; later apps add theirs here.
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.ADMIN: [
+        "core.view_orgunit", "core.add_orgunit", "core.change_orgunit",
+        "core.view_user", "core.add_user", "core.change_user",
+        "core.view_apitoken", "core.change_apitoken",
+        "core.view_auditentry", "core.view_loginattempt",
+        "auth.view_group", "auth.change_group",
+    ],
+    Role.DUTY_OFFICER: _EVERYONE,
+    Role.COMMANDER: _EVERYONE,
+    Role.INSPECTOR: _EVERYONE,
+    Role.STREET_OFFICER: _EVERYONE,
+    Role.ENTERPRISE_MANAGER: _EVERYONE,
+    Role.TEAM_LEADER: _EVERYONE,
+}
+
+
+def role_group(role: str) -> Group:
+    return Group.objects.get(name=GROUP_NAMES[role])
+
+
+def ensure_roles() -> None:
+    """Create each role's group and give it exactly its permissions (idempotent)."""
+    for role, codes in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=GROUP_NAMES[role])
+        wanted = []
+        for code in codes:
+            app_label, codename = code.split(".")
+            wanted.extend(Permission.objects.filter(content_type__app_label=app_label, codename=codename))
+        group.permissions.set(wanted)
+
+
+def user_roles(user) -> list[str]:
+    names = {g.name for g in user.groups.all()} if user.is_authenticated else set()
+    return [role for role, name in GROUP_NAMES.items() if name in names]
+
+
+def is_system_admin(user) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or Role.ADMIN in user_roles(user)))

@@ -1,0 +1,44 @@
+"""Queries over the org tree and tokens; every one takes the user and applies the data scope."""
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from yingji.core.models import ApiToken, OrgUnit, User
+from yingji.core.roles import is_system_admin
+from yingji.core.scopes import get_scoped_or_404, scoped
+
+
+def org_list(*, user: User, kind: str | None = None, parent: int | None = None, q: str | None = None,
+             include_inactive: bool = False) -> QuerySet[OrgUnit]:
+    orgs = scoped(OrgUnit.objects.all(), user, org_field="")
+    if not include_inactive:
+        orgs = orgs.filter(active=True)
+    if kind:
+        orgs = orgs.filter(kind=kind)
+    if parent is not None:
+        orgs = orgs.filter(parent_id=parent)
+    if q:
+        orgs = orgs.filter(Q(name__icontains=q) | Q(code__icontains=q) | Q(address__icontains=q))
+    return orgs.select_related("parent").annotate(children_count=Count("children")).order_by("path")
+
+
+def org_get(*, user: User, org_id: int) -> OrgUnit:
+    return get_scoped_or_404(OrgUnit.objects.select_related("parent"), user, org_field="", pk=org_id)
+
+
+def org_counts(*, user: User) -> dict[str, int]:
+    rows = scoped(OrgUnit.objects.filter(active=True), user, org_field="").values("kind").annotate(n=Count("id"))
+    return {row["kind"]: row["n"] for row in rows}
+
+
+def token_list(*, user: User) -> QuerySet[ApiToken]:
+    """A user's own tokens; an administrator sees everyone's."""
+    tokens = ApiToken.objects.select_related("user")
+    return tokens if is_system_admin(user) else tokens.filter(user=user)
+
+
+def token_get(*, user: User, token_id: int) -> ApiToken:
+    try:
+        return token_list(user=user).get(pk=token_id)
+    except ApiToken.DoesNotExist:
+        raise Http404 from None

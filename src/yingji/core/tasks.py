@@ -1,0 +1,22 @@
+"""The foundation's periodic jobs."""
+
+from datetime import timedelta
+
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+
+from yingji.core.models import LoginAttempt
+from yingji.core.worker import periodic
+
+# GB/T 22239-2019 asks that audit records be kept at least six months; keep sign-in attempts a year.
+LOGIN_ATTEMPT_RETENTION = timedelta(days=366)
+
+
+@periodic(every_s=3600)
+def purge_expired_sessions() -> int:
+    return Session.objects.filter(expire_date__lt=timezone.now()).delete()[0]
+
+
+@periodic(every_s=24 * 3600)
+def purge_old_login_attempts() -> int:
+    return LoginAttempt.objects.filter(at__lt=timezone.now() - LOGIN_ATTEMPT_RETENTION).delete()[0]

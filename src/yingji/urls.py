@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from yingji.api import api
+from yingji.core import views as core_views
+
+admin.site.site_header = _("Yingji administration")
+admin.site.site_title = _("Yingji")
+admin.site.index_title = _("Registries and settings")
+
+urlpatterns = [
+    path("", core_views.workbench, name="workbench"),
+    path("login/", core_views.SignInView.as_view(), name="login"),
+    path("logout/", core_views.SignOutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("", include("yingji.core.urls")),
+]
