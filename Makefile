@@ -30,7 +30,7 @@ test: lint
 
 messages: dev
 	cd src/yingji && ../../$(BIN)/django-admin makemessages -l zh_Hans -l en --no-obsolete \
-		--ignore 'static/vendor/*' && ../../$(BIN)/django-admin compilemessages
+		--ignore 'static/vendor/*' --ignore 'demo/*' --ignore conftest.py && ../../$(BIN)/django-admin compilemessages
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -18,8 +18,16 @@ COMMANDS = {
     "check": "check configuration, database and broker",
 }
 # Developer tools, passed through but not advertised.
-EXTRA = {"shell", "dbshell", "makemigrations", "showmigrations", "collectstatic", "changepassword",
-         "makemessages", "compilemessages"}
+EXTRA = {
+    "shell",
+    "dbshell",
+    "makemigrations",
+    "showmigrations",
+    "collectstatic",
+    "changepassword",
+    "makemessages",
+    "compilemessages",
+}
 
 
 def usage() -> str:

@@ -1,6 +1,8 @@
 """The fixed cast every permission test reuses: a small district with two streets."""
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -42,17 +44,38 @@ def cast(db) -> Cast:
     street_a = org_create(by=None, code="T-A", name="甲街道", kind=OrgKind.STREET, parent=district)
     street_b = org_create(by=None, code="T-B", name="乙街道", kind=OrgKind.STREET, parent=district)
     community_a = org_create(by=None, code="T-A-1", name="甲一社区", kind=OrgKind.COMMUNITY, parent=street_a)
-    enterprise_x = org_create(by=None, code="T-EX", name="甲化工有限公司", kind=OrgKind.ENTERPRISE,
-                              parent=street_a, industry="hazchem", lat=30.215, lon=115.085)
-    enterprise_y = org_create(by=None, code="T-EY", name="乙建材有限公司", kind=OrgKind.ENTERPRISE,
-                              parent=street_b, industry="building_materials", lat=30.205, lon=115.075)
+    enterprise_x = org_create(
+        by=None,
+        code="T-EX",
+        name="甲化工有限公司",
+        kind=OrgKind.ENTERPRISE,
+        parent=street_a,
+        industry="hazchem",
+        lat=30.215,
+        lon=115.085,
+    )
+    enterprise_y = org_create(
+        by=None,
+        code="T-EY",
+        name="乙建材有限公司",
+        kind=OrgKind.ENTERPRISE,
+        parent=street_b,
+        industry="building_materials",
+        lat=30.205,
+        lon=115.075,
+    )
 
     def person(username: str, org: OrgUnit | None, roles: list[str], **extra) -> User:
         return user_create(by=None, username=username, password=PASSWORD, org=org, roles=roles, **extra)
 
     return Cast(
-        district=district, bureau=bureau, street_a=street_a, street_b=street_b, community_a=community_a,
-        enterprise_x=enterprise_x, enterprise_y=enterprise_y,
+        district=district,
+        bureau=bureau,
+        street_a=street_a,
+        street_b=street_b,
+        community_a=community_a,
+        enterprise_x=enterprise_x,
+        enterprise_y=enterprise_y,
         admin=person("t_admin", bureau, [Role.ADMIN], is_superuser=True),
         duty=person("t_duty", bureau, [Role.DUTY_OFFICER]),
         street_officer=person("t_street", street_a, [Role.STREET_OFFICER]),
@@ -76,3 +99,36 @@ def bearer():
 def api() -> Client:
     """A client for the JSON API: bearer tokens, no session."""
     return Client()
+
+
+CHROMIUM = os.environ.get("YINGJI_CHROMIUM", "/usr/bin/chromium")
+# The flags keep Chromium from reaching for the internet, which this network refuses.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+@pytest.fixture
+def page(live_server):
+    """A headless Debian Chromium page (Playwright) with live_server.url as its base."""
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test stay safe
+    # because the live server answers from its own thread.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 800})
+        tab = context.new_page()
+        try:
+            yield tab
+        finally:
+            context.close()
+            browser.close()

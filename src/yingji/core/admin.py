@@ -41,9 +41,7 @@ class YingjiUserAdmin(UserAdmin):
         (_("Organisation"), {"fields": ("org", "phone")}),
         *UserAdmin.fieldsets[1:],
     )
-    add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("username", "org", "groups", "password1", "password2")}),
-    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "org", "groups", "password1", "password2")}),)
 
     def has_delete_permission(self, request, obj=None):
         return False  # people leave: deactivate them so the audit trail keeps pointing at them
@@ -113,9 +111,11 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     def changelist_view(self, request, extra_context=None):
         report = audit_verify()
         if report.ok:
-            self.message_user(request, _("Audit chain intact: %(n)d entries.") % {"n": report.entries},
-                              messages.SUCCESS)
+            self.message_user(
+                request, _("Audit chain intact: %(n)d entries.") % {"n": report.entries}, messages.SUCCESS
+            )
         else:
-            self.message_user(request, _("Audit chain broken: %(problem)s") % {"problem": report.problem},
-                              messages.ERROR)
+            self.message_user(
+                request, _("Audit chain broken: %(problem)s") % {"problem": report.problem}, messages.ERROR
+            )
         return super().changelist_view(request, extra_context)

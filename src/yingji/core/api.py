@@ -155,4 +155,3 @@ def map_layer(request, layer: str):
     if build is None:
         raise Http404
     return build(request.auth)
-

@@ -141,5 +141,10 @@ def audit_verify() -> ChainReport:
     head = AuditHead.objects.filter(pk=1).first()
     head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS_HASH)
     if head_seq != count or head_hash != expected_prev:
-        return ChainReport(False, count, count + 1 if head_seq > count else head_seq, "the end of the chain was cut off or the head was altered")
+        return ChainReport(
+            False,
+            count,
+            count + 1 if head_seq > count else head_seq,
+            "the end of the chain was cut off or the head was altered",
+        )
     return ChainReport(True, count)

@@ -22,15 +22,17 @@ def district_layer(user) -> FeatureCollection:
 
 def _area_layer(user, kind: str) -> FeatureCollection:
     orgs = scoped(OrgUnit.objects.filter(kind=kind, active=True, area__isnull=False), user, org_field="")
-    return _collection([
-        {
-            "type": "Feature",
-            "id": org.pk,
-            "geometry": org.area,
-            "properties": {"id": org.pk, "name": org.name, "code": org.code, "illustrative": org.illustrative},
-        }
-        for org in orgs
-    ])
+    return _collection(
+        [
+            {
+                "type": "Feature",
+                "id": org.pk,
+                "geometry": org.area,
+                "properties": {"id": org.pk, "name": org.name, "code": org.code, "illustrative": org.illustrative},
+            }
+            for org in orgs
+        ]
+    )
 
 
 def enterprises_layer(user) -> FeatureCollection:
@@ -39,22 +41,24 @@ def enterprises_layer(user) -> FeatureCollection:
         user,
         org_field="",
     )
-    return _collection([
-        {
-            "type": "Feature",
-            "id": org.pk,
-            "geometry": {"type": "Point", "coordinates": [org.lon, org.lat]},
-            "properties": {
+    return _collection(
+        [
+            {
+                "type": "Feature",
                 "id": org.pk,
-                "name": org.name,
-                "industry": org.get_industry_display(),
-                "street": org.parent.name if org.parent else "",
-                "url": f"/orgs/{org.pk}/",
-                "illustrative": org.illustrative,
-            },
-        }
-        for org in orgs
-    ])
+                "geometry": {"type": "Point", "coordinates": [org.lon, org.lat]},
+                "properties": {
+                    "id": org.pk,
+                    "name": org.name,
+                    "industry": org.get_industry_display(),
+                    "street": org.parent.name if org.parent else "",
+                    "url": f"/orgs/{org.pk}/",
+                    "illustrative": org.illustrative,
+                },
+            }
+            for org in orgs
+        ]
+    )
 
 
 LAYERS: dict[str, Callable[[Any], FeatureCollection]] = {

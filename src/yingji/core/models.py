@@ -100,8 +100,10 @@ class OrgUnit(models.Model):
             raise ValidationError({"parent": _("A unit of this kind needs a parent.")})
         if self.parent is not None and self.parent.kind not in allowed:
             raise ValidationError(
-                {"parent": _("A %(kind)s cannot sit under a %(parent)s.")
-                 % {"kind": self.get_kind_display(), "parent": self.parent.get_kind_display()}}
+                {
+                    "parent": _("A %(kind)s cannot sit under a %(parent)s.")
+                    % {"kind": self.get_kind_display(), "parent": self.parent.get_kind_display()}
+                }
             )
         if self.parent is not None and self.pk is not None and f"/{self.pk}/" in self.parent.path:
             raise ValidationError({"parent": _("A unit cannot sit under itself.")})

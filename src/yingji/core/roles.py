@@ -30,11 +30,18 @@ _EVERYONE = ["core.view_orgunit"]
 # Model permissions each role holds; later apps add theirs here.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.ADMIN: [
-        "core.view_orgunit", "core.add_orgunit", "core.change_orgunit",
-        "core.view_user", "core.add_user", "core.change_user",
-        "core.view_apitoken", "core.change_apitoken",
-        "core.view_auditentry", "core.view_loginattempt",
-        "auth.view_group", "auth.change_group",
+        "core.view_orgunit",
+        "core.add_orgunit",
+        "core.change_orgunit",
+        "core.view_user",
+        "core.add_user",
+        "core.change_user",
+        "core.view_apitoken",
+        "core.change_apitoken",
+        "core.view_auditentry",
+        "core.view_loginattempt",
+        "auth.view_group",
+        "auth.change_group",
     ],
     Role.DUTY_OFFICER: _EVERYONE,
     Role.COMMANDER: _EVERYONE,

@@ -8,8 +8,14 @@ from yingji.core.roles import is_system_admin
 from yingji.core.scopes import get_scoped_or_404, scoped
 
 
-def org_list(*, user: User, kind: str | None = None, parent: int | None = None, q: str | None = None,
-             include_inactive: bool = False) -> QuerySet[OrgUnit]:
+def org_list(
+    *,
+    user: User,
+    kind: str | None = None,
+    parent: int | None = None,
+    q: str | None = None,
+    include_inactive: bool = False,
+) -> QuerySet[OrgUnit]:
     orgs = scoped(OrgUnit.objects.all(), user, org_field="")
     if not include_inactive:
         orgs = orgs.filter(active=True)

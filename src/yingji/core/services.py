@@ -18,8 +18,21 @@ from yingji.core.errors import NotAllowed, ValidationFailed
 from yingji.core.models import ApiToken, LoginAttempt, OrgUnit, User
 from yingji.core.roles import GROUP_NAMES, is_system_admin, role_group
 
-ORG_FIELDS = ("code", "name", "kind", "parent", "lat", "lon", "area", "address", "contact", "phone", "industry",
-              "illustrative", "active")
+ORG_FIELDS = (
+    "code",
+    "name",
+    "kind",
+    "parent",
+    "lat",
+    "lon",
+    "area",
+    "address",
+    "contact",
+    "phone",
+    "industry",
+    "illustrative",
+    "active",
+)
 
 
 def validation_failed(exc: ValidationError) -> ValidationFailed:
@@ -51,8 +64,7 @@ def org_create(*, by: User | None, **fields: Any) -> OrgUnit:
     org.save()
     org.path = f"{org.parent.path if org.parent else '/'}{org.pk}/"
     org.save(update_fields=["path"])
-    audit_append(actor=by, action="org.create", obj=org, summary=f"新建组织 {org.name}",
-                 payload=_org_snapshot(org))
+    audit_append(actor=by, action="org.create", obj=org, summary=f"新建组织 {org.name}", payload=_org_snapshot(org))
     return org
 
 
@@ -98,8 +110,15 @@ def user_create(
     unknown = [r for r in roles if r not in GROUP_NAMES]
     if unknown:
         raise ValidationFailed(f"unknown role {unknown[0]}", {"roles": [f"unknown role {r}" for r in unknown]})
-    user = User(username=username, org=org, first_name=first_name, last_name=last_name, phone=phone,
-                is_superuser=is_superuser, is_staff=is_superuser or "admin" in roles)
+    user = User(
+        username=username,
+        org=org,
+        first_name=first_name,
+        last_name=last_name,
+        phone=phone,
+        is_superuser=is_superuser,
+        is_staff=is_superuser or "admin" in roles,
+    )
     try:
         validate_password(password, user)
     except ValidationError as exc:
@@ -108,8 +127,13 @@ def user_create(
     _full_clean(user, exclude=["password"])
     user.save()
     user.groups.set([role_group(r) for r in roles])
-    audit_append(actor=by, action="user.create", obj=user, summary=f"新建用户 {username}",
-                 payload={"org": org.pk if org else None, "roles": sorted(roles), "superuser": is_superuser})
+    audit_append(
+        actor=by,
+        action="user.create",
+        obj=user,
+        summary=f"新建用户 {username}",
+        payload={"org": org.pk if org else None, "roles": sorted(roles), "superuser": is_superuser},
+    )
     return user
 
 
@@ -135,8 +159,13 @@ def token_revoke(*, by: User, token: ApiToken) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit_append(actor=by, action="token.revoke", obj=token, summary=f"吊销 API 令牌 {token.prefix}…",
-                     payload={"owner": token.user.get_username()})
+        audit_append(
+            actor=by,
+            action="token.revoke",
+            obj=token,
+            summary=f"吊销 API 令牌 {token.prefix}…",
+            payload={"owner": token.user.get_username()},
+        )
     return token
 
 
@@ -176,6 +205,10 @@ def is_locked_out(username: str) -> bool:
 def login_attempt_record(*, username: str, ip: str | None, succeeded: bool) -> LoginAttempt:
     attempt = LoginAttempt.objects.create(username=username[:150], ip=ip, at=timezone.now(), succeeded=succeeded)
     if not succeeded and _failures_since_last_success(username) == settings.LOCKOUT_ATTEMPTS:
-        audit_append(actor=None, action="auth.lockout", summary=f"账户 {username} 因连续登录失败被锁定",
-                     payload={"username": username, "ip": ip})
+        audit_append(
+            actor=None,
+            action="auth.lockout",
+            summary=f"账户 {username} 因连续登录失败被锁定",
+            payload={"username": username, "ip": ip},
+        )
     return attempt

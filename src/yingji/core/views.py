@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from yingji.core import selectors, services
 from yingji.core.forms import OrgFilterForm, SignInForm, TokenForm
 from yingji.core.models import OrgKind
-from yingji.core.roles import user_roles, Role
+from yingji.core.roles import Role, user_roles
 
 
 class SignInView(auth_views.LoginView):
@@ -27,11 +27,17 @@ class SignOutView(auth_views.LogoutView):
 def workbench(request):
     counts = selectors.org_counts(user=request.user)
     roles = [Role(r).label for r in user_roles(request.user)]
-    return render(request, "core/workbench.html", {
-        "counts": [(OrgKind(kind).label, counts.get(kind, 0))
-                   for kind in (OrgKind.STREET, OrgKind.COMMUNITY, OrgKind.ENTERPRISE, OrgKind.TEAM)],
-        "roles": roles,
-    })
+    return render(
+        request,
+        "core/workbench.html",
+        {
+            "counts": [
+                (OrgKind(kind).label, counts.get(kind, 0))
+                for kind in (OrgKind.STREET, OrgKind.COMMUNITY, OrgKind.ENTERPRISE, OrgKind.TEAM)
+            ],
+            "roles": roles,
+        },
+    )
 
 
 def org_list(request):

@@ -52,8 +52,17 @@ def test_rehashed_entry_still_breaks_the_next_link(chain):
     from yingji.core.audit import entry_hash
 
     entry = chain[2]
-    forged = entry_hash(seq=entry.seq, at=entry.at, actor_name="", action=entry.action, object_type="",
-                        object_id="", summary="伪造", payload=entry.payload, prev_hash=entry.prev_hash)
+    forged = entry_hash(
+        seq=entry.seq,
+        at=entry.at,
+        actor_name="",
+        action=entry.action,
+        object_type="",
+        object_id="",
+        summary="伪造",
+        payload=entry.payload,
+        prev_hash=entry.prev_hash,
+    )
     AuditEntry.objects.filter(seq=3).update(summary="伪造", hash=forged)
     report = audit_verify()
     assert not report.ok and report.first_bad_seq == 4
@@ -98,8 +107,13 @@ def test_cli_verify_exits_0_when_intact_and_1_naming_the_entry(chain, capsys):
 
 
 def test_cli_without_action_exits_2(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "yingji.cli", "audit"], capture_output=True, text=True,
-                            env={"YINGJI_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "yingji.cli", "audit"],
+        capture_output=True,
+        text=True,
+        env={"YINGJI_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"},
+        check=False,
+    )
     assert result.returncode == 2 and "action" in result.stderr
 
 

@@ -10,8 +10,7 @@ from yingji.core.services import is_locked_out
 
 
 def post_token(api, username: str, password: str):
-    return api.post("/api/v1/auth/token", {"username": username, "password": password},
-                    content_type="application/json")
+    return api.post("/api/v1/auth/token", {"username": username, "password": password}, content_type="application/json")
 
 
 def test_token_is_issued_for_good_credentials_and_works(cast, api):
@@ -113,7 +112,7 @@ def test_session_expires_after_thirty_idle_minutes(cast, client, settings):
         assert client.get("/orgs/").status_code == 302
 
 
-@pytest.mark.parametrize("password", ["short", "12345678901", "t_duty-t_duty"])
+@pytest.mark.parametrize("password", ["short", "12345678901", "password123"])
 def test_weak_passwords_are_refused(cast, password):
     from yingji.core.errors import ValidationFailed
     from yingji.core.services import user_create

@@ -13,10 +13,7 @@ from yingji.core.services import user_create
 
 
 class Command(BaseCommand):
-    help = (
-        "Create a system administrator. The password comes from --password-file, YINGJI_ADMIN_PASSWORD, "
-        "or a prompt."
-    )
+    help = "Create a system administrator. The password comes from --password-file, YINGJI_ADMIN_PASSWORD, or a prompt."
 
     def add_arguments(self, parser):
         parser.add_argument("--username", required=True)
@@ -27,7 +24,7 @@ class Command(BaseCommand):
             try:
                 return password_file.read_text(encoding="utf-8").strip()
             except OSError as exc:
-                raise CommandError(f"--password-file: cannot read {password_file}: {exc.strerror}", returncode=2)
+                raise CommandError(f"--password-file: cannot read {password_file}: {exc.strerror}", returncode=2) from None
         if os.environ.get("YINGJI_ADMIN_PASSWORD"):
             return os.environ["YINGJI_ADMIN_PASSWORD"]
         if not sys.stdin.isatty():
@@ -43,8 +40,7 @@ class Command(BaseCommand):
         password = self._password(password_file)
         org = OrgUnit.objects.filter(kind=OrgKind.BUREAU).first() or OrgUnit.objects.filter(parent=None).first()
         try:
-            user_create(by=None, username=username, password=password, org=org, roles=[Role.ADMIN],
-                        is_superuser=True)
+            user_create(by=None, username=username, password=password, org=org, roles=[Role.ADMIN], is_superuser=True)
         except YingjiError as exc:
             raise command_error(exc) from None
         self.stdout.write(f"administrator {username} created")
