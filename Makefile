@@ -23,7 +23,8 @@ run: install
 	$(BIN)/yingji run
 
 lint: dev
-	$(BIN)/ruff check src bench
+	$(BIN)/ruff check src
+	$(BIN)/ruff format --check src
 
 test: lint
 	$(BIN)/pytest

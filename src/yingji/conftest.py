@@ -116,13 +116,13 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 @pytest.fixture
-def page(live_server):
+def page(live_server, monkeypatch):
     """A headless Debian Chromium page (Playwright) with live_server.url as its base."""
     from playwright.sync_api import sync_playwright
 
-    # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test stay safe
-    # because the live server answers from its own thread.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    # Playwright's sync API keeps an event loop in this thread, so Django would refuse the test's own ORM
+    # calls as "async unsafe"; they are safe, since that loop only drives the browser.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 800})

@@ -18,18 +18,17 @@
     boundary.addTo(map);
     map.fitBounds(boundary.getBounds(), { padding: [10, 10] });
     el.dataset.boundaryLoaded = "true";
-    control.addOverlay(boundary, el.dataset.labelDistrict || "district");
+    control.addOverlay(boundary, el.dataset.labelDistrict);
   });
 
   load("streets").then(function (data) {
     var streets = L.geoJSON(data, {
       style: { color: "#1d4ed8", weight: 1, dashArray: "4 4", fillColor: "#93c5fd", fillOpacity: 0.18 },
       onEachFeature: function (f, layer) {
-        layer.bindTooltip(f.properties.name + (f.properties.illustrative ? " *" : ""),
-                          { permanent: true, direction: "center", className: "street-label" });
+        layer.bindTooltip(f.properties.name, { permanent: true, direction: "center", className: "street-label" });
       }
     }).addTo(map);
-    control.addOverlay(streets, "streets");
+    control.addOverlay(streets, el.dataset.labelStreets);
   });
 
   load("enterprises").then(function (data) {
@@ -48,6 +47,6 @@
       }
     }).addTo(map);
     el.dataset.enterprises = String(data.features.length);
-    control.addOverlay(enterprises, "enterprises");
+    control.addOverlay(enterprises, el.dataset.labelEnterprises);
   });
 })();

@@ -24,7 +24,8 @@ class Command(BaseCommand):
             try:
                 return password_file.read_text(encoding="utf-8").strip()
             except OSError as exc:
-                raise CommandError(f"--password-file: cannot read {password_file}: {exc.strerror}", returncode=2) from None
+                message = f"--password-file: cannot read {password_file}: {exc.strerror}"
+                raise CommandError(message, returncode=2) from None
         if os.environ.get("YINGJI_ADMIN_PASSWORD"):
             return os.environ["YINGJI_ADMIN_PASSWORD"]
         if not sys.stdin.isatty():
