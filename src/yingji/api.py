@@ -1,6 +1,10 @@
 """The JSON API at /api/v1/: mounts each app's router and maps domain errors to HTTP answers."""
 
+from importlib import import_module
+
+from django.apps import apps
 from django.http import Http404
+from django.utils.module_loading import module_has_submodule
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
@@ -49,3 +53,7 @@ def on_unauthenticated(request, exc):
 
 
 api.add_router("/", core_router)
+# Every other app of ours that has an `api` module with a `router` is mounted under /api/v1/ too.
+for app in apps.get_app_configs():
+    if app.name.startswith("yingji.") and app.name != "yingji.core" and module_has_submodule(app.module, "api"):
+        api.add_router("/", import_module(f"{app.name}.api").router)

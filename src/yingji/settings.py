@@ -89,7 +89,13 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "ninja",
+    # Our apps, in their layers (ARCHITECTURE.md): imports point down this list only.
     "yingji.core",
+    "yingji.routing",
+    "yingji.resources",
+    "yingji.monitoring",
+    "yingji.warnings",
+    "yingji.incidents",
     "yingji.demo",
 ]
 

@@ -1,5 +1,7 @@
+from django.apps import apps
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.module_loading import module_has_submodule
 from django.utils.translation import gettext_lazy as _
 
 from yingji.api import api
@@ -17,4 +19,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("yingji.core.urls")),
+]
+# Every other app of ours with a `urls` module serves its pages under /<app label>/.
+urlpatterns += [
+    path(f"{app.label}/", include(f"{app.name}.urls"))
+    for app in apps.get_app_configs()
+    if app.name.startswith("yingji.") and app.name != "yingji.core" and module_has_submodule(app.module, "urls")
 ]

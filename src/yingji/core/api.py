@@ -14,6 +14,7 @@ from yingji.core.audit import audit_verify
 from yingji.core.errors import NotAllowed
 from yingji.core.maplayers import LAYERS
 from yingji.core.models import OrgKind
+from yingji.core.notify import notification_list, notification_mark_read
 from yingji.core.roles import is_system_admin
 
 router = Router()
@@ -155,3 +156,33 @@ def map_layer(request, layer: str):
     if build is None:
         raise Http404
     return build(request.auth)
+
+
+class NotificationOut(Schema):
+    id: int
+    category: str
+    title: str
+    body: str
+    link: str
+    created_at: datetime
+    read_at: datetime | None
+
+
+class MarkReadIn(Schema):
+    ids: list[int] | None = Field(None, description="omit to mark everything read")
+
+
+class MarkReadOut(Schema):
+    marked: int
+
+
+@router.get("/notifications", response=list[NotificationOut], tags=["notifications"])
+@paginate(Pages)
+def notifications_list(request, unread: bool = False):
+    """Your inbox, newest first; `unread=true` for the unread ones."""
+    return notification_list(user=request.auth, unread=unread)
+
+
+@router.post("/notifications/read", response=MarkReadOut, tags=["notifications"])
+def notifications_read(request, payload: MarkReadIn):
+    return {"marked": notification_mark_read(user=request.auth, ids=payload.ids)}

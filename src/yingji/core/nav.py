@@ -7,6 +7,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from yingji.core.notify import notification_list
 from yingji.core.roles import is_system_admin
 
 
@@ -21,6 +22,7 @@ class NavEntry:
 NAV: list[NavEntry] = [
     NavEntry(_("Workbench"), "workbench"),
     NavEntry(_("Organisations"), "core:org-list"),
+    NavEntry(_("Messages"), "core:notification-list"),
     NavEntry(_("API tokens"), "core:token-list"),
     NavEntry(_("Administration"), "admin:index", lambda user: user.is_staff),
     NavEntry(_("Audit log"), "admin:core_auditentry_changelist", is_system_admin),
@@ -30,7 +32,7 @@ NAV: list[NavEntry] = [
 def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav": []}
+        return {"nav": [], "unread": 0}
     entries = []
     for entry in NAV:
         if not entry.allowed(user):
@@ -39,5 +41,5 @@ def navigation(request) -> dict:
             url = reverse(entry.url_name)
         except NoReverseMatch:
             continue
-        entries.append({"label": entry.label, "url": url, "active": request.path == url})
-    return {"nav": entries}
+        entries.append({"label": entry.label, "url": url, "url_name": entry.url_name, "active": request.path == url})
+    return {"nav": entries, "unread": notification_list(user=user, unread=True).count()}

@@ -26,8 +26,8 @@ GROUP_NAMES: dict[str, str] = {
     Role.TEAM_LEADER: "队伍负责人",
 }
 
-_EVERYONE = ["core.view_orgunit"]
-# Model permissions each role holds; later apps add theirs here.
+_EVERYONE = ["core.view_orgunit", "core.view_notification"]
+# Model permissions each role holds; other apps add theirs with `grant()` in their AppConfig.ready().
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.ADMIN: [
         "core.view_orgunit",
@@ -43,13 +43,28 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "auth.view_group",
         "auth.change_group",
     ],
-    Role.DUTY_OFFICER: _EVERYONE,
-    Role.COMMANDER: _EVERYONE,
-    Role.INSPECTOR: _EVERYONE,
-    Role.STREET_OFFICER: _EVERYONE,
-    Role.ENTERPRISE_MANAGER: _EVERYONE,
-    Role.TEAM_LEADER: _EVERYONE,
+    Role.DUTY_OFFICER: [*_EVERYONE],
+    Role.COMMANDER: [*_EVERYONE],
+    Role.INSPECTOR: [*_EVERYONE],
+    Role.STREET_OFFICER: [*_EVERYONE],
+    Role.ENTERPRISE_MANAGER: [*_EVERYONE],
+    Role.TEAM_LEADER: [*_EVERYONE],
 }
+
+
+def grant(roles: list[str] | str, *permissions: str) -> None:
+    """Give roles model permissions ("app_label.codename"); call from an AppConfig.ready()."""
+    for role in [roles] if isinstance(roles, str) else roles:
+        for permission in permissions:
+            if permission not in ROLE_PERMISSIONS[role]:
+                ROLE_PERMISSIONS[role].append(permission)
+
+
+def user_has_role(user, *roles: str) -> bool:
+    """True when the user holds any of `roles` (a superuser holds every role)."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or any(role in user_roles(user) for role in roles)
 
 
 def role_group(role: str) -> Group:

@@ -6,6 +6,7 @@ app_name = "core"
 urlpatterns = [
     path("orgs/", views.org_list, name="org-list"),
     path("orgs/<int:org_id>/", views.org_detail, name="org-detail"),
+    path("notifications/", views.notification_list, name="notification-list"),
     path("account/tokens/", views.token_list, name="token-list"),
     path("account/tokens/<int:token_id>/revoke/", views.token_revoke, name="token-revoke"),
 ]

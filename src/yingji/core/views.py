@@ -11,6 +11,8 @@ from django.views.decorators.http import require_POST
 from yingji.core import selectors, services
 from yingji.core.forms import OrgFilterForm, SignInForm, TokenForm
 from yingji.core.models import OrgKind
+from yingji.core.notify import notification_list as inbox
+from yingji.core.notify import notification_mark_read
 from yingji.core.roles import Role, user_roles
 
 
@@ -71,3 +73,11 @@ def token_revoke(request, token_id: int):
     services.token_revoke(by=request.user, token=token)
     messages.success(request, _("Token %(prefix)s… revoked.") % {"prefix": token.prefix})
     return redirect("core:token-list")
+
+
+def notification_list(request):
+    if request.method == "POST":
+        notification_mark_read(user=request.user)
+        return redirect("core:notification-list")
+    page = Paginator(inbox(user=request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "core/notification_list.html", {"page": page})

@@ -45,7 +45,6 @@ def run_due(now: float | None = None) -> list[str]:
     for job in discover().values():
         if job.next_at > now:
             continue
-        close_old_connections()
         try:
             job.func()
         except Exception:
@@ -58,5 +57,7 @@ def run_due(now: float | None = None) -> list[str]:
 def run_forever(*, tick_s: float = 1.0, should_stop: Callable[[], bool] = lambda: False) -> None:
     log.info("worker started with jobs: %s", ", ".join(sorted(discover())))
     while not should_stop():
+        # Like a request: drop a connection the database has closed or that is past its age.
+        close_old_connections()
         run_due()
         time.sleep(tick_s)
