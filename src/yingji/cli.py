@@ -16,6 +16,9 @@ COMMANDS = {
     "backup": "write a consistent backup to PATH",
     "restore": "replace the database with the backup at PATH",
     "check": "check configuration, database and broker",
+    "ingest": "start the MQTT ingest process (needs YINGJI_MQTT_URL)",
+    "simulate": "publish simulated sensor readings for the demo devices [--rate N] [--scenario S]",
+    "roads": "road network tools: `roads import FILE.osm.pbf`",
 }
 # Developer tools, passed through but not advertised.
 EXTRA = {
