@@ -50,18 +50,11 @@ def entry_hash(
     return hashlib.sha256(canonical_json(fields).encode("utf-8")).hexdigest()
 
 
+HASHED_FIELDS = ("seq", "at", "actor_name", "action", "object_type", "object_id", "summary", "payload", "prev_hash")
+
+
 def _hash_of(entry: AuditEntry) -> str:
-    return entry_hash(
-        seq=entry.seq,
-        at=entry.at,
-        actor_name=entry.actor_name,
-        action=entry.action,
-        object_type=entry.object_type,
-        object_id=entry.object_id,
-        summary=entry.summary,
-        payload=entry.payload,
-        prev_hash=entry.prev_hash,
-    )
+    return entry_hash(**{name: getattr(entry, name) for name in HASHED_FIELDS})
 
 
 def audit_append(
@@ -81,33 +74,20 @@ def audit_append(
     with transaction.atomic():
         # Lock the head: appends are serialised so every entry links to the one before it.
         head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1, defaults={"hash": GENESIS_HASH})
-        at = timezone.now()
-        seq = head.seq + 1
-        digest = entry_hash(
-            seq=seq,
-            at=at,
-            actor_name=actor_name,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            summary=summary[:300],
-            payload=clean_payload,
-            prev_hash=head.hash,
-        )
-        entry = AuditEntry.objects.create(
-            seq=seq,
-            at=at,
-            actor=actor if actor_name else None,
-            actor_name=actor_name,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            summary=summary[:300],
-            payload=clean_payload,
-            prev_hash=head.hash,
-            hash=digest,
-        )
-        head.seq, head.hash = seq, digest
+        fields = {
+            "seq": head.seq + 1,
+            "at": timezone.now(),
+            "actor_name": actor_name,
+            "action": action,
+            "object_type": object_type,
+            "object_id": object_id,
+            "summary": summary[:300],
+            "payload": clean_payload,
+            "prev_hash": head.hash,
+        }
+        digest = entry_hash(**fields)
+        entry = AuditEntry.objects.create(actor=actor if actor_name else None, hash=digest, **fields)
+        head.seq, head.hash = fields["seq"], digest
         head.save(update_fields=["seq", "hash"])
     return entry
 
@@ -140,11 +120,8 @@ def audit_verify() -> ChainReport:
         expected_seq += 1
     head = AuditHead.objects.filter(pk=1).first()
     head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS_HASH)
+    if head_seq > count:
+        return ChainReport(False, count, count + 1, f"entries {count + 1} to {head_seq} were cut off the end")
     if head_seq != count or head_hash != expected_prev:
-        return ChainReport(
-            False,
-            count,
-            count + 1 if head_seq > count else head_seq,
-            "the end of the chain was cut off or the head was altered",
-        )
+        return ChainReport(False, count, count, "the chain's head does not match its last entry")
     return ChainReport(True, count)
