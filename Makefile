@@ -23,8 +23,8 @@ run: install
 	$(BIN)/yingji run
 
 lint: dev
-	$(BIN)/ruff check src
-	$(BIN)/ruff format --check src
+	$(BIN)/ruff check src bench
+	$(BIN)/ruff format --check src bench
 
 test: lint
 	$(BIN)/pytest

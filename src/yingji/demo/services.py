@@ -14,16 +14,21 @@ from django.db import transaction
 from yingji.core.models import OrgUnit, User
 from yingji.core.services import org_create, user_create
 from yingji.demo.plan import demo_plan
+from yingji.routing.demo import demo_load_routing
+
+# Each app's demo data, loaded after the org tree in the order of the layers; each loader is idempotent.
+APP_LOADERS: list[Callable[..., dict[str, int]]] = [demo_load_routing]
 
 DEFAULT_SEED = 2021
 
 
 @dataclass
 class DemoSummary:
-    """What one load created: org units per kind and the usernames of new users."""
+    """What one load created: org units per kind, the usernames of new users, and the apps' records."""
 
     created: dict[str, int] = field(default_factory=dict)
     users: list[str] = field(default_factory=list)
+    added: dict[str, int] = field(default_factory=dict)  # what the apps' loaders added (teams, devices, …)
 
     @property
     def units(self) -> int:
@@ -73,4 +78,7 @@ def demo_load(
     # Shown only once the users exist: a rolled-back load must not print passwords that never worked.
     for line in shown:
         out(line)
-    return DemoSummary(created={str(kind): n for kind, n in created.items()}, users=new_users)
+    added: Counter[str] = Counter()
+    for loader in APP_LOADERS:
+        added.update({kind: n for kind, n in loader(seed=seed, out=out).items() if n})
+    return DemoSummary(created={str(kind): n for kind, n in created.items()}, users=new_users, added=dict(added))

@@ -32,4 +32,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"演示区数据：新建组织 {summary.units} 个、用户 {len(summary.users)} 个 / demo district: created "
             f"{summary.units} org units{f' ({kinds})' if kinds else ''} and {len(summary.users)} users"
+            + "".join(f", {kind} {n}" for kind, n in summary.added.items())
         )
