@@ -76,9 +76,42 @@ DEBUG = env_bool("YINGJI_DEBUG", False)
 ALLOWED_HOSTS = env_list("YINGJI_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("YINGJI_CSRF_TRUSTED_ORIGINS", [])
 
+# Absolute links in email, SMS and WeChat Work messages (e.g. https://yingji.example.gov.cn); empty: relative.
+YINGJI_BASE_URL = env_str("YINGJI_BASE_URL", "")
+
+# Email channel of notifications: off until a host is configured.
+EMAIL_HOST = env_str("YINGJI_EMAIL_HOST", "")
+YINGJI_EMAIL_ENABLED = bool(EMAIL_HOST)
+EMAIL_PORT = env_int("YINGJI_EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("YINGJI_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("YINGJI_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("YINGJI_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("YINGJI_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("YINGJI_EMAIL_TIMEOUT", 10, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("YINGJI_EMAIL_FROM", "yingji@localhost")
+
+
+def env_float_map(name: str) -> dict[str, float]:
+    """`key=number,key=number` from the environment."""
+    result = {}
+    for item in env_list(name, []):
+        key, _sep, value = item.partition("=")
+        try:
+            result[key.strip()] = float(value)
+        except ValueError:
+            raise ImproperlyConfigured(f"{name}: {item!r} is not key=number") from None
+    return result
+
+
+# Per-person area (m²) by shelter class, overriding the unverified defaults of resources/shelter_capacity.py,
+# e.g. YINGJI_SHELTER_AREA_PER_PERSON_M2="emergency=1,fixed_short=2".
+SHELTER_AREA_PER_PERSON_M2 = env_float_map("YINGJI_SHELTER_AREA_PER_PERSON_M2")
+
 HOST = env_str("YINGJI_HOST", "127.0.0.1")
 PORT = env_int("YINGJI_PORT", 8000, minimum=1)
 MQTT_URL = os.environ.get("YINGJI_MQTT_URL", "").strip()
+# Live updates between several web processes: Redis when set, else PostgreSQL LISTEN/NOTIFY or in-process.
+REDIS_URL = os.environ.get("YINGJI_REDIS_URL", "").strip()
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -144,6 +177,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    # Tests use a file, not Django's shared in-memory database: the live server then gives each request thread
+    # its own connection, as in production, instead of one connection shared by concurrent threads.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"

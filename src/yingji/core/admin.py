@@ -7,7 +7,18 @@ from django.utils.translation import gettext_lazy as _
 
 from yingji.core import services
 from yingji.core.audit import audit_append, audit_verify
-from yingji.core.models import ApiToken, AuditEntry, LoginAttempt, OrgUnit, User
+from yingji.core.models import (
+    ApiToken,
+    AuditEntry,
+    ChannelConfig,
+    Delivery,
+    LoginAttempt,
+    OrgUnit,
+    OutboxMessage,
+    Subscription,
+    User,
+)
+from yingji.core.notify import retry_deliveries
 
 
 @admin.register(OrgUnit)
@@ -119,3 +130,51 @@ class AuditEntryAdmin(ReadOnlyAdmin):
                 request, _("Audit chain broken: %(problem)s") % {"problem": report.problem}, messages.ERROR
             )
         return super().changelist_view(request, extra_context)
+
+
+@admin.register(ChannelConfig)
+class ChannelConfigAdmin(admin.ModelAdmin):
+    """Webhook channels: the SMS gateway and WeChat Work group robots, each a URL and a JSON body template."""
+
+    list_display = ("name", "kind", "url", "active", "created_at")
+    list_filter = ("kind", "active")
+    search_fields = ("name", "url")
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(admin.ModelAdmin):
+    list_display = ("name", "topic", "owner", "role", "org", "webhook", "min_level", "active")
+    list_filter = ("topic", "role", "min_level", "active")
+    search_fields = ("name", "owner__username", "org__name")
+    autocomplete_fields = ("owner", "org", "streets")
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "topic", "title", "object_type", "object_id")
+    list_filter = ("topic",)
+    search_fields = ("title",)
+    date_hierarchy = "created_at"
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    """Per-recipient delivery status; dead rows can be sent again."""
+
+    list_display = ("id", "message", "channel", "address", "status", "attempts", "next_attempt_at", "sent_at")
+    list_filter = ("status", "channel")
+    search_fields = ("address", "message__title", "last_error")
+    readonly_fields = [f.name for f in Delivery._meta.fields]
+    list_select_related = ("message",)
+    actions = ["retry"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Send the selected deliveries again"))
+    def retry(self, request, queryset):
+        changed = retry_deliveries(queryset)
+        self.message_user(request, _("%(n)d deliveries queued again.") % {"n": changed}, messages.SUCCESS)

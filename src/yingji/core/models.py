@@ -235,3 +235,196 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class WarningLevel(models.TextChoices):
+    """The four warning levels of the Emergency Response Law (art. 42 of the 2007 text), lowest first:
+    blue = IV, yellow = III, orange = II, red = I (the most severe)."""
+
+    BLUE = "blue", _("Blue (IV)")
+    YELLOW = "yellow", _("Yellow (III)")
+    ORANGE = "orange", _("Orange (II)")
+    RED = "red", _("Red (I)")
+
+
+# Severity order of the levels, for "this level or higher" comparisons.
+LEVEL_RANK: dict[str, int] = {level: rank for rank, level in enumerate(WarningLevel.values)}
+
+
+class PersonalChannel(models.TextChoices):
+    """Channels that reach one person."""
+
+    INBOX = "inbox", _("In-app inbox")
+    EMAIL = "email", _("Email")
+    SMS = "sms", _("SMS")
+
+
+class ChannelKind(models.TextChoices):
+    """Transports configured as HTTP webhooks."""
+
+    SMS = "sms", _("SMS gateway")
+    WECOM = "wecom", _("WeChat Work group robot")
+
+
+class ChannelConfig(models.Model):
+    """An HTTP webhook channel: an SMS gateway or a WeChat Work group robot. `template` is a JSON document
+    whose strings may hold {title}, {body}, {link}, {text} and (SMS) {phone}; it becomes the POST body."""
+
+    name = models.CharField(_("name"), max_length=80)
+    kind = models.CharField(_("kind"), max_length=10, choices=ChannelKind.choices)
+    url = models.URLField(_("URL"), max_length=500)
+    template = models.JSONField(_("body template"), default=dict, blank=True)
+    headers = models.JSONField(_("extra HTTP headers"), default=dict, blank=True)
+    timeout_s = models.PositiveSmallIntegerField(_("timeout (seconds)"), default=10)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = _("channel configuration")
+        verbose_name_plural = _("channel configurations")
+        constraints = [models.UniqueConstraint(fields=["name"], name="%(app_label)s_%(class)s_unique_name")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_kind_display()})"
+
+
+class Subscription(models.Model):
+    """Who hears about what: people (one person, a role, an org with its subtree) or a group channel,
+    for messages of a topic at or above a level, of some event types, touching some streets."""
+
+    name = models.CharField(_("name"), max_length=120)
+    topic = models.CharField(_("topic"), max_length=40, default="warning")
+    owner = models.ForeignKey(
+        User,
+        verbose_name=_("person"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="subscriptions",
+    )
+    role = models.CharField(_("role"), max_length=30, blank=True)
+    org = models.ForeignKey(
+        OrgUnit, verbose_name=_("org unit"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    include_subtree = models.BooleanField(_("include units below"), default=True)
+    webhook = models.ForeignKey(
+        ChannelConfig,
+        verbose_name=_("group channel"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="subscriptions",
+    )
+    streets = models.ManyToManyField(
+        OrgUnit,
+        verbose_name=_("area (streets)"),
+        blank=True,
+        related_name="+",
+        help_text=_("Leave empty for the whole district."),
+    )
+    min_level = models.CharField(
+        _("minimum level"), max_length=10, choices=WarningLevel.choices, default=WarningLevel.BLUE
+    )
+    event_types = models.JSONField(_("event types"), default=list, blank=True, help_text=_("Empty: every type."))
+    channels = models.JSONField(_("channels"), default=list, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["topic", "name"]
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(owner__isnull=False)
+                | ~models.Q(role="")
+                | models.Q(org__isnull=False)
+                | models.Q(webhook__isnull=False),
+                name="%(app_label)s_%(class)s_has_audience",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        from yingji.core.roles import GROUP_NAMES
+
+        if not (self.owner_id or self.role or self.org_id or self.webhook_id):
+            raise ValidationError(_("Choose a person, a role, an org unit or a group channel."))
+        if self.role and self.role not in GROUP_NAMES:
+            raise ValidationError({"role": _("Unknown role.")})
+        unknown = [c for c in self.channels or [] if c not in PersonalChannel.values]
+        if unknown:
+            raise ValidationError({"channels": _("Unknown channel: %(c)s") % {"c": ", ".join(map(str, unknown))}})
+        if not isinstance(self.event_types, list) or not all(isinstance(e, str) for e in self.event_types):
+            raise ValidationError({"event_types": _("Give a list of event type codes.")})
+
+
+class OutboxMessage(models.Model):
+    """One message sent to many people: the text every delivery of it carries."""
+
+    topic = models.CharField(_("topic"), max_length=40, blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("body"), blank=True)
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    object_type = models.CharField(_("object type"), max_length=80, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DeliveryChannel(models.TextChoices):
+    """Channels the outbox delivers over (the inbox is written at once and needs no outbox)."""
+
+    EMAIL = "email", _("Email")
+    SMS = "sms", _("SMS gateway")
+    WECOM = "wecom", _("WeChat Work group robot")
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed, will retry")
+    DEAD = "dead", _("Given up")
+
+
+class Delivery(models.Model):
+    """One message to one recipient over one channel, delivered by the worker with retries and backoff."""
+
+    message = models.ForeignKey(
+        OutboxMessage, verbose_name=_("message"), on_delete=models.CASCADE, related_name="deliveries"
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=DeliveryChannel.choices)
+    config = models.ForeignKey(
+        ChannelConfig, verbose_name=_("channel configuration"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    recipient = models.ForeignKey(
+        User, verbose_name=_("recipient"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    address = models.CharField(_("address"), max_length=500)
+    status = models.CharField(
+        _("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="core_delivery_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.channel} → {self.address} ({self.get_status_display()})"

@@ -20,3 +20,11 @@ def purge_expired_sessions() -> int:
 @periodic(every_s=24 * 3600)
 def purge_old_login_attempts() -> int:
     return LoginAttempt.objects.filter(at__lt=timezone.now() - LOGIN_ATTEMPT_RETENTION).delete()[0]
+
+
+@periodic(every_s=5)
+def deliver_notifications() -> int:
+    """Send due outbox deliveries (email, SMS gateway, WeChat Work robots), retrying with backoff."""
+    from yingji.core.notify import outbox_deliver_due
+
+    return outbox_deliver_due().attempted

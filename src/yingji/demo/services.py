@@ -14,10 +14,12 @@ from django.db import transaction
 from yingji.core.models import OrgUnit, User
 from yingji.core.services import org_create, user_create
 from yingji.demo.plan import demo_plan
+from yingji.resources.demo import demo_load_resources
 from yingji.routing.demo import demo_load_routing
+from yingji.warnings.demo import demo_load_warnings
 
 # Each app's demo data, loaded after the org tree in the order of the layers; each loader is idempotent.
-APP_LOADERS: list[Callable[..., dict[str, int]]] = [demo_load_routing]
+APP_LOADERS: list[Callable[..., dict[str, int]]] = [demo_load_routing, demo_load_resources, demo_load_warnings]
 
 DEFAULT_SEED = 2021
 
@@ -78,7 +80,16 @@ def demo_load(
     # Shown only once the users exist: a rolled-back load must not print passwords that never worked.
     for line in shown:
         out(line)
+    return DemoSummary(created={str(kind): n for kind, n in created.items()}, users=new_users)
+
+
+def demo_load_all(
+    *, seed: int = DEFAULT_SEED, password: str | None = None, out: Callable[[str], None] = print
+) -> DemoSummary:
+    """The whole demo district: the org tree and users, then each app's data on top (`yingji demo`)."""
+    summary = demo_load(seed=seed, password=password, out=out)
     added: Counter[str] = Counter()
     for loader in APP_LOADERS:
         added.update({kind: n for kind, n in loader(seed=seed, out=out).items() if n})
-    return DemoSummary(created={str(kind): n for kind, n in created.items()}, users=new_users, added=dict(added))
+    summary.added = dict(added)
+    return summary

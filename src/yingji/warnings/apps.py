@@ -6,3 +6,13 @@ class WarningsConfig(AppConfig):
     name = "yingji.warnings"
     label = "warnings"
     verbose_name = _("Early warnings")
+
+    def ready(self) -> None:
+        from yingji.core.nav import NAV, NavEntry
+        from yingji.core.roles import Role, grant
+
+        grant(list(Role), "warnings.view_earlywarning")
+        grant(Role.ADMIN, "core.view_subscription", "core.add_subscription", "core.change_subscription")
+        grant(Role.ADMIN, "core.view_channelconfig", "core.add_channelconfig", "core.change_channelconfig")
+        grant(Role.ADMIN, "core.view_delivery", "core.change_delivery", "core.view_outboxmessage")
+        NAV.append(NavEntry(_("Warnings"), "warnings:list"))

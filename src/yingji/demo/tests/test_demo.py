@@ -175,3 +175,15 @@ def test_generated_passwords_are_printed_once(db: None) -> None:
     printed.clear()
     demo_load(out=printed.append)
     assert printed == []
+
+
+def test_yingji_demo_twice_changes_nothing_in_any_app(db: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.apps import apps
+
+    monkeypatch.setenv("YINGJI_DEMO_PASSWORD", PASSWORD)
+    models = [m for m in apps.get_models() if m._meta.app_label not in {"sessions", "admin", "contenttypes"}]
+    call_command("demo")
+    first = {m._meta.label: m.objects.count() for m in models}
+    assert first["routing.RoadNetwork"] == 1 and first["core.OrgUnit"] > 100
+    call_command("demo")
+    assert {m._meta.label: m.objects.count() for m in models} == first

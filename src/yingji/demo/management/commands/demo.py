@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from yingji.core.errors import ValidationFailed
-from yingji.demo.services import DEFAULT_SEED, demo_load
+from yingji.demo.services import DEFAULT_SEED, demo_load_all
 
 
 class Command(BaseCommand):
@@ -25,7 +25,7 @@ class Command(BaseCommand):
         # An empty variable means "not set": generate passwords rather than refuse an empty one.
         password = os.environ.get("YINGJI_DEMO_PASSWORD") or None
         try:
-            summary = demo_load(seed=seed, password=password, out=self.stdout.write)
+            summary = demo_load_all(seed=seed, password=password, out=self.stdout.write)
         except ValidationFailed as exc:
             raise CommandError(f"演示数据未载入 / demo data not loaded: {exc.detail}", returncode=2) from None
         kinds = ", ".join(f"{kind} {n}" for kind, n in summary.created.items())

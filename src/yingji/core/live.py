@@ -1,0 +1,284 @@
+"""Live updates: services publish events on a channel; open pages receive them as server-sent events.
+
+Fan-out between processes: PostgreSQL LISTEN/NOTIFY when the database is PostgreSQL, Redis pub/sub when
+YINGJI_REDIS_URL is set (it wins over PostgreSQL), in-process on the embedded default (one web process). Every
+event carries the org path it belongs to, so a client only receives what its data scope lets it see.
+
+Publish after the change is committed: `transaction.on_commit(lambda: publish("duty", "incident", {...},
+scope=org.path))`. The stream (`stream`, served at /live/<channel>/) answers only under ASGI (`yingji serve`);
+under WSGI it tells the browser to retry later.
+"""
+
+import asyncio
+import json
+import logging
+import threading
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.core.handlers.asgi import ASGIRequest
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+
+from yingji.core.scopes import scope_root
+from yingji.core.services import token_authenticate
+
+log = logging.getLogger("yingji.live")
+
+PG_CHANNEL = "yingji_live"
+REDIS_PREFIX = "yingji:live:"
+HEARTBEAT_S = 15.0
+READY_TIMEOUT_S = 5.0
+# NOTIFY payloads are limited to 8000 bytes; events are small summaries, pages fetch details themselves.
+MAX_MESSAGE_BYTES = 7900
+
+
+@dataclass(frozen=True)
+class Event:
+    """One published event: `scope` is the org path it belongs to ("" = district-wide)."""
+
+    channel: str
+    event: str
+    data: dict[str, Any]
+    scope: str = ""
+
+    def encode(self) -> str:
+        return json.dumps(
+            {"c": self.channel, "e": self.event, "d": self.data, "s": self.scope},
+            cls=DjangoJSONEncoder,
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+
+    @classmethod
+    def decode(cls, raw: str | bytes) -> "Event":
+        message = json.loads(raw)
+        return cls(channel=message["c"], event=message["e"], data=message["d"], scope=message.get("s", ""))
+
+    def sse(self) -> str:
+        payload = json.dumps(self.data, cls=DjangoJSONEncoder, ensure_ascii=False)
+        return f"event: {self.event}\ndata: {payload}\n\n"
+
+
+@dataclass(eq=False)
+class Subscriber:
+    channel: str
+    loop: asyncio.AbstractEventLoop
+    queue: asyncio.Queue = field(default_factory=lambda: asyncio.Queue(maxsize=1000))
+
+
+class Hub:
+    """This process's subscribers by channel; delivery is thread-safe (publishers may be sync threads)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._subscribers: dict[str, set[Subscriber]] = {}
+
+    def subscribe(self, channel: str) -> Subscriber:
+        subscriber = Subscriber(channel=channel, loop=asyncio.get_running_loop())
+        with self._lock:
+            self._subscribers.setdefault(channel, set()).add(subscriber)
+        return subscriber
+
+    def unsubscribe(self, subscriber: Subscriber) -> None:
+        with self._lock:
+            self._subscribers.get(subscriber.channel, set()).discard(subscriber)
+
+    def deliver(self, event: Event) -> None:
+        with self._lock:
+            targets = list(self._subscribers.get(event.channel, ()))
+        for subscriber in targets:
+            try:
+                subscriber.loop.call_soon_threadsafe(_offer, subscriber.queue, event)
+            except RuntimeError:  # the subscriber's loop has closed
+                self.unsubscribe(subscriber)
+
+
+def _offer(queue: asyncio.Queue, event: Event) -> None:
+    # A client that stopped reading loses events rather than holding the process's memory.
+    if not queue.full():
+        queue.put_nowait(event)
+
+
+HUB = Hub()
+
+
+def redis_url() -> str:
+    return settings.REDIS_URL
+
+
+def backend() -> str:
+    """Which fan-out is in use: "redis", "postgres" or "local"."""
+    if redis_url():
+        return "redis"
+    return "postgres" if connection.vendor == "postgresql" else "local"
+
+
+def publish(channel: str, event: str, data: dict[str, Any], *, scope: str = "") -> None:
+    """Send an event to every open stream of `channel` whose user may see `scope` (an org path).
+
+    Call it from `transaction.on_commit`. A failure to push is logged, never raised: the change is committed and
+    pages catch up when they reconnect.
+    """
+    message = Event(channel=channel, event=event, data=data, scope=scope)
+    try:
+        kind = backend()
+        if kind == "local":
+            HUB.deliver(message)
+            return
+        raw = message.encode()
+        if len(raw.encode("utf-8")) > MAX_MESSAGE_BYTES:
+            raise ValueError(f"live event {event} is too large ({len(raw)} characters)")
+        if kind == "redis":
+            _redis_publisher().publish(REDIS_PREFIX + channel, raw)
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_notify(%s, %s)", [PG_CHANNEL, raw])
+    except Exception:
+        log.exception("live push of %s on %s failed", event, channel)
+
+
+_redis_clients: dict[str, Any] = {}
+
+
+def _redis_publisher():
+    import redis
+
+    url = redis_url()
+    if url not in _redis_clients:
+        _redis_clients[url] = redis.Redis.from_url(url, socket_timeout=5)
+    return _redis_clients[url]
+
+
+def _pg_conninfo() -> str:
+    from psycopg.conninfo import make_conninfo
+
+    db = settings.DATABASES["default"]
+    params = {"dbname": db.get("NAME"), "user": db.get("USER"), "password": db.get("PASSWORD")}
+    params |= {"host": db.get("HOST"), "port": str(db.get("PORT") or "")}
+    return make_conninfo(**{key: value for key, value in params.items() if value})
+
+
+async def _listen_postgres(ready: asyncio.Event) -> None:
+    import psycopg
+
+    async with await psycopg.AsyncConnection.connect(_pg_conninfo(), autocommit=True) as conn:
+        await conn.execute(f"LISTEN {PG_CHANNEL}")
+        ready.set()
+        async for notice in conn.notifies():
+            HUB.deliver(Event.decode(notice.payload))
+
+
+async def _listen_redis(ready: asyncio.Event) -> None:
+    import redis.asyncio as aioredis
+
+    client = aioredis.Redis.from_url(redis_url())
+    try:
+        async with client.pubsub() as pubsub:
+            await pubsub.psubscribe(REDIS_PREFIX + "*")
+            ready.set()
+            async for message in pubsub.listen():
+                if message["type"] == "pmessage":
+                    HUB.deliver(Event.decode(message["data"]))
+    finally:
+        await client.aclose()
+
+
+@dataclass
+class Relay:
+    """The one task per process that listens on PostgreSQL or Redis and hands events to the hub."""
+
+    kind: str
+    task: asyncio.Task
+    ready: asyncio.Event
+
+
+_relay: Relay | None = None
+
+
+async def _relay_forever(kind: str, ready: asyncio.Event) -> None:
+    listen = _listen_postgres if kind == "postgres" else _listen_redis
+    while True:
+        try:
+            await listen(ready)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("live relay (%s) lost its connection; reconnecting", kind)
+        ready.clear()
+        await asyncio.sleep(1.0)
+
+
+async def ensure_relay() -> None:
+    """Start this process's relay if the backend needs one, and wait until it listens."""
+    global _relay
+    kind = await sync_to_async(backend)()
+    if kind == "local":
+        return
+    loop = asyncio.get_running_loop()
+    if _relay is None or _relay.kind != kind or _relay.task.done() or _relay.task.get_loop() is not loop:
+        if _relay is not None and not _relay.task.done() and not _relay.task.get_loop().is_closed():
+            _relay.task.get_loop().call_soon_threadsafe(_relay.task.cancel)
+        ready = asyncio.Event()
+        _relay = Relay(kind=kind, task=loop.create_task(_relay_forever(kind, ready)), ready=ready)
+    await asyncio.wait_for(_relay.ready.wait(), READY_TIMEOUT_S)
+
+
+def visible(event_scope: str, root_path: str | None) -> bool:
+    """Whether a client whose scope root has `root_path` (None: the whole district) may see the event."""
+    return root_path is None or (bool(event_scope) and event_scope.startswith(root_path))
+
+
+def _user_and_root(request: HttpRequest) -> tuple[Any, str | None]:
+    """The signed-in (or bearer) user and their scope root's path; raises PermissionError when they see nothing."""
+    user = request.user if request.user.is_authenticated else None
+    header = request.headers.get("Authorization", "")
+    if user is None and header.startswith("Bearer "):
+        user = token_authenticate(header.removeprefix("Bearer ").strip())
+    if user is None or not user.is_active:
+        raise LookupError("authentication required")
+    root = scope_root(user)
+    return user, (root.path if root is not None else None)
+
+
+async def _events(channel: str, root_path: str | None) -> AsyncIterator[str]:
+    subscriber = HUB.subscribe(channel)
+    try:
+        await ensure_relay()
+        yield "retry: 3000\n\n"
+        # "ready" tells the page it is connected, so it can refresh what it may have missed while away.
+        yield "event: ready\ndata: {}\n\n"
+        while True:
+            try:
+                event = await asyncio.wait_for(subscriber.queue.get(), HEARTBEAT_S)
+            except TimeoutError:
+                yield ": keep-alive\n\n"
+                continue
+            if visible(event.scope, root_path):
+                yield event.sse()
+    finally:
+        HUB.unsubscribe(subscriber)
+
+
+@login_not_required
+async def stream(request: HttpRequest, channel: str) -> HttpResponse:
+    """Server-sent events of one channel, filtered to the user's data scope (session or bearer token)."""
+    try:
+        _user, root_path = await sync_to_async(_user_and_root)(request)
+    except LookupError:
+        return JsonResponse({"detail": "authentication required"}, status=401)
+    except PermissionError:
+        return JsonResponse({"detail": "not found"}, status=404)
+    if not isinstance(request, ASGIRequest):
+        # A WSGI server would buffer an endless stream: ask the browser to come back later instead.
+        return HttpResponse("retry: 60000\n\n", content_type="text/event-stream")
+    return StreamingHttpResponse(
+        _events(channel, root_path),
+        content_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )

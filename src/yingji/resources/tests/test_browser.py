@@ -1,0 +1,50 @@
+"""The one map in a real headless Chromium: open it, toggle the shelter layer, click a point, see the nearest
+teams ranked by travel time."""
+
+import pytest
+
+from yingji.conftest import ARTIFACTS
+from yingji.resources.tests.conftest import DEMO_PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(page, username: str) -> None:
+    page.goto("/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+
+
+def test_commander_clicks_the_map_and_sees_the_nearest_teams(page, live_server, demo_world):
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    sign_in(page, "commander")
+    page.goto("/resources/map/")
+    page.wait_for_selector("#map[data-ready='true']")
+    assert page.locator("h1").first.inner_text() == "一张图"
+    assert "示意" in page.locator(".note").inner_text()
+    # Shelters are off at first; toggling the layer loads and shows them.
+    page.get_by_role("checkbox", name="避难场所").check()
+    page.wait_for_selector("#map[data-shelters-visible='true']")
+    assert int(page.locator("#map").get_attribute("data-shelters")) == 8
+    # Click the middle of the map: the nearest teams are listed with their travel times, routes drawn.
+    # A point in 黄石港街道's old centre, clear of markers: hide the point layers first.
+    for name in ("救援队伍", "大型装备", "物资储备库", "避难场所"):
+        page.get_by_role("checkbox", name=name).uncheck()
+    x, y = page.evaluate(
+        "() => { const p = document.getElementById('map').leafletMap.latLngToContainerPoint([30.2235, 115.089]);"
+        " return [p.x, p.y]; }"
+    )
+    page.locator("#map").click(position={"x": x, "y": y})
+    page.wait_for_selector("#nearest-list li, #map[data-nearest='error']")
+    assert page.locator("#nearest-error").inner_text() == ""
+    items = page.locator("#nearest-list li")
+    assert items.count() == 5
+    assert "分钟" in items.first.inner_text()
+    etas = [float(items.nth(i).get_attribute("data-eta-s")) for i in range(items.count())]
+    assert etas == sorted(etas)
+    assert page.locator("path.leaflet-interactive").count() >= 5
+    assert all(url.startswith(live_server.url) for url in requested), requested
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "resources-map.png"))

@@ -1,0 +1,66 @@
+"""The public Atom 1.0 feed of warnings in force, each entry linking to its CAP 1.2 message; other
+agencies and the public portal read it without signing in."""
+
+from django.contrib.syndication.views import Feed
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext_lazy as _
+
+from yingji.warnings import cap
+from yingji.warnings.models import EarlyWarning
+from yingji.warnings.selectors import warning_current
+
+
+class CapAtomFeed(Atom1Feed):
+    """Atom with a rel="alternate" link of type application/cap+xml in each entry."""
+
+    def add_item_elements(self, handler, item) -> None:
+        super().add_item_elements(handler, item)
+        handler.addQuickElement("link", "", {"rel": "alternate", "type": cap.MIME_TYPE, "href": item["cap_url"]})
+
+
+class CurrentWarningsFeed(Feed):
+    feed_type = CapAtomFeed
+    title = _("Huangshigang District: warnings in force")
+    subtitle = _("Early warnings published and not yet expired or cancelled, each as a CAP 1.2 message.")
+
+    def link(self) -> str:
+        return reverse("warnings:list")
+
+    def items(self) -> QuerySet[EarlyWarning]:
+        return warning_current()[:200]
+
+    def item_title(self, item: EarlyWarning) -> str:
+        return item.headline
+
+    def item_description(self, item: EarlyWarning) -> str:
+        return item.description
+
+    def item_link(self, item: EarlyWarning) -> str:
+        return reverse("warnings:detail", args=[item.pk])
+
+    def item_guid(self, item: EarlyWarning) -> str:
+        return f"urn:cap:{item.sender}:{item.identifier}"
+
+    def item_guid_is_permalink(self, item: EarlyWarning) -> bool:
+        return False
+
+    def item_pubdate(self, item: EarlyWarning):
+        return item.sent
+
+    def item_updateddate(self, item: EarlyWarning):
+        return item.sent
+
+    def item_author_name(self, item: EarlyWarning) -> str:
+        return item.sender_name
+
+    def item_categories(self, item: EarlyWarning) -> list[str]:
+        return [item.get_event_type_display(), item.get_level_display()]
+
+    def item_extra_kwargs(self, item: EarlyWarning) -> dict[str, str]:
+        return {"cap_url": self._request.build_absolute_uri(f"/api/v1/warnings/{item.pk}/cap")}
+
+    def get_feed(self, obj, request):
+        self._request = request
+        return super().get_feed(obj, request)

@@ -1,0 +1,66 @@
+"""In a real headless Chromium: a commander approves and publishes a warning; the public feed lists it."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from yingji.conftest import ARTIFACTS
+from yingji.core.models import OrgUnit, User
+from yingji.core.tests.test_browser import sign_in
+from yingji.demo.services import demo_load
+from yingji.warnings import services
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "Demo-Password-2026"
+
+
+def test_commander_approves_and_publishes_and_the_public_feed_lists_it(page, live_server):
+    demo_load(seed=2021, password=PASSWORD, out=lambda line: None)
+    street = OrgUnit.objects.get(name="黄石港街道")
+    warning = services.warning_create(
+        by=User.objects.get(username="duty"),
+        event_type="rainstorm",
+        level="yellow",
+        headline="黄石港区暴雨黄色预警",
+        description="预计未来6小时黄石港街道降雨量将达50毫米以上。",
+        instruction="注意防范城市内涝。",
+        streets=[street],
+        expires=timezone.now() + timedelta(hours=6),
+    )
+    sign_in(page, "commander", PASSWORD)
+    page.get_by_role("link", name="预警发布").click()
+    page.get_by_role("link", name="黄石港区暴雨黄色预警").click()
+    page.wait_for_selector("#warning-map[data-ready='true']")
+    page.get_by_role("button", name="审批通过").click()
+    assert page.locator("#warning-status").inner_text() == "已审批"
+    page.get_by_role("button", name="发布").click()
+    assert page.locator("#warning-status").inner_text() == "已发布"
+    assert "预警已发布" in page.locator(".messages").inner_text()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "warning-published.png"))
+    # The public reads the feed without signing in.
+    page.context.clear_cookies()
+    feed = page.request.get(f"{live_server.url}/warnings/feed.atom")
+    assert feed.ok and "黄石港区暴雨黄色预警" in feed.text()
+    cap = page.request.get(f"{live_server.url}/api/v1/warnings/{warning.pk}/cap")
+    assert cap.ok and cap.headers["content-type"].startswith("application/cap+xml")
+
+
+def test_suggested_warning_prefills_and_a_polygon_is_drawn_by_clicking(page):
+    demo_load(seed=2021, password=PASSWORD, out=lambda line: None)
+    sign_in(page, "duty", PASSWORD)
+    page.goto("/warnings/new/?event_type=forest_fire&level=orange&headline=森林火险橙色预警")
+    assert page.get_by_label("事件类型").input_value() == "forest_fire"
+    assert page.get_by_label("标题").input_value() == "森林火险橙色预警"
+    page.wait_for_selector("#draw-map[data-ready='true']")
+    box = page.locator("#draw-map").bounding_box()
+    for dx, dy in ((0.4, 0.4), (0.6, 0.4), (0.5, 0.6)):
+        page.mouse.click(box["x"] + box["width"] * dx, box["y"] + box["height"] * dy)
+    assert page.locator("#draw-map").get_attribute("data-vertices") == "3"
+    assert '"type":"Polygon"' in page.locator("#id_area_polygon").input_value()
+    page.get_by_label("预警内容").fill("近期持续晴热少雨，林区火险等级高。")
+    page.get_by_label("失效时间").fill((timezone.localtime() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_role("button", name="保存草稿").click()
+    assert page.locator("#warning-status").inner_text() == "草稿"

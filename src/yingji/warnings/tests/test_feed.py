@@ -1,0 +1,54 @@
+"""The public Atom feed: warnings in force, each with a CAP link, without sign-in."""
+
+from datetime import timedelta
+
+import time_machine
+from django.test import Client
+from django.utils import timezone
+from lxml import etree
+
+from yingji.warnings import services
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def publish(commander, draft, **fields):
+    warning = services.warning_approve(by=commander, warning=draft(**fields))
+    return services.warning_publish(by=commander, warning=warning)
+
+
+def entries(client: Client) -> list:
+    response = client.get("/warnings/feed.atom")
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/atom+xml")
+    return etree.fromstring(response.content).findall(f"{ATOM}entry")
+
+
+def test_feed_lists_current_warnings_with_cap_links_without_sign_in(cast, commander, draft):
+    current = publish(commander, draft, headline="暴雨黄色预警")
+    cancelled = publish(commander, draft, headline="大雾蓝色预警", event_type="fog", level="blue")
+    services.warning_cancel(by=commander, warning=cancelled)
+    draft(headline="尚未审批的草稿")
+    client = Client()
+    (entry,) = entries(client)
+    assert entry.findtext(f"{ATOM}title") == "暴雨黄色预警"
+    assert entry.findtext(f"{ATOM}id") == f"urn:cap:{current.sender}:{current.identifier}"
+    (cap_link,) = [link for link in entry.findall(f"{ATOM}link") if link.get("type") == "application/cap+xml"]
+    assert cap_link.get("rel") == "alternate"
+    assert cap_link.get("href") == f"http://testserver/api/v1/warnings/{current.pk}/cap"
+    cap = client.get(f"/api/v1/warnings/{current.pk}/cap")
+    assert cap.status_code == 200 and cap.content == current.cap_xml.encode()
+
+
+def test_expired_warnings_leave_the_feed(cast, commander, draft):
+    publish(commander, draft, expires=timezone.now() + timedelta(hours=2))
+    assert len(entries(Client())) == 1
+    with time_machine.travel(timezone.now() + timedelta(hours=3)):
+        assert entries(Client()) == []
+
+
+def test_updated_warning_is_replaced_in_the_feed(cast, commander, draft):
+    original = publish(commander, draft)
+    update = services.warning_update(by=commander, warning=original, level="orange", headline="暴雨橙色预警")
+    services.warning_approve(by=commander, warning=update)
+    services.warning_publish(by=commander, warning=update)
+    assert [e.findtext(f"{ATOM}title") for e in entries(Client())] == ["暴雨橙色预警"]

@@ -1,0 +1,245 @@
+"""Pages of early warnings: list, detail with map and lifecycle buttons, create/edit/update forms, CAP
+import, one's own subscriptions, and the public Atom feed. Thin: selectors and services do the work."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from yingji.core.errors import NotAllowed, YingjiError
+from yingji.core.models import Subscription
+from yingji.core.roles import user_has_role
+from yingji.core.scopes import get_scoped_or_404, scoped
+from yingji.warnings import selectors, services
+from yingji.warnings.feeds import CurrentWarningsFeed
+from yingji.warnings.forms import CancelForm, ImportForm, SubscriptionForm, WarningFilterForm, WarningForm
+from yingji.warnings.lifecycle import DRAFT_ROLES, IMPORT_ROLES, allowed_actions, roles_for
+from yingji.warnings.models import EarlyWarning
+
+PREFILL = ("event_type", "level", "headline", "description", "instruction")
+
+
+def _fail(request: HttpRequest, form, exc: YingjiError) -> None:
+    """Show a service's refusal on the form, field by field where it names one."""
+    if isinstance(exc, NotAllowed):
+        raise PermissionDenied(exc.detail)
+    placed = False
+    for field, errors in exc.errors.items():
+        target = "streets" if field == "area_streets" else field
+        if target in form.fields:
+            for error in errors:
+                form.add_error(target, error)
+            placed = True
+    if not placed:
+        form.add_error(None, exc.detail)
+
+
+def warning_list(request: HttpRequest) -> HttpResponse:
+    form = WarningFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    warnings = selectors.warning_list(user=request.user, **{k: v or None for k, v in filters.items()})
+    page = Paginator(warnings, 30).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "warnings/warning_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "may_draft": user_has_role(request.user, *DRAFT_ROLES),
+            "may_import": user_has_role(request.user, *IMPORT_ROLES),
+        },
+    )
+
+
+def _street_features(streets) -> dict:
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "geometry": s.area, "properties": {"name": s.name}} for s in streets if s.area
+        ],
+    }
+
+
+def warning_detail(request: HttpRequest, warning_id: int) -> HttpResponse:
+    warning = selectors.warning_get(user=request.user, warning_id=warning_id)
+    # Buttons only for what this person may do to a warning of their own scope.
+    in_scope = scoped(EarlyWarning.objects.filter(pk=warning.pk), request.user).exists()
+    actions = [
+        action
+        for action in allowed_actions(status=warning.status, msg_type=warning.msg_type, source=warning.source)
+        if in_scope and user_has_role(request.user, *roles_for(action, status=warning.status))
+    ]
+    return render(
+        request,
+        "warnings/warning_detail.html",
+        {
+            "warning": warning,
+            "streets": warning.streets.all(),
+            "actions": actions,
+            "cancel_form": CancelForm(),
+            "street_areas": _street_features(warning.streets.all()),
+            "replaced_by": warning.replaced_by.all(),
+        },
+    )
+
+
+def _mine(request: HttpRequest, warning_id: int) -> EarlyWarning:
+    return get_scoped_or_404(EarlyWarning.objects.select_related("org"), request.user, pk=warning_id)
+
+
+def _form_page(request: HttpRequest, form: WarningForm, *, title: str, warning: EarlyWarning | None) -> HttpResponse:
+    streets = form.fields["streets"].queryset
+    return render(
+        request,
+        "warnings/warning_form.html",
+        {"form": form, "title": title, "warning": warning, "street_areas": _street_features(streets)},
+    )
+
+
+def _service_fields(form: WarningForm) -> dict:
+    data = dict(form.cleaned_data)
+    data["effective"] = data.get("effective") or None
+    return data
+
+
+def warning_create(request: HttpRequest) -> HttpResponse:
+    """Draft a warning; other apps link here with ?event_type=&level=&headline= to suggest one."""
+    if not user_has_role(request.user, *DRAFT_ROLES):
+        raise PermissionDenied
+    streets = selectors.streets_for(user=request.user)
+    if request.method == "POST":
+        form = WarningForm(request.POST, streets=streets)
+        if form.is_valid():
+            try:
+                warning = services.warning_create(by=request.user, **_service_fields(form))
+            except YingjiError as exc:
+                _fail(request, form, exc)
+            else:
+                messages.success(request, _("Draft saved: it needs a commander's approval before publication."))
+                return redirect("warnings:detail", warning.pk)
+    else:
+        initial = {name: request.GET[name] for name in PREFILL if request.GET.get(name)}
+        form = WarningForm(initial=initial, streets=streets)
+    return _form_page(request, form, title=_("New warning"), warning=None)
+
+
+def warning_edit(request: HttpRequest, warning_id: int) -> HttpResponse:
+    warning = _mine(request, warning_id)
+    streets = selectors.streets_for(user=request.user)
+    if request.method == "POST":
+        form = WarningForm(request.POST, streets=streets)
+        if form.is_valid():
+            try:
+                services.warning_edit(by=request.user, warning=warning, **_service_fields(form))
+            except YingjiError as exc:
+                _fail(request, form, exc)
+            else:
+                messages.success(request, _("Warning saved."))
+                return redirect("warnings:detail", warning.pk)
+    else:
+        form = WarningForm(initial=WarningForm.initial_for(warning), streets=streets)
+    return _form_page(request, form, title=_("Edit warning"), warning=warning)
+
+
+def warning_update(request: HttpRequest, warning_id: int) -> HttpResponse:
+    """Draft an Update message of a published warning, starting from its content."""
+    warning = _mine(request, warning_id)
+    streets = selectors.streets_for(user=request.user)
+    if request.method == "POST":
+        form = WarningForm(request.POST, streets=streets)
+        if form.is_valid():
+            try:
+                successor = services.warning_update(by=request.user, warning=warning, **_service_fields(form))
+            except YingjiError as exc:
+                _fail(request, form, exc)
+            else:
+                messages.success(request, _("Update drafted: it needs approval before publication."))
+                return redirect("warnings:detail", successor.pk)
+    else:
+        form = WarningForm(initial=WarningForm.initial_for(warning), streets=streets)
+    return _form_page(request, form, title=_("Update warning"), warning=warning)
+
+
+ACTIONS = {
+    "approve": (services.warning_approve, gettext_lazy("Warning approved.")),
+    "publish": (services.warning_publish, gettext_lazy("Warning published.")),
+}
+
+
+@require_POST
+def warning_action(request: HttpRequest, warning_id: int, action: str) -> HttpResponse:
+    """Approve, publish or cancel from the detail page."""
+    warning = _mine(request, warning_id)
+    try:
+        if action == "cancel":
+            form = CancelForm(request.POST)
+            reason = form.cleaned_data["reason"] if form.is_valid() else ""
+            result = services.warning_cancel(by=request.user, warning=warning, reason=reason)
+            messages.success(request, _("Warning cancelled."))
+            return redirect("warnings:detail", result.pk)
+        if action not in ACTIONS:
+            raise Http404
+        service, done = ACTIONS[action]
+        service(by=request.user, warning=warning)
+        messages.success(request, done)
+    except NotAllowed as exc:
+        raise PermissionDenied(exc.detail) from None
+    except YingjiError as exc:
+        messages.error(request, exc.detail)
+    return redirect("warnings:detail", warning.pk)
+
+
+def warning_import(request: HttpRequest) -> HttpResponse:
+    """Upload another agency's CAP 1.2 file."""
+    if not user_has_role(request.user, *IMPORT_ROLES):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            warning = services.warning_import(by=request.user, document=form.cleaned_data["document"].read())
+        except YingjiError as exc:
+            _fail(request, form, exc)
+        else:
+            messages.success(request, _("Warning imported."))
+            return redirect("warnings:detail", warning.pk)
+    return render(request, "warnings/warning_import.html", {"form": form})
+
+
+def subscription_list(request: HttpRequest) -> HttpResponse:
+    """A person's own warning subscriptions."""
+    streets = selectors.streets_for(user=request.user)
+    form = SubscriptionForm(
+        request.POST or None, streets=streets, instance=Subscription(owner=request.user, topic=services.TOPIC)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.subscription_create_own(by=request.user, **form.cleaned_data)
+        except YingjiError as exc:
+            _fail(request, form, exc)
+        else:
+            messages.success(request, _("Subscribed."))
+            return redirect("warnings:subscriptions")
+    subscriptions = Subscription.objects.filter(owner=request.user, topic=services.TOPIC).prefetch_related("streets")
+    return render(request, "warnings/subscription_list.html", {"form": form, "subscriptions": subscriptions})
+
+
+@require_POST
+def subscription_delete(request: HttpRequest, subscription_id: int) -> HttpResponse:
+    subscription = get_object_or_404(Subscription, pk=subscription_id, owner=request.user)
+    services.subscription_delete_own(by=request.user, subscription=subscription)
+    messages.success(request, _("Subscription removed."))
+    return redirect("warnings:subscriptions")
+
+
+@login_not_required
+def feed(request: HttpRequest) -> HttpResponse:
+    """The public Atom feed of warnings in force (a fresh Feed per request: it keeps the request)."""
+    return CurrentWarningsFeed()(request)
