@@ -29,9 +29,16 @@ lint: dev
 test: lint
 	$(BIN)/pytest
 
+# Each domain app keeps its own catalogue (src/yingji/<app>/locale); the project's holds core and the templates.
+APP_CATALOGUES := routing resources monitoring warnings incidents
+
 messages: dev
 	cd src/yingji && ../../$(BIN)/django-admin makemessages -l zh_Hans -l en --no-obsolete \
-		--ignore 'static/vendor/*' --ignore 'demo/*' --ignore conftest.py && ../../$(BIN)/django-admin compilemessages
+		--ignore 'static/vendor/*' --ignore conftest.py --ignore 'demo/*' $(foreach app,$(APP_CATALOGUES),--ignore '$(app)/*')
+	for app in $(APP_CATALOGUES); do \
+		(cd src/yingji/$$app && ../../../$(BIN)/django-admin makemessages -l zh_Hans -l en --no-obsolete) || exit 1; \
+	done
+	cd src/yingji && ../../$(BIN)/django-admin compilemessages
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
