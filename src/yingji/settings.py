@@ -110,6 +110,15 @@ SHELTER_AREA_PER_PERSON_M2 = env_float_map("YINGJI_SHELTER_AREA_PER_PERSON_M2")
 HOST = env_str("YINGJI_HOST", "127.0.0.1")
 PORT = env_int("YINGJI_PORT", 8000, minimum=1)
 MQTT_URL = os.environ.get("YINGJI_MQTT_URL", "").strip()
+# MQTT ingest: a fixed client id keeps the broker's persistent session (and queued readings) across restarts;
+# several ingest processes share one MQTT 5 subscription when YINGJI_MQTT_SHARED is on.
+MQTT_CLIENT_ID = env_str("YINGJI_MQTT_CLIENT_ID", "yingji-ingest")
+MQTT_SHARED = env_bool("YINGJI_MQTT_SHARED", False)
+# Minutes an alarm may stay unacknowledged before escalation; minutes without data before a device is offline.
+ALARM_ESCALATE_MINUTES = env_int("YINGJI_ALARM_ESCALATE_MINUTES", 15, minimum=1)
+DEVICE_OFFLINE_MINUTES = env_int("YINGJI_DEVICE_OFFLINE_MINUTES", 30, minimum=1)
+# Where fire-danger levels 2-5 start on the FWI scale, e.g. "5,10,20,30"; empty: monitoring/fwi.py's defaults.
+FWI_BANDS = env_str("YINGJI_FWI_BANDS", "")
 # Live updates between several web processes: Redis when set, else PostgreSQL LISTEN/NOTIFY or in-process.
 REDIS_URL = os.environ.get("YINGJI_REDIS_URL", "").strip()
 

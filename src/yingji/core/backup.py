@@ -28,12 +28,13 @@ def _pg_env_and_args() -> tuple[dict[str, str], list[str]]:
     return env, args
 
 
-def _run(command: list[str], env: dict[str, str]) -> None:
+def _run(command: list[str], env: dict[str, str], stdin: bytes | None = None) -> bytes:
     if shutil.which(command[0]) is None:
         raise ValidationFailed(f"{command[0]} is not installed", {"path": [f"{command[0]} not found on PATH"]})
-    result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    result = subprocess.run(command, env=env, input=stdin, capture_output=True, check=False)
     if result.returncode != 0:
-        raise ValidationFailed(f"{command[0]} failed: {result.stderr.strip()[:500]}")
+        raise ValidationFailed(f"{command[0]} failed: {result.stderr.decode(errors='replace').strip()[:500]}")
+    return result.stdout
 
 
 def default_backup_name() -> str:
@@ -100,10 +101,14 @@ def restore_database(path: Path) -> None:
             source.close()
     elif connection.vendor == "postgresql":
         env, args = _pg_env_and_args()
-        listing = subprocess.run(["pg_restore", "--list", str(path)], capture_output=True, text=True, check=False)
-        if listing.returncode != 0:
-            raise ValidationFailed(f"{path} is not a PostgreSQL backup", {"path": ["not a pg_dump archive"]})
+        try:
+            script = _run(["pg_restore", "--no-owner", "--file", "-", str(path)], env)
+        except ValidationFailed:
+            raise ValidationFailed(f"{path} is not a PostgreSQL backup", {"path": ["not a pg_dump archive"]}) from None
         connection.close()
-        _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction", *args, str(path)], env)
+        # One transaction replaces the whole schema: a failed restore leaves the database as it was.
+        # (pg_restore --clean cannot drop the constraints of partitioned tables, such as the telemetry.)
+        reset = b"DROP SCHEMA public CASCADE;\nCREATE SCHEMA public;\n"
+        _run(["psql", "--quiet", "--single-transaction", "--set", "ON_ERROR_STOP=1", *args], env, stdin=reset + script)
     else:
         raise ValidationFailed(f"restore of {connection.vendor} is not supported")

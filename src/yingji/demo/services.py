@@ -14,12 +14,20 @@ from django.db import transaction
 from yingji.core.models import OrgUnit, User
 from yingji.core.services import org_create, user_create
 from yingji.demo.plan import demo_plan
+from yingji.incidents.demo import demo_load_incidents
+from yingji.monitoring.demo import demo_load_monitoring
 from yingji.resources.demo import demo_load_resources
 from yingji.routing.demo import demo_load_routing
 from yingji.warnings.demo import demo_load_warnings
 
 # Each app's demo data, loaded after the org tree in the order of the layers; each loader is idempotent.
-APP_LOADERS: list[Callable[..., dict[str, int]]] = [demo_load_routing, demo_load_resources, demo_load_warnings]
+APP_LOADERS: list[Callable[..., dict[str, int]]] = [
+    demo_load_routing,
+    demo_load_resources,
+    demo_load_monitoring,
+    demo_load_warnings,
+    demo_load_incidents,
+]
 
 DEFAULT_SEED = 2021
 

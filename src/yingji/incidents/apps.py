@@ -1,8 +1,64 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+VIEW = [
+    "incidents.view_incident",
+    "incidents.view_incidenttype",
+    "incidents.view_report",
+    "incidents.view_task",
+    "incidents.view_timelineentry",
+    "incidents.view_dutyshift",
+    "incidents.view_handover",
+    "incidents.view_review",
+    "incidents.view_dispatch",
+    "incidents.view_materialrequest",
+]
 
 
 class IncidentsConfig(AppConfig):
     name = "yingji.incidents"
     label = "incidents"
     verbose_name = _("Duty desk and incidents")
+
+    def ready(self) -> None:
+        from yingji.core.maplayers import LAYERS
+        from yingji.core.nav import NAV, NavEntry
+        from yingji.core.roles import Role, grant
+        from yingji.incidents import receivers
+        from yingji.incidents.selectors import incidents_layer
+        from yingji.incidents.taxonomy import seed_types
+
+        # Everyone reads within their scope; the duty officer records, the commander commands.
+        grant(list(Role.values), *VIEW)
+        grant(
+            [Role.DUTY_OFFICER, Role.ADMIN],
+            "incidents.add_incident",
+            "incidents.change_incident",
+            "incidents.add_dutyshift",
+            "incidents.change_dutyshift",
+            "incidents.add_handover",
+            "incidents.change_task",
+            "incidents.add_dispatch",
+            "incidents.change_dispatch",
+            "incidents.add_materialrequest",
+        )
+        grant(
+            [Role.COMMANDER, Role.ADMIN],
+            "incidents.add_dispatch",
+            "incidents.change_dispatch",
+            "incidents.add_materialrequest",
+            "incidents.change_incident",
+            "incidents.command_incident",
+            "incidents.add_task",
+            "incidents.change_task",
+            "incidents.add_handover",
+        )
+        # A team leader acknowledges and reports the progress of orders sent to their team.
+        grant(Role.TEAM_LEADER, "incidents.change_dispatch")
+        grant(Role.ADMIN, "incidents.add_incidenttype", "incidents.change_incidenttype")
+        NAV.append(NavEntry(_("Duty desk"), "incidents:desk", lambda user: user.has_perm("incidents.view_incident")))
+        LAYERS["incidents"] = incidents_layer
+        receivers.connect()
+        # The taxonomy is data the duty desk relies on: restore missing types after every migrate (and flush).
+        post_migrate.connect(lambda **kwargs: seed_types(self.get_model("IncidentType")), sender=self, weak=False)

@@ -12,7 +12,10 @@ from yingji.core.models import OrgUnit
 
 
 class Command(BaseCommand):
-    help = "Set up and start the platform: migrate, load the demo district when empty, start web and worker."
+    help = (
+        "Set up and start the platform: migrate, load the demo district when empty, start web and worker "
+        "(and MQTT ingest when YINGJI_MQTT_URL is set)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--host", type=host_arg, default=settings.HOST)
@@ -28,6 +31,8 @@ class Command(BaseCommand):
             "web": subprocess.Popen([*base, "serve", "--host", host, "--port", str(port)]),
             "worker": subprocess.Popen([*base, "worker"]),
         }
+        if settings.MQTT_URL:
+            processes["ingest"] = subprocess.Popen([*base, "ingest"])
         self.stdout.write(f"Yingji is running at http://{host}:{port}/  (Ctrl+C stops it)")
 
         def stop(signum, frame):

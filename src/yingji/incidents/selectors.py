@@ -1,0 +1,198 @@
+"""Queries of the duty desk; every one takes the user and applies the data scope."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from yingji.core.models import User
+from yingji.core.scopes import get_scoped_or_404, scoped
+from yingji.incidents.models import (
+    Dispatch,
+    DutyShift,
+    Incident,
+    Report,
+    ReportStatus,
+    Review,
+    Status,
+    Task,
+    TimelineEntry,
+)
+
+OPEN_STATUSES = (Status.OPEN, Status.RESPONDING)
+
+
+@dataclass(frozen=True)
+class IncidentFilters:
+    q: str | None = None
+    status: str | None = None
+    category: str | None = None
+    type: str | None = None
+    grade: str | None = None
+    open: bool | None = None
+    org: int | None = None
+    received_from: date | None = None
+    received_to: date | None = None
+
+
+def incident_list(*, user: User, filters: IncidentFilters | None = None) -> QuerySet[Incident]:
+    filters = filters or IncidentFilters()
+    incidents = scoped(Incident.objects.select_related("type", "org", "commander"), user)
+    if filters.q:
+        incidents = incidents.filter(
+            Q(title__icontains=filters.q)
+            | Q(code__icontains=filters.q)
+            | Q(address__icontains=filters.q)
+            | Q(reporter_name__icontains=filters.q)
+        )
+    if filters.status:
+        incidents = incidents.filter(status=filters.status)
+    if filters.category:
+        incidents = incidents.filter(category=filters.category)
+    if filters.type:
+        incidents = incidents.filter(type__code=filters.type)
+    if filters.grade:
+        incidents = incidents.filter(grade=filters.grade)
+    if filters.open is not None:
+        incidents = (
+            incidents.filter(status__in=OPEN_STATUSES) if filters.open else incidents.exclude(status__in=OPEN_STATUSES)
+        )
+    if filters.org:
+        incidents = incidents.filter(org__path__contains=f"/{filters.org}/")
+    if filters.received_from:
+        incidents = incidents.filter(received_at__date__gte=filters.received_from)
+    if filters.received_to:
+        incidents = incidents.filter(received_at__date__lte=filters.received_to)
+    return incidents
+
+
+def incident_get(*, user: User, incident_id: int) -> Incident:
+    return get_scoped_or_404(
+        Incident.objects.select_related("type", "org", "enterprise", "commander", "merged_into", "created_by"),
+        user,
+        pk=incident_id,
+    )
+
+
+def open_incidents(*, user: User) -> QuerySet[Incident]:
+    """Open incidents, the one whose report falls due first on top."""
+    return (
+        scoped(Incident.objects.select_related("type", "org"), user)
+        .filter(status__in=OPEN_STATUSES)
+        .order_by("report_deadline", "-received_at")
+    )
+
+
+def timeline(*, user: User, incident_id: int) -> QuerySet[TimelineEntry]:
+    incident = incident_get(user=user, incident_id=incident_id)
+    return incident.timeline.select_related("actor").order_by("at", "id")
+
+
+def reports_due(*, user: User) -> QuerySet[Report]:
+    """Reports still to be sent for open incidents, soonest first."""
+    return (
+        scoped(Report.objects.select_related("incident"), user, org_field="incident__org")
+        .filter(status=ReportStatus.DUE, incident__status__in=OPEN_STATUSES)
+        .order_by("due_at")
+    )
+
+
+def report_get(*, user: User, report_id: int) -> Report:
+    return get_scoped_or_404(
+        Report.objects.select_related("incident", "incident__org", "incident__type", "sent_by"),
+        user,
+        org_field="incident__org",
+        pk=report_id,
+    )
+
+
+def task_get(*, user: User, task_id: int) -> Task:
+    return get_scoped_or_404(
+        Task.objects.select_related("incident", "incident__org"), user, org_field="incident__org", pk=task_id
+    )
+
+
+def on_duty(*, user: User, at: datetime | None = None) -> list[DutyShift]:
+    """The shifts on duty at `at` (now): who is duty officer and duty leader."""
+    at = at or timezone.now()
+    shifts = scoped(DutyShift.objects.select_related("officer", "leader", "org"), user)
+    return list(shifts.filter(starts_at__lte=at, ends_at__gt=at))
+
+
+def roster(*, user: User, week_of: date) -> dict[str, Any]:
+    """The shifts of the Monday-to-Sunday week containing `week_of`."""
+    monday = week_of - timedelta(days=week_of.weekday())
+    days = [monday + timedelta(days=n) for n in range(7)]
+    start = timezone.make_aware(datetime.combine(monday, datetime.min.time()))
+    end = start + timedelta(days=7)
+    shifts = scoped(DutyShift.objects.select_related("officer", "leader", "org"), user).filter(
+        starts_at__lt=end, ends_at__gt=start
+    )
+    return {"monday": monday, "days": days, "shifts": list(shifts.prefetch_related("handovers", "handovers__by"))}
+
+
+def incidents_layer(user: User) -> dict[str, Any]:
+    """Open incidents as GeoJSON points (map layer "incidents")."""
+    from yingji.incidents.services import incident_summary
+
+    features = [
+        {
+            "type": "Feature",
+            "id": incident.pk,
+            "geometry": {"type": "Point", "coordinates": [incident.lon, incident.lat]},
+            "properties": incident_summary(incident),
+        }
+        for incident in open_incidents(user=user).filter(lat__isnull=False)
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def review_data(*, incident: Incident) -> dict[str, Any]:
+    """The after-action review of an incident: its computed figures with findings and improvement actions."""
+    from yingji.incidents.review import review_figures
+
+    sent = list(incident.reports.filter(sent_at__isnull=False).values_list("sent_at", flat=True))
+    figures = review_figures(
+        received_at=incident.received_at,
+        closed_at=incident.closed_at,
+        report_sent_times=sent,
+        arrivals=arrivals(incident),
+    )
+    review = Review.objects.filter(incident=incident).first()
+
+    def seconds(value: timedelta | None) -> int | None:
+        return int(value.total_seconds()) if value is not None else None
+
+    return {
+        "incident": incident.pk,
+        "figures": figures,
+        "to_first_report_s": seconds(figures.to_first_report),
+        "to_first_dispatch_s": seconds(figures.to_first_dispatch),
+        "total_s": seconds(figures.total),
+        "findings": review.findings if review else "",
+        "improvements": review.improvements if review else "",
+    }
+
+
+def arrivals(incident: Incident) -> list:
+    """Each dispatched resource's dispatch and arrival times."""
+    from yingji.incidents.review import Arrival
+
+    return [Arrival(d.resource_name, d.dispatched_at, d.on_scene_at) for d in dispatches(incident=incident)]
+
+
+def dispatch_get(*, user: User, dispatch_id: int) -> Dispatch:
+    """A dispatch order of an incident the user sees, or one sent to the user's own team."""
+    orders = Dispatch.objects.select_related("incident", "incident__org", "team__org", "equipment", "expert")
+    visible = scoped(orders, user, org_field="incident__org") | scoped(orders, user, org_field="team__org")
+    try:
+        return visible.get(pk=dispatch_id)
+    except Dispatch.DoesNotExist:
+        raise Http404 from None
+
+
+def dispatches(*, incident: Incident) -> QuerySet[Dispatch]:
+    return incident.dispatches.select_related("team__org", "equipment", "expert", "dispatched_by")

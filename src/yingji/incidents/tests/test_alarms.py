@@ -1,0 +1,64 @@
+"""Alarms from monitoring: a rule that opens incidents records one, linked on its timeline."""
+
+import pytest
+from django.utils import timezone
+
+from yingji.incidents.models import EventKind, Incident
+from yingji.monitoring.services import alarm_escalate, alarm_raise, device_create, rule_create
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def detector(cast):
+    return device_create(
+        by=None,
+        code="GAS-X-01",
+        name="储罐区可燃气体探测器",
+        type="combustible_gas",
+        org=cast.enterprise_x,
+        lat=30.215,
+        lon=115.085,
+    )
+
+
+def rule(opens: bool):
+    return rule_create(
+        by=None,
+        name="可燃气体浓度",
+        device_type="combustible_gas",
+        metric="ch4_lel",
+        blue=10,
+        yellow=20,
+        orange=35,
+        red=50,
+        opens_incident=opens,
+    )
+
+
+def test_alarm_of_a_rule_that_opens_incidents_records_one(cast, detector, django_capture_on_commit_callbacks):
+    gas_rule = rule(opens=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        ref = alarm_raise(device=detector, rule=gas_rule, metric="ch4_lel", level="yellow", value=25, at=timezone.now())
+    incident = Incident.objects.get()
+    assert (incident.source, incident.type.code, incident.org, incident.created_by) == (
+        "sensor",
+        "gas",
+        cast.enterprise_x,
+        None,
+    )
+    assert incident.grade == "IV"
+    entries = list(incident.timeline.values_list("kind", flat=True))
+    assert entries == [EventKind.INTAKE, EventKind.ALARM]
+    with django_capture_on_commit_callbacks(execute=True):
+        alarm_escalate(alarm_id=ref.id, level="red", value=60, at=timezone.now())
+    assert Incident.objects.count() == 1
+    assert incident.timeline.filter(kind=EventKind.ALARM).count() == 2
+
+
+def test_other_alarms_do_not_open_incidents(cast, detector, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        alarm_raise(
+            device=detector, rule=rule(opens=False), metric="ch4_lel", level="blue", value=12, at=timezone.now()
+        )
+    assert not Incident.objects.exists()

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from yingji.incidents import views
+
+app_name = "incidents"
+urlpatterns = [
+    path("", views.desk, name="desk"),
+    path("list/", views.incident_list, name="list"),
+    path("new/", views.incident_new, name="new"),
+    path("roster/", views.roster, name="roster"),
+    path("<int:incident_id>/", views.incident_detail, name="detail"),
+    path("<int:incident_id>/review/", views.review, name="review"),
+    path("<int:incident_id>/<slug:action>/", views.incident_action, name="action"),
+    path("reports/<int:report_id>/", views.report_print, name="report"),
+]

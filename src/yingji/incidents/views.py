@@ -1,0 +1,322 @@
+"""Pages of the duty desk: the desk itself, incident list, intake, detail with command, roster, reports, review.
+Thin: forms parse, services decide."""
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from yingji.core.errors import NotAllowed, YingjiError
+from yingji.core.models import OrgKind, OrgUnit
+from yingji.core.scopes import scoped
+from yingji.incidents import forms, grading, selectors, services
+from yingji.incidents.models import DispatchStatus, Incident, ReportKind
+from yingji.incidents.review import duration_text
+from yingji.resources.models import Equipment, Expert, Team
+
+
+def _attempt(request: HttpRequest, action: Callable[[], Any], form=None) -> bool:
+    """Run a service; a domain error becomes a message (and form errors) instead of a crash page."""
+    try:
+        action()
+    except NotAllowed as exc:
+        raise PermissionDenied(exc.detail) from None
+    except YingjiError as exc:
+        if form is not None:
+            for field, errors in exc.errors.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        messages.error(request, exc.detail)
+        return False
+    return True
+
+
+def desk(request: HttpRequest) -> HttpResponse:
+    """值守台: who is on duty, open incidents with report countdowns, the map and the intake form."""
+    form = forms.IncidentForm(user=request.user, initial={"occurred_at": timezone.localtime().replace(second=0)})
+    return render(
+        request,
+        "incidents/desk.html",
+        {
+            "on_duty": selectors.on_duty(user=request.user),
+            "incidents": selectors.open_incidents(user=request.user)[:100],
+            "reports": selectors.reports_due(user=request.user)[:50],
+            "form": form,
+            "can_record": request.user.has_perm("incidents.add_incident"),
+            "now": timezone.now(),
+        },
+    )
+
+
+def incident_list(request: HttpRequest) -> HttpResponse:
+    form = forms.IncidentFilterForm(request.GET or None)
+    filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v}
+    incidents = selectors.incident_list(user=request.user, filters=selectors.IncidentFilters(**filters))
+    page = Paginator(incidents, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "incidents/incident_list.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+def incident_new(request: HttpRequest) -> HttpResponse:
+    """Intake (接报登记): a full page; the desk embeds the same form."""
+    if not request.user.has_perm("incidents.add_incident"):
+        raise PermissionDenied
+    form = forms.IncidentForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        created: list[Incident] = []
+        if _attempt(request, lambda: created.append(services.incident_create(by=request.user, **data)), form):
+            messages.success(request, _("Incident %(code)s recorded.") % {"code": created[0].code})
+            return redirect("incidents:detail", created[0].pk)
+    return render(request, "incidents/incident_new.html", {"form": form})
+
+
+def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
+    incident = selectors.incident_get(user=request.user, incident_id=incident_id)
+    user = request.user
+    context = {
+        "incident": incident,
+        "grade_label": grading.LABELS.get(incident.grade, ""),
+        "timeline": selectors.timeline(user=user, incident_id=incident.pk),
+        "reports": incident.reports.select_related("sent_by"),
+        "tasks": incident.tasks.select_related("assignee_org", "assignee_user"),
+        "merged": incident.merged.all(),
+        "can_change": user.has_perm("incidents.change_incident") and incident.is_open,
+        "can_command": user.has_perm("incidents.command_incident") and incident.is_open,
+        "casualty_form": forms.CasualtyForm(
+            initial={f: getattr(incident, f) for f in services.CASUALTY_FIELDS}, prefix="cas"
+        ),
+        "command_form": forms.CommandForm(
+            initial={
+                "commander": incident.commander_id,
+                "response_level": incident.response_level,
+                "post_address": incident.post_address,
+                "post_lat": incident.post_lat,
+                "post_lon": incident.post_lon,
+            },
+            prefix="cmd",
+        ),
+        "task_form": forms.TaskForm(user=user, prefix="task"),
+        "note_form": forms.NoteForm(prefix="note"),
+        "report_form": forms.ReportAddForm(prefix="rep"),
+        "merge_form": forms.MergeForm(prefix="merge"),
+        "has_final": incident.reports.filter(kind=ReportKind.FINAL, status="sent").exists(),
+        "can_dispatch": user.has_perm("incidents.add_dispatch") and incident.is_open,
+        "dispatches": _with_steps(selectors.dispatches(incident=incident)),
+        **_recommendations(request, incident),
+        "now": timezone.now(),
+    }
+    return render(request, "incidents/incident_detail.html", context)
+
+
+def _with_steps(dispatches) -> list:
+    labels = dict(DispatchStatus.choices)
+    rows = list(dispatches)
+    for dispatch in rows:
+        dispatch.next_steps = [(s, labels[s]) for s in services.dispatch_allowed(dispatch.status)]
+    return rows
+
+
+def _recommendations(request: HttpRequest, incident: Incident) -> dict[str, Any]:
+    """Nearest teams, equipment and experts by travel time; an explanation instead when routing cannot answer."""
+    if not (request.user.has_perm("incidents.add_dispatch") and incident.is_open):
+        return {}
+    found: list[dict[str, Any]] = []
+    try:
+        for kind in ("team", "equipment", "expert"):
+            found += services.dispatch_recommend(user=request.user, incident=incident, kind=kind, limit=3)
+    except YingjiError as exc:
+        return {"recommended": found, "recommend_error": exc.detail}
+    return {"recommended": sorted(found, key=lambda r: r["eta_s"])}
+
+
+@require_POST
+def incident_action(request: HttpRequest, incident_id: int, action: str) -> HttpResponse:
+    """The detail page's buttons: casualties, command, task, task status, note, report, send, merge, status."""
+    incident = selectors.incident_get(user=request.user, incident_id=incident_id)
+    by = request.user
+    handlers: dict[str, Callable[[], bool]] = {
+        "casualties": lambda: _with_form(
+            request,
+            forms.CasualtyForm(request.POST, prefix="cas"),
+            lambda d: services.incident_update(by=by, incident=incident, **d),
+        ),
+        "command": lambda: _with_form(
+            request,
+            forms.CommandForm(request.POST, prefix="cmd"),
+            lambda d: services.incident_command(by=by, incident=incident, **d),
+        ),
+        "task": lambda: _with_form(
+            request,
+            forms.TaskForm(request.POST, user=by, prefix="task"),
+            lambda d: services.task_create(by=by, incident=incident, **d),
+        ),
+        "note": lambda: _with_form(
+            request,
+            forms.NoteForm(request.POST, prefix="note"),
+            lambda d: services.incident_note(by=by, incident=incident, **d),
+        ),
+        "report": lambda: _with_form(
+            request,
+            forms.ReportAddForm(request.POST, prefix="rep"),
+            lambda d: services.report_add(by=by, incident=incident, **d),
+        ),
+        "merge": lambda: _with_form(
+            request, forms.MergeForm(request.POST, prefix="merge"), lambda d: _merge(request, incident, d["into"])
+        ),
+        "respond": lambda: _attempt(
+            request, lambda: services.incident_set_status(by=by, incident=incident, status="responding")
+        ),
+        "close": lambda: _attempt(request, lambda: services.incident_close(by=by, incident=incident)),
+    }
+    if action == "send":
+        report = selectors.report_get(user=by, report_id=int(request.POST.get("report", 0) or 0))
+        if report.incident_id != incident.pk:
+            raise PermissionDenied
+        _attempt(request, lambda: services.report_send(by=by, report=report))
+    elif action == "dispatch":
+        _attempt(request, lambda: _dispatch(request, incident))
+    elif action == "dispatch-status":
+        dispatch = selectors.dispatch_get(user=by, dispatch_id=int(request.POST.get("dispatch", 0) or 0))
+        _attempt(
+            request,
+            lambda: services.dispatch_set_status(by=by, dispatch=dispatch, status=request.POST.get("status", "")),
+        )
+    elif action == "task-status":
+        task = selectors.task_get(user=by, task_id=int(request.POST.get("task", 0) or 0))
+        _attempt(request, lambda: services.task_set_status(by=by, task=task, status=request.POST.get("status", "")))
+    elif action in handlers:
+        handlers[action]()
+    else:
+        raise PermissionDenied
+    return redirect("incidents:detail", incident.pk)
+
+
+def _with_form(request: HttpRequest, form, action: Callable[[dict], Any]) -> bool:
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            messages.error(request, f"{form.fields[field].label if field in form.fields else ''} {' '.join(errors)}")
+        return False
+    return _attempt(request, lambda: action(form.cleaned_data))
+
+
+def _dispatch(request: HttpRequest, incident: Incident) -> None:
+    chosen = {}
+    for kind, model in (("team", Team), ("equipment", Equipment), ("expert", Expert)):
+        if request.POST.get(kind):
+            chosen[kind] = scoped(model.objects.all(), request.user).filter(pk=request.POST[kind]).first()
+            if chosen[kind] is None:
+                raise services.ValidationFailed("no such resource", {kind: ["no such resource in your area"]})
+    services.dispatch_create(by=request.user, incident=incident, **chosen)
+
+
+def _merge(request: HttpRequest, incident: Incident, into_code: str) -> None:
+    into = selectors.incident_list(user=request.user).filter(code=into_code.strip()).first()
+    if into is None:
+        raise services.ValidationFailed("no such incident", {"into": ["no open incident with this number"]})
+    services.incident_merge(by=request.user, duplicate=incident, into=into)
+
+
+def report_print(request: HttpRequest, report_id: int) -> HttpResponse:
+    """A report as a printable document: the frozen copy once sent, a preview while due."""
+    report = selectors.report_get(user=request.user, report_id=report_id)
+    if report.document:
+        body = report.document
+    else:
+        body = services.report_document(report=report, sent_at=timezone.now(), by=None)
+    return render(request, "incidents/print.html", {"title": str(report), "body": mark_safe(body)})  # noqa: S308
+
+
+def review(request: HttpRequest, incident_id: int) -> HttpResponse:
+    """The after-action review (总结评估): computed figures, findings and improvement actions; printable."""
+    incident = selectors.incident_get(user=request.user, incident_id=incident_id)
+    data = selectors.review_data(incident=incident)
+    form = forms.ReviewForm(request.POST or None, initial={k: data[k] for k in ("findings", "improvements")})
+    if request.method == "POST" and form.is_valid():
+        if _attempt(
+            request, lambda: services.review_save(by=request.user, incident=incident, **form.cleaned_data), form
+        ):
+            messages.success(request, _("Review saved."))
+            return redirect("incidents:review", incident.pk)
+    figures = data["figures"]
+    rows = [
+        (_("Time to first report"), duration_text(figures.to_first_report)),
+        (_("Time to first dispatch"), duration_text(figures.to_first_dispatch)),
+        (_("Total duration"), duration_text(figures.total)),
+    ]
+    arrivals = [(a.name, a.dispatched_at, a.on_scene_at, duration_text(a.travel)) for a in figures.arrivals]
+    template = "incidents/review_print.html" if request.GET.get("print") else "incidents/review.html"
+    return render(
+        request,
+        template,
+        {
+            "incident": incident,
+            "rows": rows,
+            "arrivals": arrivals,
+            "form": form,
+            "data": data,
+            "can_edit": request.user.has_perm("incidents.change_incident") and incident.status == "closed",
+        },
+    )
+
+
+def roster(request: HttpRequest) -> HttpResponse:
+    """值班表: the week's shifts, who is on duty now, the handover log and (for duty staff) new shifts."""
+    try:
+        week_of = date.fromisoformat(request.GET.get("week", ""))
+    except ValueError:
+        week_of = timezone.localdate()
+    can_plan = request.user.has_perm("incidents.add_dutyshift")
+    shift_form = forms.ShiftForm(request.POST or None, prefix="shift")
+    handover_form = forms.HandoverForm(request.POST or None, prefix="ho")
+    on_duty = selectors.on_duty(user=request.user)
+    if request.method == "POST":
+        if request.POST.get("action") == "shift" and shift_form.is_valid():
+            if not can_plan:
+                raise PermissionDenied
+            org = request.user.org or OrgUnit.objects.filter(kind=OrgKind.BUREAU).first()
+            if _attempt(
+                request, lambda: services.shift_create(by=request.user, org=org, **shift_form.cleaned_data), shift_form
+            ):
+                messages.success(request, _("Shift added."))
+                return redirect("incidents:roster")
+        elif request.POST.get("action") == "handover" and handover_form.is_valid():
+            if not on_duty:
+                messages.error(request, _("Nobody is on duty now: there is no shift to hand over."))
+            elif _attempt(
+                request,
+                lambda: services.handover_create(by=request.user, shift=on_duty[0], **handover_form.cleaned_data),
+                handover_form,
+            ):
+                messages.success(request, _("Handover recorded."))
+                return redirect("incidents:roster")
+    week = selectors.roster(user=request.user, week_of=week_of)
+    by_day = [
+        (day, [s for s in week["shifts"] if timezone.localtime(s.starts_at).date() == day]) for day in week["days"]
+    ]
+    handovers = [h for s in week["shifts"] for h in s.handovers.all()]
+    return render(
+        request,
+        "incidents/roster.html",
+        {
+            "by_day": by_day,
+            "monday": week["monday"],
+            "prev_week": week["monday"] - timedelta(days=7),
+            "next_week": week["monday"] + timedelta(days=7),
+            "on_duty": on_duty,
+            "handovers": sorted(handovers, key=lambda h: h.at, reverse=True),
+            "shift_form": shift_form,
+            "handover_form": handover_form,
+            "can_plan": can_plan,
+        },
+    )

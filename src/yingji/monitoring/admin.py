@@ -1,0 +1,91 @@
+"""Admin for the device registry and rules (through the services), and read-only views of alarms,
+dead letters and fire danger."""
+
+from django.contrib import admin
+
+from yingji.monitoring import services
+from yingji.monitoring.models import Alarm, AlarmEvent, DeadLetter, Device, FireDangerDay, Rule, WarningSuggestion
+
+
+class ServiceSavedAdmin(admin.ModelAdmin):
+    """Saves go through the app's create/update services (validation, audit), never `obj.save()`."""
+
+    # Subclasses name their services and the keyword the update service takes the object by.
+    create: staticmethod
+    update: staticmethod
+    target: str
+
+    def save_model(self, request, obj, form, change) -> None:
+        fields = {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
+        if change:
+            saved = self.update(by=request.user, **{self.target: obj}, **fields)
+        else:
+            saved = self.create(by=request.user, **{n: form.cleaned_data[n] for n in form.cleaned_data})
+        obj.pk = saved.pk
+
+
+@admin.register(Device)
+class DeviceAdmin(ServiceSavedAdmin):
+    create, update, target = staticmethod(services.device_create), staticmethod(services.device_update), "device"
+    list_display = ["code", "name", "type", "org", "status", "last_seen_at", "active"]
+    list_filter = ["type", "status", "active"]
+    search_fields = ["code", "name", "installation"]
+    autocomplete_fields = ["org", "installation_org"]
+    readonly_fields = ["status", "last_seen_at", "token_prefix"]
+
+
+@admin.register(Rule)
+class RuleAdmin(ServiceSavedAdmin):
+    create, update, target = staticmethod(services.rule_create), staticmethod(services.rule_update), "rule"
+    list_display = ["name", "kind", "device_type", "device", "metric", "blue", "yellow", "orange", "red", "active"]
+    list_filter = ["kind", "device_type", "active", "opens_incident"]
+    search_fields = ["name", "metric"]
+    raw_id_fields = ["device"]
+
+
+class AlarmEventInline(admin.TabularInline):
+    model = AlarmEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["at", "kind", "level", "value", "by", "comment"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Alarm)
+class AlarmAdmin(ReadOnlyAdmin):
+    list_display = ["device", "rule", "level", "status", "value", "peak_value", "repeat_count", "raised_at"]
+    list_filter = ["status", "level"]
+    search_fields = ["device__code", "device__name", "rule__name"]
+    inlines = [AlarmEventInline]
+
+
+@admin.register(DeadLetter)
+class DeadLetterAdmin(ReadOnlyAdmin):
+    list_display = ["received_at", "source", "topic", "reason"]
+    list_filter = ["source"]
+    search_fields = ["topic", "reason"]
+
+
+@admin.register(FireDangerDay)
+class FireDangerDayAdmin(ReadOnlyAdmin):
+    list_display = ["date", "device", "fwi", "level_name", "suggest_warning"]
+    list_filter = ["level", "suggest_warning"]
+
+
+@admin.register(WarningSuggestion)
+class WarningSuggestionAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "event_type", "level", "headline"]
+    list_filter = ["event_type", "level"]

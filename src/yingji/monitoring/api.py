@@ -1,0 +1,331 @@
+"""API of monitoring: devices, telemetry ingest over HTTP, alarms, rules and the fire danger calculator."""
+
+import json
+from datetime import date, datetime
+
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+from ninja.security import HttpBearer, django_auth
+from pydantic import field_validator
+
+from yingji.core.api import Pages
+from yingji.core.errors import ValidationFailed
+from yingji.core.models import User
+from yingji.core.services import token_authenticate
+from yingji.monitoring import selectors, services
+from yingji.monitoring.conf import fwi_bands
+from yingji.monitoring.fwi import Codes, Weather, consecutive, danger_band, fwi_series
+from yingji.monitoring.ingest import Envelope, IngestEngine
+from yingji.monitoring.models import AlarmStatus, DeviceStatus, DeviceType, Level
+
+router = Router(tags=["monitoring"])
+
+MAX_BATCH = 5000
+
+
+class UserOrDeviceToken(HttpBearer):
+    """A person's API token, or a device's own token (which may post only that device's readings)."""
+
+    def authenticate(self, request, token: str):
+        user = token_authenticate(token)
+        if user is not None:
+            request.user = user
+            return user
+        return services.device_authenticate(token)
+
+
+# Devices ------------------------------------------------------------------------------------------
+
+
+class DeviceOut(Schema):
+    id: int
+    code: str
+    name: str
+    type: str
+    type_label: str = Field(..., alias="get_type_display")
+    org: int = Field(..., alias="org_id")
+    org_name: str = Field(..., alias="org.name")
+    installation: str
+    installation_org: int | None = Field(None, alias="installation_org_id")
+    metrics: list[str] = Field(..., alias="metric_codes")
+    lat: float | None
+    lon: float | None
+    address: str
+    status: str
+    last_seen_at: datetime | None
+    open_alarms: int = 0
+
+
+class DeviceFilters(Schema):
+    q: str | None = Field(None, max_length=100)
+    type: DeviceType | None = None
+    status: DeviceStatus | None = None
+    org: int | None = Field(None, ge=1)
+
+
+@router.get("/devices", response=list[DeviceOut])
+@paginate(Pages)
+def devices_list(request, filters: Query[DeviceFilters]):
+    """Devices you may see; filter by `type`, `status`, owner or watched `org`, or search with `q`."""
+    return selectors.device_list(
+        user=request.auth, q=filters.q, type=filters.type, status=filters.status, org=filters.org
+    )
+
+
+@router.get("/devices/{code}", response=DeviceOut)
+def devices_get(request, code: str):
+    return selectors.device_get(user=request.auth, code=code)
+
+
+# Telemetry ----------------------------------------------------------------------------------------
+
+
+class TelemetryError(Schema):
+    index: int
+    reason: str
+
+
+class TelemetryOut(Schema):
+    accepted: int
+    rejected: int
+    readings: int
+    errors: list[TelemetryError]
+
+
+@router.post(
+    "/telemetry",
+    auth=[UserOrDeviceToken(), django_auth],
+    response={202: TelemetryOut},
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "array",
+                        "maxItems": MAX_BATCH,
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "device": {"type": "string"},
+                                "ts": {"oneOf": [{"type": "string", "format": "date-time"}, {"type": "integer"}]},
+                                "metrics": {"type": "object", "additionalProperties": {"type": "number"}},
+                            },
+                        },
+                    }
+                }
+            }
+        }
+    },
+)
+def telemetry_post(request):
+    """A batch of readings: `[{"device": code, "ts": ISO 8601 or epoch ms, "metrics": {…}}, …]`. Items that
+    cannot be used are counted as rejected (with the reason) and kept as dead letters; the rest are stored."""
+    try:
+        items = json.loads(request.body or b"null")
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise ValidationFailed("the body is not JSON", {"body": ["not JSON"]}) from None
+    if not isinstance(items, list):
+        raise ValidationFailed("the body must be a JSON array", {"body": ["expected an array of readings"]})
+    if len(items) > MAX_BATCH:
+        raise ValidationFailed(f"at most {MAX_BATCH} items per request", {"body": [f"more than {MAX_BATCH} items"]})
+    codes = {item["device"] for item in items if isinstance(item, dict) and isinstance(item.get("device"), str)}
+    allowed = selectors.telemetry_devices_allowed(auth=request.auth, codes=codes)
+    envelopes = [
+        Envelope("http", str(item.get("device", ""))[:200] if isinstance(item, dict) else "", item) for item in items
+    ]
+    result = IngestEngine().ingest(envelopes, allowed=lambda device: device.pk in allowed)
+    return Status(
+        202,
+        {
+            "accepted": result.accepted,
+            "rejected": result.rejected,
+            "readings": result.readings,
+            "errors": [{"index": i, "reason": r} for i, r in result.errors],
+        },
+    )
+
+
+# Alarms -------------------------------------------------------------------------------------------
+
+
+class AlarmOut(Schema):
+    id: int
+    device: str = Field(..., alias="device.code")
+    device_name: str = Field(..., alias="device.name")
+    rule: int = Field(..., alias="rule_id")
+    rule_name: str = Field(..., alias="rule.name")
+    opens_incident: bool = Field(..., alias="rule.opens_incident")
+    org: int = Field(..., alias="org_id")
+    metric: str
+    status: str
+    level: str
+    value: float | None
+    peak_value: float | None
+    repeat_count: int
+    raised_at: datetime
+    last_at: datetime
+    acknowledged_at: datetime | None
+    acknowledged_by: str | None = Field(None, alias="acknowledged_by.username")
+    ack_comment: str
+    assignee: str | None = Field(None, alias="assignee.username")
+    escalated_at: datetime | None
+    cleared_at: datetime | None
+    closed_at: datetime | None
+
+
+class AlarmFilters(Schema):
+    status: AlarmStatus | None = Field(None, description="active, acknowledged, cleared or closed")
+    device: str | None = Field(None, max_length=64)
+    level: Level | None = None
+    rule: int | None = Field(None, ge=1)
+
+
+@router.get("/alarms", response=list[AlarmOut])
+@paginate(Pages)
+def alarms_list(request, filters: Query[AlarmFilters]):
+    """Alarms you may see, newest first; e.g. `?status=active&device=GAS-01`."""
+    return selectors.alarm_list(
+        user=request.auth, status=filters.status, device=filters.device, level=filters.level, rule=filters.rule
+    )
+
+
+@router.get("/alarms/{alarm_id}", response=AlarmOut)
+def alarms_get(request, alarm_id: int):
+    return selectors.alarm_get(user=request.auth, alarm_id=alarm_id)
+
+
+class AckIn(Schema):
+    comment: str = Field("", max_length=500)
+    assignee: str | None = Field(None, max_length=150, description="username of the person who handles it")
+
+
+class CloseIn(Schema):
+    comment: str = Field("", max_length=500)
+
+
+def _assignee(username: str | None) -> User | None:
+    if not username:
+        return None
+    user = User.objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise ValidationFailed("unknown assignee", {"assignee": ["no such user"]})
+    return user
+
+
+@router.post("/alarms/{alarm_id}/ack", response=AlarmOut)
+def alarms_ack(request, alarm_id: int, payload: AckIn):
+    """Acknowledge an alarm (with a comment and optionally an assignee); 409 when already acknowledged."""
+    alarm = selectors.alarm_get(user=request.auth, alarm_id=alarm_id)
+    services.alarm_acknowledge(
+        by=request.auth, alarm=alarm, comment=payload.comment, assignee=_assignee(payload.assignee)
+    )
+    return selectors.alarm_get(user=request.auth, alarm_id=alarm_id)
+
+
+@router.post("/alarms/{alarm_id}/close", response=AlarmOut)
+def alarms_close(request, alarm_id: int, payload: CloseIn):
+    """Close a cleared or acknowledged alarm."""
+    alarm = selectors.alarm_get(user=request.auth, alarm_id=alarm_id)
+    services.alarm_close(by=request.auth, alarm=alarm, comment=payload.comment)
+    return selectors.alarm_get(user=request.auth, alarm_id=alarm_id)
+
+
+# Rules --------------------------------------------------------------------------------------------
+
+
+class RuleOut(Schema):
+    id: int
+    name: str
+    kind: str
+    device_type: str
+    device: str | None = Field(None, alias="device.code")
+    metric: str
+    direction: str
+    blue: float | None
+    yellow: float | None
+    orange: float | None
+    red: float | None
+    deadband: float
+    level: str
+    rate_delta: float | None
+    window_s: int
+    offline_minutes: int
+    escalate_after_minutes: int | None
+    opens_incident: bool
+    suggests_warning: str
+    active: bool
+
+
+@router.get("/rules", response=list[RuleOut])
+@paginate(Pages)
+def rules_list(request, q: str | None = None):
+    return selectors.rule_list(user=request.auth, q=q)
+
+
+# Fire danger --------------------------------------------------------------------------------------
+
+
+class StartCodes(Schema):
+    ffmc: float = Field(85.0, ge=0, le=101)
+    dmc: float = Field(6.0, ge=0)
+    dc: float = Field(15.0, ge=0)
+
+
+class Observation(Schema):
+    date: date
+    temp_c: float = Field(..., ge=-60, le=60)
+    rh_pct: float = Field(..., ge=0, le=100)
+    wind_kmh: float = Field(..., ge=0, le=300)
+    rain_mm: float = Field(..., ge=0, le=1000)
+
+
+class FwiIn(Schema):
+    latitude: float = Field(..., ge=-90, le=90)
+    start: StartCodes = StartCodes()
+    observations: list[Observation] = Field(..., min_length=1, max_length=366)
+
+    @field_validator("observations")
+    @classmethod
+    def consecutive_days(cls, observations: list[Observation]) -> list[Observation]:
+        if not consecutive([o.date for o in observations]):
+            raise ValueError("dates must be consecutive days in order")
+        return observations
+
+
+class FwiDayOut(Schema):
+    date: date
+    ffmc: float
+    dmc: float
+    dc: float
+    isi: float
+    bui: float
+    fwi: float
+    level: int
+    level_name: str
+    suggested_warning: str | None
+
+
+class FwiOut(Schema):
+    days: list[FwiDayOut]
+
+
+@router.post("/fire-danger/fwi", response=FwiOut, tags=["fire danger"])
+def fire_danger_fwi(request, payload: FwiIn):
+    """Canadian FWI System indices and the fire danger level for consecutive days of noon observations,
+    from the start codes of the day before the first (defaults 85 / 6 / 15). Values are rounded to 0.1."""
+    start = Codes(payload.start.ffmc, payload.start.dmc, payload.start.dc)
+    weather = [Weather(o.date.month, o.temp_c, o.rh_pct, o.wind_kmh, o.rain_mm) for o in payload.observations]
+    bands = fwi_bands()
+    days = []
+    for obs, day in zip(payload.observations, fwi_series(start, weather, latitude=payload.latitude), strict=True):
+        band = danger_band(day.fwi, bands)
+        days.append(
+            {
+                "date": obs.date,
+                **{k: round(getattr(day, k), 1) for k in ("ffmc", "dmc", "dc", "isi", "bui", "fwi")},
+                "level": band.level,
+                "level_name": band.name,
+                "suggested_warning": band.warning,
+            }
+        )
+    return {"days": days}

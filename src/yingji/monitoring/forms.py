@@ -1,0 +1,93 @@
+"""Forms of monitoring's pages."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from yingji.core.models import OrgKind, OrgUnit
+from yingji.core.scopes import scoped
+from yingji.monitoring.metrics import METRICS, DeviceType
+from yingji.monitoring.models import AlarmStatus, Device, DeviceStatus, Level, Rule
+
+METRIC_CHOICES = [(code, f"{m.label} ({m.unit})") for code, m in METRICS.items()]
+
+
+class DeviceFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    type = forms.ChoiceField(label=_("Type"), required=False, choices=[("", _("All types")), *DeviceType.choices])
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any status")), *DeviceStatus.choices]
+    )
+
+
+class AlarmFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("open", _("Open (active or acknowledged)")), ("", _("All")), *AlarmStatus.choices],
+    )
+    level = forms.ChoiceField(label=_("Level"), required=False, choices=[("", _("All levels")), *Level.choices])
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+
+
+class AckForm(forms.Form):
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=500)
+
+
+class DeviceForm(forms.ModelForm):
+    metrics = forms.MultipleChoiceField(
+        label=_("Metrics"), required=False, choices=METRIC_CHOICES, help_text=_("Empty: the type's usual metrics.")
+    )
+
+    class Meta:
+        model = Device
+        fields = [
+            "code",
+            "name",
+            "type",
+            "org",
+            "installation",
+            "installation_org",
+            "metrics",
+            "lat",
+            "lon",
+            "address",
+            "active",
+        ]
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        units = scoped(OrgUnit.objects.filter(active=True), user, org_field="")
+        self.fields["org"].queryset = units
+        self.fields["installation_org"].queryset = units.filter(kind=OrgKind.ENTERPRISE)
+
+
+class RuleForm(forms.ModelForm):
+    metric = forms.ChoiceField(label=_("Metric"), required=False, choices=[("", "—"), *METRIC_CHOICES])
+
+    class Meta:
+        model = Rule
+        fields = [
+            "name",
+            "kind",
+            "device_type",
+            "device",
+            "metric",
+            "direction",
+            "blue",
+            "yellow",
+            "orange",
+            "red",
+            "deadband",
+            "level",
+            "rate_delta",
+            "window_s",
+            "offline_minutes",
+            "escalate_after_minutes",
+            "opens_incident",
+            "suggests_warning",
+            "active",
+        ]
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["device"].queryset = scoped(Device.objects.filter(active=True), user)

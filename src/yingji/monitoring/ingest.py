@@ -1,0 +1,462 @@
+"""Telemetry ingest: parse messages, store readings in batches, judge them against the rules in memory,
+and raise, escalate, repeat and clear alarms.
+
+The same engine serves MQTT (`yingji ingest`, see `mqtt.py`) and `POST /api/v1/telemetry`. A message it
+cannot use goes to the dead-letter table with the reason; it never stops ingest. Readings are stored once
+per (device, metric, time): the primary key drops re-deliveries, and rules judge only readings newer than
+the last one judged, so a re-delivered message neither duplicates a row nor counts twice in an alarm.
+"""
+
+import json
+import math
+import re
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import F
+from django.db.models.functions import Greatest, Least
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from yingji.core.errors import Conflict
+from yingji.monitoring.conf import TOPIC_PREFIX
+from yingji.monitoring.metrics import METRIC_CODE_MAX, RAIN_WINDOWS
+from yingji.monitoring.models import OPEN_STATUSES, Alarm, DeadLetter, Device, DeviceStatus, Reading, Rule
+from yingji.monitoring.rules import RANK, Direction, RuleKind, RuleSpec, applicable_rules, evaluate
+from yingji.monitoring.selectors import rule_specs
+from yingji.monitoring.services import AlarmRef, alarm_clear, alarm_escalate, alarm_raise
+
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+MAX_AHEAD = timedelta(minutes=10)
+METRIC_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+MAX_PAYLOAD = 64 * 1024
+MAX_METRICS = 64
+
+
+LAST_SEEN_STEP = timedelta(seconds=10)
+READING_ROWS_PER_INSERT = 500
+
+
+def insert_readings(rows: Sequence[tuple[int, str, Any, float]]) -> None:
+    """Store (device id, metric, time adapted for the database, value) rows, skipping ones already stored.
+    Plain multi-row INSERTs: the ORM's bulk_create spends more on building model instances than the
+    database spends on the rows, and ingest's throughput is this function's."""
+    if connection.vendor == "sqlite":
+        verb, tail = "INSERT OR IGNORE INTO", ""
+    else:
+        verb, tail = "INSERT INTO", " ON CONFLICT DO NOTHING"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), READING_ROWS_PER_INSERT):
+            chunk = rows[start : start + READING_ROWS_PER_INSERT]
+            values = ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
+            cursor.execute(
+                f"{verb} monitoring_reading (device_id, metric, ts, value) VALUES {values}{tail}",  # noqa: S608 (placeholders only)
+                [field for row in chunk for field in row],
+            )
+
+
+class BadMessage(ValueError):
+    """A message ingest cannot use; the text is the dead letter's reason."""
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """One message as it arrived: over MQTT the body is the raw payload and the device comes from the
+    topic; over HTTP the body is one decoded item naming its device."""
+
+    source: str
+    label: str
+    body: Any
+    device_code: str | None = None
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class Parsed:
+    device_code: str
+    ts: datetime
+    metrics: dict[str, float]
+
+
+@dataclass
+class IngestResult:
+    accepted: int = 0
+    rejected: int = 0
+    readings: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)
+    raised: int = 0
+    cleared: int = 0
+
+
+def device_code_from_topic(topic: str) -> str:
+    """`yingji/telemetry/<device_code>` → the device code."""
+    if not topic.startswith(TOPIC_PREFIX):
+        raise BadMessage(f"topic {topic!r} is not under {TOPIC_PREFIX}")
+    code = topic[len(TOPIC_PREFIX) :]
+    if not code or "/" in code or len(code) > 64:
+        raise BadMessage(f"topic {topic!r} does not end in one device code")
+    return code
+
+
+def parse_time(value: Any, *, now: datetime) -> datetime:
+    """An ISO 8601 time with its offset, or epoch milliseconds; not before 2000 nor over 10 minutes ahead."""
+    if isinstance(value, bool) or value is None:
+        raise BadMessage("ts is missing or not a time")
+    if isinstance(value, int | float):
+        if not math.isfinite(value):
+            raise BadMessage("ts is not a finite number")
+        try:
+            ts = datetime.fromtimestamp(value / 1000.0, tz=UTC)
+        except (OverflowError, OSError, ValueError):
+            raise BadMessage(f"ts {value} is out of range") from None
+    elif isinstance(value, str):
+        try:
+            ts = datetime.fromisoformat(value.strip())
+        except ValueError:
+            try:
+                ts = parse_datetime(value.strip())
+            except ValueError:
+                ts = None
+        if ts is None:
+            raise BadMessage(f"ts {value[:40]!r} is not ISO 8601")
+        if ts.tzinfo is None:
+            raise BadMessage("ts needs a UTC offset (Z or +08:00)")
+    else:
+        raise BadMessage("ts must be ISO 8601 text or epoch milliseconds")
+    if ts < EARLIEST or ts > now + MAX_AHEAD:
+        raise BadMessage(f"ts {ts.isoformat()} is implausible")
+    return ts
+
+
+def parse_metrics(value: Any) -> dict[str, float]:
+    if not isinstance(value, dict) or not value:
+        raise BadMessage("metrics must be a non-empty object")
+    if len(value) > MAX_METRICS:
+        raise BadMessage(f"more than {MAX_METRICS} metrics")
+    metrics = {}
+    for name, number in value.items():
+        if not isinstance(name, str) or len(name) > METRIC_CODE_MAX or not METRIC_NAME.match(name):
+            raise BadMessage(f"metric name {str(name)[:40]!r} is not valid")
+        if isinstance(number, bool) or not isinstance(number, int | float) or not math.isfinite(number):
+            raise BadMessage(f"metric {name} is not a finite number")
+        metrics[name] = float(number)
+    return metrics
+
+
+def parse_body(body: Any, *, device_code: str | None, now: datetime) -> Parsed:
+    """Decode and check one message: `{"ts": …, "metrics": {…}}` (plus `"device"` over HTTP)."""
+    if isinstance(body, bytes | bytearray):
+        if len(body) > MAX_PAYLOAD:
+            raise BadMessage("payload larger than 64 KiB")
+        try:
+            body = json.loads(body.decode("utf-8"))
+        except UnicodeDecodeError:
+            raise BadMessage("payload is not UTF-8") from None
+        except json.JSONDecodeError as exc:
+            raise BadMessage(f"payload is not JSON: {exc.msg} at {exc.pos}") from None
+    if not isinstance(body, dict):
+        raise BadMessage("payload must be a JSON object")
+    if device_code is None:
+        device_code = body.get("device")
+        if not isinstance(device_code, str) or not device_code:
+            raise BadMessage("device is missing")
+    return Parsed(device_code, parse_time(body.get("ts"), now=now), parse_metrics(body.get("metrics")))
+
+
+def _payload_text(body: Any) -> str:
+    if isinstance(body, bytes | bytearray):
+        return bytes(body[:4000]).decode("utf-8", errors="replace")
+    try:
+        return json.dumps(body, ensure_ascii=False, default=str)[:4000]
+    except (TypeError, ValueError):
+        return repr(body)[:4000]
+
+
+class Extremes:
+    """The minimum and maximum of the last `span_s` seconds of values (monotonic deques, O(1) amortised per
+    value): all a rate rule needs of its window, however densely a device reports."""
+
+    def __init__(self, span_s: int) -> None:
+        self.span = timedelta(seconds=span_s)
+        self.low: deque[tuple[datetime, float]] = deque()
+        self.high: deque[tuple[datetime, float]] = deque()
+
+    def push(self, at: datetime, value: float) -> None:
+        while self.low and self.low[-1][1] >= value:
+            self.low.pop()
+        self.low.append((at, value))
+        while self.high and self.high[-1][1] <= value:
+            self.high.pop()
+        self.high.append((at, value))
+
+    def points(self, at: datetime) -> list[tuple[datetime, float]]:
+        """The window's lowest and highest points as of `at` (empty when nothing is within it)."""
+        cutoff = at - self.span
+        for side in (self.low, self.high):
+            while side and side[0][0] < cutoff:
+                side.popleft()
+        return [self.low[0], self.high[0]] if self.low else []
+
+
+@dataclass
+class _Repeat:
+    count: int
+    value: float
+    at: datetime
+    peak: float
+    direction: str
+
+
+class IngestEngine:
+    """Stores and judges batches of messages; keeps rules, devices and open alarms in memory and
+    reloads them every `cache_ttl_s` seconds (rule edits and people's alarm actions show up then)."""
+
+    def __init__(self, *, cache_ttl_s: float = 30.0, clock: Callable[[], datetime] = timezone.now) -> None:
+        self.cache_ttl_s = cache_ttl_s
+        self.clock = clock
+        self._loaded_at = -math.inf
+        self.devices: dict[str, Device | None] = {}
+        self.specs: list[RuleSpec] = []
+        self.rules: dict[int, Rule] = {}
+        self.open: dict[tuple[int, int], AlarmRef] = {}
+        self._applicable: dict[tuple[int, str], list[RuleSpec]] = {}
+        self._last_ts: dict[tuple[int, str], datetime] = {}
+        self._rain: dict[int, deque[tuple[datetime, float]]] = {}
+        self._seen_written: dict[int, datetime] = {}
+        self._extremes_by_key: dict[tuple[int, str, int], Extremes] = {}
+
+    # Caches -------------------------------------------------------------------------------------
+
+    def refresh(self, *, force: bool = False) -> None:
+        if not force and time.monotonic() - self._loaded_at < self.cache_ttl_s:
+            return
+        self.specs = rule_specs()
+        self.rules = {r.pk: r for r in Rule.objects.filter(active=True)}
+        self.devices = {}
+        self._applicable = {}
+        self.open = {}
+        rows = Alarm.objects.filter(status__in=OPEN_STATUSES).values(
+            "id", "device_id", "rule_id", "level", "metric", "last_at"
+        )
+        for a in rows:
+            self.open[(a["device_id"], a["rule_id"])] = AlarmRef(a["id"], a["level"])
+            # A fresh process must not count a re-delivered reading into an open alarm a second time.
+            key = (a["device_id"], a["metric"])
+            if a["metric"] and (key not in self._last_ts or self._last_ts[key] < a["last_at"]):
+                self._last_ts[key] = a["last_at"]
+        self._loaded_at = time.monotonic()
+
+    def _load_devices(self, codes: set[str]) -> None:
+        missing = codes - self.devices.keys()
+        if not missing:
+            return
+        found = {d.code: d for d in Device.objects.filter(code__in=missing, active=True)}
+        for code in missing:
+            self.devices[code] = found.get(code)
+
+    def _rules_for(self, device: Device, metric: str) -> list[RuleSpec]:
+        key = (device.pk, metric)
+        rules = self._applicable.get(key)
+        if rules is None:
+            rules = applicable_rules(self.specs, device_id=device.pk, device_type=device.type, metric=metric)
+            self._applicable[key] = rules
+        return rules
+
+    @staticmethod
+    def _stored(device: Device, metric: str, before: datetime, span_s: int) -> list[tuple[datetime, float]]:
+        """A metric's stored values of the `span_s` seconds before `before`: what a fresh process (or an
+        HTTP request) starts its rate windows and rain totals from."""
+        since = before - timedelta(seconds=span_s)
+        rows = Reading.objects.filter(device_id=device.pk, metric=metric, ts__gte=since, ts__lt=before)
+        return list(rows.order_by("ts").values_list("ts", "value"))
+
+    def _rain_window(self, device: Device, before: datetime) -> deque[tuple[datetime, float]]:
+        window = self._rain.get(device.pk)
+        if window is None:
+            window = deque(self._stored(device, "rain_mm", before, max(RAIN_WINDOWS.values())))
+            self._rain[device.pk] = window
+        return window
+
+    def _extremes(self, device: Device, metric: str, span_s: int, before: datetime) -> "Extremes":
+        key = (device.pk, metric, span_s)
+        extremes = self._extremes_by_key.get(key)
+        if extremes is None:
+            extremes = Extremes(span_s)
+            for t, v in self._stored(device, metric, before, span_s):
+                extremes.push(t, v)
+            self._extremes_by_key[key] = extremes
+        return extremes
+
+    # Ingest -------------------------------------------------------------------------------------
+
+    def ingest(self, envelopes: Sequence[Envelope], *, allowed: Callable[[Device], bool] | None = None) -> IngestResult:
+        """Store one batch in one transaction, then judge it. Returns what was accepted and rejected."""
+        self.refresh()
+        now = self.clock()
+        result = IngestResult()
+        parsed: list[tuple[int, Envelope, Parsed | None, str]] = []
+        for index, envelope in enumerate(envelopes):
+            if envelope.error:
+                parsed.append((index, envelope, None, envelope.error))
+                continue
+            try:
+                parsed.append(
+                    (index, envelope, parse_body(envelope.body, device_code=envelope.device_code, now=now), "")
+                )
+            except BadMessage as exc:
+                parsed.append((index, envelope, None, str(exc)))
+        self._load_devices({p.device_code for _i, _e, p, _r in parsed if p is not None})
+
+        rows: list[tuple[int, str, Any, float]] = []
+        adapt = connection.ops.adapt_datetimefield_value
+        dead: list[DeadLetter] = []
+        good: list[tuple[Device, Parsed]] = []
+        seen: dict[int, Device] = {}
+        for index, envelope, item, reason in parsed:
+            device = self.devices.get(item.device_code) if item else None
+            if item is not None and (device is None or (allowed is not None and not allowed(device))):
+                reason = f"unknown device {item.device_code[:64]!r}"
+            if reason:
+                result.rejected += 1
+                result.errors.append((index, reason))
+                dead.append(
+                    DeadLetter(
+                        source=envelope.source,
+                        topic=envelope.label[:200],
+                        payload=_payload_text(envelope.body),
+                        reason=reason[:300],
+                    )
+                )
+                continue
+            result.accepted += 1
+            result.readings += len(item.metrics)
+            ts = adapt(item.ts)
+            rows.extend((device.pk, m, ts, v) for m, v in item.metrics.items())
+            good.append((device, item))
+            if device.last_seen_at is None or item.ts > device.last_seen_at:
+                device.last_seen_at = item.ts
+            written = self._seen_written.get(device.pk)
+            # Last-seen is kept to LAST_SEEN_STEP: rewriting every device row on every batch would cost more
+            # than storing the readings.
+            if (
+                device.status != DeviceStatus.ONLINE
+                or written is None
+                or device.last_seen_at - written >= LAST_SEEN_STEP
+            ):
+                device.status = DeviceStatus.ONLINE
+                seen[device.pk] = device
+
+        with transaction.atomic():
+            if rows:
+                insert_readings(rows)
+            if dead:
+                DeadLetter.objects.bulk_create(dead)
+            if seen:
+                Device.objects.bulk_update(list(seen.values()), ["last_seen_at", "status"])
+        for device in seen.values():
+            self._seen_written[device.pk] = device.last_seen_at
+
+        good.sort(key=lambda pair: pair[1].ts)
+        self._judge(good, result)
+        return result
+
+    # Judging ------------------------------------------------------------------------------------
+
+    def _judge(self, good: list[tuple[Device, Parsed]], result: IngestResult) -> None:
+        repeats: dict[int, _Repeat] = {}
+        for device, item in good:
+            for metric, value in item.metrics.items():
+                key = (device.pk, metric)
+                last = self._last_ts.get(key)
+                if last is not None and item.ts <= last:
+                    continue  # re-delivered or late: stored, but already judged past it
+                self._last_ts[key] = item.ts
+                self._judge_value(device, metric, value, item.ts, result, repeats)
+                if metric == "rain_mm":
+                    self._judge_rain(device, value, item.ts, result, repeats)
+        self._flush_repeats(repeats)
+
+    def _judge_rain(self, device: Device, value: float, at: datetime, result: IngestResult, repeats: dict) -> None:
+        derived = [m for m in RAIN_WINDOWS if self._rules_for(device, m)]
+        if not derived:
+            return
+        longest = max(RAIN_WINDOWS.values())
+        window = self._rain_window(device, at)
+        window.append((at, value))
+        while window and (at - window[0][0]).total_seconds() >= longest:
+            window.popleft()
+        for metric in derived:
+            span = RAIN_WINDOWS[metric]
+            total = sum(v for t, v in window if (at - t).total_seconds() < span)
+            self._judge_value(device, metric, round(total, 3), at, result, repeats)
+
+    def _judge_value(
+        self,
+        device: Device,
+        metric: str,
+        value: float,
+        at: datetime,
+        result: IngestResult,
+        repeats: dict[int, _Repeat],
+    ) -> None:
+        rules = self._rules_for(device, metric)
+        if not rules:
+            return
+        rates = {
+            spec.id: self._extremes(device, metric, spec.window_s, at) for spec in rules if spec.kind == RuleKind.RATE
+        }
+        for spec in rules:
+            key = (device.pk, spec.id)
+            ref = self.open.get(key)
+            current = ref.level if ref else None
+            window = rates[spec.id].points(at) if spec.id in rates else ()
+            level = evaluate(spec, value=value, at=at, current=current, window=window)
+            if level is None:
+                if ref is not None:
+                    self.open.pop(key, None)
+                    if alarm_clear(alarm_id=ref.id, at=at, value=value):
+                        result.cleared += 1
+                    repeats.pop(ref.id, None)
+                continue
+            if ref is None:
+                ref = alarm_raise(
+                    device=device, rule=self.rules[spec.id], metric=metric, level=level, value=value, at=at
+                )
+                self.open[key] = ref
+                result.raised += int(ref.created)
+                if ref.created:
+                    continue
+            if RANK[level] > RANK[ref.level]:
+                try:
+                    self.open[key] = alarm_escalate(alarm_id=ref.id, level=level, value=value, at=at)
+                except Conflict:  # closed by a person meanwhile: the next reading raises a new alarm
+                    self.open.pop(key, None)
+                continue
+            repeat = repeats.get(ref.id)
+            if repeat is None:
+                repeats[ref.id] = _Repeat(1, value, at, value, spec.direction)
+            else:
+                repeat.count += 1
+                repeat.value, repeat.at = value, at
+                worse = value > repeat.peak if spec.direction == Direction.ABOVE else value < repeat.peak
+                repeat.peak = value if worse else repeat.peak
+        for extremes in rates.values():
+            extremes.push(at, value)
+
+    def _flush_repeats(self, repeats: dict[int, _Repeat]) -> None:
+        for alarm_id, repeat in repeats.items():
+            peak = Greatest if repeat.direction == Direction.ABOVE else Least
+            updated = Alarm.objects.filter(pk=alarm_id, status__in=OPEN_STATUSES).update(
+                repeat_count=F("repeat_count") + repeat.count,
+                value=repeat.value,
+                last_at=repeat.at,
+                peak_value=peak(F("peak_value"), repeat.peak),
+            )
+            if not updated:
+                # Closed by a person since the cache was loaded: forget it so the next reading raises anew.
+                self.open = {k: v for k, v in self.open.items() if v.id != alarm_id}

@@ -1,0 +1,357 @@
+"""Devices, their readings, dead letters, alarm rules, alarms and their history, daily fire danger and
+warning suggestions."""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from yingji.core.models import OrgUnit
+from yingji.monitoring.metrics import METRIC_CODE_MAX, TYPE_METRICS, DeviceType
+from yingji.monitoring.rules import Direction, Level, RuleKind
+
+__all__ = ["DeviceType", "Direction", "Level", "RuleKind"]
+
+
+class DeviceStatus(models.TextChoices):
+    UNKNOWN = "unknown", _("Never reported")
+    ONLINE = "online", _("Online")
+    OFFLINE = "offline", _("Offline")
+
+
+class Device(models.Model):
+    """A sensor or station that reports readings; belongs to (and is seen through) its owner org."""
+
+    code = models.CharField(_("code"), max_length=64, help_text=_("Also the last part of its MQTT topic."))
+    name = models.CharField(_("name"), max_length=120)
+    type = models.CharField(_("type"), max_length=30, choices=DeviceType.choices)
+    org = models.ForeignKey(OrgUnit, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="devices")
+    installation = models.CharField(
+        _("installation watched"), max_length=200, blank=True, help_text=_("Tank, pipeline, river section…")
+    )
+    installation_org = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("enterprise watched"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="watched_by_devices",
+    )
+    metrics = models.JSONField(_("metrics"), default=list, blank=True, help_text=_("Metric codes it reports."))
+    lat = models.FloatField(_("latitude"), null=True, blank=True)
+    lon = models.FloatField(_("longitude"), null=True, blank=True)
+    address = models.CharField(_("location"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=DeviceStatus.choices, default=DeviceStatus.UNKNOWN)
+    last_seen_at = models.DateTimeField(_("last seen"), null=True, blank=True)
+    token_prefix = models.CharField(_("token prefix"), max_length=12, blank=True, editable=False)
+    token_hash = models.CharField(_("token hash"), max_length=64, blank=True, editable=False)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("device")
+        verbose_name_plural = _("devices")
+        constraints = [
+            models.UniqueConstraint(fields=["code"], name="%(app_label)s_%(class)s_unique_code"),
+            models.CheckConstraint(
+                condition=(Q(lat__isnull=True) & Q(lon__isnull=True))
+                | (Q(lat__gte=-90, lat__lte=90) & Q(lon__gte=-180, lon__lte=180)),
+                name="%(app_label)s_%(class)s_valid_coordinates",
+            ),
+        ]
+        indexes = [models.Index(fields=["token_hash"], name="monitoring_device_token_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    @property
+    def metric_codes(self) -> list[str]:
+        return list(self.metrics) or TYPE_METRICS.get(self.type, [])
+
+
+class Reading(models.Model):
+    """One value of one metric of one device at one time. Stored once per (device, metric, time), so a
+    re-delivered message changes nothing. The table is created by migration 0001 itself: on PostgreSQL it
+    is partitioned by month (range on `ts`), on SQLite a plain table; Django only knows its shape."""
+
+    pk = models.CompositePrimaryKey("device_id", "metric", "ts")
+    # The database cascades deletes; the ORM must not try to collect millions of readings.
+    device = models.ForeignKey(Device, verbose_name=_("device"), on_delete=models.DO_NOTHING, db_constraint=False)
+    metric = models.CharField(_("metric"), max_length=METRIC_CODE_MAX)
+    ts = models.DateTimeField(_("time"))
+    value = models.FloatField(_("value"))
+
+    class Meta:
+        db_table = "monitoring_reading"
+        ordering = ["-ts"]
+        verbose_name = _("reading")
+        verbose_name_plural = _("readings")
+
+    def __str__(self) -> str:
+        return f"{self.device_id} {self.metric}={self.value} @ {self.ts:%Y-%m-%d %H:%M:%S}"
+
+
+class DeadLetter(models.Model):
+    """A message ingest could not use, kept with the reason so nothing vanishes silently."""
+
+    class Source(models.TextChoices):
+        MQTT = "mqtt", "MQTT"
+        HTTP = "http", "HTTP"
+
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True, db_index=True)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    topic = models.CharField(_("topic or device"), max_length=200, blank=True)
+    payload = models.TextField(_("payload"), blank=True)
+    reason = models.CharField(_("reason"), max_length=300)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("dead letter")
+        verbose_name_plural = _("dead letters")
+
+    def __str__(self) -> str:
+        return f"{self.topic}: {self.reason}"
+
+
+class Rule(models.Model):
+    """An alarm rule for a metric of one device, of a device type, or of every device reporting it."""
+
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=12, choices=RuleKind.choices, default=RuleKind.THRESHOLD)
+    device_type = models.CharField(_("device type"), max_length=30, choices=DeviceType.choices, blank=True)
+    device = models.ForeignKey(
+        Device, verbose_name=_("device"), null=True, blank=True, on_delete=models.CASCADE, related_name="rules"
+    )
+    metric = models.CharField(_("metric"), max_length=METRIC_CODE_MAX, blank=True)
+    direction = models.CharField(_("direction"), max_length=8, choices=Direction.choices, default=Direction.ABOVE)
+    blue = models.FloatField(_("blue limit"), null=True, blank=True)
+    yellow = models.FloatField(_("yellow limit"), null=True, blank=True)
+    orange = models.FloatField(_("orange limit"), null=True, blank=True)
+    red = models.FloatField(_("red limit"), null=True, blank=True)
+    deadband = models.FloatField(
+        _("deadband"), default=0.0, help_text=_("How far a value must come back past a limit to leave its level.")
+    )
+    level = models.CharField(
+        _("level"), max_length=8, choices=Level.choices, default=Level.YELLOW, help_text=_("For rate and offline.")
+    )
+    rate_delta = models.FloatField(_("change within the window"), null=True, blank=True)
+    window_s = models.PositiveIntegerField(_("window (seconds)"), default=300)
+    offline_minutes = models.PositiveIntegerField(_("no data for (minutes)"), default=30)
+    escalate_after_minutes = models.PositiveIntegerField(
+        _("escalate when unacknowledged for (minutes)"), null=True, blank=True
+    )
+    opens_incident = models.BooleanField(
+        _("opens an incident"), default=False, help_text=_("The duty desk opens an incident when this rule alarms.")
+    )
+    suggests_warning = models.CharField(
+        _("suggests a warning"),
+        max_length=20,
+        blank=True,
+        choices=[("flood", _("Flood")), ("forest_fire", _("Forest fire"))],
+    )
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("alarm rule")
+        verbose_name_plural = _("alarm rules")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind=RuleKind.OFFLINE) | ~Q(metric=""), name="%(app_label)s_%(class)s_metric_required"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def thresholds(self) -> dict[str, float]:
+        return {level: getattr(self, level) for level in Level.values if getattr(self, level) is not None}
+
+
+class AlarmStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    CLEARED = "cleared", _("Cleared")
+    CLOSED = "closed", _("Closed")
+
+
+# An alarm is open while the condition may still be going on: a new reading updates it, never a second row.
+OPEN_STATUSES = (AlarmStatus.ACTIVE, AlarmStatus.ACKNOWLEDGED)
+
+
+class Alarm(models.Model):
+    """A rule's condition on a device, from the first abnormal reading until people close it."""
+
+    device = models.ForeignKey(Device, verbose_name=_("device"), on_delete=models.PROTECT, related_name="alarms")
+    rule = models.ForeignKey(Rule, verbose_name=_("rule"), on_delete=models.PROTECT, related_name="alarms")
+    org = models.ForeignKey(OrgUnit, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="+")
+    metric = models.CharField(_("metric"), max_length=METRIC_CODE_MAX, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=AlarmStatus.choices, default=AlarmStatus.ACTIVE)
+    level = models.CharField(_("level"), max_length=8, choices=Level.choices)
+    value = models.FloatField(_("last value"), null=True, blank=True)
+    peak_value = models.FloatField(_("peak value"), null=True, blank=True)
+    repeat_count = models.PositiveIntegerField(_("readings"), default=1)
+    raised_at = models.DateTimeField(_("raised at"), db_index=True)
+    last_at = models.DateTimeField(_("last abnormal reading"))
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("acknowledged by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    ack_comment = models.CharField(_("comment"), max_length=500, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_alarms",
+    )
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+    cleared_at = models.DateTimeField(_("cleared at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+        verbose_name = _("alarm")
+        verbose_name_plural = _("alarms")
+        constraints = [
+            # One open alarm per device and rule, whatever races between ingest processes.
+            models.UniqueConstraint(
+                fields=["device", "rule"],
+                condition=Q(status__in=["active", "acknowledged"]),
+                name="%(app_label)s_%(class)s_one_open_per_device_rule",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "raised_at"], name="monitoring_alarm_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.device.code} {self.rule.name} ({self.get_level_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class AlarmEvent(models.Model):
+    """One step of an alarm's history: raised, escalated, acknowledged, assigned, cleared, closed."""
+
+    class Kind(models.TextChoices):
+        RAISED = "raised", _("Raised")
+        ESCALATED = "escalated", _("Level raised")
+        UNACKNOWLEDGED = "unacknowledged", _("Escalated: not acknowledged in time")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        ASSIGNED = "assigned", _("Assigned")
+        CLEARED = "cleared", _("Cleared")
+        CLOSED = "closed", _("Closed")
+
+    alarm = models.ForeignKey(Alarm, verbose_name=_("alarm"), on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("time"))
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    level = models.CharField(_("level"), max_length=8, choices=Level.choices, blank=True)
+    value = models.FloatField(_("value"), null=True, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("alarm event")
+        verbose_name_plural = _("alarm events")
+
+    def __str__(self) -> str:
+        return f"{self.alarm_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+class FireDangerDay(models.Model):
+    """One weather station's Fire Weather Index for one day, from its noon readings."""
+
+    device = models.ForeignKey(Device, verbose_name=_("station"), on_delete=models.CASCADE, related_name="fwi_days")
+    org = models.ForeignKey(OrgUnit, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="+")
+    date = models.DateField(_("date"))
+    temp_c = models.FloatField(_("noon temperature (°C)"))
+    rh_pct = models.FloatField(_("noon relative humidity (%)"))
+    wind_kmh = models.FloatField(_("noon wind (km/h)"))
+    rain_mm = models.FloatField(_("24-hour rain (mm)"))
+    ffmc = models.FloatField("FFMC")
+    dmc = models.FloatField("DMC")
+    dc = models.FloatField("DC")
+    isi = models.FloatField("ISI")
+    bui = models.FloatField("BUI")
+    fwi = models.FloatField("FWI")
+    level = models.PositiveSmallIntegerField(_("fire danger level"))
+    level_name = models.CharField(_("fire danger"), max_length=20)
+    suggest_warning = models.BooleanField(_("suggests a warning"), default=False)
+    warning_level = models.CharField(_("suggested warning level"), max_length=8, choices=Level.choices, blank=True)
+    computed_at = models.DateTimeField(_("computed at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-date", "device__code"]
+        verbose_name = _("daily fire danger")
+        verbose_name_plural = _("daily fire danger")
+        constraints = [
+            models.UniqueConstraint(fields=["device", "date"], name="%(app_label)s_%(class)s_unique_device_date")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.device.code} {self.date} FWI {self.fwi:.1f}"
+
+
+class WarningSuggestion(models.Model):
+    """A condition that suggests issuing an early warning (forest fire, flood). People decide: the link
+    opens the warnings app's form prefilled."""
+
+    class EventType(models.TextChoices):
+        FOREST_FIRE = "forest_fire", _("Forest fire")
+        FLOOD = "flood", _("Flood")
+
+    event_type = models.CharField(_("event type"), max_length=20, choices=EventType.choices)
+    level = models.CharField(_("level"), max_length=8, choices=Level.choices)
+    headline = models.CharField(_("headline"), max_length=200)
+    basis = models.CharField(_("basis"), max_length=300)
+    device = models.ForeignKey(Device, verbose_name=_("device"), on_delete=models.CASCADE, related_name="+")
+    org = models.ForeignKey(OrgUnit, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="+")
+    alarm = models.ForeignKey(Alarm, verbose_name=_("alarm"), null=True, blank=True, on_delete=models.SET_NULL)
+    fire_day = models.ForeignKey(
+        FireDangerDay, verbose_name=_("fire danger day"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("warning suggestion")
+        verbose_name_plural = _("warning suggestions")
+
+    def __str__(self) -> str:
+        return self.headline
+
+    @property
+    def warning_url(self) -> str:
+        """The warnings app's new-warning form, prefilled from this suggestion."""
+        query = urlencode({"event_type": self.event_type, "level": self.level, "headline": self.headline})
+        return f"/warnings/new/?{query}"

@@ -1,0 +1,29 @@
+"""Monitoring's periodic jobs in the worker: offline detection, escalation of unacknowledged alarms,
+daily fire danger from weather stations, and next month's readings partition."""
+
+from django.utils import timezone
+
+from yingji.core.worker import periodic
+from yingji.monitoring.firedanger import fire_danger_compute_due
+from yingji.monitoring.partitions import reading_partitions_ensure
+from yingji.monitoring.services import alarms_escalate_unacknowledged, devices_check_offline
+
+
+@periodic(every_s=60)
+def check_offline_devices() -> dict[str, int]:
+    return devices_check_offline(now=timezone.now())
+
+
+@periodic(every_s=60)
+def escalate_unacknowledged_alarms() -> int:
+    return alarms_escalate_unacknowledged(now=timezone.now())
+
+
+@periodic(every_s=900)
+def daily_fire_danger() -> int:
+    return fire_danger_compute_due(now=timezone.now())
+
+
+@periodic(every_s=6 * 3600)
+def readings_partitions() -> list[str]:
+    return reading_partitions_ensure(now=timezone.now())

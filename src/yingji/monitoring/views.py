@@ -1,0 +1,217 @@
+"""Pages of monitoring: overview, devices, alarms, rules, fire danger. Thin: selectors and services."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from yingji.core.errors import YingjiError
+from yingji.monitoring import selectors, services
+from yingji.monitoring.chart import line_chart
+from yingji.monitoring.forms import AckForm, AlarmFilterForm, DeviceFilterForm, DeviceForm, RuleForm
+from yingji.monitoring.metrics import metric_label, metric_unit
+from yingji.monitoring.models import Level
+
+PAGE_SIZE = 50
+
+
+def _page(request, queryset):
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return page, query.urlencode()
+
+
+def _form_errors(form, exc: YingjiError) -> None:
+    for field, errors in exc.errors.items():
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error)
+    if not exc.errors:
+        form.add_error(None, exc.detail)
+
+
+def index(request):
+    user = request.user
+    devices = selectors.device_list(user=user)
+    by_status = dict(devices.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    open_alarms = selectors.alarm_list(user=user, status="open")
+    by_level = dict(open_alarms.values_list("level").annotate(n=Count("id")).values_list("level", "n"))
+    return render(
+        request,
+        "monitoring/index.html",
+        {
+            "device_counts": by_status,
+            "device_total": sum(by_status.values()),
+            "levels": [(level, label, by_level.get(level, 0)) for level, label in reversed(Level.choices)],
+            "alarms": open_alarms[:10],
+            "suggestions": selectors.suggestion_list(user=user)[:5],
+        },
+    )
+
+
+def device_list(request):
+    form = DeviceFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    devices = selectors.device_list(
+        user=request.user, q=filters.get("q"), type=filters.get("type"), status=filters.get("status")
+    )
+    page, query = _page(request, devices)
+    can_add = request.user.has_perm("monitoring.add_device")
+    return render(
+        request, "monitoring/device_list.html", {"form": form, "page": page, "query": query, "can_add": can_add}
+    )
+
+
+def device_detail(request, code: str):
+    device = selectors.device_get(user=request.user, code=code)
+    since = timezone.now() - timedelta(hours=24)
+    charts = []
+    for metric in device.metric_codes:
+        chart = line_chart(selectors.readings_recent(device=device, metric=metric, since=since))
+        charts.append({"metric": metric, "label": metric_label(metric), "unit": metric_unit(metric), "chart": chart})
+    latest = [(metric_label(m), v, metric_unit(m), t) for m, (t, v) in selectors.latest_values(device=device).items()]
+    return render(
+        request,
+        "monitoring/device_detail.html",
+        {
+            "device": device,
+            "charts": charts,
+            "latest": latest,
+            "alarms": selectors.alarm_list(user=request.user, device=device.code)[:20],
+            "can_change": request.user.has_perm("monitoring.change_device"),
+            "new_token": request.session.pop("device_token", None),
+        },
+    )
+
+
+def device_edit(request, code: str | None = None):
+    device = selectors.device_get(user=request.user, code=code) if code else None
+    permission = "monitoring.change_device" if device else "monitoring.add_device"
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+    form = DeviceForm(request.POST or None, instance=device, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        fields = {f: form.cleaned_data[f] for f in form.Meta.fields}
+        try:
+            if device:
+                device = services.device_update(by=request.user, device=device, **fields)
+            else:
+                device = services.device_create(by=request.user, **fields)
+        except YingjiError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Device %(code)s saved.") % {"code": device.code})
+            return redirect("monitoring:device-detail", code=device.code)
+    return render(request, "monitoring/form.html", {"form": form, "title": device or _("New device")})
+
+
+@require_POST
+def device_token(request, code: str):
+    device = selectors.device_get(user=request.user, code=code)
+    request.session["device_token"] = services.device_token_issue(by=request.user, device=device)
+    return redirect("monitoring:device-detail", code=device.code)
+
+
+def alarm_list(request):
+    form = AlarmFilterForm(request.GET or {"status": "open"})
+    filters = form.cleaned_data if form.is_valid() else {"status": "open"}
+    alarms = selectors.alarm_list(
+        user=request.user, status=filters.get("status") or None, level=filters.get("level"), q=filters.get("q")
+    )
+    page, query = _page(request, alarms)
+    context = {"form": form, "page": page, "query": query, "can_ack": request.user.has_perm("monitoring.change_alarm")}
+    # htmx refreshes only the table every few seconds: new alarms appear without a reload.
+    template = "monitoring/_alarm_rows.html" if request.headers.get("HX-Request") else "monitoring/alarm_list.html"
+    return render(request, template, context)
+
+
+def alarm_detail(request, alarm_id: int):
+    alarm = selectors.alarm_get(user=request.user, alarm_id=alarm_id)
+    return render(
+        request,
+        "monitoring/alarm_detail.html",
+        {
+            "alarm": alarm,
+            "events": alarm.events.select_related("by"),
+            "form": AckForm(),
+            "can_ack": request.user.has_perm("monitoring.change_alarm"),
+        },
+    )
+
+
+def _alarm_action(request, alarm_id: int, *, close: bool):
+    alarm = selectors.alarm_get(user=request.user, alarm_id=alarm_id)
+    form = AckForm(request.POST)
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    try:
+        if close:
+            services.alarm_close(by=request.user, alarm=alarm, comment=comment)
+            messages.success(request, _("Alarm closed."))
+        else:
+            services.alarm_acknowledge(by=request.user, alarm=alarm, comment=comment)
+            messages.success(request, _("Alarm acknowledged."))
+    except YingjiError as exc:
+        if exc.status == 403:
+            raise PermissionDenied from None
+        messages.error(request, exc.detail)
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect("monitoring:alarm-detail", alarm_id=alarm.pk)
+
+
+@require_POST
+def alarm_ack(request, alarm_id: int):
+    return _alarm_action(request, alarm_id, close=False)
+
+
+@require_POST
+def alarm_close(request, alarm_id: int):
+    return _alarm_action(request, alarm_id, close=True)
+
+
+def rule_list(request):
+    rules = selectors.rule_list(user=request.user, q=request.GET.get("q") or None)
+    page, query = _page(request, rules)
+    return render(
+        request,
+        "monitoring/rule_list.html",
+        {"page": page, "query": query, "can_change": request.user.has_perm("monitoring.change_rule")},
+    )
+
+
+def rule_edit(request, rule_id: int | None = None):
+    rule = selectors.rule_get(user=request.user, rule_id=rule_id) if rule_id else None
+    if not request.user.has_perm("monitoring.change_rule" if rule else "monitoring.add_rule"):
+        raise PermissionDenied
+    form = RuleForm(request.POST or None, instance=rule, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        fields = {f: form.cleaned_data[f] for f in form.Meta.fields}
+        try:
+            if rule:
+                services.rule_update(by=request.user, rule=rule, **fields)
+            else:
+                services.rule_create(by=request.user, **fields)
+        except YingjiError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Rule saved."))
+            return redirect("monitoring:rule-list")
+    return render(request, "monitoring/form.html", {"form": form, "title": rule or _("New alarm rule")})
+
+
+def fire_danger(request):
+    days = selectors.fire_danger_list(user=request.user)
+    page, query = _page(request, days)
+    return render(
+        request,
+        "monitoring/fire_danger.html",
+        {"page": page, "query": query, "suggestions": selectors.suggestion_list(user=request.user)[:30]},
+    )
