@@ -1,6 +1,11 @@
 """The fixed cast every permission test reuses: a small district with two streets."""
 
 import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -115,9 +120,9 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
-@pytest.fixture
-def page(live_server, monkeypatch):
-    """A headless Debian Chromium page (Playwright) with live_server.url as its base."""
+@contextmanager
+def chromium_page(base_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator:
+    """A headless Debian Chromium page (Playwright) with `base_url` as its base."""
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API keeps an event loop in this thread, so Django would refuse the test's own ORM
@@ -125,10 +130,56 @@ def page(live_server, monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 800})
-        tab = context.new_page()
+        context = browser.new_context(base_url=base_url, locale="zh-CN", viewport={"width": 1280, "height": 800})
         try:
-            yield tab
+            yield context.new_page()
         finally:
             context.close()
             browser.close()
+
+
+@pytest.fixture
+def page(live_server, monkeypatch):
+    """A browser page on Django's live server (WSGI: everything but the live event streams)."""
+    with chromium_page(live_server.url, monkeypatch) as tab:
+        yield tab
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def asgi_server() -> Iterator[str]:
+    """The platform under uvicorn in a thread, as `yingji serve` runs it (live event streams work); its base URL.
+    Use with a transactional database."""
+    import uvicorn
+
+    port = _free_port()
+    config = uvicorn.Config(
+        "yingji.asgi:application",
+        host="127.0.0.1",
+        port=port,
+        lifespan="off",
+        log_level="warning",
+        timeout_graceful_shutdown=1,
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(500):
+        if server.started:
+            break
+        time.sleep(0.01)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture
+def asgi_page(asgi_server, monkeypatch):
+    """A browser page on the ASGI server."""
+    with chromium_page(asgi_server, monkeypatch) as tab:
+        yield tab

@@ -1,8 +1,9 @@
 """Live updates: services publish events on a channel; open pages receive them as server-sent events.
 
 Fan-out between processes: PostgreSQL LISTEN/NOTIFY when the database is PostgreSQL, Redis pub/sub when
-YINGJI_REDIS_URL is set (it wins over PostgreSQL), in-process on the embedded default (one web process). Every
-event carries the org path it belongs to, so a client only receives what its data scope lets it see.
+YINGJI_REDIS_URL is set (it wins over PostgreSQL), and on the embedded SQLite default a small table that each web
+process polls, so events of the worker and ingest processes reach the pages too. Every event carries the org path
+it belongs to, so a client only receives what its data scope lets it see.
 
 Publish after the change is committed: `transaction.on_commit(lambda: publish("duty", "incident", {...},
 scope=org.path))`. The stream (`stream`, served at /live/<channel>/) answers only under ASGI (`yingji serve`);
@@ -23,8 +24,10 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.handlers.asgi import ASGIRequest
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
+from django.db.models import Max
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 
+from yingji.core.models import LiveEvent
 from yingji.core.scopes import scope_root
 from yingji.core.services import token_authenticate
 
@@ -36,6 +39,8 @@ HEARTBEAT_S = 15.0
 READY_TIMEOUT_S = 5.0
 # NOTIFY payloads are limited to 8000 bytes; events are small summaries, pages fetch details themselves.
 MAX_MESSAGE_BYTES = 7900
+# How often a web process looks for new events in the table (the SQLite default): well within the 2 s promise.
+TABLE_POLL_S = 0.3
 
 
 @dataclass(frozen=True)
@@ -113,10 +118,10 @@ def redis_url() -> str:
 
 
 def backend() -> str:
-    """Which fan-out is in use: "redis", "postgres" or "local"."""
+    """Which fan-out is in use: "redis", "postgres" or "table"."""
     if redis_url():
         return "redis"
-    return "postgres" if connection.vendor == "postgresql" else "local"
+    return "postgres" if connection.vendor == "postgresql" else "table"
 
 
 def publish(channel: str, event: str, data: dict[str, Any], *, scope: str = "") -> None:
@@ -128,14 +133,13 @@ def publish(channel: str, event: str, data: dict[str, Any], *, scope: str = "") 
     message = Event(channel=channel, event=event, data=data, scope=scope)
     try:
         kind = backend()
-        if kind == "local":
-            HUB.deliver(message)
-            return
         raw = message.encode()
         if len(raw.encode("utf-8")) > MAX_MESSAGE_BYTES:
             raise ValueError(f"live event {event} is too large ({len(raw)} characters)")
         if kind == "redis":
             _redis_publisher().publish(REDIS_PREFIX + channel, raw)
+        elif kind == "table":
+            LiveEvent.objects.create(channel=channel, event=event, data=json.loads(raw)["d"], scope=scope)
         else:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_notify(%s, %s)", [PG_CHANNEL, raw])
@@ -189,9 +193,26 @@ async def _listen_redis(ready: asyncio.Event) -> None:
         await client.aclose()
 
 
+def _table_after(last_id: int) -> list[LiveEvent]:
+    return list(LiveEvent.objects.filter(id__gt=last_id).order_by("id")[:500])
+
+
+async def _listen_table(ready: asyncio.Event) -> None:
+    last = await sync_to_async(lambda: LiveEvent.objects.aggregate(last=Max("id"))["last"] or 0)()
+    ready.set()
+    while True:
+        await asyncio.sleep(TABLE_POLL_S)
+        for row in await sync_to_async(_table_after)(last):
+            HUB.deliver(Event(channel=row.channel, event=row.event, data=row.data, scope=row.scope))
+            last = row.id
+
+
+LISTENERS = {"postgres": _listen_postgres, "redis": _listen_redis, "table": _listen_table}
+
+
 @dataclass
 class Relay:
-    """The one task per process that listens on PostgreSQL or Redis and hands events to the hub."""
+    """The one task per process that listens on PostgreSQL, Redis or the table and hands events to the hub."""
 
     kind: str
     task: asyncio.Task
@@ -202,7 +223,7 @@ _relay: Relay | None = None
 
 
 async def _relay_forever(kind: str, ready: asyncio.Event) -> None:
-    listen = _listen_postgres if kind == "postgres" else _listen_redis
+    listen = LISTENERS[kind]
     while True:
         try:
             await listen(ready)
@@ -215,11 +236,9 @@ async def _relay_forever(kind: str, ready: asyncio.Event) -> None:
 
 
 async def ensure_relay() -> None:
-    """Start this process's relay if the backend needs one, and wait until it listens."""
+    """Start this process's relay, and wait until it listens."""
     global _relay
     kind = await sync_to_async(backend)()
-    if kind == "local":
-        return
     loop = asyncio.get_running_loop()
     if _relay is None or _relay.kind != kind or _relay.task.done() or _relay.task.get_loop() is not loop:
         if _relay is not None and not _relay.task.done() and not _relay.task.get_loop().is_closed():

@@ -428,3 +428,22 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} → {self.address} ({self.get_status_display()})"
+
+
+class LiveEvent(models.Model):
+    """A live update on its way to the open pages of every web process, where no broker joins the processes
+    (the embedded SQLite default: web, worker and ingest are separate processes). Kept for minutes only."""
+
+    channel = models.CharField(_("channel"), max_length=60)
+    event = models.CharField(_("event"), max_length=60)
+    data = models.JSONField(_("data"), default=dict)
+    scope = models.CharField(_("scope"), max_length=400, blank=True)
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("live event")
+        verbose_name_plural = _("live events")
+
+    def __str__(self) -> str:
+        return f"{self.channel}/{self.event}"

@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
-from yingji.core.models import LoginAttempt
+from yingji.core.models import LiveEvent, LoginAttempt
 from yingji.core.worker import periodic
 
 # GB/T 22239-2019 asks that audit records be kept at least six months; keep sign-in attempts a year.
@@ -28,3 +28,9 @@ def deliver_notifications() -> int:
     from yingji.core.notify import outbox_deliver_due
 
     return outbox_deliver_due().attempted
+
+
+@periodic(every_s=300)
+def purge_old_live_events() -> int:
+    # Pages poll the table every fraction of a second; an event older than ten minutes has reached them all.
+    return LiveEvent.objects.filter(at__lt=timezone.now() - timedelta(minutes=10)).delete()[0]

@@ -1,16 +1,16 @@
 """Live updates end to end: a real uvicorn server in a thread, a real HTTP client reading the event stream.
 
-The fan-out under test is the one the database selects (in-process on SQLite, LISTEN/NOTIFY across two
-connections on PostgreSQL); the Redis fan-out is tested against the Redis at 127.0.0.1:6379."""
+The fan-out under test is the one the database selects (the polled table on SQLite, LISTEN/NOTIFY across two
+connections on PostgreSQL), also from another process; the Redis fan-out is tested against the Redis at
+127.0.0.1:6379."""
 
 import http.client
 import json
-import socket
-import threading
-import time
+import os
+import subprocess
+import sys
 
 import pytest
-import uvicorn
 from django.db import connection
 
 from yingji.core import live
@@ -19,33 +19,9 @@ from yingji.core import live
 live_db = pytest.mark.django_db(transaction=True)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
-def server():
-    port = _free_port()
-    config = uvicorn.Config(
-        "yingji.asgi:application",
-        host="127.0.0.1",
-        port=port,
-        lifespan="off",
-        log_level="warning",
-        timeout_graceful_shutdown=1,
-    )
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    for _ in range(500):
-        if srv.started:
-            break
-        time.sleep(0.01)
-    yield port
-    srv.should_exit = True
-    thread.join(10)
+def server(asgi_server) -> int:
+    return int(asgi_server.rsplit(":", 1)[1])
 
 
 class Stream:
@@ -101,8 +77,30 @@ def test_published_event_reaches_connected_clients_of_its_scope(server, cast, be
     finally:
         district.close()
         street.close()
-    expected = "postgres" if connection.vendor == "postgresql" else "local"
+    expected = "postgres" if connection.vendor == "postgresql" else "table"
     assert live.backend() == expected
+
+
+@live_db
+def test_event_published_by_another_process_reaches_the_stream(server, cast, bearer):
+    # The worker and ingest are separate processes: their events must reach the web process's pages.
+    stream = _connected(server, bearer(cast.duty))
+    settings_db = connection.settings_dict
+    database_url = (
+        f"sqlite:///{settings_db['NAME']}"
+        if connection.vendor == "sqlite"
+        else f"postgres://{settings_db['USER']}@{settings_db['HOST']}:{settings_db['PORT']}/{settings_db['NAME']}"
+    )
+    script = (
+        "import django; django.setup(); from yingji.core.live import publish; "
+        f"publish('duty', 'alarm', {{'title': '液位超限'}}, scope={cast.enterprise_x.path!r})"
+    )
+    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "yingji.settings"}
+    try:
+        subprocess.run([sys.executable, "-c", script], env=env, check=True, timeout=60)
+        assert stream.next_event() == ("alarm", {"title": "液位超限"})
+    finally:
+        stream.close()
 
 
 @live_db
