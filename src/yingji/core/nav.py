@@ -16,16 +16,17 @@ class NavEntry:
     label: str | Promise
     url_name: str
     allowed: Callable[[object], bool] = lambda user: True
+    order: int = 50  # the daily work first (duty desk, resources), housekeeping last
 
 
 # Later apps append their entries in their AppConfig.ready().
 NAV: list[NavEntry] = [
-    NavEntry(_("Workbench"), "workbench"),
-    NavEntry(_("Organisations"), "core:org-list"),
-    NavEntry(_("Messages"), "core:notification-list"),
-    NavEntry(_("API tokens"), "core:token-list"),
-    NavEntry(_("Administration"), "admin:index", lambda user: user.is_staff),
-    NavEntry(_("Audit log"), "admin:core_auditentry_changelist", is_system_admin),
+    NavEntry(_("Workbench"), "workbench", order=0),
+    NavEntry(_("Organisations"), "core:org-list", order=80),
+    NavEntry(_("Messages"), "core:notification-list", order=85),
+    NavEntry(_("API tokens"), "core:token-list", order=90),
+    NavEntry(_("Administration"), "admin:index", lambda user: user.is_staff, order=95),
+    NavEntry(_("Audit log"), "admin:core_auditentry_changelist", is_system_admin, order=96),
 ]
 
 
@@ -34,7 +35,7 @@ def navigation(request) -> dict:
     if user is None or not user.is_authenticated:
         return {"nav": [], "unread": 0}
     entries = []
-    for entry in NAV:
+    for entry in sorted(NAV, key=lambda e: e.order):
         if not entry.allowed(user):
             continue
         try:

@@ -57,7 +57,9 @@ class IncidentsConfig(AppConfig):
         # A team leader acknowledges and reports the progress of orders sent to their team.
         grant(Role.TEAM_LEADER, "incidents.change_dispatch")
         grant(Role.ADMIN, "incidents.add_incidenttype", "incidents.change_incidenttype")
-        NAV.append(NavEntry(_("Duty desk"), "incidents:desk", lambda user: user.has_perm("incidents.view_incident")))
+        NAV.append(
+            NavEntry(_("Duty desk"), "incidents:desk", lambda user: user.has_perm("incidents.view_incident"), order=10)
+        )
         LAYERS["incidents"] = incidents_layer
         receivers.connect()
         # The taxonomy is data the duty desk relies on: restore missing types after every migrate (and flush).

@@ -36,4 +36,4 @@ class MonitoringConfig(AppConfig):
         # core's hook runs before this app's permissions exist: give the roles their monitoring rights again.
         post_migrate.connect(lambda **kwargs: ensure_roles(), sender=self, weak=False)
         LAYERS.update(maplayers.LAYERS)
-        NAV.append(NavEntry(_("Monitoring and early warning"), "monitoring:index"))
+        NAV.append(NavEntry(_("Monitoring and early warning"), "monitoring:index", order=30))

@@ -45,5 +45,5 @@ class ResourcesConfig(AppConfig):
         grant(Role.TEAM_LEADER, "resources.change_team")
 
         LAYERS.update(maplayers.LAYERS)
-        NAV.append(NavEntry(_("Emergency resources"), "resources:index"))
-        NAV.append(NavEntry(_("One map"), "resources:map"))
+        NAV.append(NavEntry(_("Emergency resources"), "resources:index", order=20))
+        NAV.append(NavEntry(_("One map"), "resources:map", order=21))

@@ -14,5 +14,5 @@ class RoutingConfig(AppConfig):
         from yingji.routing.selectors import active_network_layer
 
         grant(Role.ADMIN, "routing.view_roadnetwork", "routing.change_roadnetwork", "routing.delete_roadnetwork")
-        NAV.append(NavEntry(_("Road networks"), "routing:network-list"))
+        NAV.append(NavEntry(_("Road networks"), "routing:network-list", order=60))
         LAYERS["roads"] = active_network_layer

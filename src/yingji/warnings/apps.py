@@ -15,4 +15,4 @@ class WarningsConfig(AppConfig):
         grant(Role.ADMIN, "core.view_subscription", "core.add_subscription", "core.change_subscription")
         grant(Role.ADMIN, "core.view_channelconfig", "core.add_channelconfig", "core.change_channelconfig")
         grant(Role.ADMIN, "core.view_delivery", "core.change_delivery", "core.view_outboxmessage")
-        NAV.append(NavEntry(_("Warnings"), "warnings:list"))
+        NAV.append(NavEntry(_("Warnings"), "warnings:list", order=40))
