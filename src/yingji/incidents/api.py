@@ -13,6 +13,8 @@ from yingji.core.errors import ValidationFailed
 from yingji.core.models import OrgUnit, User
 from yingji.core.scopes import get_scoped_or_404, scoped
 from yingji.incidents import grading, selectors, services
+from yingji.incidents.documents import report_filename, review_filename
+from yingji.incidents.docx_writer import docx_response
 from yingji.incidents.models import (
     Category,
     DispatchStatus,
@@ -506,15 +508,32 @@ class MaterialIn(Schema):
     warehouse: int
     item: int
     quantity: int = Field(..., ge=1, le=10**9)
+    reason: str = Field("", max_length=200)
 
 
 class MaterialOut(Schema):
     id: int
     incident: int = Field(..., alias="incident_id")
     warehouse: int = Field(..., alias="warehouse_id")
+    warehouse_name: str = Field(..., alias="warehouse.name")
     item: int = Field(..., alias="item_id")
+    item_name: str = Field(..., alias="item.name")
+    unit: str = Field(..., alias="item.unit")
     quantity: int
+    reason: str
+    requested_by: str
     fulfilled_at: LocalTime
+
+    @staticmethod
+    def resolve_requested_by(obj) -> str:
+        return obj.requested_by.get_username()
+
+
+@router.get("/incidents/{incident_id}/materials", response=list[MaterialOut])
+def incidents_materials_list(request, incident_id: int):
+    """The materials issued to the incident, newest first."""
+    incident = selectors.incident_get(user=request.auth, incident_id=incident_id)
+    return list(selectors.material_requests(incident=incident))
 
 
 @router.post("/incidents/{incident_id}/materials", response={201: MaterialOut})
@@ -526,6 +545,25 @@ def incidents_materials(request, incident_id: int, payload: MaterialIn):
     if item is None:
         raise ValidationFailed("unknown item", {"item": ["no such material"]})
     request_ = services.material_issue(
-        by=request.auth, incident=incident, warehouse=warehouse, item=item, quantity=payload.quantity
+        by=request.auth,
+        incident=incident,
+        warehouse=warehouse,
+        item=item,
+        quantity=payload.quantity,
+        reason=payload.reason,
     )
     return Status(201, request_)
+
+
+@router.get("/reports/{report_id}/docx")
+def reports_docx(request, report_id: int):
+    """The report as a Word file (.docx): the frozen copy once sent, a preview while due."""
+    report = selectors.report_get(user=request.auth, report_id=report_id)
+    return docx_response(selectors.report_document(report=report), report_filename(report))
+
+
+@router.get("/incidents/{incident_id}/review/docx")
+def incidents_review_docx(request, incident_id: int):
+    """The after-action review as a Word file (.docx)."""
+    incident = selectors.incident_get(user=request.auth, incident_id=incident_id)
+    return docx_response(selectors.review_document(incident=incident), review_filename(incident))

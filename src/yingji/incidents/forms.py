@@ -7,6 +7,7 @@ from django.utils.translation import pgettext_lazy
 from yingji.core.models import OrgKind, OrgUnit, User
 from yingji.core.scopes import scoped
 from yingji.incidents.models import Category, Grade, IncidentType, ReportKind, ResponseLevel, Source, Status, TaskStatus
+from yingji.resources.models import MaterialItem, StockBalance, Warehouse
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -128,3 +129,41 @@ class IncidentFilterForm(forms.Form):
     grade = forms.ChoiceField(label=_("Grade"), required=False, choices=[("", _("All")), *Grade.choices])
     received_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     received_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class StockItemSelect(forms.Select):
+    """An item picker whose options name the warehouses holding the item, so the page offers only what the
+    chosen warehouse has in stock."""
+
+    holders: dict[int, list[int]] = {}  # noqa: RUF012 — replaced per form, never mutated
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None) -> dict:
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value:
+            option["attrs"]["data-warehouses"] = " ".join(str(w) for w in self.holders.get(int(str(value)), []))
+        return option
+
+
+class MaterialForm(forms.Form):
+    """Request materials for an incident from a warehouse of the user's area."""
+
+    warehouse = forms.ModelChoiceField(label=_("Warehouse"), queryset=Warehouse.objects.none())
+    item = forms.ModelChoiceField(label=_("Material"), queryset=MaterialItem.objects.none(), widget=StockItemSelect)
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=10**9)
+    reason = forms.CharField(label=pgettext_lazy("material request", "Reason"), max_length=200, required=False)
+
+    def __init__(self, *args, stock: list[StockBalance], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.holders: dict[int, list[int]] = {}
+        for balance in stock:
+            self.holders.setdefault(balance.item_id, []).append(balance.warehouse_id)
+        self.fields["warehouse"].queryset = Warehouse.objects.filter(pk__in={b.warehouse_id for b in stock})
+        self.fields["item"].widget.holders = self.holders
+        self.fields["item"].queryset = MaterialItem.objects.filter(pk__in=self.holders.keys())
+
+    def clean(self) -> dict:
+        data = super().clean()
+        warehouse, item = data.get("warehouse"), data.get("item")
+        if warehouse and item and warehouse.pk not in self.holders.get(item.pk, []):
+            self.add_error("item", _("This warehouse has none of this material in stock."))
+        return data

@@ -241,6 +241,8 @@ class Report(models.Model):
         related_name="+",
     )
     document = models.TextField(_("document (HTML)"), blank=True)
+    # The document model (`documents.Document`) as sent: the HTML copy and the Word file both render from it.
+    content = models.JSONField(_("document content"), default=dict, blank=True)
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -454,6 +456,7 @@ class MaterialRequest(models.Model):
         "resources.MaterialItem", verbose_name=_("material"), on_delete=models.PROTECT, related_name="+"
     )
     quantity = models.PositiveIntegerField(_("quantity"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
     )

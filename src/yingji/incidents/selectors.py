@@ -1,19 +1,23 @@
 """Queries of the duty desk; every one takes the user and applies the data scope."""
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from yingji.core.models import User
 from yingji.core.scopes import get_scoped_or_404, scoped
+from yingji.incidents import deadlines, documents, grading
+from yingji.incidents.documents import Document
 from yingji.incidents.models import (
     Dispatch,
     DutyShift,
     Incident,
+    MaterialRequest,
     Report,
     ReportStatus,
     Review,
@@ -21,6 +25,7 @@ from yingji.incidents.models import (
     Task,
     TimelineEntry,
 )
+from yingji.resources.models import StockBalance
 
 OPEN_STATUSES = (Status.OPEN, Status.RESPONDING)
 
@@ -109,6 +114,64 @@ def report_get(*, user: User, report_id: int) -> Report:
     )
 
 
+def report_document_build(*, report: Report, sent_at: datetime, by: User | None) -> Document:
+    """A report's document built now from the incident's data, in Chinese whatever the sender's screen speaks."""
+    incident = report.incident
+    with translation.override("zh-hans"):
+        chain = [
+            ("区应急管理局" if level == "district" else deadlines.LEVEL_LABELS[level], due)
+            for level, due in deadlines.chain_deadlines(known_at=incident.received_at, grade=incident.grade or None)
+        ]
+        return documents.report_document(
+            incident=incident,
+            kind_label=report.get_kind_display(),
+            recipient=report.recipient,
+            reason=report.reason,
+            sent_at=sent_at,
+            by=by,
+            grade_label=grading.LABELS.get(incident.grade, ""),
+            tasks=list(incident.tasks.select_related("assignee_org", "assignee_user")),
+            timeline=list(incident.timeline.all()),
+            chain=chain,
+        )
+
+
+def report_document(*, report: Report) -> Document:
+    """A report's document: as frozen when it was sent, else a preview built from the incident as it stands."""
+    if report.content:
+        return Document.from_dict(report.content)
+    return report_document_build(report=report, sent_at=report.sent_at or timezone.now(), by=report.sent_by)
+
+
+def review_document(*, incident: Incident, official: bool = True) -> Document:
+    """The after-action review as a document; the official copy is Chinese, the on-screen one speaks the reader's
+    language."""
+    data = review_data(incident=incident)
+    with translation.override("zh-hans") if official else nullcontext():
+        return documents.review_document(
+            incident=incident,
+            grade_label=grading.LABELS.get(incident.grade, ""),
+            figures=data["figures"],
+            findings=data["findings"],
+            improvements=data["improvements"],
+            dated=data["updated_at"] or incident.closed_at or timezone.now(),
+        )
+
+
+def material_requests(*, incident: Incident) -> QuerySet[MaterialRequest]:
+    """The materials issued to an incident (the caller got the incident through a scoped selector)."""
+    return incident.material_requests.select_related("warehouse", "item", "requested_by")
+
+
+def material_stock(*, user: User) -> QuerySet[StockBalance]:
+    """What the user may draw on: items on hand in the open warehouses of the user's area."""
+    return (
+        scoped(StockBalance.objects.filter(quantity__gt=0, warehouse__active=True), user, org_field="warehouse__org")
+        .select_related("warehouse", "item")
+        .order_by("warehouse__code", "item__code")
+    )
+
+
 def task_get(*, user: User, task_id: int) -> Task:
     return get_scoped_or_404(
         Task.objects.select_related("incident", "incident__org"), user, org_field="incident__org", pk=task_id
@@ -174,6 +237,7 @@ def review_data(*, incident: Incident) -> dict[str, Any]:
         "total_s": seconds(figures.total),
         "findings": review.findings if review else "",
         "improvements": review.improvements if review else "",
+        "updated_at": review.updated_at if review else None,
     }
 
 

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Min
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from shapely.geometry import Point, shape
 
 from yingji.core.audit import audit_append
@@ -19,7 +19,7 @@ from yingji.core.models import OrgKind, OrgUnit, User
 from yingji.core.notify import notify
 from yingji.core.roles import Role, role_group
 from yingji.core.services import validation_failed
-from yingji.incidents import deadlines, grading
+from yingji.incidents import deadlines, grading, selectors
 from yingji.incidents.models import (
     Dispatch,
     DispatchStatus,
@@ -582,27 +582,6 @@ def report_add(*, by: User, incident: Incident, kind: str, reason: str = "") -> 
     return report
 
 
-def report_document(*, report: Report, sent_at: datetime, by: User | None) -> str:
-    """The printable document of a report, generated from the incident's data as it stands."""
-    incident = report.incident
-    # The document is an official Chinese text whatever language the sender's screen speaks.
-    with translation.override("zh-hans"):
-        return render_to_string(
-            "incidents/report_document.html",
-            {
-                "report": report,
-                "incident": incident,
-                "sent_at": sent_at,
-                "by": by,
-                "grade_label": grading.LABELS.get(incident.grade, ""),
-                "chain": deadlines.chain_deadlines(known_at=incident.received_at, grade=incident.grade or None),
-                "level_labels": deadlines.LEVEL_LABELS,
-                "tasks": list(incident.tasks.select_related("assignee_org", "assignee_user")),
-                "timeline": list(incident.timeline.select_related("actor")),
-            },
-        )
-
-
 @transaction.atomic
 def report_send(*, by: User, report: Report) -> Report:
     """Send a due report: its document is generated now and kept with the send time."""
@@ -618,8 +597,10 @@ def report_send(*, by: User, report: Report) -> Report:
     report.sent_at = now
     report.sent_by = by
     report.status = ReportStatus.SENT
-    report.document = report_document(report=report, sent_at=now, by=by)
-    report.save(update_fields=["sent_at", "sent_by", "status", "document"])
+    document = selectors.report_document_build(report=report, sent_at=now, by=by)
+    report.content = document.to_dict()
+    report.document = render_to_string("incidents/_document.html", {"document": document})
+    report.save(update_fields=["sent_at", "sent_by", "status", "content", "document"])
     late = now > report.due_at
     _log(
         report.incident,
@@ -943,27 +924,34 @@ def dispatch_set_status(*, by: User, dispatch: Dispatch, status: str) -> Dispatc
 
 @transaction.atomic
 def material_issue(
-    *, by: User, incident: Incident, warehouse: Warehouse, item: MaterialItem, quantity: int
+    *, by: User, incident: Incident, warehouse: Warehouse, item: MaterialItem, quantity: int, reason: str = ""
 ) -> MaterialRequest:
     """Issue materials for the incident from a warehouse: stock leaves through the resources stock ledger, which
-    locks the balance and refuses to overdraw it."""
+    locks the balance and refuses to overdraw it (a field error on `quantity`, nothing written)."""
     _require(by, "incidents.add_materialrequest")
     if not incident.is_open:
         raise Conflict("the incident is no longer open", {"quantity": ["no materials for a finished incident"]})
-    stock_withdraw(by=by, warehouse=warehouse, item=item, quantity=quantity, reason=f"{incident.code} {incident.title}")
-    request = MaterialRequest.objects.create(
+    reason = reason.strip()
+    stock_withdraw(
+        by=by, warehouse=warehouse, item=item, quantity=quantity, reason=f"{incident.code} {reason or incident.title}"
+    )
+    request = MaterialRequest(
         incident=incident,
         warehouse=warehouse,
         item=item,
         quantity=quantity,
+        reason=reason,
         requested_by=by,
         fulfilled_at=timezone.now(),
     )
+    _full_clean(request)
+    request.save()
+    why = f"，用途：{reason}" if reason else ""
     _log(
         incident,
         kind=EventKind.DISPATCH,
         by=by,
-        text=f"调拨物资：{item} × {quantity}（{warehouse}）",
+        text=f"调拨物资：{item} × {quantity}{item.unit}（{warehouse}）{why}",
         payload={"material_request": request.pk},
     )
     audit_append(

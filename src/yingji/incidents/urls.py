@@ -10,6 +10,9 @@ urlpatterns = [
     path("roster/", views.roster, name="roster"),
     path("<int:incident_id>/", views.incident_detail, name="detail"),
     path("<int:incident_id>/review/", views.review, name="review"),
+    path("<int:incident_id>/review/docx/", views.review_docx, name="review-docx"),
+    path("<int:incident_id>/materials/", views.incident_materials, name="materials"),
     path("<int:incident_id>/<slug:action>/", views.incident_action, name="action"),
     path("reports/<int:report_id>/", views.report_print, name="report"),
+    path("reports/<int:report_id>/docx/", views.report_docx, name="report-docx"),
 ]

@@ -10,8 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,8 +19,10 @@ from yingji.core.errors import NotAllowed, YingjiError
 from yingji.core.models import OrgKind, OrgUnit
 from yingji.core.scopes import scoped
 from yingji.incidents import forms, grading, selectors, services
+from yingji.incidents.documents import report_filename, review_filename
+from yingji.incidents.docx_writer import docx_response
 from yingji.incidents.models import DispatchStatus, Incident, ReportKind
-from yingji.incidents.review import duration_text
+from yingji.monitoring.selectors import alarm_list
 from yingji.resources.models import Equipment, Expert, Team
 
 
@@ -35,7 +37,9 @@ def _attempt(request: HttpRequest, action: Callable[[], Any], form=None) -> bool
             for field, errors in exc.errors.items():
                 for error in errors:
                     form.add_error(field if field in form.fields else None, error)
-        messages.error(request, exc.detail)
+        # Errors that found their field show there, in the reader's language; only the rest need a message.
+        if form is None or not exc.errors or any(field not in form.fields for field in exc.errors):
+            messages.error(request, exc.detail)
         return False
     return True
 
@@ -50,6 +54,7 @@ def desk(request: HttpRequest) -> HttpResponse:
             "on_duty": selectors.on_duty(user=request.user),
             "incidents": selectors.open_incidents(user=request.user)[:100],
             "reports": selectors.reports_due(user=request.user)[:50],
+            "alarms": alarm_list(user=request.user, status="open")[:20],
             "form": form,
             "can_record": request.user.has_perm("incidents.add_incident"),
             "now": timezone.now(),
@@ -83,8 +88,14 @@ def incident_new(request: HttpRequest) -> HttpResponse:
 
 def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = selectors.incident_get(user=request.user, incident_id=incident_id)
+    return render(request, "incidents/incident_detail.html", _detail_context(request, incident))
+
+
+def _detail_context(request: HttpRequest, incident: Incident, **bound: Any) -> dict[str, Any]:
+    """What the incident page shows; `bound` puts back a submitted form with its errors."""
     user = request.user
-    context = {
+    can_request = user.has_perm("incidents.add_materialrequest") and incident.is_open
+    return {
         "incident": incident,
         "grade_label": grading.LABELS.get(incident.grade, ""),
         "timeline": selectors.timeline(user=user, incident_id=incident.pk),
@@ -114,9 +125,31 @@ def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
         "can_dispatch": user.has_perm("incidents.add_dispatch") and incident.is_open,
         "dispatches": _with_steps(selectors.dispatches(incident=incident)),
         **_recommendations(request, incident),
+        "materials": selectors.material_requests(incident=incident),
+        "can_request_material": can_request,
+        "material_form": forms.MaterialForm(stock=list(selectors.material_stock(user=user)), prefix="mat")
+        if can_request
+        else None,
         "now": timezone.now(),
+        **bound,
     }
-    return render(request, "incidents/incident_detail.html", context)
+
+
+def incident_materials(request: HttpRequest, incident_id: int) -> HttpResponse:
+    """Request materials from a warehouse on the incident page; a refusal (e.g. not enough stock) shows at the
+    field and writes nothing."""
+    incident = selectors.incident_get(user=request.user, incident_id=incident_id)
+    if request.method != "POST":
+        return redirect("incidents:detail", incident.pk)
+    if not request.user.has_perm("incidents.add_materialrequest"):
+        raise PermissionDenied
+    form = forms.MaterialForm(request.POST, stock=list(selectors.material_stock(user=request.user)), prefix="mat")
+    if form.is_valid() and _attempt(
+        request, lambda: services.material_issue(by=request.user, incident=incident, **form.cleaned_data), form
+    ):
+        messages.success(request, _("Materials issued."))
+        return redirect("incidents:detail", incident.pk)
+    return render(request, "incidents/incident_detail.html", _detail_context(request, incident, material_form=form))
 
 
 def _with_steps(dispatches) -> list:
@@ -230,11 +263,26 @@ def _merge(request: HttpRequest, incident: Incident, into_code: str) -> None:
 def report_print(request: HttpRequest, report_id: int) -> HttpResponse:
     """A report as a printable document: the frozen copy once sent, a preview while due."""
     report = selectors.report_get(user=request.user, report_id=report_id)
-    if report.document:
-        body = report.document
-    else:
-        body = services.report_document(report=report, sent_at=timezone.now(), by=None)
-    return render(request, "incidents/print.html", {"title": str(report), "body": mark_safe(body)})  # noqa: S308
+    return render(
+        request,
+        "incidents/print.html",
+        {
+            "document": selectors.report_document(report=report),
+            "docx_url": reverse("incidents:report-docx", args=[report.pk]),
+        },
+    )
+
+
+def report_docx(request: HttpRequest, report_id: int) -> HttpResponse:
+    """A report as a Word file, the same document as the printable one."""
+    report = selectors.report_get(user=request.user, report_id=report_id)
+    return docx_response(selectors.report_document(report=report), report_filename(report))
+
+
+def review_docx(request: HttpRequest, incident_id: int) -> HttpResponse:
+    """The after-action review as a Word file, the same document as the printable one."""
+    incident = selectors.incident_get(user=request.user, incident_id=incident_id)
+    return docx_response(selectors.review_document(incident=incident), review_filename(incident))
 
 
 def review(request: HttpRequest, incident_id: int) -> HttpResponse:
@@ -248,25 +296,23 @@ def review(request: HttpRequest, incident_id: int) -> HttpResponse:
         ):
             messages.success(request, _("Review saved."))
             return redirect("incidents:review", incident.pk)
-    figures = data["figures"]
-    rows = [
-        (_("Time to first report"), duration_text(figures.to_first_report)),
-        (_("Time to first dispatch"), duration_text(figures.to_first_dispatch)),
-        (_("Total duration"), duration_text(figures.total)),
-    ]
-    arrivals = [(a.name, a.dispatched_at, a.on_scene_at, duration_text(a.travel)) for a in figures.arrivals]
-    template = "incidents/review_print.html" if request.GET.get("print") else "incidents/review.html"
+    if request.GET.get("print"):
+        return render(
+            request,
+            "incidents/print.html",
+            {
+                "document": selectors.review_document(incident=incident),
+                "docx_url": reverse("incidents:review-docx", args=[incident.pk]),
+            },
+        )
+    can_edit = request.user.has_perm("incidents.change_incident") and incident.status == "closed"
+    sections = selectors.review_document(incident=incident, official=False).sections
+    # Editors see findings and improvements in the form instead of as text.
+    shown = sections[:-2] if can_edit else sections
     return render(
         request,
-        template,
-        {
-            "incident": incident,
-            "rows": rows,
-            "arrivals": arrivals,
-            "form": form,
-            "data": data,
-            "can_edit": request.user.has_perm("incidents.change_incident") and incident.status == "closed",
-        },
+        "incidents/review.html",
+        {"incident": incident, "shown": shown, "form": form, "can_edit": can_edit},
     )
 
 

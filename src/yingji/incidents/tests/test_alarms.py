@@ -3,6 +3,9 @@
 import pytest
 from django.utils import timezone
 
+from yingji.conftest import PASSWORD
+from yingji.core.roles import Role
+from yingji.core.services import user_create
 from yingji.incidents.models import EventKind, Incident
 from yingji.monitoring.services import alarm_escalate, alarm_raise, device_create, rule_create
 
@@ -62,3 +65,14 @@ def test_other_alarms_do_not_open_incidents(cast, detector, django_capture_on_co
             device=detector, rule=rule(opens=False), metric="ch4_lel", level="blue", value=12, at=timezone.now()
         )
     assert not Incident.objects.exists()
+
+
+def test_desk_lists_the_open_alarms_of_its_scope_on_load(cast, detector, client):
+    alarm_raise(device=detector, rule=rule(opens=False), metric="ch4_lel", level="yellow", value=25, at=timezone.now())
+    client.force_login(cast.duty)
+    assert "储罐区可燃气体探测器 · 可燃气体浓度" in client.get("/incidents/").content.decode()
+    street_b = user_create(
+        by=None, username="t_street_b", password=PASSWORD, org=cast.street_b, roles=[Role.STREET_OFFICER]
+    )
+    client.force_login(street_b)
+    assert "储罐区可燃气体探测器" not in client.get("/incidents/").content.decode()

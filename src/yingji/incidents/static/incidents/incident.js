@@ -19,3 +19,22 @@
     }
   });
 })();
+
+// The material form offers only the items the chosen warehouse has in stock.
+(function () {
+  "use strict";
+  var form = document.getElementById("material-form");
+  if (!form) { return; }
+  var warehouse = form.querySelector("[name=mat-warehouse]");
+  var item = form.querySelector("[name=mat-item]");
+  function filter() {
+    Array.prototype.forEach.call(item.options, function (option) {
+      if (!option.value) { return; }
+      var held = (option.dataset.warehouses || "").split(" ").indexOf(warehouse.value) >= 0;
+      option.hidden = !held; option.disabled = !held;
+      if (!held && option.selected) { item.value = ""; }
+    });
+  }
+  warehouse.addEventListener("change", filter);
+  filter();
+})();
