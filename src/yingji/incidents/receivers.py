@@ -1,8 +1,7 @@
 """Links to apps below this one: alarms from monitoring reach the duty desk live, and an alarm whose rule opens
-incidents records one (connected only when the monitoring app provides its signal)."""
+incidents records one."""
 
 import logging
-from importlib.util import find_spec
 from typing import Any
 
 from django.db import transaction
@@ -11,6 +10,7 @@ from django.utils import timezone
 from yingji.core.live import publish
 from yingji.incidents.models import EventKind, IncidentType, Status, TimelineEntry
 from yingji.incidents.services import LIVE_CHANNEL, incident_create, timeline_append
+from yingji.monitoring.signals import alarm_changed
 
 log = logging.getLogger("yingji.incidents")
 
@@ -90,9 +90,5 @@ def _open_incident(alarm: Any) -> None:
 
 
 def connect() -> None:
-    """Connect to `yingji.monitoring.signals.alarm_changed` when the monitoring app provides it."""
-    if find_spec("yingji.monitoring.signals") is None:
-        return
-    from yingji.monitoring.signals import alarm_changed
-
+    """Connect to `yingji.monitoring.signals.alarm_changed`."""
     alarm_changed.connect(on_alarm_changed, dispatch_uid="incidents.on_alarm_changed")
