@@ -7,6 +7,7 @@ from yingji.core.models import OrgKind, OrgUnit
 from yingji.core.scopes import scoped
 from yingji.monitoring.metrics import METRICS, DeviceType
 from yingji.monitoring.models import AlarmStatus, Device, DeviceStatus, Level, Rule
+from yingji.monitoring.services import DEVICE_FIELDS, RULE_FIELDS
 
 METRIC_CHOICES = [(code, f"{m.label} ({m.unit})") for code, m in METRICS.items()]
 
@@ -40,19 +41,7 @@ class DeviceForm(forms.ModelForm):
 
     class Meta:
         model = Device
-        fields = [
-            "code",
-            "name",
-            "type",
-            "org",
-            "installation",
-            "installation_org",
-            "metrics",
-            "lat",
-            "lon",
-            "address",
-            "active",
-        ]
+        fields = list(DEVICE_FIELDS)
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -66,27 +55,7 @@ class RuleForm(forms.ModelForm):
 
     class Meta:
         model = Rule
-        fields = [
-            "name",
-            "kind",
-            "device_type",
-            "device",
-            "metric",
-            "direction",
-            "blue",
-            "yellow",
-            "orange",
-            "red",
-            "deadband",
-            "level",
-            "rate_delta",
-            "window_s",
-            "offline_minutes",
-            "escalate_after_minutes",
-            "opens_incident",
-            "suggests_warning",
-            "active",
-        ]
+        fields = list(RULE_FIELDS)
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
