@@ -36,6 +36,9 @@ def iso(minutes: float) -> str:
         (b'{"ts": "2026-05-01T08:00:00Z", "metrics": {"ch4_lel": "high"}}', "not a finite number"),
         (b'{"ts": "2026-05-01T08:00:00Z", "metrics": {"ch4_lel": true}}', "not a finite number"),
         (b'{"ts": "2026-05-01T08:00:00Z", "metrics": {"CH4 LEL": 1}}', "not valid"),
+        (b'{"ts": "2026-05-01T08:00:00Z", "metrics": {"ch4_lel": 1, "CH4 LEL": 1}}', "not valid"),
+        (b'{"ts": "2026-05-01T08:00:00Z", "metrics": {"ch4_lel": 1' + b"0" * 400 + b"}}", "not a finite number"),
+        (b'{"ts": "2026-05-01T08:00:00Z", "metrics": {"ch4_lel": NaN}}', "not a finite number"),
     ],
 )
 def test_malformed_payloads_are_refused_with_a_reason(body, reason):
@@ -50,6 +53,11 @@ def test_epoch_milliseconds_and_iso_times_are_both_accepted():
         {"device": "D", "ts": "2026-05-01T16:00:00+08:00", "metrics": {"ch4_lel": 1}}, device_code=None, now=NOW
     )
     assert a.ts == b.ts == NOW and b.device_code == "D"
+
+
+def test_times_with_surrounding_blanks_take_the_slow_path_and_still_parse():
+    item = parse_body(b'{"ts": " 2026-05-01T16:00:00+08:00 ", "metrics": {"ch4_lel": 2}}', device_code="D", now=NOW)
+    assert item.ts == NOW and item.metrics == {"ch4_lel": 2.0}
 
 
 def test_topic_names_the_device():
