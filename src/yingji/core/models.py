@@ -31,6 +31,12 @@ ALLOWED_PARENTS: dict[str, set[str]] = {
 DISTRICT_WIDE_KINDS = {OrgKind.DISTRICT, OrgKind.BUREAU, OrgKind.DEPARTMENT}
 
 
+# WGS84 latitude and longitude, both or neither: the check every located model carries.
+VALID_COORDINATES = (models.Q(lat__isnull=True) & models.Q(lon__isnull=True)) | (
+    models.Q(lat__gte=-90, lat__lte=90) & models.Q(lon__gte=-180, lon__lte=180)
+)
+
+
 class Industry(models.TextChoices):
     HAZARDOUS_CHEMICALS = "hazchem", _("Hazardous chemicals")
     METALLURGY = "metallurgy", _("Metallurgy and metal processing")
@@ -84,11 +90,7 @@ class OrgUnit(models.Model):
         verbose_name_plural = _("org units")
         constraints = [
             models.UniqueConstraint(fields=["code"], name="%(app_label)s_%(class)s_unique_code"),
-            models.CheckConstraint(
-                condition=(models.Q(lat__isnull=True) & models.Q(lon__isnull=True))
-                | (models.Q(lat__gte=-90, lat__lte=90) & models.Q(lon__gte=-180, lon__lte=180)),
-                name="%(app_label)s_%(class)s_valid_coordinates",
-            ),
+            models.CheckConstraint(condition=VALID_COORDINATES, name="%(app_label)s_%(class)s_valid_coordinates"),
         ]
 
     def __str__(self) -> str:

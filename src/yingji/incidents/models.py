@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from yingji.core.models import OrgUnit
+from yingji.core.models import VALID_COORDINATES, OrgUnit
 
 
 class Category(models.TextChoices):
@@ -194,11 +194,7 @@ class Incident(models.Model):
         permissions = [("command_incident", _("Can command incidents"))]
         constraints = [
             models.UniqueConstraint(fields=["code"], name="%(app_label)s_%(class)s_unique_code"),
-            models.CheckConstraint(
-                condition=(models.Q(lat__isnull=True) & models.Q(lon__isnull=True))
-                | (models.Q(lat__gte=-90, lat__lte=90) & models.Q(lon__gte=-180, lon__lte=180)),
-                name="%(app_label)s_%(class)s_valid_coordinates",
-            ),
+            models.CheckConstraint(condition=VALID_COORDINATES, name="%(app_label)s_%(class)s_valid_coordinates"),
         ]
         indexes = [models.Index(fields=["status", "report_deadline"], name="incidents_open_deadline_idx")]
 

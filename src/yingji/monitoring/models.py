@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from yingji.core.models import OrgUnit
+from yingji.core.models import VALID_COORDINATES, OrgUnit
 from yingji.monitoring.metrics import METRIC_CODE_MAX, TYPE_METRICS, DeviceType
 from yingji.monitoring.rules import Direction, Level, RuleKind
 
@@ -57,11 +57,7 @@ class Device(models.Model):
         verbose_name_plural = _("devices")
         constraints = [
             models.UniqueConstraint(fields=["code"], name="%(app_label)s_%(class)s_unique_code"),
-            models.CheckConstraint(
-                condition=(Q(lat__isnull=True) & Q(lon__isnull=True))
-                | (Q(lat__gte=-90, lat__lte=90) & Q(lon__gte=-180, lon__lte=180)),
-                name="%(app_label)s_%(class)s_valid_coordinates",
-            ),
+            models.CheckConstraint(condition=VALID_COORDINATES, name="%(app_label)s_%(class)s_valid_coordinates"),
         ]
         indexes = [models.Index(fields=["token_hash"], name="monitoring_device_token_idx")]
 

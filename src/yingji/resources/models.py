@@ -6,9 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from yingji.core.models import OrgUnit
-
-_COORDS = Q(lat__isnull=True, lon__isnull=True) | Q(lat__gte=-90, lat__lte=90, lon__gte=-180, lon__lte=180)
+from yingji.core.models import VALID_COORDINATES, OrgUnit
 
 
 class TeamKind(models.TextChoices):
@@ -125,7 +123,7 @@ class Expert(models.Model):
         verbose_name_plural = _("experts")
         constraints = [
             models.UniqueConstraint(fields=["code"], name="%(app_label)s_%(class)s_unique_code"),
-            models.CheckConstraint(condition=_COORDS, name="%(app_label)s_%(class)s_valid_coordinates"),
+            models.CheckConstraint(condition=VALID_COORDINATES, name="%(app_label)s_%(class)s_valid_coordinates"),
         ]
 
     def __str__(self) -> str:
@@ -179,7 +177,7 @@ class Equipment(models.Model):
         verbose_name_plural = _("equipment")
         constraints = [
             models.UniqueConstraint(fields=["code"], name="%(app_label)s_%(class)s_unique_code"),
-            models.CheckConstraint(condition=_COORDS, name="%(app_label)s_%(class)s_valid_coordinates"),
+            models.CheckConstraint(condition=VALID_COORDINATES, name="%(app_label)s_%(class)s_valid_coordinates"),
         ]
 
     def __str__(self) -> str:
@@ -238,7 +236,7 @@ class Warehouse(models.Model):
         verbose_name_plural = _("warehouses")
         constraints = [
             models.UniqueConstraint(fields=["code"], name="%(app_label)s_%(class)s_unique_code"),
-            models.CheckConstraint(condition=_COORDS, name="%(app_label)s_%(class)s_valid_coordinates"),
+            models.CheckConstraint(condition=VALID_COORDINATES, name="%(app_label)s_%(class)s_valid_coordinates"),
         ]
 
     def __str__(self) -> str:
@@ -399,7 +397,7 @@ class Shelter(models.Model):
         verbose_name_plural = _("shelters")
         constraints = [
             models.UniqueConstraint(fields=["code"], name="%(app_label)s_%(class)s_unique_code"),
-            models.CheckConstraint(condition=_COORDS, name="%(app_label)s_%(class)s_valid_coordinates"),
+            models.CheckConstraint(condition=VALID_COORDINATES, name="%(app_label)s_%(class)s_valid_coordinates"),
             models.CheckConstraint(
                 condition=Q(occupancy__lte=models.F("capacity")),
                 name="%(app_label)s_%(class)s_occupancy_within_capacity",
