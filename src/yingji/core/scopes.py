@@ -8,7 +8,6 @@ manager their enterprise. "Not yours" and "not found" are the same 404.
 from typing import TypeVar
 
 from django.db.models import Model, QuerySet
-from django.http import Http404
 
 from yingji.core.models import DISTRICT_WIDE_KINDS, OrgUnit
 
@@ -39,10 +38,3 @@ def scoped(queryset: QuerySet[M], user, *, org_field: str = "org") -> QuerySet[M
         return queryset
     lookup = f"{org_field}__path__startswith" if org_field else "path__startswith"
     return queryset.filter(**{lookup: root.path})
-
-
-def get_scoped_or_404(queryset: QuerySet[M], user, *, org_field: str = "org", **lookup) -> M:
-    try:
-        return scoped(queryset, user, org_field=org_field).get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None

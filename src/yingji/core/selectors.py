@@ -3,9 +3,9 @@
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
+from yingji.core.access import get_scoped_or_404, scoped
 from yingji.core.models import ApiToken, OrgUnit, User
 from yingji.core.roles import is_system_admin
-from yingji.core.scopes import get_scoped_or_404, scoped
 
 
 def org_list(

@@ -8,10 +8,10 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import PlainSerializer
 
+from yingji.core.access import get_scoped_or_404, scoped
 from yingji.core.api import Pages
 from yingji.core.errors import ValidationFailed
 from yingji.core.models import OrgUnit, User
-from yingji.core.scopes import get_scoped_or_404, scoped
 from yingji.incidents import grading, selectors, services
 from yingji.incidents.documents import report_filename, review_filename
 from yingji.incidents.docx_writer import docx_response

@@ -9,8 +9,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone, translation
 
+from yingji.core.access import get_scoped_or_404, scoped
 from yingji.core.models import User
-from yingji.core.scopes import get_scoped_or_404, scoped
 from yingji.incidents import deadlines, documents, grading
 from yingji.incidents.documents import Document
 from yingji.incidents.models import (

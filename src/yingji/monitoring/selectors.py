@@ -6,8 +6,8 @@ from datetime import datetime
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
+from yingji.core.access import get_scoped_or_404, scope_root, scoped
 from yingji.core.models import User
-from yingji.core.scopes import get_scoped_or_404, scope_root, scoped
 from yingji.monitoring.models import (
     Alarm,
     DeadLetter,

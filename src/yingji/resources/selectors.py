@@ -8,8 +8,8 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
+from yingji.core.access import get_scoped_or_404, scoped
 from yingji.core.models import OrgKind, OrgUnit, User
-from yingji.core.scopes import get_scoped_or_404, scoped
 from yingji.resources.models import (
     CommunityPopulation,
     Equipment,

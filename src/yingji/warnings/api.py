@@ -8,11 +8,11 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from yingji.core.access import get_scoped_or_404
 from yingji.core.api import Pages
 from yingji.core.auth import api_auth
 from yingji.core.errors import ValidationFailed
 from yingji.core.models import WarningLevel
-from yingji.core.scopes import get_scoped_or_404
 from yingji.warnings import cap, selectors, services
 from yingji.warnings.lifecycle import allowed_actions
 from yingji.warnings.models import EarlyWarning, EventType

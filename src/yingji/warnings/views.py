@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from yingji.core.access import get_scoped_or_404, scoped
 from yingji.core.errors import NotAllowed, YingjiError
 from yingji.core.models import Subscription
 from yingji.core.roles import user_has_role
-from yingji.core.scopes import get_scoped_or_404, scoped
 from yingji.warnings import selectors, services
 from yingji.warnings.feeds import CurrentWarningsFeed
 from yingji.warnings.forms import CancelForm, ImportForm, SubscriptionForm, WarningFilterForm, WarningForm
