@@ -7,9 +7,11 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from yingji.core.access import get_scoped_or_404, scoped
+from yingji.core.errors import ValidationFailed
 from yingji.core.models import User
 from yingji.incidents import deadlines, documents, grading
 from yingji.incidents.documents import Document
@@ -199,8 +201,6 @@ def roster(*, user: User, week_of: date) -> dict[str, Any]:
 
 def incidents_layer(user: User) -> dict[str, Any]:
     """Open incidents as GeoJSON points (map layer "incidents")."""
-    from yingji.incidents.services import incident_summary
-
     features = [
         {
             "type": "Feature",
@@ -260,3 +260,35 @@ def dispatch_get(*, user: User, dispatch_id: int) -> Dispatch:
 
 def dispatches(*, incident: Incident) -> QuerySet[Dispatch]:
     return incident.dispatches.select_related("team__org", "equipment", "expert", "dispatched_by")
+
+
+def incident_summary(incident: Incident) -> dict[str, Any]:
+    """What a duty-desk page needs to show an incident in a list or on the map."""
+    return {
+        "id": incident.pk,
+        "code": incident.code,
+        "title": incident.title,
+        "status": incident.status,
+        "status_label": incident.get_status_display(),
+        "category_label": incident.get_category_display(),
+        "type_label": incident.type.name,
+        "grade": incident.grade or None,
+        "grade_label": grading.LABELS.get(incident.grade, ""),
+        "report_deadline": incident.report_deadline.isoformat() if incident.report_deadline else None,
+        "received_at": incident.received_at.isoformat(),
+        "lat": incident.lat,
+        "lon": incident.lon,
+        "org_name": incident.org.name,
+        "url": reverse("incidents:detail", args=[incident.pk]),
+    }
+
+
+def dispatch_recommend(*, user: User, incident: Incident, kind: str, limit: int = 5) -> list[dict[str, Any]]:
+    """The user's nearest teams, equipment or experts to the incident by road travel time."""
+    from yingji.resources.reach import nearest_resources
+
+    if kind not in ("team", "equipment", "expert"):
+        raise ValidationFailed("unknown kind", {"kind": ["one of team, equipment, expert"]})
+    if incident.lat is None:
+        raise ValidationFailed("the incident has no map location", {"lat": ["place the incident on the map"]})
+    return nearest_resources(user=user, lat=incident.lat, lon=incident.lon, kind=kind, limit=limit)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from yingji.core.errors import Conflict, NotAllowed, ValidationFailed
 from yingji.core.models import AuditEntry
 from yingji.incidents import services
-from yingji.incidents.models import EventKind, ReportKind, ReportStatus, Status
+from yingji.incidents.models import EventKind, IncidentCounter, ReportKind, ReportStatus, Status
 from yingji.incidents.tests.conftest import local
 
 pytestmark = pytest.mark.django_db
@@ -177,3 +177,17 @@ def test_shifts_may_not_overlap(cast, shift, leader):
             officer=cast.duty,
             leader=leader,
         )
+
+
+def test_the_thousandth_intake_of_a_day_gets_its_own_number(cast, record):
+    # Numbers come from a per-day counter, not from sorting codes as text (where YJ…999 sorts after YJ…1000).
+    IncidentCounter.objects.create(day=timezone.localdate(), last=998)
+    codes = [record().code for _ in range(3)]
+    prefix = f"YJ{timezone.localdate():%Y%m%d}"
+    assert codes == [f"{prefix}999", f"{prefix}1000", f"{prefix}1001"]
+
+
+def test_numbering_continues_after_incidents_recorded_before_the_counter(cast, record):
+    first = record()
+    IncidentCounter.objects.all().delete()
+    assert int(record().code[-3:]) == int(first.code[-3:]) + 1
