@@ -5,7 +5,7 @@
 - Art. 11: each level of upward reporting takes no more than 2 hours.
 - Art. 13: changes of casualty figures within 30 days of the accident are reported (7 days for road traffic
   and fire accidents).
-Source: /work/shared/standards/accident_grading.md, section 2. The district bureau applies the same per-level
+Source: the text of Order 493, art. 9-13. The district bureau applies the same per-level
 limit to incidents of every category (house rule: Order 493 itself covers production-safety accidents only).
 """
 
