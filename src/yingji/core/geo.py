@@ -51,3 +51,8 @@ def random_points(area: BaseGeometry, rng: random.Random, count: int) -> list[tu
         if shapely.contains_xy(inner, lon, lat):
             points.append((lon, lat))
     return points
+
+
+def distance_label(metres: float) -> str:
+    """A distance as people read it: metres under 1 km ("850 m"), else kilometres to one decimal ("2.2 km")."""
+    return f"{metres:.0f} m" if metres < 1000 else f"{metres / 1000:.1f} km"

@@ -447,15 +447,18 @@ class RecommendationOut(Schema):
     distance_m: float
     status: str = ""
     phone: str = ""
+    need: str = ""
 
 
 @router.get("/incidents/{incident_id}/recommendations", response=list[RecommendationOut])
 def incidents_recommend(
-    request, incident_id: int, kind: Literal["team", "equipment", "expert"] = "team", limit: int = 5
+    request, incident_id: int, kind: Literal["team", "equipment", "expert"] | None = None, limit: int = 3
 ):
-    """The nearest suitable teams, equipment or experts by road travel time."""
+    """Resources to send by road travel time, busy ones skipped: without `kind`, what the incident's type needs
+    in order (e.g. a hazardous-chemicals leak: fire and hazmat teams, medical teams, hazmat experts, detection
+    equipment), `limit` per need; with `kind`, the nearest of that kind."""
     incident = selectors.incident_get(user=request.auth, incident_id=incident_id)
-    return services.dispatch_recommend(user=request.auth, incident=incident, kind=kind, limit=max(1, min(limit, 20)))
+    return selectors.dispatch_recommend(user=request.auth, incident=incident, kind=kind, limit=max(1, min(limit, 20)))
 
 
 @router.get("/incidents/{incident_id}/dispatches", response=list[DispatchOut])

@@ -1,16 +1,20 @@
 """Dispatch of teams, equipment and experts to an incident, and materials issued from warehouses."""
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from yingji.core.audit import audit_append
 from yingji.core.commands import clean_or_fail, require_perm
 from yingji.core.errors import Conflict, ValidationFailed, YingjiError
 from yingji.core.models import User
+from yingji.core.notify import notify
+from yingji.core.roles import Role, role_group
 from yingji.incidents import lifecycle
 from yingji.incidents.models import Dispatch, DispatchStatus, EventKind, Incident, MaterialRequest, Status
 from yingji.incidents.timeline import log, push
-from yingji.resources.models import Equipment, Expert, MaterialItem, Team, Warehouse
+from yingji.resources.models import Equipment, EquipmentStatus, Expert, MaterialItem, Team, TeamStatus, Warehouse
 from yingji.resources.services import stock_withdraw
 
 
@@ -59,6 +63,40 @@ def dispatch_create(
     )
 
 
+def _resource_name(resource: Team | Equipment | Expert) -> str:
+    return resource.org.name if isinstance(resource, Team) else resource.name
+
+
+def _set_busy(kind: str, resource: Team | Equipment | Expert, *, busy: bool) -> None:
+    """Keep the registry's status true: a dispatched team is deployed, dispatched equipment in use; released,
+    they stand by again (unless someone marked them unavailable or broken meanwhile)."""
+    if kind == "team":
+        old, new = (TeamStatus.STANDBY, TeamStatus.DEPLOYED) if busy else (TeamStatus.DEPLOYED, TeamStatus.STANDBY)
+        Team.objects.filter(pk=resource.pk, status=old).update(status=new)
+    elif kind == "equipment":
+        old, new = (
+            (EquipmentStatus.READY, EquipmentStatus.IN_USE) if busy else (EquipmentStatus.IN_USE, EquipmentStatus.READY)
+        )
+        Equipment.objects.filter(pk=resource.pk, status=old).update(status=new)
+
+
+def _tell_team(dispatch: Dispatch) -> None:
+    """The team's leaders get a message with the order, after commit."""
+    leaders = list(User.objects.filter(org=dispatch.team.org, groups=role_group(Role.TEAM_LEADER), is_active=True))
+    if not leaders:
+        return
+    incident = dispatch.incident
+    eta = f"，预计 {round(dispatch.eta_s / 60)} 分钟到达" if dispatch.eta_s is not None else ""
+    notify(
+        recipients=leaders,
+        title=f"调派令：{incident.code} {incident.title}",
+        body=f"{dispatch.team.org.name}请立即出动前往 {incident.address or incident.org.name}{eta}。"
+        "请在手机上确认接收。",
+        link=reverse("incidents:dispatch", args=[dispatch.pk]),
+        category="incident.dispatch",
+    )
+
+
 @transaction.atomic
 def _dispatch_record(
     *,
@@ -73,9 +111,19 @@ def _dispatch_record(
     incident = Incident.objects.select_for_update().select_related("type", "org").get(pk=incident.pk)
     if not incident.is_open:
         raise Conflict("the incident is no longer open", {"status": [f"{incident.status}: no dispatch"]})
-    active = Dispatch.objects.filter(incident=incident, **{kind: resource}).exclude(status=DispatchStatus.RELEASED)
-    if active.exists():
-        raise Conflict("already dispatched to this incident", {kind: ["this resource is already on its way"]})
+    # Lock the resource's row: two desks may send the same team to two incidents at the same moment.
+    resource = type(resource).objects.select_for_update().select_related("org").get(pk=resource.pk)
+    active = Dispatch.objects.filter(**{kind: resource}).exclude(status=DispatchStatus.RELEASED)
+    current = active.select_related("incident").first()
+    if current is not None:
+        if current.incident_id == incident.pk:
+            message = _("%(name)s is already on its way to this incident.") % {"name": _resource_name(resource)}
+        else:
+            message = _("%(name)s is already on incident %(code)s; release it there first.") % {
+                "name": _resource_name(resource),
+                "code": current.incident.code,
+            }
+        raise Conflict(message, {kind: [message]})
     dispatch = Dispatch.objects.create(
         incident=incident,
         note=note[:200],
@@ -85,6 +133,7 @@ def _dispatch_record(
         distance_m=distance_m,
         **{kind: resource},
     )
+    _set_busy(kind, resource, busy=True)
     eta = f"，预计 {round(eta_s / 60)} 分钟到达" if eta_s is not None else ""
     log(
         incident,
@@ -103,6 +152,8 @@ def _dispatch_record(
         summary=f"{incident.code} 调派 {dispatch.resource_name}",
         payload={"kind": kind, "id": resource.pk, "eta_s": eta_s},
     )
+    if kind == "team":
+        _tell_team(dispatch)
     push(incident, "updated")
     return dispatch
 
@@ -123,6 +174,11 @@ def dispatch_set_status(*, by: User, dispatch: Dispatch, status: str) -> Dispatc
     dispatch.status = status
     setattr(dispatch, lifecycle.DISPATCH_STAMPS[status], now)
     dispatch.save(update_fields=["status", lifecycle.DISPATCH_STAMPS[status]])
+    if status == DispatchStatus.RELEASED:
+        kind = dispatch.resource_kind
+        resource = getattr(dispatch, kind)
+        if not Dispatch.objects.filter(**{kind: resource}).exclude(status=DispatchStatus.RELEASED).exists():
+            _set_busy(kind, resource, busy=False)
     log(
         dispatch.incident,
         kind=EventKind.DISPATCH,

@@ -5,10 +5,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from yingji.core.access import get_scoped_or_404, scoped
 from yingji.core.errors import ValidationFailed
@@ -17,6 +19,7 @@ from yingji.incidents import deadlines, documents, grading
 from yingji.incidents.documents import Document
 from yingji.incidents.models import (
     Dispatch,
+    DispatchStatus,
     DutyShift,
     Incident,
     MaterialRequest,
@@ -27,6 +30,7 @@ from yingji.incidents.models import (
     Task,
     TimelineEntry,
 )
+from yingji.incidents.recommend import Need, needs_for
 from yingji.resources.models import StockBalance
 
 OPEN_STATUSES = (Status.OPEN, Status.RESPONDING)
@@ -258,6 +262,14 @@ def dispatch_get(*, user: User, dispatch_id: int) -> Dispatch:
         raise Http404 from None
 
 
+def team_dispatches(*, user: User) -> QuerySet[Dispatch]:
+    """Orders sent to the teams in the user's part of the org tree (a team leader's own team), open ones first."""
+    orders = Dispatch.objects.filter(team__isnull=False).select_related("incident", "incident__org", "team__org")
+    return scoped(orders, user, org_field="team__org").order_by(
+        models.Case(models.When(status=DispatchStatus.RELEASED, then=1), default=0), "-dispatched_at"
+    )
+
+
 def dispatches(*, incident: Incident) -> QuerySet[Dispatch]:
     return incident.dispatches.select_related("team__org", "equipment", "expert", "dispatched_by")
 
@@ -283,12 +295,54 @@ def incident_summary(incident: Incident) -> dict[str, Any]:
     }
 
 
-def dispatch_recommend(*, user: User, incident: Incident, kind: str, limit: int = 5) -> list[dict[str, Any]]:
-    """The user's nearest teams, equipment or experts to the incident by road travel time."""
+def busy_resources(kind: str) -> frozenset[int]:
+    """Ids of the teams, equipment or experts of `kind` on an incident now (an order not yet released)."""
+    active = Dispatch.objects.exclude(status=DispatchStatus.RELEASED).filter(**{f"{kind}__isnull": False})
+    return frozenset(active.values_list(f"{kind}_id", flat=True))
+
+
+def dispatch_recommend(
+    *, user: User, incident: Incident, kind: str | None = None, limit: int = 3
+) -> list[dict[str, Any]]:
+    """Resources to send, nearest first by road travel time, skipping busy ones. With `kind`, the nearest of that
+    kind; without, what the incident's type needs in order (recommend.NEEDS), `limit` per need, each row naming
+    its `need`."""
     from yingji.resources.reach import nearest_resources
 
-    if kind not in ("team", "equipment", "expert"):
-        raise ValidationFailed("unknown kind", {"kind": ["one of team, equipment, expert"]})
+    if kind is not None and kind not in ("team", "equipment", "expert"):
+        raise ValidationFailed("unknown kind", {"kind": [_("Choose team, equipment or expert.")]})
     if incident.lat is None:
-        raise ValidationFailed("the incident has no map location", {"lat": ["place the incident on the map"]})
-    return nearest_resources(user=user, lat=incident.lat, lon=incident.lon, kind=kind, limit=limit)
+        message = _("Place the incident on the map to get travel times.")
+        raise ValidationFailed(message, {"lat": [message]})
+    needs = [Need(kind, "")] if kind is not None else list(needs_for(incident.type.code))
+    rows: list[dict[str, Any]] = []
+    taken: dict[str, set[int]] = {}
+    for need in needs:
+        skip = busy_resources(need.kind) | taken.setdefault(need.kind, set())
+        found = nearest_resources(
+            user=user, lat=incident.lat, lon=incident.lon, kind=need.kind, limit=limit, where=need.where, exclude=skip
+        )
+        taken[need.kind].update(r["id"] for r in found)
+        rows += [{**r, "need": str(need.label)} for r in found]
+    return rows
+
+
+def resources_by_travel(
+    *, user: User, incident: Incident, kind: str, q: str = "", status: str = "", max_minutes: float | None = None
+) -> list[dict[str, Any]]:
+    """Every resource of a kind the user may see, busy ones included (marked), by travel time to the incident,
+    searchable by name and filterable by status and travel time."""
+    from yingji.resources.reach import nearest_resources
+
+    if incident.lat is None:
+        return []
+    busy = busy_resources(kind)
+    rows = nearest_resources(user=user, lat=incident.lat, lon=incident.lon, kind=kind, limit=500, busy=True)
+    rows = [{**r, "busy": r["id"] in busy} for r in rows]
+    if q:
+        rows = [r for r in rows if q in r["name"]]
+    if status:
+        rows = [r for r in rows if r.get("status_code") == status]
+    if max_minutes is not None:
+        rows = [r for r in rows if r["eta_s"] <= max_minutes * 60]
+    return rows

@@ -144,13 +144,21 @@ def _recommendations(request: HttpRequest, incident: Incident) -> dict[str, Any]
     """Nearest teams, equipment and experts by travel time; an explanation instead when routing cannot answer."""
     if not (request.user.has_perm("incidents.add_dispatch") and incident.is_open):
         return {}
-    found: list[dict[str, Any]] = []
+    form = forms.ResourceSearchForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
     try:
-        for kind in ("team", "equipment", "expert"):
-            found += services.dispatch_recommend(user=request.user, incident=incident, kind=kind, limit=3)
+        recommended = selectors.dispatch_recommend(user=request.user, incident=incident)
+        everything = selectors.resources_by_travel(
+            user=request.user,
+            incident=incident,
+            kind=filters.get("kind") or "team",
+            q=filters.get("q") or "",
+            status=filters.get("status") or "",
+            max_minutes=filters.get("max_minutes"),
+        )
     except YingjiError as exc:
-        return {"recommended": found, "recommend_error": exc.detail}
-    return {"recommended": sorted(found, key=lambda r: r["eta_s"])}
+        return {"recommended": [], "recommend_error": exc.detail, "search_form": form}
+    return {"recommended": recommended, "all_resources": everything, "search_form": form}
 
 
 @require_POST
@@ -347,3 +355,26 @@ def roster(request: HttpRequest) -> HttpResponse:
             "can_plan": can_plan,
         },
     )
+
+
+def dispatch_list(request: HttpRequest) -> HttpResponse:
+    """调派令: the orders sent to the user's team, newest open ones first (a team leader's phone page)."""
+    page, query = page_of(request, selectors.team_dispatches(user=request.user))
+    return render(request, "incidents/dispatch_list.html", {"page": page, "query": query})
+
+
+def dispatch_detail(request: HttpRequest, dispatch_id: int) -> HttpResponse:
+    """One order: where to go, and the buttons that move it along (acknowledge, en route, on scene, released)."""
+    dispatch = selectors.dispatch_get(user=request.user, dispatch_id=dispatch_id)
+    if request.method == "POST":
+        status = request.POST.get("status", "")
+        labels = dict(DispatchStatus.choices)
+        run_service(
+            request,
+            None,
+            lambda: services.dispatch_set_status(by=request.user, dispatch=dispatch, status=status),
+            success=_("Order: %(status)s.") % {"status": labels.get(status, status)},
+        )
+        return redirect("incidents:dispatch", dispatch.pk)
+    steps = _with_steps([dispatch])[0].next_steps if request.user.has_perm("incidents.change_dispatch") else []
+    return render(request, "incidents/dispatch_detail.html", {"d": dispatch, "steps": steps})
