@@ -5,12 +5,15 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from shapely.geometry import Point, shape
 
+from yingji.core.access import org_in_scope
 from yingji.core.audit import audit_append
 from yingji.core.commands import clean_or_fail, require_perm
 from yingji.core.errors import Conflict, ValidationFailed
 from yingji.core.models import OrgKind, OrgUnit, User
+from yingji.core.scopes import scope_root
 from yingji.incidents import deadlines, grading, lifecycle
 from yingji.incidents.command import COMMAND_FIELDS, incident_command
 from yingji.incidents.models import (
@@ -21,6 +24,7 @@ from yingji.incidents.models import (
     Report,
     ReportKind,
     ReportStatus,
+    Source,
     Status,
     TimelineEntry,
 )
@@ -115,8 +119,20 @@ def incident_create(
         raise ValidationFailed("where did it happen?", {"address": ["give a map location or an address"]})
     if enterprise is not None and enterprise.kind != OrgKind.ENTERPRISE:
         raise ValidationFailed("not an enterprise", {"enterprise": ["must be an enterprise"]})
+    root = scope_root(by) if by is not None else None
+    if root is not None:
+        # A street or an enterprise reports what happens in its own area (街道报告, 企业报告).
+        if root.kind == OrgKind.ENTERPRISE:
+            enterprise, source = root, Source.ENTERPRISE
+        else:
+            source = Source.STREET
+        enterprise = org_in_scope(by, enterprise, field="enterprise")
     if org is None:
-        org = enterprise or (_locate_org(lat, lon) if lat is not None and lon is not None else None) or _district()
+        located = _locate_org(lat, lon) if lat is not None and lon is not None else None
+        org = enterprise or located or root or _district()
+    if root is not None and not org.path.startswith(root.path):
+        message = _("The place lies outside your area.")
+        raise ValidationFailed(message, {"lat": [message], "address": [message]})
     incident = Incident(
         code=next_code(received_at),
         title=title,
@@ -327,8 +343,8 @@ def incident_merge(*, by: User | None, duplicate: Incident, into: Incident) -> I
 
 @transaction.atomic
 def incident_note(*, by: User, incident: Incident, text: str) -> TimelineEntry:
-    """Write a note on the timeline."""
-    require_perm(by, "incidents.change_incident")
+    """Write a note on the timeline (the desk, the commander, and the street the incident is in)."""
+    require_perm(by, "incidents.add_timelineentry")
     if not text.strip():
         raise ValidationFailed("empty note", {"text": ["write something"]})
     entry = log(incident, kind=EventKind.NOTE, by=by, text=text.strip())

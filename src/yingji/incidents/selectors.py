@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from yingji.core.access import get_scoped_or_404, scoped
 from yingji.core.errors import ValidationFailed
-from yingji.core.models import User
+from yingji.core.models import DISTRICT_WIDE_KINDS, User
 from yingji.incidents import deadlines, documents, grading
 from yingji.incidents.documents import Document
 from yingji.incidents.models import (
@@ -187,8 +187,10 @@ def task_get(*, user: User, task_id: int) -> Task:
 def on_duty(*, user: User, at: datetime | None = None) -> list[DutyShift]:
     """The shifts on duty at `at` (now): who is duty officer and duty leader."""
     at = at or timezone.now()
-    shifts = scoped(DutyShift.objects.select_related("officer", "leader", "org"), user)
-    return list(shifts.filter(starts_at__lte=at, ends_at__gt=at))
+    rows = DutyShift.objects.select_related("officer", "leader", "org")
+    # Everyone may know who is on duty at the district (streets and enterprises call them), and their own units.
+    visible = rows.filter(org__kind__in=DISTRICT_WIDE_KINDS) | scoped(rows, user)
+    return list(visible.filter(starts_at__lte=at, ends_at__gt=at).distinct().order_by("starts_at"))
 
 
 def roster(*, user: User, week_of: date) -> dict[str, Any]:

@@ -83,6 +83,7 @@ def _detail_context(request: HttpRequest, incident: Incident, **bound: Any) -> d
         "tasks": incident.tasks.select_related("assignee_org", "assignee_user"),
         "merged": incident.merged.all(),
         "can_change": user.has_perm("incidents.change_incident") and incident.is_open,
+        "can_note": user.has_perm("incidents.add_timelineentry") and incident.is_open,
         "can_command": user.has_perm("incidents.command_incident") and incident.is_open,
         "casualty_form": forms.CasualtyForm(
             initial={f: getattr(incident, f) for f in services.CASUALTY_FIELDS}, prefix="cas"

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from yingji.core.errors import Conflict, NotAllowed, ValidationFailed
 from yingji.core.models import AuditEntry
+from yingji.core.services import user_create
 from yingji.incidents import services
 from yingji.incidents.models import EventKind, IncidentCounter, ReportKind, ReportStatus, Status
 from yingji.incidents.tests.conftest import local
@@ -47,9 +48,12 @@ def test_type_must_match_category(record):
     assert "type" in exc.value.errors
 
 
-def test_street_officer_may_not_record(cast, record):
+def test_a_role_without_intake_may_not_record(cast, record):
+    team_leader = user_create(
+        by=None, username="t_tl", password="Correct-Horse-42", org=cast.bureau, roles=["team_leader"]
+    )
     with pytest.raises(NotAllowed):
-        record(by=cast.street_officer)
+        record(by=team_leader)
 
 
 def test_casualty_change_within_window_regrades_and_asks_supplementary_report(cast, record):
