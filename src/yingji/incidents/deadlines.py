@@ -55,6 +55,12 @@ def chain_deadlines(*, known_at: datetime, grade: str | None) -> list[tuple[str,
     return chain
 
 
+def upward_chain(*, first_due: datetime, grade: str | None) -> list[tuple[str, datetime]]:
+    """Latest time each level above the district hears of it, from the district's own report deadline (the report
+    row's `due_at`), then 2 hours a level (art. 11)."""
+    return [(level, first_due + PER_LEVEL * n) for n, level in enumerate(levels_to_report(grade))]
+
+
 def supplementary_window(type_code: str) -> timedelta:
     """How long after the accident changed casualty figures must be reported (art. 13)."""
     return SHORT_SUPPLEMENTARY_WINDOW if type_code in SHORT_WINDOW_TYPES else SUPPLEMENTARY_WINDOW

@@ -124,9 +124,10 @@ def report_document_build(*, report: Report, sent_at: datetime, by: User | None)
     """A report's document built now from the incident's data, in Chinese whatever the sender's screen speaks."""
     incident = report.incident
     with translation.override("zh-hans"):
-        chain = [
-            ("区应急管理局" if level == "district" else deadlines.LEVEL_LABELS[level], due)
-            for level, due in deadlines.chain_deadlines(known_at=incident.received_at, grade=incident.grade or None)
+        # One deadline everywhere: the chain starts from this report's own due time, as the page and desk show it.
+        chain = [("区应急管理局（接报）", incident.received_at)] + [
+            (deadlines.LEVEL_LABELS[level], due)
+            for level, due in deadlines.upward_chain(first_due=report.due_at, grade=incident.grade or None)
         ]
         return documents.report_document(
             incident=incident,
