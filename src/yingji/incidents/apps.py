@@ -24,7 +24,7 @@ class IncidentsConfig(AppConfig):
     def ready(self) -> None:
         from yingji.core.maplayers import LAYERS
         from yingji.core.nav import NAV, NavEntry
-        from yingji.core.roles import Role, grant, user_has_role
+        from yingji.core.roles import Role, grant
         from yingji.incidents import receivers
         from yingji.incidents.selectors import incidents_layer
         from yingji.incidents.taxonomy import seed_types
@@ -68,7 +68,8 @@ class IncidentsConfig(AppConfig):
             NavEntry(
                 _("Dispatch orders"),
                 "incidents:dispatches",
-                lambda user: user_has_role(user, Role.TEAM_LEADER),
+                # Those who move orders but do not send them: the team leaders.
+                lambda user: user.has_perm("incidents.change_dispatch") and not user.has_perm("incidents.add_dispatch"),
                 order=11,
             )
         )

@@ -22,7 +22,9 @@ from yingji.incidents.models import (
     DispatchStatus,
     DutyShift,
     Incident,
+    IncidentProposal,
     MaterialRequest,
+    ProposalStatus,
     Report,
     ReportStatus,
     Review,
@@ -290,6 +292,9 @@ def incident_summary(incident: Incident) -> dict[str, Any]:
         "grade": incident.grade or None,
         "grade_label": grading.LABELS.get(incident.grade, ""),
         "report_deadline": incident.report_deadline.isoformat() if incident.report_deadline else None,
+        "report_deadline_local": (
+            f"{timezone.localtime(incident.report_deadline):%H:%M}" if incident.report_deadline else None
+        ),
         "received_at": incident.received_at.isoformat(),
         "lat": incident.lat,
         "lon": incident.lon,
@@ -349,3 +354,13 @@ def resources_by_travel(
     if max_minutes is not None:
         rows = [r for r in rows if r["eta_s"] <= max_minutes * 60]
     return rows
+
+
+def pending_proposals(*, user: User) -> QuerySet[IncidentProposal]:
+    """Incidents alarms propose that wait for the duty officer, in the user's scope, newest first."""
+    rows = IncidentProposal.objects.filter(status=ProposalStatus.PENDING).select_related("type", "org", "alarm")
+    return scoped(rows, user)
+
+
+def proposal_get(*, user: User, proposal_id: int) -> IncidentProposal:
+    return get_scoped_or_404(IncidentProposal.objects.select_related("type", "org", "alarm__device"), user, proposal_id)

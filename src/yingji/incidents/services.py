@@ -16,6 +16,7 @@ from yingji.incidents.intake import (
     incident_update,
 )
 from yingji.incidents.lifecycle import dispatch_allowed
+from yingji.incidents.proposals import proposal_attach, proposal_confirm, proposal_dismiss, proposal_from_alarm
 from yingji.incidents.reporting import escalation_recipients, report_add, report_send, reports_escalate_overdue
 from yingji.incidents.roster import handover_create, shift_create
 from yingji.incidents.selectors import dispatch_recommend, incident_summary
@@ -42,6 +43,10 @@ __all__ = [
     "incident_summary",
     "incident_update",
     "material_issue",
+    "proposal_attach",
+    "proposal_confirm",
+    "proposal_dismiss",
+    "proposal_from_alarm",
     "report_add",
     "report_send",
     "reports_escalate_overdue",

@@ -7,8 +7,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,8 +23,28 @@ from yingji.incidents import forms, grading, selectors, services
 from yingji.incidents.documents import report_filename, review_filename
 from yingji.incidents.docx_writer import docx_response
 from yingji.incidents.models import DispatchStatus, Incident, ReportKind
+from yingji.incidents.proposals import proposal_summary
 from yingji.monitoring.selectors import alarm_list
 from yingji.resources.models import Equipment, Expert, Team
+
+
+def _panels(request: HttpRequest) -> dict[str, Any]:
+    return {
+        "reports": selectors.reports_due(user=request.user)[:50],
+        "proposals": [proposal_summary(p) for p in selectors.pending_proposals(user=request.user)[:20]],
+    }
+
+
+def desk_panels(request: HttpRequest) -> JsonResponse:
+    """The desk's reports-due and proposals lists, re-rendered for a live update."""
+    context = _panels(request)
+    return JsonResponse(
+        {
+            "reports": render_to_string("incidents/_reports_due.html", context, request=request),
+            "proposals": render_to_string("incidents/_proposals.html", context, request=request),
+            "proposal_count": len(context["proposals"]),
+        }
+    )
 
 
 def desk(request: HttpRequest) -> HttpResponse:
@@ -35,8 +56,8 @@ def desk(request: HttpRequest) -> HttpResponse:
         {
             "on_duty": selectors.on_duty(user=request.user),
             "incidents": selectors.open_incidents(user=request.user)[:100],
-            "reports": selectors.reports_due(user=request.user)[:50],
             "alarms": alarm_list(user=request.user, status="open")[:20],
+            **_panels(request),
             "form": form,
             "can_record": request.user.has_perm("incidents.add_incident"),
             "now": timezone.now(),
@@ -379,3 +400,32 @@ def dispatch_detail(request: HttpRequest, dispatch_id: int) -> HttpResponse:
         return redirect("incidents:dispatch", dispatch.pk)
     steps = _with_steps([dispatch])[0].next_steps if request.user.has_perm("incidents.change_dispatch") else []
     return render(request, "incidents/dispatch_detail.html", {"d": dispatch, "steps": steps})
+
+
+@require_POST
+def proposal_decide(request: HttpRequest, proposal_id: int, decision: str) -> HttpResponse:
+    """The desk's answer to an alarm's proposal: open the incident, attach the alarm to an open one, or dismiss."""
+    proposal = selectors.proposal_get(user=request.user, proposal_id=proposal_id)
+    by = request.user
+    if decision == "confirm":
+        outcome = run_service(request, None, lambda: services.proposal_confirm(by=by, proposal=proposal))
+        if outcome:
+            return redirect("incidents:detail", outcome.value.pk)
+    elif decision == "attach":
+        incident = selectors.incident_get(user=by, incident_id=int(request.POST.get("incident") or 0))
+        outcome = run_service(
+            request, None, lambda: services.proposal_attach(by=by, proposal=proposal, incident=incident)
+        )
+        if outcome:
+            return redirect("incidents:detail", incident.pk)
+    elif decision == "dismiss":
+        reason = request.POST.get("reason", "")
+        run_service(
+            request,
+            None,
+            lambda: services.proposal_dismiss(by=by, proposal=proposal, reason=reason),
+            success=_("Proposal dismissed."),
+        )
+    else:
+        raise Http404
+    return redirect("incidents:desk")

@@ -252,6 +252,7 @@ class RuleOut(Schema):
     offline_minutes: int
     escalate_after_minutes: int | None
     opens_incident: bool
+    opens_at_once: bool
     suggests_warning: str
     active: bool
 

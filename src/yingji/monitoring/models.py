@@ -141,7 +141,14 @@ class Rule(models.Model):
         _("escalate when unacknowledged for (minutes)"), null=True, blank=True
     )
     opens_incident = models.BooleanField(
-        _("opens an incident"), default=False, help_text=_("The duty desk opens an incident when this rule alarms.")
+        _("opens an incident"),
+        default=False,
+        help_text=_("The duty desk is asked to open an incident (or attach the alarm to one) when this rule alarms."),
+    )
+    opens_at_once = models.BooleanField(
+        _("opens it at once"),
+        default=False,
+        help_text=_("Open the incident without asking the duty officer first."),
     )
     suggests_warning = models.CharField(
         _("suggests a warning"),

@@ -67,6 +67,7 @@ RULE_FIELDS = (
     "offline_minutes",
     "escalate_after_minutes",
     "opens_incident",
+    "opens_at_once",
     "suggests_warning",
     "active",
 )
