@@ -40,9 +40,12 @@ def _form_errors(form, exc: YingjiError) -> None:
 def index(request):
     user = request.user
     devices = selectors.device_list(user=user)
-    by_status = dict(devices.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    # Without .order_by() the list's ordering (and its annotation) would join the GROUP BY: one row per device.
+    by_status = dict(
+        devices.order_by().values("status").annotate(n=Count("id", distinct=True)).values_list("status", "n")
+    )
     open_alarms = selectors.alarm_list(user=user, status="open")
-    by_level = dict(open_alarms.values_list("level").annotate(n=Count("id")).values_list("level", "n"))
+    by_level = dict(open_alarms.order_by().values("level").annotate(n=Count("id")).values_list("level", "n"))
     return render(
         request,
         "monitoring/index.html",
