@@ -23,6 +23,7 @@ TYPE_BY_DEVICE: dict[str, str] = {
     "temperature": "fire",
     "smoke": "fire",
     "electrical_fire": "fire",
+    "fire_panel": "fire",
     "water_level": "flood",
     "rainfall": "flood",
     "displacement": "building_collapse",
@@ -56,7 +57,8 @@ def on_alarm_changed(*, alarm: Any, created: bool, **kwargs: Any) -> None:
                     text=f"报警更新：{alarm_summary(alarm)['title']}（{alarm.get_status_display()}）",
                     payload={"alarm": alarm.pk, "status": alarm.status},
                 )
-        if created and alarm.rule.opens_incident and not incidents:
+        # A fire alarm (火警) opens one once the duty officer verifies it real (monitoring/firealarm.py).
+        if ((created and alarm.rule.opens_incident) or alarm.verification == "real") and not incidents:
             _open_incident(alarm)
 
 
