@@ -99,6 +99,7 @@ class DeadLetter(models.Model):
     class Source(models.TextChoices):
         MQTT = "mqtt", "MQTT"
         HTTP = "http", "HTTP"
+        MODBUS = "modbus", "Modbus TCP"
 
     received_at = models.DateTimeField(_("received at"), auto_now_add=True, db_index=True)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
