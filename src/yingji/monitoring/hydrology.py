@@ -13,7 +13,7 @@ from django.utils import timezone
 from yingji.core.access import get_scoped_or_404, org_in_scope, scoped
 from yingji.core.audit import audit_append
 from yingji.core.commands import clean_or_fail, require_perm
-from yingji.core.errors import ValidationFailed
+from yingji.core.errors import ValidationFailed, YingjiError
 from yingji.core.models import OrgKind, OrgUnit, User
 from yingji.monitoring.models import (
     Device,
@@ -276,3 +276,41 @@ RAINSTORM_SIGNAL_RULE: dict[str, Any] = {
     "red": 4,
     "suggests_warning": "rainstorm",
 }
+
+
+def waterlogging_reach(*, user: User, station: HydroStation, limit: int = 3) -> dict[str, Any]:
+    """The rescue teams and the drainage pumps in the user's scope nearest a waterlogging point by travel time on
+    the active road network (`error` says why there are none: no road network, no position)."""
+    from yingji.resources.models import EquipmentCategory, EquipmentStatus
+    from yingji.resources.reach import nearest_resources
+    from yingji.resources.selectors import equipment_list
+    from yingji.routing.services import nearest
+
+    device = station.device
+    if device.lat is None or device.lon is None:
+        return {"teams": [], "pumps": [], "error": "no position"}
+    try:
+        teams = nearest_resources(user=user, lat=device.lat, lon=device.lon, kind="team", limit=limit)
+        pumps = {
+            e.pk: e
+            for e in equipment_list(user=user, category=EquipmentCategory.PUMP, status=EquipmentStatus.READY)
+            if e.lat is not None
+        }
+        reaches = nearest(
+            lat=device.lat, lon=device.lon, targets=[(k, e.lat, e.lon) for k, e in pumps.items()], limit=limit
+        )
+    except YingjiError as exc:
+        return {"teams": [], "pumps": [], "error": exc.detail}
+    return {
+        "teams": [{"name": t["name"], "eta_s": t["eta_s"], "phone": t.get("phone", "")} for t in teams],
+        "pumps": [
+            {
+                "name": pumps[r.key].name,
+                "org": pumps[r.key].org.name,
+                "eta_s": r.eta_s,
+                "quantity": pumps[r.key].quantity,
+            }
+            for r in reaches
+        ],
+        "error": "",
+    }

@@ -254,6 +254,13 @@ def _owner_staff(org_id: int) -> list[User]:
     return list(User.objects.filter(org_id=org_id, is_active=True))
 
 
+def _served_staff(device: Device) -> list[User]:
+    """Staff of the streets a hydrological station serves (a waterlogging point alerts its street)."""
+    return list(
+        User.objects.filter(org__hydro_stations__device=device, is_active=True).exclude(org_id=device.org_id).distinct()
+    )
+
+
 def _warning_suggestion(alarm: Alarm, rule: Rule) -> None:
     """A suggested warning when the rule asks for one: for the streets a hydrological station serves, and for a
     rainstorm signal with the criterion met and its defence guidance (防御指南) as the instruction."""
@@ -320,7 +327,7 @@ def alarm_raise(*, device: Device, rule: Rule, metric: str, level: str, value: f
         _event(alarm, AlarmEvent.Kind.RAISED, at)
         _warning_suggestion(alarm, rule)
         notify(
-            recipients=_owner_staff(device.org_id),
+            recipients=[*_owner_staff(device.org_id), *_served_staff(device)],
             title=f"报警：{device.name} {rule.name}（{alarm.get_level_display()}）",
             body=f"{metric} = {value:g}" if value is not None else rule.name,
             link=f"/monitoring/alarms/{alarm.pk}/",
