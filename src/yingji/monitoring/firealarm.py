@@ -48,7 +48,7 @@ def alarm_verify(*, by: User, alarm: Alarm, result: str, note: str = "") -> Alar
     if not alarm.rule.needs_verification:
         raise Conflict("this alarm is not one to verify", {"result": ["only fire alarms are verified"]})
     if alarm.verification:
-        raise Conflict("the alarm is already verified", {"result": [alarm.verification]})
+        raise Conflict("the alarm is already verified", {"result": ["the alarm is already verified"]})
     if alarm.status == AlarmStatus.CLOSED:
         raise Conflict("the alarm is closed", {"status": [alarm.status]})
     now = timezone.now()
@@ -166,4 +166,16 @@ def false_alarm_rates(*, user: User, since: datetime | None = None) -> dict[str,
     return {
         "venues": sorted(venues.values(), key=lambda v: (-v["false_alarm"], v["name"])),
         "devices": sorted(devices.values(), key=lambda d: (-d["false_alarm"], d["code"])),
+    }
+
+
+def fire_overview(*, user: User) -> dict[str, Any]:
+    """The smart-fire page: fire alarms waiting for verification, the latest verified ones, and the rates."""
+    alarms = scoped(Alarm.objects.filter(rule__needs_verification=True), user).select_related(
+        "device", "device__installation_org", "rule", "verified_by"
+    )
+    return {
+        "pending": list(alarms.filter(status__in=OPEN_STATUSES, verification="").order_by("raised_at")),
+        "verified": list(alarms.exclude(verification="").order_by("-verified_at")[:20]),
+        "rates": false_alarm_rates(user=user),
     }

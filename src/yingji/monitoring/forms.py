@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from yingji.core.models import OrgKind, OrgUnit
 from yingji.core.scopes import scoped
 from yingji.monitoring.metrics import METRICS, DeviceType
-from yingji.monitoring.models import AlarmStatus, Device, DeviceStatus, Level, Rule
+from yingji.monitoring.models import AlarmStatus, Device, DeviceStatus, Level, Rule, Verification
 from yingji.monitoring.services import DEVICE_FIELDS, RULE_FIELDS
 
 METRIC_CHOICES = [(code, f"{m.label} ({m.unit})") for code, m in METRICS.items()]
@@ -60,3 +60,8 @@ class RuleForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["device"].queryset = scoped(Device.objects.filter(active=True), user)
+
+
+class VerifyForm(forms.Form):
+    result = forms.ChoiceField(label=_("Result"), choices=Verification.choices)
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)

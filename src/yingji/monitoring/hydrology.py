@@ -314,3 +314,65 @@ def waterlogging_reach(*, user: User, station: HydroStation, limit: int = 3) -> 
         ],
         "error": "",
     }
+
+
+# Pages --------------------------------------------------------------------------------------------
+
+
+def _latest(device_id: int, metric: str) -> tuple[datetime, float] | None:
+    row = Reading.objects.filter(device_id=device_id, metric=metric).order_by("-ts").values_list("ts", "value")[:1]
+    return row[0] if row else None
+
+
+def overview(*, user: User, end: datetime | None = None) -> dict[str, Any]:
+    """The 三防 page: the response proposed, each gauge's windows and signal, each level station's state, each
+    waterlogging point's depth."""
+    end = end or timezone.now()
+    rain, levels, points = [], [], []
+    states = []
+    for station in station_list(user=user):
+        if station.kind == StationKind.RAIN:
+            rain.append({"station": station, **rain_summary(station=station, end=end)})
+        elif station.kind in LEVEL_KINDS:
+            state = level_state(station=station, end=end)
+            levels.append({"station": station, **state, "stage_label": stage_label(state["stage"])})
+            states.append(StationState(station.device.code, station.kind, state["stage"]))
+        else:
+            latest = _latest(station.device_id, "water_depth_m")
+            depth = latest[1] if latest and latest[0] > end - timedelta(hours=1) else None
+            over = depth is not None and station.depth_threshold_m is not None and depth >= station.depth_threshold_m
+            points.append({"station": station, "depth": depth, "at": latest[0] if latest else None, "over": over})
+    level, met = propose_response(states, response_rules())
+    return {"rain": rain, "levels": levels, "points": points, "response": level, "response_met": met}
+
+
+def station_page(*, user: User, station: HydroStation, end: datetime | None = None) -> dict[str, Any]:
+    """One station: rain windows, or the level with its chart and margins, or a waterlogging point with its
+    depth chart and the nearest teams and pumps."""
+    from yingji.monitoring.chart import line_chart
+
+    end = end or timezone.now()
+    context: dict[str, Any] = {"station": station}
+    if station.kind == StationKind.RAIN:
+        context["rain"] = rain_summary(station=station, end=end)
+        readings = _rain(station, end - timedelta(hours=24), end)
+        context["chart"] = line_chart([(t, v) for t, v in readings if t > end - timedelta(hours=24)])
+    elif station.kind in LEVEL_KINDS:
+        state = level_state(station=station, end=end)
+        guides = {Stage(s).label: v for s, v in station.levels.items() if v is not None}
+        context["level"] = {**state, "stage_label": stage_label(state["stage"])}
+        context["margins"] = [(Stage(s).label, m) for s, m in state["margins"].items()]
+        context["chart"] = line_chart(state["points"], guides=guides)
+    else:
+        points = list(
+            Reading.objects.filter(
+                device_id=station.device_id, metric="water_depth_m", ts__gt=end - timedelta(hours=24)
+            )
+            .order_by("ts")
+            .values_list("ts", "value")
+        )
+        guides = {"threshold": station.depth_threshold_m} if station.depth_threshold_m is not None else None
+        context["chart"] = line_chart(points, guides=guides)
+        context["depth"] = points[-1][1] if points else None
+        context["reach"] = waterlogging_reach(user=user, station=station)
+    return context

@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yingji.core.errors import YingjiError
-from yingji.monitoring import selectors, services
+from yingji.core.web import run_service
+from yingji.monitoring import firealarm, hydrology, selectors, services
 from yingji.monitoring.chart import line_chart
-from yingji.monitoring.forms import AckForm, AlarmFilterForm, DeviceFilterForm, DeviceForm, RuleForm
+from yingji.monitoring.forms import AckForm, AlarmFilterForm, DeviceFilterForm, DeviceForm, RuleForm, VerifyForm
 from yingji.monitoring.metrics import metric_label, metric_unit
 from yingji.monitoring.models import Level
 
@@ -144,6 +145,7 @@ def alarm_detail(request, alarm_id: int):
             "alarm": alarm,
             "events": alarm.events.select_related("by"),
             "form": AckForm(),
+            "verify_form": VerifyForm(),
             "can_ack": request.user.has_perm("monitoring.change_alarm"),
         },
     )
@@ -218,3 +220,47 @@ def fire_danger(request):
         "monitoring/fire_danger.html",
         {"page": page, "query": query, "suggestions": selectors.suggestion_list(user=request.user)[:30]},
     )
+
+
+# 三防 and smart fire -------------------------------------------------------------------------------
+
+
+def hydrology_index(request):
+    return render(request, "monitoring/hydrology.html", hydrology.overview(user=request.user))
+
+
+def hydrology_station(request, code: str):
+    station = hydrology.station_get(user=request.user, code=code)
+    return render(request, "monitoring/station_detail.html", hydrology.station_page(user=request.user, station=station))
+
+
+def fire_index(request):
+    context = firealarm.fire_overview(user=request.user)
+    context["form"] = VerifyForm()
+    context["can_verify"] = request.user.has_perm("monitoring.change_alarm")
+    return render(request, "monitoring/fire.html", context)
+
+
+@require_POST
+def alarm_verify(request, alarm_id: int):
+    alarm = selectors.alarm_get(user=request.user, alarm_id=alarm_id)
+    form = VerifyForm(request.POST)
+    if form.is_valid():
+        outcome = run_service(
+            request,
+            form,
+            lambda: firealarm.alarm_verify(
+                by=request.user, alarm=alarm, result=form.cleaned_data["result"], note=form.cleaned_data["note"]
+            ),
+            success=_("Fire alarm verified."),
+        )
+        if not outcome.ok:
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+    else:
+        messages.error(request, _("Choose what the alarm was."))
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect("monitoring:alarm-detail", alarm_id=alarm.pk)
