@@ -343,7 +343,8 @@ def overview(*, user: User, end: datetime | None = None) -> dict[str, Any]:
             over = depth is not None and station.depth_threshold_m is not None and depth >= station.depth_threshold_m
             points.append({"station": station, "depth": depth, "at": latest[0] if latest else None, "over": over})
     level, met = propose_response(states, response_rules())
-    return {"rain": rain, "levels": levels, "points": points, "response": level, "response_met": met}
+    basis = [(r.min_stations, Stage(r.stage).label) for r in met if r.level == level]
+    return {"rain": rain, "levels": levels, "points": points, "response": level, "response_basis": basis}
 
 
 def station_page(*, user: User, station: HydroStation, end: datetime | None = None) -> dict[str, Any]:
