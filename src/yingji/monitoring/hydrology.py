@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from yingji.core.access import get_scoped_or_404, org_in_scope, scoped
 from yingji.core.audit import audit_append
@@ -35,10 +36,12 @@ from yingji.monitoring.rainfall import (
     totals_at,
     window_signal,
 )
+from yingji.monitoring.rules import Level
 from yingji.monitoring.waterlevel import (
     DEFAULT_RESPONSE_RULES,
     STAGE_ALARM,
     ResponseCriterion,
+    ResponseLevel,
     Stage,
     StationState,
     hourly_trend,
@@ -221,10 +224,12 @@ def rain_summary(*, station: HydroStation, end: datetime | None = None) -> dict[
     windows = []
     for hours in WINDOW_HOURS:
         acc = accumulate(readings, start=end - timedelta(hours=hours), end=end, max_gap=station.max_gap)
-        windows.append({"hours": hours, **_accumulation_out(acc, window_signal(acc.mm, hours, criteria))})
+        signal = window_signal(acc.mm, hours, criteria)
+        label = Level(signal).label if signal else ""
+        windows.append({"hours": hours, **_accumulation_out(acc, signal), "signal_label": label})
     inside = [(t, v) for t, v in readings if t > start]
     signal = station_signal(totals_at(inside, end, {c.hours for c in criteria}), criteria)
-    return {"windows": windows, "signal": signal}
+    return {"windows": windows, "signal": signal, "signal_label": Level(signal.level).label if signal else ""}
 
 
 def level_state(*, station: HydroStation, end: datetime | None = None) -> dict[str, Any]:
@@ -344,7 +349,14 @@ def overview(*, user: User, end: datetime | None = None) -> dict[str, Any]:
             points.append({"station": station, "depth": depth, "at": latest[0] if latest else None, "over": over})
     level, met = propose_response(states, response_rules())
     basis = [(r.min_stations, Stage(r.stage).label) for r in met if r.level == level]
-    return {"rain": rain, "levels": levels, "points": points, "response": level, "response_basis": basis}
+    return {
+        "rain": rain,
+        "levels": levels,
+        "points": points,
+        "response": level,
+        "response_label": ResponseLevel(level).label if level else "",
+        "response_basis": basis,
+    }
 
 
 def station_page(*, user: User, station: HydroStation, end: datetime | None = None) -> dict[str, Any]:
@@ -372,7 +384,8 @@ def station_page(*, user: User, station: HydroStation, end: datetime | None = No
             .order_by("ts")
             .values_list("ts", "value")
         )
-        guides = {"threshold": station.depth_threshold_m} if station.depth_threshold_m is not None else None
+        threshold = station.depth_threshold_m
+        guides = {gettext("Alarm depth"): threshold} if threshold is not None else None
         context["chart"] = line_chart(points, guides=guides)
         context["depth"] = points[-1][1] if points else None
         context["reach"] = waterlogging_reach(user=user, station=station)
