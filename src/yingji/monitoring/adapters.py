@@ -10,7 +10,8 @@ The fire-alarm controller format carries the events a 火灾报警控制器 repo
 A fire alarm latches until the panel is reset (the controller's own behaviour), so each message sets the counts it
 shows: `fire_alarm` (and `fire_fault`, `fire_disabled`, `fire_supervisory`) is the number of such points in the
 message, `{"event": "reset"}` sets all four to 0, and `"restored": true` on a fault, disablement or supervisory
-event sets that count to 0.
+event sets that count to 0. The first fire point of a message is kept as `fire_point` = loop × 100000 + address, so
+the alarm can name the detector (see firealarm.fire_point_of).
 """
 
 from collections.abc import Callable
@@ -25,6 +26,7 @@ FIRE_EVENTS: dict[str, str] = {
 MAX_EVENTS = 256
 MAX_LOOP = 255
 MAX_ADDRESS = 65535
+POINT_BASE = 100000
 
 
 def json_adapter(body: dict[str, Any]) -> dict[str, Any]:
@@ -61,6 +63,8 @@ def fire_panel_adapter(body: dict[str, Any]) -> dict[str, Any]:
             continue
         points.setdefault(metric, set()).add((loop, address))
         metrics[metric] = float(len(points[metric]))
+        if kind == "fire" and "fire_point" not in metrics:
+            metrics["fire_point"] = float(loop * POINT_BASE + address)
     out = {"ts": body.get("ts"), "metrics": metrics}
     if "device" in body:
         out["device"] = body["device"]

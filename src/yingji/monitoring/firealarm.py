@@ -26,7 +26,8 @@ from yingji.core.errors import Conflict, ValidationFailed
 from yingji.core.models import User
 from yingji.core.notify import notify
 from yingji.core.roles import GROUP_NAMES, Role
-from yingji.monitoring.models import OPEN_STATUSES, Alarm, AlarmEvent, AlarmStatus, Verification
+from yingji.monitoring.adapters import POINT_BASE
+from yingji.monitoring.models import OPEN_STATUSES, Alarm, AlarmEvent, AlarmStatus, Reading, Verification
 from yingji.monitoring.signals import alarm_changed_on_commit
 
 DEFAULT_VERIFY_MINUTES = 3
@@ -169,13 +170,27 @@ def false_alarm_rates(*, user: User, since: datetime | None = None) -> dict[str,
     }
 
 
+def fire_point_of(alarm: Alarm) -> tuple[int, int] | None:
+    """The (loop, address) of the detector whose fire alarm raised the alarm, when the panel reported it."""
+    value = (
+        Reading.objects.filter(device_id=alarm.device_id, metric="fire_point", ts=alarm.raised_at)
+        .values_list("value", flat=True)
+        .first()
+    )
+    return divmod(int(value), POINT_BASE) if value is not None else None
+
+
 def fire_overview(*, user: User) -> dict[str, Any]:
-    """The smart-fire page: fire alarms waiting for verification, the latest verified ones, and the rates."""
+    """The smart-fire page: fire alarms waiting for verification (with the detector's loop and address), the
+    latest verified ones, and the rates."""
     alarms = scoped(Alarm.objects.filter(rule__needs_verification=True), user).select_related(
         "device", "device__installation_org", "rule", "verified_by"
     )
+    pending = list(alarms.filter(status__in=OPEN_STATUSES, verification="").order_by("raised_at"))
+    for alarm in pending:
+        alarm.point = fire_point_of(alarm)
     return {
-        "pending": list(alarms.filter(status__in=OPEN_STATUSES, verification="").order_by("raised_at")),
+        "pending": pending,
         "verified": list(alarms.exclude(verification="").order_by("-verified_at")[:20]),
         "rates": false_alarm_rates(user=user),
     }

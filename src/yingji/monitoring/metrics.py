@@ -52,6 +52,7 @@ METRICS: dict[str, Metric] = {
         Metric("rainstorm_signal", _("Rainstorm signal (1 blue … 4 red)"), ""),
         Metric("water_depth_m", _("Water depth"), "m"),
         Metric("fire_alarm", _("Fire alarm points (火警)"), ""),
+        Metric("fire_point", _("First fire point (loop × 100000 + address)"), ""),
         Metric("fire_fault", _("Fault points (故障)"), ""),
         Metric("fire_disabled", _("Disabled points (屏蔽)"), ""),
         Metric("fire_supervisory", _("Supervisory points (监管)"), ""),

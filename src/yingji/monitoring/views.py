@@ -146,6 +146,7 @@ def alarm_detail(request, alarm_id: int):
             "events": alarm.events.select_related("by"),
             "form": AckForm(),
             "verify_form": VerifyForm(),
+            "fire_point": firealarm.fire_point_of(alarm) if alarm.rule.needs_verification else None,
             "can_ack": request.user.has_perm("monitoring.change_alarm"),
         },
     )

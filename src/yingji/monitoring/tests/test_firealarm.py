@@ -9,7 +9,12 @@ import time_machine
 from yingji.core.errors import Conflict
 from yingji.core.models import Notification
 from yingji.monitoring.adapters import adapt
-from yingji.monitoring.firealarm import alarm_verify, false_alarm_rates, fire_alarms_escalate_unverified
+from yingji.monitoring.firealarm import (
+    alarm_verify,
+    false_alarm_rates,
+    fire_alarms_escalate_unverified,
+    fire_point_of,
+)
 from yingji.monitoring.ingest import Envelope, IngestEngine
 from yingji.monitoring.models import Alarm, AlarmEvent, Rule
 from yingji.monitoring.services import alarms_escalate_unacknowledged, device_create, rule_create
@@ -58,7 +63,13 @@ def test_fire_panel_adapter_counts_points_per_loop_and_address():
             ],
         }
     )
-    assert body["metrics"] == {"fire_alarm": 2.0, "fire_fault": 1.0, "fire_disabled": 1.0, "fire_supervisory": 1.0}
+    assert body["metrics"] == {
+        "fire_alarm": 2.0,
+        "fire_point": 100023.0,
+        "fire_fault": 1.0,
+        "fire_disabled": 1.0,
+        "fire_supervisory": 1.0,
+    }
     reset = adapt({"format": "fire_panel", "ts": 1, "events": [{"event": "reset"}]})["metrics"]
     assert reset == {"fire_alarm": 0.0, "fire_fault": 0.0, "fire_disabled": 0.0, "fire_supervisory": 0.0}
     restored = adapt(
@@ -87,6 +98,7 @@ def test_a_bad_panel_message_is_a_dead_letter(panel):
 def test_a_fire_alarm_is_raised_and_asks_to_be_verified(panel):
     alarm = fire()
     assert alarm.level == "red" and alarm.rule.needs_verification and alarm.verification == ""
+    assert fire_point_of(alarm) == (1, 23)
 
 
 def test_verify_false_alarm_over_the_api(panel, cast, api, bearer):

@@ -72,7 +72,7 @@ def fire_panel(plant, cast):
 def test_verify_from_the_fire_page(fire_panel, cast, client):
     client.force_login(cast.duty)
     page = client.get("/monitoring/fire/").content.decode()
-    assert f'data-alarm="{fire_panel.pk}"' in page
+    assert f'data-alarm="{fire_panel.pk}"' in page and '<span class="point">回路 1，地址 7</span>' in page
     response = client.post(
         f"/monitoring/alarms/{fire_panel.pk}/verify/",
         {"result": "false_alarm", "note": "烟雾测试", "next": "/monitoring/fire/"},
