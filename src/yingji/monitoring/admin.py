@@ -139,5 +139,13 @@ class FloodResponseRuleAdmin(admin.ModelAdmin):
 
 @admin.register(ModbusEndpoint)
 class ModbusEndpointAdmin(admin.ModelAdmin):
+    """Saved through `modbus_endpoint_save` (profile checked, audited)."""
+
     list_display = ["device", "host", "port", "unit_id", "profile", "interval_s", "active"]
     raw_id_fields = ["device"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        from yingji.monitoring.modbus import ENDPOINT_FIELDS, modbus_endpoint_save
+
+        fields = {n: form.cleaned_data[n] for n in ENDPOINT_FIELDS if n in form.cleaned_data}
+        obj.pk = modbus_endpoint_save(by=request.user, device=form.cleaned_data["device"], **fields).pk

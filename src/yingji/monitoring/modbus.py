@@ -16,11 +16,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 from django.utils import timezone
 from pymodbus.client import ModbusTcpClient
 from pymodbus.exceptions import ModbusException
 
+from yingji.core.audit import audit_append
+from yingji.core.commands import clean_or_fail, require_perm
+from yingji.core.errors import ValidationFailed
+from yingji.core.models import User
 from yingji.monitoring.ingest import Envelope, IngestEngine
 from yingji.monitoring.models import Device, DeviceStatus, ModbusEndpoint
 
@@ -100,6 +104,33 @@ def read_values(client: ModbusTcpClient, registers: tuple[Register, ...], unit_i
         for i, word in enumerate(response.registers):
             words[(table, start + i)] = word
     return {r.metric: r.decode([words[(r.table, r.address + i)] for i in range(WIDTH[r.data_type])]) for r in registers}
+
+
+ENDPOINT_FIELDS = ("host", "port", "unit_id", "profile", "interval_s", "active")
+
+
+@transaction.atomic
+def modbus_endpoint_save(*, by: User | None, device: Device, **fields: object) -> ModbusEndpoint:
+    """Give a device a Modbus TCP endpoint, or change it; the poller picks it up within a minute."""
+    require_perm(by, "monitoring.change_device")
+    unknown = set(fields) - set(ENDPOINT_FIELDS)
+    if unknown:
+        raise ValidationFailed("unknown field", {f: ["unknown field"] for f in unknown})
+    endpoint = ModbusEndpoint.objects.select_for_update().filter(device=device).first() or ModbusEndpoint(device=device)
+    for field, value in fields.items():
+        setattr(endpoint, field, value)
+    if endpoint.profile not in PROFILES:
+        raise ValidationFailed("unknown profile", {"profile": [f"use one of: {', '.join(PROFILES)}"]})
+    clean_or_fail(endpoint)
+    endpoint.save()
+    audit_append(
+        actor=by,
+        action="monitoring.modbusendpoint.save",
+        obj=endpoint,
+        summary=f"Modbus 采集点 {device.code}",
+        payload={f: getattr(endpoint, f) for f in ENDPOINT_FIELDS},
+    )
+    return endpoint
 
 
 @dataclass

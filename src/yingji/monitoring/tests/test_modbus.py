@@ -14,7 +14,16 @@ from django.core.management import call_command
 from pymodbus.server import ModbusTcpServer
 from pymodbus.simulator import DataType, SimData, SimDevice
 
-from yingji.monitoring.modbus import HOLDING, INPUT, ModbusPoller, Register, _spans, check_profile
+from yingji.core.errors import NotAllowed, ValidationFailed
+from yingji.monitoring.modbus import (
+    HOLDING,
+    INPUT,
+    ModbusPoller,
+    Register,
+    _spans,
+    check_profile,
+    modbus_endpoint_save,
+)
 from yingji.monitoring.models import Alarm, DeadLetter, Device, ModbusEndpoint, Reading
 from yingji.monitoring.services import device_create, rule_create
 
@@ -115,7 +124,7 @@ def modbus_devices(cast, server):
     for unit, (device, profile) in enumerate(
         [(river, "water_level_rtu"), (monitor, "electrical_fire_monitor"), (water, "fire_water")], start=1
     ):
-        ModbusEndpoint.objects.create(device=device, host="127.0.0.1", port=server.port, unit_id=unit, profile=profile)
+        modbus_endpoint_save(by=None, device=device, host="127.0.0.1", port=server.port, unit_id=unit, profile=profile)
     rule_create(by=None, name="剩余电流", device_type="electrical_fire", metric="leak_ma", yellow=300, orange=500)
     return river, monitor, water
 
@@ -166,3 +175,16 @@ def test_a_device_that_stops_answering_goes_offline_and_comes_back(modbus_device
 def test_the_modbus_command_polls_once(modbus_devices, capsys):
     call_command("modbus", "--once", "--timeout", "1")
     assert "3 of 3 devices read" in capsys.readouterr().out
+
+
+def test_endpoints_are_checked(cast):
+    device = device_create(by=None, code="WL-MB-09", name="水位站", type="water_level", org=cast.street_b)
+    with pytest.raises(ValidationFailed) as exc:
+        modbus_endpoint_save(by=None, device=device, host="10.0.0.9", profile="nope")
+    assert "profile" in exc.value.errors
+    with pytest.raises(ValidationFailed):
+        modbus_endpoint_save(by=None, device=device, host="10.0.0.9", port=70000, profile="water_level_rtu")
+    with pytest.raises(NotAllowed):
+        modbus_endpoint_save(by=cast.street_officer, device=device, host="10.0.0.9", profile="water_level_rtu")
+    endpoint = modbus_endpoint_save(by=cast.duty, device=device, host="10.0.0.9", profile="water_level_rtu")
+    assert modbus_endpoint_save(by=cast.duty, device=device, interval_s=60).pk == endpoint.pk
