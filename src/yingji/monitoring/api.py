@@ -445,6 +445,8 @@ def hydrology_rainfall(request, code: str, window: Query[RainfallQuery]):
     station = hydrology.station_get(user=request.auth, code=code)
     if window.to is not None and window.to.tzinfo is None:
         raise ValidationFailed("to needs a UTC offset", {"to": ["give a UTC offset (Z or +08:00)"]})
+    if window.to is not None and not 2000 <= window.to.year <= 2100:
+        raise ValidationFailed("to is out of range", {"to": ["a time between 2000 and 2100"]})
     return hydrology.rainfall(station=station, hours=window.hours, end=window.to)
 
 

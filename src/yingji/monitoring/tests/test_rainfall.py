@@ -215,6 +215,7 @@ def test_rainfall_api_scope_and_bad_input(gauge, cast, api, bearer):
     assert api.get(url + "?hours=0", headers=bearer(cast.duty)).status_code == 400
     assert api.get(url + "?hours=25", headers=bearer(cast.duty)).status_code == 400
     assert api.get(url + "?to=2026-07-06T12:00:00", headers=bearer(cast.duty)).status_code == 400
+    assert api.get(url + "?to=0001-01-01T00:00:00Z", headers=bearer(cast.duty)).status_code == 400
     assert api.get("/api/v1/hydrology/stations/NOPE/rainfall", headers=bearer(cast.duty)).status_code == 404
     stations = api.get("/api/v1/hydrology/stations", headers=bearer(cast.duty)).json()
     assert [s["code"] for s in stations] == ["RAIN-B-01"] and stations[0]["serves"] == ["甲街道", "乙街道"]
