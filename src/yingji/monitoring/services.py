@@ -326,8 +326,10 @@ def alarm_raise(*, device: Device, rule: Rule, metric: str, level: str, value: f
         alarm.device, alarm.rule = device, rule
         _event(alarm, AlarmEvent.Kind.RAISED, at)
         _warning_suggestion(alarm, rule)
+        # A fire alarm waits for the duty officers' verification: they hear of it at once.
+        duty = _duty_officers() if rule.needs_verification else []
         notify(
-            recipients=[*_owner_staff(device.org_id), *_served_staff(device)],
+            recipients=list({u.pk: u for u in [*_owner_staff(device.org_id), *_served_staff(device), *duty]}.values()),
             title=f"报警：{device.name} {rule.name}（{alarm.get_level_display()}）",
             body=f"{metric} = {value:g}" if value is not None else rule.name,
             link=f"/monitoring/alarms/{alarm.pk}/",

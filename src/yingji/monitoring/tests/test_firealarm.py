@@ -95,10 +95,12 @@ def test_a_bad_panel_message_is_a_dead_letter(panel):
     assert result.rejected == 1 and "unknown event" in result.errors[0][1]
 
 
-def test_a_fire_alarm_is_raised_and_asks_to_be_verified(panel):
+def test_a_fire_alarm_is_raised_and_asks_to_be_verified(panel, cast):
     alarm = fire()
     assert alarm.level == "red" and alarm.rule.needs_verification and alarm.verification == ""
     assert fire_point_of(alarm) == (1, 23)
+    # The duty officers hear of it at once: they verify it.
+    assert Notification.objects.filter(recipient=cast.duty, link=f"/monitoring/alarms/{alarm.pk}/").exists()
 
 
 def test_verify_false_alarm_over_the_api(panel, cast, api, bearer):
