@@ -21,5 +21,6 @@ urlpatterns = [
     path("fire-danger/", views.fire_danger, name="fire-danger"),
     path("hydrology/", views.hydrology_index, name="hydrology"),
     path("hydrology/<str:code>/", views.hydrology_station, name="station-detail"),
+    path("hydrology/<str:code>/edit/", views.hydrology_station_edit, name="station-edit"),
     path("fire/", views.fire_index, name="fire"),
 ]

@@ -16,7 +16,15 @@ from yingji.core.errors import YingjiError
 from yingji.core.web import run_service
 from yingji.monitoring import firealarm, hydrology, selectors, services
 from yingji.monitoring.chart import line_chart
-from yingji.monitoring.forms import AckForm, AlarmFilterForm, DeviceFilterForm, DeviceForm, RuleForm, VerifyForm
+from yingji.monitoring.forms import (
+    AckForm,
+    AlarmFilterForm,
+    DeviceFilterForm,
+    DeviceForm,
+    RuleForm,
+    StationForm,
+    VerifyForm,
+)
 from yingji.monitoring.metrics import metric_label, metric_unit
 from yingji.monitoring.models import Level
 
@@ -232,7 +240,30 @@ def hydrology_index(request):
 
 def hydrology_station(request, code: str):
     station = hydrology.station_get(user=request.user, code=code)
-    return render(request, "monitoring/station_detail.html", hydrology.station_page(user=request.user, station=station))
+    context = hydrology.station_page(user=request.user, station=station)
+    context["can_change"] = request.user.has_perm("monitoring.change_device")
+    return render(request, "monitoring/station_detail.html", context)
+
+
+def hydrology_station_edit(request, code: str):
+    """The bureau enters a station's levels (or a point's depth threshold); the device's rule follows."""
+    device = selectors.device_get(user=request.user, code=code)
+    if not request.user.has_perm("monitoring.change_device"):
+        raise PermissionDenied
+    station = getattr(device, "station", None)
+    form = StationForm(request.POST or None, instance=station, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        fields = {f: data[f] for f in hydrology.STATION_FIELDS}
+        outcome = run_service(
+            request,
+            form,
+            lambda: hydrology.station_save(by=request.user, device=device, serves=list(data["serves"]), **fields),
+            success=_("Station saved."),
+        )
+        if outcome:
+            return redirect("monitoring:station-detail", code=device.code)
+    return render(request, "monitoring/form.html", {"form": form, "title": device.name})
 
 
 def fire_index(request):

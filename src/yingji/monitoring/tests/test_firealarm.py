@@ -210,3 +210,16 @@ def test_false_alarm_rates_per_venue_and_device(panel, cast, api, bearer):
     response = api.get("/api/v1/fire/false-alarm-rates?days=30", headers=bearer(cast.duty))
     assert response.status_code == 200 and response.json()["venues"][0]["false_alarm"] == 2
     assert api.get("/api/v1/fire/false-alarm-rates?days=0", headers=bearer(cast.duty)).status_code == 400
+
+
+def test_the_worker_job_escalates_with_frozen_time(panel):
+    from yingji.core.worker import JOBS
+    from yingji.monitoring.tasks import escalate_unverified_fire_alarms
+
+    assert any(job.func is escalate_unverified_fire_alarms for job in JOBS.values())
+    with time_machine.travel(NOW, tick=False):
+        fire(at=NOW)
+    with time_machine.travel(NOW + timedelta(minutes=2), tick=False):
+        assert escalate_unverified_fire_alarms() == 0
+    with time_machine.travel(NOW + timedelta(minutes=5), tick=False):
+        assert escalate_unverified_fire_alarms() == 1

@@ -93,3 +93,28 @@ def test_verify_page_scope(fire_panel, cast, client):
     client.force_login(cast.duty)
     detail = client.get(f"/monitoring/alarms/{fire_panel.pk}/").content.decode()
     assert "alarm-verify" not in detail and f"/monitoring/alarms/{fire_panel.pk}/verify/" in detail
+
+
+def test_the_bureau_enters_a_station_levels_on_a_page(stations, plant, cast, client):
+    client.force_login(cast.duty)
+    assert client.get("/monitoring/hydrology/WL-B-01/edit/").status_code == 200
+    data = {
+        "kind": "river",
+        "serves": [cast.street_b.pk],
+        "max_gap_minutes": "20",
+        "fortify_level": "23.0",
+        "warning_level": "24.0",
+        "guarantee_level": "25.0",
+        "level_deadband": "0.05",
+        "depth_threshold_m": "",
+        "responsible_name": "",
+        "responsible_phone": "",
+    }
+    response = client.post("/monitoring/hydrology/WL-B-01/edit/", data)
+    assert response.status_code == 302
+    plant.river.station.rule.refresh_from_db()
+    assert (plant.river.station.rule.blue, plant.river.station.rule.red) == (23.0, 25.0)
+    bad = client.post("/monitoring/hydrology/WL-B-01/edit/", {**data, "warning_level": "26.0"})
+    assert bad.status_code == 200 and "设防 ≤ 警戒 ≤ 保证" in bad.content.decode()
+    client.force_login(cast.street_officer)
+    assert client.get("/monitoring/hydrology/WL-B-01/edit/").status_code in (403, 404)
