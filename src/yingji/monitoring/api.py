@@ -499,3 +499,32 @@ def hydrology_response(request):
     """The 防汛 response level (4 = Ⅳ … 1 = Ⅰ, null: none) the level stations in your scope propose, by the
     bureau's response rules."""
     return hydrology.flood_response(user=request.auth)
+
+
+class ReachTeamOut(Schema):
+    name: str
+    eta_s: float
+    phone: str = ""
+
+
+class ReachPumpOut(Schema):
+    name: str
+    org: str
+    eta_s: float
+    quantity: int
+
+
+class ReachOut(Schema):
+    teams: list[ReachTeamOut]
+    pumps: list[ReachPumpOut]
+    error: str
+
+
+@router.get("/hydrology/stations/{code}/reach", response=ReachOut, tags=["hydrology"])
+def hydrology_reach(request, code: str):
+    """A waterlogging point's nearest rescue teams and drainage pumps (in your scope) by travel time; `error` says
+    why there are none (no road network, no position)."""
+    station = hydrology.station_get(user=request.auth, code=code)
+    if station.kind != StationKind.WATERLOGGING:
+        raise ValidationFailed("not a waterlogging point", {"code": ["not a waterlogging point"]})
+    return hydrology.waterlogging_reach(user=request.auth, station=station)

@@ -102,3 +102,12 @@ def test_nearest_teams_and_pumps_by_travel_time(underpass, cast):
     assert [t["name"] for t in reach["teams"]] == ["乙街道排涝队", "甲街道排涝队"]
     assert [p["name"] for p in reach["pumps"]] == ["乙街道排涝泵车", "甲街道排涝泵车"]
     assert reach["pumps"][0]["eta_s"] < reach["pumps"][1]["eta_s"]
+
+
+def test_reach_api(underpass, plant, cast, api, bearer):
+    response = api.get("/api/v1/hydrology/stations/WLG-B-01/reach", headers=bearer(cast.duty))
+    assert response.status_code == 200 and response.json()["teams"] == [] and response.json()["error"]
+    assert api.get("/api/v1/hydrology/stations/RAIN-B-01/reach", headers=bearer(cast.duty)).status_code == 404
+    station_save(by=None, device=plant.rain, kind="rain")
+    assert api.get("/api/v1/hydrology/stations/RAIN-B-01/reach", headers=bearer(cast.duty)).status_code == 400
+    assert api.get("/api/v1/hydrology/stations/WLG-B-01/reach", headers=bearer(cast.street_officer)).status_code == 404
