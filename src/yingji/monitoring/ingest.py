@@ -26,6 +26,7 @@ from django.utils.dateparse import parse_datetime
 from yingji.core.errors import Conflict
 from yingji.monitoring.adapters import adapt
 from yingji.monitoring.conf import TOPIC_PREFIX
+from yingji.monitoring.hydrology import rainstorm_criteria
 from yingji.monitoring.metrics import METRIC_CODE_MAX, RAIN_WINDOWS, RAINSTORM_SIGNAL
 from yingji.monitoring.models import OPEN_STATUSES, Alarm, DeadLetter, Device, DeviceStatus, Reading, Rule
 from yingji.monitoring.rainfall import DEFAULT_CRITERIA, signal_rank, station_signal
@@ -281,8 +282,6 @@ class IngestEngine:
     def refresh(self, *, force: bool = False) -> None:
         if not force and time.monotonic() - self._loaded_at < self.cache_ttl_s:
             return
-        from yingji.monitoring.hydrology import rainstorm_criteria
-
         self.specs = rule_specs()
         self.criteria = rainstorm_criteria()
         self.rules = {r.pk: r for r in Rule.objects.filter(active=True)}
