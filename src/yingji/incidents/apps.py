@@ -24,7 +24,7 @@ class IncidentsConfig(AppConfig):
     def ready(self) -> None:
         from yingji.core.maplayers import LAYERS
         from yingji.core.nav import NAV, NavEntry
-        from yingji.core.roles import Role, grant
+        from yingji.core.roles import Role, grant, user_has_role
         from yingji.incidents import receivers
         from yingji.incidents.selectors import incidents_layer
         from yingji.incidents.taxonomy import seed_types
@@ -54,11 +54,23 @@ class IncidentsConfig(AppConfig):
             "incidents.change_task",
             "incidents.add_handover",
         )
+        grant([Role.DUTY_OFFICER, Role.COMMANDER, Role.ADMIN], "incidents.add_timelineentry")
+        # Streets report incidents in their area and write on their timelines; enterprises report their own accidents.
+        grant(Role.STREET_OFFICER, "incidents.add_incident", "incidents.add_timelineentry")
+        grant(Role.ENTERPRISE_MANAGER, "incidents.add_incident")
         # A team leader acknowledges and reports the progress of orders sent to their team.
         grant(Role.TEAM_LEADER, "incidents.change_dispatch")
         grant(Role.ADMIN, "incidents.add_incidenttype", "incidents.change_incidenttype")
         NAV.append(
             NavEntry(_("Duty desk"), "incidents:desk", lambda user: user.has_perm("incidents.view_incident"), order=10)
+        )
+        NAV.append(
+            NavEntry(
+                _("Dispatch orders"),
+                "incidents:dispatches",
+                lambda user: user_has_role(user, Role.TEAM_LEADER),
+                order=11,
+            )
         )
         LAYERS["incidents"] = incidents_layer
         receivers.connect()

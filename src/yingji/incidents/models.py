@@ -314,6 +314,21 @@ class EventKind(models.TextChoices):
     ESCALATION = "escalation", _("Escalation")
 
 
+class IncidentCounter(models.Model):
+    """The last incident number given out on a day; intake locks it, so numbers never collide."""
+
+    day = models.DateField(_("day"), unique=True)
+    last = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        ordering = ["-day"]
+        verbose_name = _("incident counter")
+        verbose_name_plural = _("incident counters")
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d}: {self.last}"
+
+
 class TimelineEntry(models.Model):
     """One event of an incident's timeline, with who and when. Appended only."""
 

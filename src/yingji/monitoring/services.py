@@ -8,17 +8,17 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from yingji.core.access import org_in_scope
 from yingji.core.audit import audit_append
-from yingji.core.errors import Conflict, NotAllowed, ValidationFailed
-from yingji.core.models import OrgUnit, User
+from yingji.core.commands import clean_or_fail, require_perm
+from yingji.core.errors import Conflict, ValidationFailed
+from yingji.core.models import User
 from yingji.core.notify import notify
 from yingji.core.roles import GROUP_NAMES, Role
 from yingji.core.scopes import scoped
-from yingji.core.services import validation_failed
 from yingji.monitoring import conf
 from yingji.monitoring.metrics import METRICS, RAINSTORM_SIGNAL, TYPE_METRICS
 from yingji.monitoring.models import (
@@ -73,25 +73,6 @@ RULE_FIELDS = (
 )
 
 
-def _require(user: User | None, permission: str) -> None:
-    if user is not None and not user.has_perm(permission):
-        raise NotAllowed("you may not do this", {"__all__": [f"needs {permission}"]})
-
-
-def _full_clean(instance, **kwargs) -> None:
-    try:
-        instance.full_clean(**kwargs)
-    except ValidationError as exc:
-        raise validation_failed(exc) from None
-
-
-def _org_in_scope(user: User | None, org: OrgUnit | None, field: str) -> None:
-    if user is None or org is None:
-        return
-    if not scoped(OrgUnit.objects.filter(pk=org.pk), user, org_field="").exists():
-        raise ValidationFailed("unit outside your scope", {field: ["no such unit"]})
-
-
 def _check_device(device: Device) -> None:
     unknown = [m for m in device.metrics if m not in METRICS]
     if unknown:
@@ -106,15 +87,15 @@ def _check_device(device: Device) -> None:
 @transaction.atomic
 def device_create(*, by: User | None, **fields: Any) -> Device:
     """Register a device under an owner org the user may see."""
-    _require(by, "monitoring.add_device")
+    require_perm(by, "monitoring.add_device")
     unknown = set(fields) - set(DEVICE_FIELDS)
     if unknown:
         raise ValidationFailed("unknown field", {f: ["unknown field"] for f in unknown})
     device = Device(**fields)
-    _org_in_scope(by, fields.get("org"), "org")
-    _org_in_scope(by, fields.get("installation_org"), "installation_org")
+    org_in_scope(by, fields.get("org"), field="org")
+    org_in_scope(by, fields.get("installation_org"), field="installation_org")
     _check_device(device)
-    _full_clean(device)
+    clean_or_fail(device)
     device.save()
     audit_append(
         actor=by, action="device.create", obj=device, summary=f"登记设备 {device.code}", payload={"org": device.org_id}
@@ -125,16 +106,16 @@ def device_create(*, by: User | None, **fields: Any) -> Device:
 @transaction.atomic
 def device_update(*, by: User | None, device: Device, **changes: Any) -> Device:
     """Change a device's registry entry."""
-    _require(by, "monitoring.change_device")
+    require_perm(by, "monitoring.change_device")
     device = Device.objects.select_for_update().get(pk=device.pk)
     for field, value in changes.items():
         if field not in DEVICE_FIELDS:
             raise ValidationFailed("unknown field", {field: ["unknown field"]})
         setattr(device, field, value)
-    _org_in_scope(by, changes.get("org"), "org")
-    _org_in_scope(by, changes.get("installation_org"), "installation_org")
+    org_in_scope(by, changes.get("org"), field="org")
+    org_in_scope(by, changes.get("installation_org"), field="installation_org")
     _check_device(device)
-    _full_clean(device)
+    clean_or_fail(device)
     device.save()
     audit_append(
         actor=by,
@@ -153,7 +134,7 @@ def _digest(raw: str) -> str:
 @transaction.atomic
 def device_token_issue(*, by: User | None, device: Device) -> str:
     """Give a device its own token for HTTP ingest (replacing any earlier one); shown once."""
-    _require(by, "monitoring.change_device")
+    require_perm(by, "monitoring.change_device")
     raw = "yjd_" + secrets.token_urlsafe(32)
     Device.objects.filter(pk=device.pk).update(token_prefix=raw[:10], token_hash=_digest(raw))
     audit_append(actor=by, action="device.token", obj=device, summary=f"签发设备令牌 {device.code}")
@@ -200,12 +181,12 @@ def _rule_snapshot(rule: Rule) -> dict[str, Any]:
 @transaction.atomic
 def rule_create(*, by: User | None, **fields: Any) -> Rule:
     """Add an alarm rule."""
-    _require(by, "monitoring.add_rule")
+    require_perm(by, "monitoring.add_rule")
     unknown = set(fields) - set(RULE_FIELDS)
     if unknown:
         raise ValidationFailed("unknown field", {f: ["unknown field"] for f in unknown})
     rule = Rule(**fields)
-    _full_clean(rule)
+    clean_or_fail(rule)
     _check_rule(rule)
     rule.save()
     audit_append(
@@ -217,13 +198,13 @@ def rule_create(*, by: User | None, **fields: Any) -> Rule:
 @transaction.atomic
 def rule_update(*, by: User | None, rule: Rule, **changes: Any) -> Rule:
     """Change an alarm rule; ingest picks it up within its rule cache's lifetime."""
-    _require(by, "monitoring.change_rule")
+    require_perm(by, "monitoring.change_rule")
     rule = Rule.objects.select_for_update().get(pk=rule.pk)
     for field, value in changes.items():
         if field not in RULE_FIELDS:
             raise ValidationFailed("unknown field", {field: ["unknown field"]})
         setattr(rule, field, value)
-    _full_clean(rule)
+    clean_or_fail(rule)
     _check_rule(rule)
     rule.save()
     audit_append(
@@ -404,7 +385,7 @@ def _alarm_for_update(alarm: Alarm) -> Alarm:
 @transaction.atomic
 def alarm_acknowledge(*, by: User, alarm: Alarm, comment: str = "", assignee: User | None = None) -> Alarm:
     """Someone has seen the alarm and takes it on; an optional assignee handles it."""
-    _require(by, "monitoring.change_alarm")
+    require_perm(by, "monitoring.change_alarm")
     alarm = _alarm_for_update(alarm)
     if alarm.acknowledged_at is not None or alarm.status == AlarmStatus.CLOSED:
         raise Conflict("the alarm is already acknowledged", {"status": [alarm.status]})
@@ -434,7 +415,7 @@ def alarm_acknowledge(*, by: User, alarm: Alarm, comment: str = "", assignee: Us
 @transaction.atomic
 def alarm_assign(*, by: User, alarm: Alarm, assignee: User) -> Alarm:
     """Hand an alarm to someone (who must be within the assigner's scope)."""
-    _require(by, "monitoring.change_alarm")
+    require_perm(by, "monitoring.change_alarm")
     alarm = _alarm_for_update(alarm)
     if not scoped(User.objects.filter(pk=assignee.pk), by).exists():
         raise ValidationFailed("unknown assignee", {"assignee": ["no such user"]})
@@ -456,7 +437,7 @@ def alarm_assign(*, by: User, alarm: Alarm, assignee: User) -> Alarm:
 def alarm_close(*, by: User, alarm: Alarm, comment: str = "") -> Alarm:
     """Close an alarm that is cleared or acknowledged (closing an acknowledged one records a false alarm
     or a handled condition; its comment says which)."""
-    _require(by, "monitoring.change_alarm")
+    require_perm(by, "monitoring.change_alarm")
     alarm = _alarm_for_update(alarm)
     if alarm.status not in (AlarmStatus.ACKNOWLEDGED, AlarmStatus.CLEARED):
         raise Conflict("acknowledge the alarm before closing it", {"status": [alarm.status]})

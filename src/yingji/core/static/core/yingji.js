@@ -92,6 +92,12 @@ var Yingji = (function () {
     box.addTo(map);
     return box;
   }
+  // A button or form with data-confirm asks before it submits (publishing, releasing a unit, closing).
+  document.addEventListener("submit", function (e) {
+    var button = e.submitter, form = e.target;
+    var question = (button && button.dataset && button.dataset.confirm) || (form.dataset && form.dataset.confirm);
+    if (question && !window.confirm(question)) { e.preventDefault(); }
+  }, true);
   return {
     countdowns: countdowns, tickCountdowns: tickCountdowns, listen: listen,
     basemap: basemap, legend: legend, text: text, loadLayer: loadLayer
