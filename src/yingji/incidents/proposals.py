@@ -43,6 +43,7 @@ TYPE_BY_DEVICE: dict[str, str] = {
     "smoke": "fire",
     "electrical_fire": "fire",
     "fire_alarm": "fire",
+    "fire_panel": "fire",
     "water_level": "flood",
     "rainfall": "flood",
     "displacement": "building_collapse",
@@ -77,6 +78,9 @@ def _link(incident: Incident, alarm: Any, *, by: User | None, text: str) -> None
 def proposal_from_alarm(*, alarm: Any) -> IncidentProposal | Incident:
     """What an alarm of a rule that opens incidents leads to: a proposal for the duty officer, or (rule "at once")
     an incident, joined to the enterprise's open incident when there is one."""
+    earlier = IncidentProposal.objects.filter(alarm=alarm).first()
+    if earlier is not None:
+        return earlier  # one proposal per alarm, whatever the alarm does next
     code = TYPE_BY_DEVICE.get(alarm.device.type, "other_accident")
     incident_type = IncidentType.objects.filter(code=code, active=True).first() or IncidentType.objects.get(
         code="other_accident"

@@ -45,7 +45,8 @@ def on_alarm_changed(*, alarm: Any, created: bool, **kwargs: Any) -> None:
                     text=f"报警更新：{alarm_summary(alarm)['title']}（{alarm.get_status_display()}）",
                     payload={"alarm": alarm.pk, "status": alarm.status},
                 )
-        if created and alarm.rule.opens_incident and not incidents:
+        # A fire alarm (火警) proposes one once the duty officer verifies it real (monitoring/firealarm.py).
+        if ((created and alarm.rule.opens_incident) or alarm.verification == "real") and not incidents:
             proposal_from_alarm(alarm=alarm)
 
 

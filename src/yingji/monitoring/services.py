@@ -20,7 +20,7 @@ from yingji.core.notify import notify
 from yingji.core.roles import GROUP_NAMES, Role
 from yingji.core.scopes import scoped
 from yingji.monitoring import conf
-from yingji.monitoring.metrics import METRICS, TYPE_METRICS
+from yingji.monitoring.metrics import METRICS, RAINSTORM_SIGNAL, TYPE_METRICS
 from yingji.monitoring.models import (
     OPEN_STATUSES,
     Alarm,
@@ -69,6 +69,7 @@ RULE_FIELDS = (
     "opens_incident",
     "opens_at_once",
     "suggests_warning",
+    "needs_verification",
     "active",
 )
 
@@ -235,20 +236,49 @@ def _owner_staff(org_id: int) -> list[User]:
     return list(User.objects.filter(org_id=org_id, is_active=True))
 
 
+def _served_staff(device: Device) -> list[User]:
+    """Staff of the streets a hydrological station serves (a waterlogging point alerts its street)."""
+    return list(
+        User.objects.filter(org__hydro_stations__device=device, is_active=True).exclude(org_id=device.org_id).distinct()
+    )
+
+
 def _warning_suggestion(alarm: Alarm, rule: Rule) -> None:
+    """A suggested warning when the rule asks for one: for the streets a hydrological station serves, and for a
+    rainstorm signal with the criterion met and its defence guidance (防御指南) as the instruction."""
     if not rule.suggests_warning:
         return
+    from yingji.monitoring.models import HydroStation
+
     device = alarm.device
+    station = HydroStation.objects.filter(device=device).first()
+    streets = list(station.serves.all()) if station else []
+    where = f"（{'、'.join(s.name for s in streets)}）" if streets else ""
     label = METRICS[alarm.metric].label if alarm.metric in METRICS else alarm.metric
-    WarningSuggestion.objects.create(
+    headline = f"{device.name}{label}达到{Level(alarm.level).label}{where}"
+    basis = f"{rule.name}: {label} = {alarm.value:g}"
+    instruction = ""
+    if alarm.metric == RAINSTORM_SIGNAL:
+        from yingji.monitoring.hydrology import rainstorm_criteria
+
+        met = [c for c in rainstorm_criteria() if c.level == alarm.level]
+        criterion = min(met, key=lambda c: (c.hours, c.mm), default=None)
+        headline = f"{device.name}降雨达到暴雨{Level(alarm.level).label}预警信号标准{where}"
+        if criterion is not None:
+            basis = f"{criterion.hours}小时内降雨量达{criterion.mm:g}毫米以上（中国气象局令第16号 暴雨预警信号标准）"
+            instruction = criterion.guidance
+    suggestion = WarningSuggestion.objects.create(
         event_type=rule.suggests_warning,
         level=alarm.level,
-        headline=f"{device.name}{label}达到{Level(alarm.level).label}",
-        basis=f"{rule.name}: {label} = {alarm.value:g}",
+        headline=headline[:200],
+        basis=basis[:300],
+        instruction=instruction,
         device=device,
         org_id=alarm.org_id,
         alarm=alarm,
     )
+    if streets:
+        suggestion.streets.set(streets)
 
 
 def alarm_raise(*, device: Device, rule: Rule, metric: str, level: str, value: float | None, at: datetime) -> AlarmRef:
@@ -278,8 +308,10 @@ def alarm_raise(*, device: Device, rule: Rule, metric: str, level: str, value: f
         alarm.device, alarm.rule = device, rule
         _event(alarm, AlarmEvent.Kind.RAISED, at)
         _warning_suggestion(alarm, rule)
+        # A fire alarm waits for the duty officers' verification: they hear of it at once.
+        duty = _duty_officers() if rule.needs_verification else []
         notify(
-            recipients=_owner_staff(device.org_id),
+            recipients=list({u.pk: u for u in [*_owner_staff(device.org_id), *_served_staff(device), *duty]}.values()),
             title=f"报警：{device.name} {rule.name}（{alarm.get_level_display()}）",
             body=f"{metric} = {value:g}" if value is not None else rule.name,
             link=f"/monitoring/alarms/{alarm.pk}/",
@@ -430,9 +462,11 @@ def alarms_escalate_unacknowledged(*, now: datetime) -> int:
     """Tell the owner's staff and the duty officers about each active alarm nobody acknowledged within its
     rule's minutes (or YINGJI_ALARM_ESCALATE_MINUTES). Each alarm escalates once."""
     default = conf.alarm_escalate_minutes()
-    candidates = Alarm.objects.filter(
-        status=AlarmStatus.ACTIVE, acknowledged_at__isnull=True, escalated_at__isnull=True
-    ).select_related("device", "rule")
+    candidates = (
+        Alarm.objects.filter(status=AlarmStatus.ACTIVE, acknowledged_at__isnull=True, escalated_at__isnull=True)
+        .exclude(rule__needs_verification=True)  # fire alarms escalate when unverified (firealarm.py)
+        .select_related("device", "rule")
+    )
     duty = None
     count = 0
     for alarm in candidates.filter(raised_at__lte=now - timedelta(minutes=1)):

@@ -12,9 +12,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yingji.core.web import page_of, run_service
-from yingji.monitoring import selectors, services
+from yingji.monitoring import firealarm, hydrology, selectors, services
 from yingji.monitoring.chart import line_chart
-from yingji.monitoring.forms import AckForm, AlarmFilterForm, DeviceFilterForm, DeviceForm, RuleForm
+from yingji.monitoring.forms import (
+    AckForm,
+    AlarmFilterForm,
+    DeviceFilterForm,
+    DeviceForm,
+    RuleForm,
+    StationForm,
+    VerifyForm,
+)
 from yingji.monitoring.metrics import metric_label, metric_unit
 from yingji.monitoring.models import Level
 
@@ -22,9 +30,12 @@ from yingji.monitoring.models import Level
 def index(request):
     user = request.user
     devices = selectors.device_list(user=user)
-    by_status = dict(devices.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    # Without .order_by() the list's ordering (and its annotation) would join the GROUP BY: one row per device.
+    by_status = dict(
+        devices.order_by().values("status").annotate(n=Count("id", distinct=True)).values_list("status", "n")
+    )
     open_alarms = selectors.alarm_list(user=user, status="open")
-    by_level = dict(open_alarms.values_list("level").annotate(n=Count("id")).values_list("level", "n"))
+    by_level = dict(open_alarms.order_by().values("level").annotate(n=Count("id")).values_list("level", "n"))
     return render(
         request,
         "monitoring/index.html",
@@ -123,6 +134,8 @@ def alarm_detail(request, alarm_id: int):
             "alarm": alarm,
             "events": alarm.events.select_related("by"),
             "form": AckForm(),
+            "verify_form": VerifyForm(),
+            "fire_point": firealarm.fire_point_of(alarm) if alarm.rule.needs_verification else None,
             "can_ack": request.user.has_perm("monitoring.change_alarm"),
         },
     )
@@ -198,3 +211,70 @@ def fire_danger(request):
         "monitoring/fire_danger.html",
         {"page": page, "query": query, "suggestions": selectors.suggestion_list(user=request.user)[:30]},
     )
+
+
+# 三防 and smart fire -------------------------------------------------------------------------------
+
+
+def hydrology_index(request):
+    return render(request, "monitoring/hydrology.html", hydrology.overview(user=request.user))
+
+
+def hydrology_station(request, code: str):
+    station = hydrology.station_get(user=request.user, code=code)
+    context = hydrology.station_page(user=request.user, station=station)
+    context["can_change"] = request.user.has_perm("monitoring.change_device")
+    return render(request, "monitoring/station_detail.html", context)
+
+
+def hydrology_station_edit(request, code: str):
+    """The bureau enters a station's levels (or a point's depth threshold); the device's rule follows."""
+    device = selectors.device_get(user=request.user, code=code)
+    if not request.user.has_perm("monitoring.change_device"):
+        raise PermissionDenied
+    station = getattr(device, "station", None)
+    form = StationForm(request.POST or None, instance=station, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        fields = {f: data[f] for f in hydrology.STATION_FIELDS}
+        outcome = run_service(
+            request,
+            form,
+            lambda: hydrology.station_save(by=request.user, device=device, serves=list(data["serves"]), **fields),
+            success=_("Station saved."),
+        )
+        if outcome:
+            return redirect("monitoring:station-detail", code=device.code)
+    return render(request, "monitoring/form.html", {"form": form, "title": device.name})
+
+
+def fire_index(request):
+    context = firealarm.fire_overview(user=request.user)
+    context["form"] = VerifyForm()
+    context["can_verify"] = request.user.has_perm("monitoring.change_alarm")
+    return render(request, "monitoring/fire.html", context)
+
+
+@require_POST
+def alarm_verify(request, alarm_id: int):
+    alarm = selectors.alarm_get(user=request.user, alarm_id=alarm_id)
+    form = VerifyForm(request.POST)
+    if form.is_valid():
+        outcome = run_service(
+            request,
+            form,
+            lambda: firealarm.alarm_verify(
+                by=request.user, alarm=alarm, result=form.cleaned_data["result"], note=form.cleaned_data["note"]
+            ),
+            success=_("Fire alarm verified."),
+        )
+        if not outcome.ok:
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+    else:
+        messages.error(request, _("Choose what the alarm was."))
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect("monitoring:alarm-detail", alarm_id=alarm.pk)

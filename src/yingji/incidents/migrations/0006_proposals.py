@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('core', '0004_liveevent'),
         ('incidents', '0005_incident_counter'),
-        ('monitoring', '0002_rule_opens_at_once'),
+        ('monitoring', '0003_rule_opens_at_once'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -162,3 +162,46 @@ def test_a_team_leader_cannot_decide_proposals(cast, detector, django_capture_on
     leader = user_create(by=None, username="t_tl", password=PASSWORD, org=cast.bureau, roles=[Role.TEAM_LEADER])
     with pytest.raises(NotAllowed):
         services.proposal_confirm(by=leader, proposal=IncidentProposal.objects.get())
+
+
+def test_a_fire_alarm_proposes_an_incident_only_when_verified_real(cast, django_capture_on_commit_callbacks):
+    from yingji.monitoring.firealarm import alarm_verify
+    from yingji.monitoring.models import Alarm
+
+    panel = device_create(
+        by=None,
+        code="FAP-Y-01",
+        name="乙建材火灾报警控制器",
+        type="fire_panel",
+        org=cast.enterprise_y,
+        address="乙建材办公楼",
+        lat=30.205,
+        lon=115.075,
+    )
+    fire_rule = rule_create(
+        by=None, name="火警", device_type="fire_panel", metric="fire_alarm", red=1, needs_verification=True
+    )
+
+    def raised():
+        with django_capture_on_commit_callbacks(execute=True):
+            ref = alarm_raise(
+                device=panel, rule=fire_rule, metric="fire_alarm", level="red", value=1, at=timezone.now()
+            )
+        return Alarm.objects.get(pk=ref.id)
+
+    alarm = raised()
+    with django_capture_on_commit_callbacks(execute=True):
+        alarm_verify(by=cast.duty, alarm=alarm, result="false_alarm", note="误报")
+    assert not IncidentProposal.objects.exists()
+    alarm = raised()  # outside the capture below: each commit's callbacks run once
+    with django_capture_on_commit_callbacks(execute=True):
+        alarm_verify(by=cast.duty, alarm=alarm, result="real", note="确认起火")
+    # The venue's data goes into the proposal; the duty officer opens the incident from it.
+    incident = services.proposal_confirm(by=cast.duty, proposal=IncidentProposal.objects.get())
+    assert (incident.type.code, incident.org, incident.address, incident.source) == (
+        "fire",
+        cast.enterprise_y,
+        "乙建材办公楼",
+        "sensor",
+    )
+    assert incident.timeline.filter(kind=EventKind.ALARM).count() == 1
