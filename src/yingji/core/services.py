@@ -300,22 +300,16 @@ def password_change(*, user: User, old_password: str, new_password: str) -> User
 
 
 @transaction.atomic
-def password_set_by_admin(*, by: User | None, user: User, new_password: str) -> User:
-    """Someone else sets a user's password: it passes the policy and must be changed at the next sign-in."""
-    require_change = by is not None
-    if by is not None:
-        if by.pk == user.pk:
-            raise NotAllowed(_("Change your own password on your account page."))
-        if not by.has_perm("core.change_user"):
-            raise NotAllowed(_("Your role may not do this."))
+def password_reset_record(*, by: User, user: User) -> User:
+    """Someone else has set a user's password (the admin's password form, which checks the policy): it is
+    temporary, so the user must change it at the next sign-in; remembered and audited."""
+    if by.pk == user.pk:
+        raise NotAllowed(_("Change your own password on your account page."))
+    if not by.has_perm("core.change_user"):
+        raise NotAllowed(_("Your role may not do this."))
     user = User.objects.select_for_update().get(pk=user.pk)
-    try:
-        validate_password(new_password, user)
-    except ValidationError as exc:
-        raise ValidationFailed(exc.messages[0], {"password": list(exc.messages)}) from None
-    user.set_password(new_password)
-    user.password_changed_at = None if require_change else timezone.now()
-    user.save(update_fields=["password", "password_changed_at"])
+    user.password_changed_at = None
+    user.save(update_fields=["password_changed_at"])
     _remember_password(user)
     audit_append(actor=by, action="auth.password.reset", obj=user, summary=f"重置用户 {user.get_username()} 的密码")
     return user
