@@ -127,6 +127,14 @@ ALARM_ESCALATE_MINUTES = env_int("YINGJI_ALARM_ESCALATE_MINUTES", 15, minimum=1)
 DEVICE_OFFLINE_MINUTES = env_int("YINGJI_DEVICE_OFFLINE_MINUTES", 30, minimum=1)
 # Where fire-danger levels 2-5 start on the FWI scale, e.g. "5,10,20,30"; empty: monitoring/fwi.py's defaults.
 FWI_BANDS = env_str("YINGJI_FWI_BANDS", "")
+# Warning levels whose approver may not be their author (two-person rule); "none" turns the rule off.
+WARNING_TWO_PERSON_LEVELS = [
+    level for level in env_list("YINGJI_WARNING_TWO_PERSON_LEVELS", ["red", "orange"]) if level.lower() != "none"
+]
+if unknown_levels := set(WARNING_TWO_PERSON_LEVELS) - {"blue", "yellow", "orange", "red"}:
+    raise ImproperlyConfigured(
+        f"YINGJI_WARNING_TWO_PERSON_LEVELS: unknown level(s) {', '.join(sorted(unknown_levels))}"
+    )
 # Live updates between several web processes: Redis when set, else PostgreSQL LISTEN/NOTIFY or in-process.
 REDIS_URL = os.environ.get("YINGJI_REDIS_URL", "").strip()
 
