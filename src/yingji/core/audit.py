@@ -143,3 +143,13 @@ def audit_verify() -> ChainReport:
     if head_seq != count or head_hash != expected_prev:
         return ChainReport(False, count, count, "the chain's head does not match its last entry")
     return ChainReport(True, count)
+
+
+def audit_export(*, actor: User | None, what: str, filename: str) -> AuditEntry:
+    """Record a download of data (an Excel registry, a Word report): who took what, from which address."""
+    return audit_append(
+        actor=actor,
+        action="export.download",
+        summary=f"导出 {filename}"[:300],
+        payload={"what": what, "file": filename},
+    )

@@ -13,6 +13,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from yingji.core.api import Pages
+from yingji.core.audit import audit_export
 from yingji.core.errors import ValidationFailed
 from yingji.core.geo import in_district
 from yingji.core.models import OrgUnit, User
@@ -719,6 +720,7 @@ def xlsx_response(sheet: excel.Sheet, user: User) -> HttpResponse:
     response = HttpResponse(excel.export_xlsx(sheet, user=user), content_type=excel.XLSX_CONTENT_TYPE)
     filename = f"{sheet.title}-{timezone.localdate():%Y%m%d}.xlsx"
     response["Content-Disposition"] = f"attachment; filename=\"{sheet.slug}.xlsx\"; filename*=UTF-8''{quote(filename)}"
+    audit_export(actor=user, what=f"resources.{sheet.slug}", filename=filename)
     return response
 
 
