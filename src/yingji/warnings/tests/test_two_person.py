@@ -16,7 +16,7 @@ def test_author_cannot_approve_their_own_red_or_orange_warning(cast, commander, 
     warning = draft(by=commander, level=level)
     with pytest.raises(NotAllowed) as err:
         services.warning_approve(by=commander, warning=warning)
-    assert "other than its author" in err.value.detail
+    assert "起草人以外" in err.value.detail
     second = user_create(by=None, username="t_commander2", password=PASSWORD, org=cast.bureau, roles=[Role.COMMANDER])
     assert services.warning_approve(by=second, warning=warning).status == Status.APPROVED
 
@@ -37,7 +37,7 @@ def test_rule_levels_are_configurable(commander, draft, settings):
 def test_rule_applies_over_the_api(cast, commander, api, bearer, draft):
     warning = draft(by=commander, level="red")
     response = api.post(f"/api/v1/warnings/{warning.pk}/approve", headers=bearer(commander))
-    assert response.status_code == 403 and "other than its author" in response.json()["detail"]
+    assert response.status_code == 403 and "起草人以外" in response.json()["detail"]
 
 
 def test_rights_follow_permissions_not_role_names(cast, draft):
