@@ -25,6 +25,7 @@ from yingji.core.middleware import MFA_ENROL_KEY
 from yingji.core.models import OrgKind, RecoveryCode, User
 from yingji.core.notify import notification_list as inbox
 from yingji.core.notify import notification_mark_read
+from yingji.core.passwords import password_expired
 from yingji.core.roles import Role, mfa_required, user_roles
 from yingji.core.web import run_service
 
@@ -132,7 +133,12 @@ def password_change(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/password_change.html",
-        {"form": form, "expired": request.user.password_changed_at is not None, "history": settings.PASSWORD_HISTORY},
+        {
+            "form": form,
+            "expired": password_expired(request.user),
+            "history": settings.PASSWORD_HISTORY,
+            "max_age_days": settings.PASSWORD_MAX_AGE_DAYS,
+        },
     )
 
 
