@@ -61,9 +61,22 @@ class YingjiUserAdmin(UserAdmin):
         *UserAdmin.fieldsets[1:],
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "org", "groups", "password1", "password2")}),)
+    actions = ["reset_second_factor"]
 
     def has_delete_permission(self, request, obj=None):
         return False  # people leave: deactivate them so the audit trail keeps pointing at them
+
+    def has_grant_role_permission(self, request) -> bool:
+        return request.user.has_perm("core.grant_role")
+
+    @admin.action(description=_("Remove the second factor (lost phone)"), permissions=["grant_role"])
+    def reset_second_factor(self, request, queryset):
+        for user in queryset:
+            try:
+                services.mfa_reset(by=request.user, user=user)
+            except NotAllowed as exc:
+                self.message_user(request, f"{user}: {exc.detail}", messages.ERROR)
+        self.message_user(request, _("Done: they set up a new authenticator at their next sign-in."), messages.SUCCESS)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -148,7 +161,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description=_("Revoke selected tokens"))
+    @admin.action(description=_("Revoke selected tokens"), permissions=["change"])
     def revoke(self, request, queryset):
         for token in queryset:
             services.token_revoke(by=request.user, token=token)

@@ -123,3 +123,28 @@ def test_roles_hold_separate_rights(admins):
     assert security.has_perm("core.grant_role") and not security.has_perm("core.change_orgunit")
     assert audit.has_perm("core.view_auditentry")
     assert not any(p.split(".")[1].startswith(("add_", "change_", "delete_")) for p in audit.get_all_permissions())
+
+
+def test_security_admin_resets_a_lost_second_factor_in_the_admin(admins, cast, client):
+    from yingji.core.services import mfa_enabled
+    from yingji.core.tests.test_mfa import enrol
+
+    enrol(cast.duty)
+    client.force_login(admins["system"])
+    client.post("/admin/core/user/", {"action": "reset_second_factor", "_selected_action": [cast.duty.pk]})
+    assert mfa_enabled(cast.duty)
+    client.force_login(admins["security"])
+    client.post("/admin/core/user/", {"action": "reset_second_factor", "_selected_action": [cast.duty.pk]})
+    assert not mfa_enabled(cast.duty)
+    assert AuditEntry.objects.filter(action="auth.mfa.reset", actor_name="t_secadmin").exists()
+
+
+def test_audit_admin_cannot_revoke_tokens_in_the_admin(admins, cast, client):
+    from yingji.core.models import ApiToken
+    from yingji.core.services import token_issue
+
+    token, _raw = token_issue(user=cast.duty)
+    client.force_login(admins["audit"])
+    response = client.post("/admin/core/apitoken/", {"action": "revoke", "_selected_action": [token.pk]})
+    assert response.status_code in (200, 302, 403)
+    assert ApiToken.objects.get(pk=token.pk).revoked_at is None
