@@ -19,6 +19,7 @@ urlpatterns = [
     path("login/otp/", core_views.sign_in_otp, name="login-otp"),
     # The admin signs in through the same page: lockout, second factor and audit in one place.
     path("admin/login/", login_not_required(RedirectView.as_view(pattern_name="login", query_string=True))),
+    path("admin/logout/", core_views.SignOutView.as_view()),
     path("logout/", core_views.SignOutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

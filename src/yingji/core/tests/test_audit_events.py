@@ -41,3 +41,12 @@ def test_exports_are_audited(cast, bearer):
     entry = latest("export.download")
     assert entry.actor_name == "t_duty"
     assert entry.payload["what"] == "resources.teams" and entry.payload["ip"] == ADDRESS
+
+
+def test_signing_out_of_the_admin_is_audited_too(cast):
+    browser = Client(REMOTE_ADDR=ADDRESS)
+    browser.force_login(cast.admin)
+    response = browser.post("/admin/logout/")
+    assert response.status_code == 302
+    assert latest("auth.signout").actor_name == "t_admin"
+    assert "_auth_user_id" not in browser.session
