@@ -94,6 +94,7 @@ def test_transitions_name_the_allowed_moves():
         flow.check("review", "filed")
     assert caught.value.detail == "cannot go from review to filed; allowed: approved, draft"
     assert caught.value.errors == {"status": [caught.value.detail]}
+    assert caught.value.extra == {"allowed": ["approved", "draft"]}
     with translation.override("en"), pytest.raises(Conflict, match="allowed: none"):
         flow.check("approved", "draft")
     with translation.override("zh-hans"), pytest.raises(Conflict) as chinese:
