@@ -87,8 +87,14 @@ def _enterprise(by: User | None, org: Any, field: str = "org") -> OrgUnit:
 # --- enterprise profiles ------------------------------------------------------------------------------------------
 
 
+TEXT_PROFILE_FIELDS = ("uscc", "industry_section", "industry_division", "legal_representative", "safety_manager",
+                       "safety_phone", "hazardous_chemicals")  # fmt: skip
+
+
 def _profile_values(values: dict[str, Any]) -> dict[str, Any]:
-    values = dict(values)
+    # An empty cell or an omitted value: text becomes "", anything else keeps its default.
+    values = {k: ("" if v is None and k in TEXT_PROFILE_FIELDS else v) for k, v in values.items()}
+    values = {k: v for k, v in values.items() if v is not None}
     if "uscc" in values:
         values["uscc"] = normalise(values["uscc"] or "")
         problem = uscc_problem(values["uscc"]) if values["uscc"] else None
@@ -101,6 +107,11 @@ def _profile_values(values: dict[str, Any]) -> dict[str, Any]:
             raise _fail("risk_flags", _("Unknown feature: %(f)s") % {"f": ", ".join(map(str, unknown))})
         values["risk_flags"] = flags
     return values
+
+
+def _uscc_free(code: str, org: OrgUnit) -> None:
+    if code and EnterpriseProfile.objects.filter(uscc=code).exclude(org=org).exists():
+        raise _fail("uscc", _("Another enterprise has this credit code."))
 
 
 @transaction.atomic
@@ -140,6 +151,7 @@ def enterprise_create(
             raise _fail("parent", _("An enterprise sits under a street or a community."))
         org = org_create(by=by, code=code, kind=OrgKind.ENTERPRISE, parent=parent_unit, **unit_values)
     profile_row = EnterpriseProfile(org=org, **values)
+    _uscc_free(profile_row.uscc, org)
     clean_or_fail(profile_row)
     profile_row.save()
     audit_append(actor=by, action="risk.enterpriseprofile.create", obj=profile_row, summary=f"企业档案 {org.name}",
@@ -156,7 +168,9 @@ def enterprise_update(*, by: User | None, profile: EnterpriseProfile, **changes:
     rest = {k: v for k, v in changes.items() if k not in UNIT_FIELDS}
     if unit_changes:
         org_update(by=by, org=profile.org, **unit_changes)
-    apply_changes(by=by, instance=profile, changes=_profile_values(rest), fields=PROFILE_FIELDS,
+    rest = _profile_values(rest)
+    _uscc_free(rest.get("uscc", ""), profile.org)
+    apply_changes(by=by, instance=profile, changes=rest, fields=PROFILE_FIELDS,
                   action="risk.enterpriseprofile.update")  # fmt: skip
     return profile
 
