@@ -121,12 +121,12 @@ def enterprise_create(
     code: str,
     name: str,
     parent: OrgUnit | int | None = None,
-    address: str = "",
+    address: str | None = None,
     lat: float | None = None,
     lon: float | None = None,
-    contact: str = "",
-    phone: str = "",
-    industry: str = "",
+    contact: str | None = None,
+    phone: str | None = None,
+    industry: str | None = None,
     **profile: Any,
 ) -> EnterpriseProfile:
     """Give an enterprise its profile: the enterprise unit with `code` in the actor's scope gets one, or a new
@@ -137,9 +137,9 @@ def enterprise_create(
         raise _fail(unknown[0], _("Unknown field."))
     values = _profile_values(profile)
     existing = OrgUnit.objects.filter(code=code).first()
-    unit_values = {"name": name, "address": address, "lat": lat, "lon": lon, "contact": contact, "phone": phone}
-    if industry:
-        unit_values["industry"] = industry
+    given = {"address": address, "lat": lat, "lon": lon, "contact": contact, "phone": phone, "industry": industry}
+    # What is not given is left as the unit has it (a profile for an existing unit keeps its location).
+    unit_values = {"name": name, **{k: v for k, v in given.items() if v is not None}}
     if existing is not None:
         org = _enterprise(by, existing, field="code")
         if EnterpriseProfile.objects.filter(org=org).exists():
@@ -299,7 +299,7 @@ def danger_create(
     audit_append(actor=by, action="risk.hiddendanger.create", obj=danger, summary=f"隐患 {unit.name} {title}",
                  payload={"grade": grade, "source": source})  # fmt: skip
     if danger.grade == DangerGrade.MAJOR:
-        transaction.on_commit(lambda: _tell_bureau_of_major(danger))
+        _tell_bureau_of_major(danger)
     return danger
 
 
@@ -400,6 +400,7 @@ def danger_photo_add(
 ) -> DangerPhoto:
     """Store a JPEG, PNG or WebP photo (at most 10 MB; the type is read from the bytes, not the name)."""
     require_perm(by, "risk.change_hiddendanger")
+    danger = HiddenDanger.objects.select_for_update().get(pk=danger.pk)
     if stage not in PhotoStage.values:
         raise _fail("stage", _("Unknown stage."))
     if danger.status == DangerStatus.CLOSED:
@@ -558,7 +559,7 @@ def draw_make(
     if not seed or len(seed) > 100:
         raise _fail("seed", _("Give a seed of 1 to 100 characters."))
     enterprise_pool = list(
-        EnterpriseProfile.objects.filter(org__path__startswith=plan.org.path, org__active=True).values_list(
+        EnterpriseProfile.objects.filter(org__path__startswith=_root_path(plan.org), org__active=True).values_list(
             "org_id", flat=True
         )
     )

@@ -78,8 +78,8 @@ def test_excel_round_trip(cast, api, bearer, profiles):
     rows = list(workbook.active.iter_rows(values_only=True))
     assert rows[0][0] == "编码" and {r[0] for r in rows[1:]} == {cast.enterprise_x.code, cast.enterprise_y.code}
     sheet = workbook.active
-    sheet.append(["T-NEW", "新企业", "甲街道", "", "C", "26", "small", "", None, None, "", "", "", 10, "", "否", "", "否",
-                  0, "否", "否", "否"])  # fmt: skip
+    row = ["T-NEW", "新企业", "甲街道", "", "C", "26", "small", "", None, None, "", "", "", 10, "", "否", "", "否", 0]
+    sheet.append([*row, "否", "否", "否"])
     out = BytesIO()
     workbook.save(out)
     out.seek(0)
