@@ -1,0 +1,51 @@
+"""Forms of the prevention pages; the services validate, the forms only shape input."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from yingji.risk.models import DangerGrade, DangerStatus, PhotoStage
+
+
+class DangerFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", "—"), *DangerStatus.choices])
+    grade = forms.ChoiceField(label=_("Grade"), required=False, choices=[("", "—"), *DangerGrade.choices])
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+
+
+class DangerForm(forms.Form):
+    org = forms.ModelChoiceField(label=_("Enterprise"), queryset=None)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    location = forms.CharField(label=_("Location"), max_length=200, required=False)
+    description = forms.CharField(label=_("Description"), max_length=4000, required=False, widget=forms.Textarea)
+    grade = forms.ChoiceField(label=_("Grade"), choices=DangerGrade.choices, initial=DangerGrade.GENERAL)
+
+    def __init__(self, *args, enterprises=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = enterprises
+
+
+class AssignForm(forms.Form):
+    measures = forms.CharField(label=_("Rectification measures"), max_length=4000, widget=forms.Textarea)
+    responsible = forms.CharField(label=_("Responsible person"), max_length=60)
+    funds = forms.DecimalField(label=_("Funds (yuan)"), min_value=0, max_value=10**12, decimal_places=2)
+    deadline = forms.DateTimeField(label=_("Deadline"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    interim_measures = forms.CharField(label=_("Interim safety measures"), max_length=2000, widget=forms.Textarea)
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PhotoForm(forms.Form):
+    file = forms.FileField(label=_("Photo"))
+    stage = forms.ChoiceField(label=_("Stage"), choices=PhotoStage.choices)
+
+
+class CommitmentForm(forms.Form):
+    major_hazards_controlled = forms.BooleanField(label=_("Major hazards under control"), required=False)
+    key_equipment_normal = forms.BooleanField(label=_("Key equipment working normally"), required=False)
+    special_operations_controlled = forms.BooleanField(label=_("Special operations under control"), required=False)
+    exceptions = forms.CharField(
+        label=_("Exceptions"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

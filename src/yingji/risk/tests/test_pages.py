@@ -1,0 +1,99 @@
+"""The pages render for each role in scope, answer 404 outside it, and drive the closed loop through forms."""
+
+from datetime import timedelta
+
+from django.test import Client
+from django.utils import timezone
+
+from yingji.conftest import PASSWORD
+from yingji.risk import services
+from yingji.risk.models import Commitment, EnforcementDocument, HiddenDanger
+from yingji.risk.tests.conftest import PNG
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def test_pages_render_for_district_staff(cast, inspector, profiles):
+    values = {"l_value": 3, "e_value": 6, "c_value": 15, "control_level": "company", "responsible": "赵"}
+    point = services.risk_point_create(
+        by=None, org=cast.enterprise_x, name="液氯储罐", hazard="泄漏", method="lec", **values
+    )
+    danger = services.danger_create(by=inspector, org=cast.enterprise_x, title="配电箱未接地")
+    client = signed_in(inspector)
+    for url in ["/risk/", "/risk/?by=industry", "/risk/enterprises/", f"/risk/enterprises/org/{cast.enterprise_x.pk}/",
+                "/risk/dangers/", "/risk/dangers/?overdue=on&status=reported", "/risk/dangers/new/",
+                f"/risk/dangers/{danger.pk}/", "/risk/map/", f"/risk/points/{point.pk}/card/", "/risk/commitments/",
+                "/risk/plans/"]:  # fmt: skip
+        response = client.get(url)
+        assert response.status_code == 200, url
+    assert "液氯储罐" in client.get(f"/risk/points/{point.pk}/card/").content.decode()
+
+
+def test_enterprise_user_lands_on_own_enterprise_and_cannot_see_others(cast, profiles):
+    client = signed_in(cast.enterprise_manager)
+    response = client.get("/risk/")
+    assert response.status_code == 302 and response["Location"] == f"/risk/enterprises/org/{cast.enterprise_x.pk}/"
+    assert client.get(f"/risk/enterprises/org/{cast.enterprise_y.pk}/").status_code == 404
+    other = services.danger_create(by=None, org=cast.enterprise_y, title="乙的隐患")
+    assert client.get(f"/risk/dangers/{other.pk}/").status_code == 404
+
+
+def test_commitment_form_on_own_page(cast, profiles):
+    client = signed_in(cast.enterprise_manager)
+    url = f"/risk/enterprises/org/{cast.enterprise_x.pk}/"
+    refused = client.post(url, {"major_hazards_controlled": "on"})
+    assert refused.status_code == 200 and not Commitment.objects.exists()
+    done = client.post(url, {"major_hazards_controlled": "on", "key_equipment_normal": "on",
+                             "special_operations_controlled": "on"})  # fmt: skip
+    assert done.status_code == 302
+    assert 'id="commitment-done"' in client.get(url).content.decode()
+
+
+def test_closed_loop_through_forms(cast, inspector, media_in_tmp):
+    staff, enterprise = signed_in(inspector), signed_in(cast.enterprise_manager)
+    created = staff.post(
+        "/risk/dangers/new/", {"org": cast.enterprise_x.pk, "title": "消防通道堵塞", "grade": "general"}
+    )
+    danger = HiddenDanger.objects.get(title="消防通道堵塞")
+    assert created.status_code == 302 and created["Location"] == f"/risk/dangers/{danger.pk}/"
+    deadline = (timezone.localtime() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    missing = enterprise.post(f"/risk/dangers/{danger.pk}/to/rectifying/", {"measures": "清理"})
+    assert missing.status_code == 400
+    assigned = enterprise.post(f"/risk/dangers/{danger.pk}/to/rectifying/", {"measures": "清理", "responsible": "王",
+                               "funds": "0", "deadline": deadline, "interim_measures": "专人看守"})  # fmt: skip
+    assert assigned.status_code == 302
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("after.png", PNG, content_type="image/png")
+    enterprise.post(f"/risk/dangers/{danger.pk}/photos/", {"file": upload, "stage": "rectified"})
+    photo = danger.photos.get()
+    assert enterprise.get(f"/risk/photos/{photo.pk}/").status_code == 200
+    assert signed_in(cast.outsider).get(f"/risk/photos/{photo.pk}/").status_code == 404
+    assert enterprise.post(f"/risk/dangers/{danger.pk}/to/rectified/", {}).status_code == 302
+    assert staff.post(f"/risk/dangers/{danger.pk}/to/accepted/", {"note": "合格"}).status_code == 302
+    assert staff.post(f"/risk/dangers/{danger.pk}/to/closed/", {}).status_code == 302
+    danger.refresh_from_db()
+    assert danger.status == "closed"
+    invalid = staff.post(f"/risk/dangers/{danger.pk}/to/accepted/", {})
+    assert invalid.status_code == 400 and "allowed" in invalid.content.decode()
+
+
+def test_document_page_and_docx(cast, inspector):
+    document = services.document_issue(by=inspector, org=cast.enterprise_x, kind="order", body="责令于七日内整改。")
+    client = signed_in(cast.enterprise_manager)
+    page = client.get(f"/risk/documents/{document.pk}/")
+    assert page.status_code == 200 and document.number in page.content.decode()
+    docx = client.get(f"/risk/documents/{document.pk}/docx/")
+    assert docx.status_code == 200 and docx.content[:2] == b"PK"
+    from io import BytesIO
+
+    from docx import Document
+
+    text = "\n".join(p.text for p in Document(BytesIO(docx.content)).paragraphs)
+    assert document.number in text and "责令于七日内整改" in text
+    assert signed_in(cast.street_officer).get(f"/risk/documents/{document.pk}/").status_code == 200
+    assert EnforcementDocument.objects.count() == 1
