@@ -333,7 +333,12 @@ class DangerPhoto(models.Model):
     size = models.PositiveIntegerField(_("size (bytes)"))
     original_name = models.CharField(_("original name"), max_length=200, blank=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
@@ -399,7 +404,12 @@ class InspectionPlan(models.Model):
         _("inspections planned"), default=0, validators=[MaxValueValidator(MAX_COUNT)]
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -423,7 +433,12 @@ class Draw(models.Model):
     inspectors_per = models.PositiveSmallIntegerField(_("inspectors per enterprise"), default=2)
     result = models.JSONField(_("result"))
     drawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("drawn by"), null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("drawn by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     drawn_at = models.DateTimeField(_("drawn at"))
 
@@ -496,7 +511,12 @@ class EnforcementDocument(models.Model):
     deadline = models.DateField(_("rectify by"), null=True, blank=True)
     issuer = models.CharField(_("issuing authority"), max_length=120)
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("issued by"), null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     issued_at = models.DateTimeField(_("issued at"))
 
@@ -525,7 +545,7 @@ class Commitment(models.Model):
     items = models.JSONField(_("items confirmed"), default=dict)
     exceptions = models.TextField(_("exceptions"), max_length=2000, blank=True)
     committed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("committed by"), null=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL, verbose_name=_("committed by"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="+",
     )  # fmt: skip
     committed_at = models.DateTimeField(_("committed at"))
