@@ -15,9 +15,9 @@ class DangerFilterForm(forms.Form):
 
 class DangerForm(forms.Form):
     org = forms.ModelChoiceField(label=_("Enterprise"), queryset=None)
-    title = forms.CharField(label=_("Title"), max_length=200)
-    location = forms.CharField(label=_("Location"), max_length=200, required=False)
-    description = forms.CharField(label=_("Description"), max_length=4000, required=False, widget=forms.Textarea)
+    title = forms.CharField(label=_("What was found"), max_length=200)
+    location = forms.CharField(label=_("Place"), max_length=200, required=False)
+    description = forms.CharField(label=_("Details"), max_length=4000, required=False, widget=forms.Textarea)
     grade = forms.ChoiceField(label=_("Grade"), choices=DangerGrade.choices, initial=DangerGrade.GENERAL)
 
     def __init__(self, *args, enterprises=None, **kwargs) -> None:

@@ -134,7 +134,7 @@ class Method(models.TextChoices):
 class ControlLevel(models.TextChoices):
     COMPANY = "company", _("Company")
     WORKSHOP = "workshop", _("Workshop")
-    TEAM = "team", _("Team")
+    TEAM = "team", _("Shift team")
     POST = "post", _("Post")
 
 
@@ -143,8 +143,8 @@ class RiskPoint(models.Model):
     its colour, and who controls it with which measures. The colour is computed by the service, never typed."""
 
     org = models.ForeignKey(OrgUnit, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="+")
-    name = models.CharField(_("name"), max_length=120)
-    location = models.CharField(_("location"), max_length=200, blank=True)
+    name = models.CharField(_("risk point name"), max_length=120)
+    location = models.CharField(_("place"), max_length=200, blank=True)
     hazard = models.TextField(_("hazard identified"), max_length=2000)
     accident_types = models.CharField(_("possible accidents"), max_length=200, blank=True)
     method = models.CharField(_("assessment method"), max_length=10, choices=Method.choices)
@@ -206,7 +206,7 @@ class DangerStatus(models.TextChoices):
     RECTIFYING = "rectifying", _("Rectification assigned")
     RECTIFIED = "rectified", _("Rectified, awaiting verification")
     ACCEPTED = "accepted", _("Verified")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", _("Closed out")
 
 
 OPEN_STATUSES = (DangerStatus.REPORTED, DangerStatus.RECTIFYING, DangerStatus.RECTIFIED, DangerStatus.ACCEPTED)
@@ -229,9 +229,9 @@ class HiddenDanger(models.Model):
         on_delete=models.PROTECT,
         related_name="findings",
     )
-    title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), max_length=4000, blank=True)
-    location = models.CharField(_("location"), max_length=200, blank=True)
+    title = models.CharField(_("what was found"), max_length=200)
+    description = models.TextField(_("details"), max_length=4000, blank=True)
+    location = models.CharField(_("place"), max_length=200, blank=True)
     source = models.CharField(_("found by"), max_length=10, choices=DangerSource.choices)
     grade = models.CharField(_("grade"), max_length=10, choices=DangerGrade.choices, default=DangerGrade.GENERAL)
     status = models.CharField(
@@ -263,7 +263,7 @@ class HiddenDanger(models.Model):
     )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     returned_count = models.PositiveSmallIntegerField(_("times returned"), default=0)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed out at"), null=True, blank=True)
     overdue_notified_at = models.DateTimeField(_("overdue notice sent"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -298,8 +298,8 @@ class DangerEvent(models.Model):
 
     danger = models.ForeignKey(HiddenDanger, verbose_name=_("hidden danger"), on_delete=models.PROTECT,
                                related_name="events")  # fmt: skip
-    from_status = models.CharField(_("from"), max_length=12, choices=DangerStatus.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=12, choices=DangerStatus.choices)
+    from_status = models.CharField(_("from status"), max_length=12, choices=DangerStatus.choices, blank=True)
+    to_status = models.CharField(_("to status"), max_length=12, choices=DangerStatus.choices)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="+",
@@ -361,8 +361,8 @@ class HazardUnit(models.Model):
     GB 18218-2018 (the result is recomputed by the service whenever the inputs change)."""
 
     org = models.ForeignKey(OrgUnit, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="+")
-    name = models.CharField(_("name"), max_length=120)
-    kind = models.CharField(_("kind"), max_length=12, choices=UnitKind.choices)
+    name = models.CharField(_("unit name"), max_length=120)
+    kind = models.CharField(_("type of unit"), max_length=12, choices=UnitKind.choices)
     items = models.JSONField(_("substances and maximum quantities"), default=list)
     exposed_people = models.PositiveIntegerField(
         _("people within 500 m"), default=0, validators=[MaxValueValidator(MAX_COUNT)]
@@ -399,7 +399,7 @@ class InspectionPlan(models.Model):
 
     org = models.ForeignKey(OrgUnit, verbose_name=_("planning unit"), on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("what was found"), max_length=200)
     planned = models.PositiveIntegerField(
         _("inspections planned"), default=0, validators=[MaxValueValidator(MAX_COUNT)]
     )
@@ -474,7 +474,7 @@ class Inspection(models.Model):
     planned_for = models.DateField(_("planned for"), null=True, blank=True)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     checklist = models.JSONField(_("checklist results"), default=list, blank=True)
-    summary = models.TextField(_("summary"), max_length=4000, blank=True)
+    summary = models.TextField(_("findings summary"), max_length=4000, blank=True)
     reinspect_by = models.DateField(_("re-inspect by"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -503,7 +503,7 @@ class EnforcementDocument(models.Model):
         Inspection, verbose_name=_("inspection"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="documents",
     )  # fmt: skip
-    kind = models.CharField(_("kind"), max_length=10, choices=DocumentKind.choices)
+    kind = models.CharField(_("document type"), max_length=10, choices=DocumentKind.choices)
     year = models.PositiveSmallIntegerField(_("year"))
     seq = models.PositiveIntegerField(_("number in the year"))
     number = models.CharField(_("document number"), max_length=60)

@@ -68,6 +68,12 @@ def enterprise_by_code(*, user: User, code: str) -> EnterpriseProfile | None:
     return scoped(EnterpriseProfile.objects.select_related("org"), user).filter(org__code=code).first()
 
 
+def street_of(unit: OrgUnit) -> OrgUnit | None:
+    """The street an enterprise lies in (its parent, or its community's parent)."""
+    ids = [int(part) for part in unit.path.strip("/").split("/") if part]
+    return OrgUnit.objects.filter(pk__in=ids, kind=OrgKind.STREET).first()
+
+
 def enterprise_units(*, user: User) -> QuerySet[OrgUnit]:
     """Enterprise units the user may act for."""
     return scoped(OrgUnit.objects.filter(kind=OrgKind.ENTERPRISE, active=True), user, org_field="").order_by("name")

@@ -22,7 +22,7 @@ from yingji.risk import selectors, services
 from yingji.risk.forms import AssignForm, CommitmentForm, DangerFilterForm, DangerForm, NoteForm, PhotoForm
 from yingji.risk.lec import COLOUR_HEX, COLOUR_LABELS, COLOURS
 from yingji.risk.lifecycle import DANGER, roles_for
-from yingji.risk.models import DangerPhoto, DangerStatus, EnterpriseProfile
+from yingji.risk.models import Colour, DangerPhoto, DangerStatus, EnterpriseProfile
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -55,8 +55,10 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
     rows = selectors.enterprise_list(user=request.user, q=q or None)
     page, query = page_of(request, rows)
     colours = selectors.enterprise_colours(user=request.user)
+    labels = dict(Colour.choices)
     for profile in page:
         profile.colour = colours.get(profile.org_id, "")
+        profile.colour_label = labels.get(profile.colour, "")
     return render(request, "risk/enterprise_list.html", {"page": page, "query": query, "q": q, "hex": COLOUR_HEX})
 
 
@@ -76,6 +78,7 @@ def enterprise_detail(request: HttpRequest, org_id: int) -> HttpResponse:
         if run_service(request, form, fn, success=_("Today's commitment is recorded.")):
             return redirect("risk:enterprise", org_id=unit.pk)
     points = selectors.risk_point_list(user=request.user, org=unit.pk)
+    colour = selectors.enterprise_colours(user=request.user).get(unit.pk, "")
     return render(
         request,
         "risk/enterprise_detail.html",
@@ -83,7 +86,9 @@ def enterprise_detail(request: HttpRequest, org_id: int) -> HttpResponse:
             "unit": unit,
             "profile": profile,
             "points": points,
-            "colour": selectors.enterprise_colours(user=request.user).get(unit.pk, ""),
+            "colour": colour,
+            "colour_label": dict(Colour.choices).get(colour, ""),
+            "street": selectors.street_of(unit),
             "dangers": selectors.danger_list(user=request.user, org=unit.pk)[:50],
             "units": selectors.hazard_unit_list(user=request.user, org=unit.pk),
             "documents": selectors.document_list(user=request.user, org=unit.pk)[:20],

@@ -2,8 +2,15 @@
 letters and wrong lengths."""
 
 import pytest
+from django.utils import translation
 
 from yingji.risk.uscc import WEIGHTS, check_character, is_valid_uscc, normalise, uscc_problem
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
 
 
 def test_weights_are_powers_of_three_mod_31():
