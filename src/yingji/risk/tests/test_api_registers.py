@@ -171,3 +171,17 @@ def test_four_colour_layer_and_indicators(cast, api, bearer, street_b_officer, p
     assert data["total"]["enterprises"] == 2 and data["total"]["five_rate"] == 0
     theirs = api.get("/api/v1/risk/indicators", headers=bearer(street_b_officer)).json()
     assert theirs["total"]["risk_points"]["orange"] == 0 and theirs["total"]["enterprises"] == 1
+
+
+def test_list_endpoints_do_not_grow_queries_with_rows(cast, api, bearer, profiles, django_assert_max_num_queries):
+    for i in range(30):
+        services.risk_point_create(by=None, org=cast.enterprise_x if i % 2 else cast.enterprise_y, name=f"p{i}",
+                                   hazard="h", method="matrix", likelihood=1 + i % 5, severity=2,
+                                   control_level="team", responsible="r")  # fmt: skip
+        services.danger_create(by=None, org=cast.enterprise_x if i % 2 else cast.enterprise_y, title=f"d{i}")
+    headers = bearer(cast.duty)
+    limits = {"/api/v1/hidden-dangers?page_size=50": 6, "/api/v1/risk-points?page_size=50": 6,
+              "/api/v1/enterprises": 6, "/api/v1/map/layers/risk": 5, "/api/v1/risk/indicators": 10}  # fmt: skip
+    for url, limit in limits.items():
+        with django_assert_max_num_queries(limit):
+            assert api.get(url, headers=headers).status_code == 200
