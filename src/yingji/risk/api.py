@@ -15,6 +15,7 @@ from ninja.pagination import paginate
 from yingji.core.api import Pages
 from yingji.core.errors import ValidationFailed
 from yingji.risk import conf, excel, gb18218, lec, selectors, services
+from yingji.risk.checklists import checklist_for
 from yingji.risk.lifecycle import DANGER
 from yingji.risk.models import (
     ControlLevel,
@@ -646,6 +647,7 @@ def draws_get(request, draw_id: int):
 
 class InspectionOut(Schema):
     id: int
+    self_inspection: bool
     org: int = Field(..., alias="org_id")
     org_name: str = Field(..., alias="org.name")
     plan: int | None = Field(None, alias="plan_id")
@@ -701,6 +703,37 @@ def inspections_record(request, inspection_id: int, payload: RecordIn):
     values = payload.dict()
     services.inspection_record(by=request.auth, inspection=inspection, **values)
     return selectors.inspection_get(user=request.auth, inspection_id=inspection_id)
+
+
+class ChecklistOut(Schema):
+    industry: str
+    items: list[str]
+
+
+@router.get("/risk/checklists", response=ChecklistOut)
+def checklists_get(request, industry: str = Query("", max_length=30)):
+    """The inspection checklist of an industry (the common items, then the industry's own)."""
+    return {"industry": industry, "items": checklist_for(industry)}
+
+
+class ChecklistRowIn(Schema):
+    item: str = Field(..., min_length=1, max_length=200)
+    ok: bool
+    note: str = Field("", max_length=500)
+
+
+class SelfInspectionIn(Schema):
+    org: int = Field(..., ge=1, le=MAX_ID)
+    checklist: list[ChecklistRowIn] = Field(..., min_length=1, max_length=200)
+    summary: str = Field("", max_length=4000)
+
+
+@router.post("/self-inspections", response={201: InspectionOut})
+def self_inspections_record(request, payload: SelfInspectionIn):
+    """An enterprise's self-inspection; each item not passed becomes a hidden danger (found by self-inspection)."""
+    values = payload.dict()
+    inspection = services.self_inspection_record(by=request.auth, **values)
+    return Status(201, selectors.inspection_get(user=request.auth, inspection_id=inspection.pk))
 
 
 class DocumentIn(Schema):

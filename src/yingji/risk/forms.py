@@ -49,3 +49,39 @@ class CommitmentForm(forms.Form):
     exceptions = forms.CharField(
         label=_("Exceptions"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class ChecklistForm(forms.Form):
+    """One checkbox (passed) and one note per checklist item, then free findings, a summary and a re-inspection date."""
+
+    summary = forms.CharField(
+        label=_("Summary"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    extra = forms.CharField(
+        label=_("Other findings (one per line)"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, items: list[str], with_reinspection: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.items = items
+        for index, item in enumerate(items):
+            self.fields[f"ok_{index}"] = forms.BooleanField(label=item, required=False, initial=True)
+            self.fields[f"note_{index}"] = forms.CharField(label=_("Note"), max_length=500, required=False)
+        if with_reinspection:
+            self.fields["reinspect_by"] = forms.DateField(
+                label=_("Re-inspect by"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+            )
+
+    def rows(self) -> list[tuple[str, forms.BoundField, forms.BoundField]]:
+        """(item, its passed checkbox, its note) for the template."""
+        return [(item, self[f"ok_{i}"], self[f"note_{i}"]) for i, item in enumerate(self.items)]
+
+    def checklist(self) -> list[dict]:
+        data = self.cleaned_data
+        return [{"item": item, "ok": data[f"ok_{i}"], "note": data[f"note_{i}"]} for i, item in enumerate(self.items)]
+
+    def extra_findings(self) -> list[str]:
+        return [line.strip()[:200] for line in self.cleaned_data["extra"].splitlines() if line.strip()]

@@ -468,6 +468,7 @@ class Inspection(models.Model):
         Draw, verbose_name=_("draw"), null=True, blank=True, on_delete=models.PROTECT, related_name="inspections"
     )
     inspectors = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("inspectors"), related_name="+")
+    self_inspection = models.BooleanField(_("enterprise self-inspection"), default=False)
     status = models.CharField(
         _("status"), max_length=10, choices=InspectionStatus.choices, default=InspectionStatus.PLANNED
     )
@@ -476,6 +477,7 @@ class Inspection(models.Model):
     checklist = models.JSONField(_("checklist results"), default=list, blank=True)
     summary = models.TextField(_("findings summary"), max_length=4000, blank=True)
     reinspect_by = models.DateField(_("re-inspect by"), null=True, blank=True)
+    reminded_on = models.DateField(_("re-inspection reminder sent"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

@@ -3,7 +3,7 @@ hazard units, inspections and double-random draws, enforcement documents, daily 
 each, audited."""
 
 import hashlib
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -632,17 +632,74 @@ def inspection_record(
     """Record an inspection's result; each finding becomes a hidden danger of the enterprise."""
     require_perm(by, "risk.change_inspection")
     inspection = Inspection.objects.select_for_update().select_related("org").get(pk=inspection.pk)
+    checklist = _checklist(checklist)
     if inspection.status == InspectionStatus.DONE:
         raise Conflict(_("This inspection is already recorded."), {"status": [_("Already recorded.")]})
     inspection.checklist, inspection.summary, inspection.reinspect_by = checklist, summary, reinspect_by
     inspection.status, inspection.done_at = InspectionStatus.DONE, timezone.now()
     clean_or_fail(inspection)
     inspection.save()
+    source = DangerSource.SELF if inspection.self_inspection else DangerSource.INSPECTOR
     for finding in findings or []:
-        danger_create(by=by, org=inspection.org, inspection=inspection, source=DangerSource.INSPECTOR, **finding)
+        danger_create(by=by, org=inspection.org, inspection=inspection, source=source, **finding)
     audit_append(actor=by, action="risk.inspection.record", obj=inspection, summary=f"检查记录 {inspection.org.name}",
                  payload={"findings": len(findings or [])})  # fmt: skip
     return inspection
+
+
+def _checklist(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    cleaned = []
+    for index, row in enumerate(rows or []):
+        item = str(row.get("item", "")).strip() if isinstance(row, dict) else ""
+        if not item or len(item) > 200:
+            raise _fail(f"checklist.{index}.item", _("Give the item checked (at most 200 characters)."))
+        cleaned.append({"item": item, "ok": bool(row.get("ok")), "note": str(row.get("note", ""))[:500]})
+    return cleaned
+
+
+@transaction.atomic
+def self_inspection_record(
+    *, by: User | None, org: OrgUnit | int, checklist: list[dict[str, Any]], summary: str = ""
+) -> Inspection:
+    """An enterprise's self-inspection with its industry checklist; each item not passed becomes a hidden danger."""
+    require_perm(by, "risk.add_hiddendanger")
+    unit = _enterprise(by, org)
+    rows = _checklist(checklist)
+    inspection = Inspection.objects.create(org=unit, self_inspection=True, planned_for=timezone.localdate())
+    if by is not None:
+        inspection.inspectors.add(by)
+    inspection.checklist, inspection.summary = rows, summary
+    inspection.status, inspection.done_at = InspectionStatus.DONE, timezone.now()
+    inspection.save()
+    for row in rows:
+        if not row["ok"]:
+            danger_create(by=by, org=unit, inspection=inspection, source=DangerSource.SELF, title=row["item"],
+                          description=row["note"])  # fmt: skip
+    audit_append(actor=by, action="risk.inspection.self", obj=inspection, summary=f"企业自查 {unit.name}",
+                 payload={"failed": sum(not r["ok"] for r in rows)})  # fmt: skip
+    return inspection
+
+
+def reinspections_remind(*, today: date | None = None) -> int:
+    """Remind the inspectors of each inspection whose re-inspection falls due tomorrow or today (once a day)."""
+    today = today or timezone.localdate()
+    due = (
+        Inspection.objects.filter(
+            status=InspectionStatus.DONE, reinspect_by__gte=today, reinspect_by__lte=today + timedelta(days=1)
+        )
+        .select_related("org")
+        .prefetch_related("inspectors")
+    )
+    told = 0
+    for inspection in due:
+        if inspection.reminded_on == today:
+            continue
+        title = _("Re-inspection due %(day)s: %(org)s") % {"day": inspection.reinspect_by, "org": inspection.org.name}
+        notify(recipients=list(inspection.inspectors.all()), title=title, link=f"/risk/inspections/{inspection.pk}/",
+               category="risk")  # fmt: skip
+        Inspection.objects.filter(pk=inspection.pk).update(reminded_on=today)
+        told += 1
+    return told
 
 
 @transaction.atomic

@@ -14,3 +14,9 @@ def notify_overdue_dangers() -> int:
 def flag_missing_commitments() -> int:
     """After the day's deadline (10:00 by default), flag high-risk enterprises without a safety commitment."""
     return services.commitments_flag_missing()
+
+
+@periodic(every_s=3600)
+def remind_reinspections() -> int:
+    """Remind inspectors of re-inspections falling due today or tomorrow."""
+    return services.reinspections_remind()

@@ -17,6 +17,8 @@ urlpatterns = [
     path("points/<int:point_id>/card/", views.risk_point_card, name="point-card"),
     path("commitments/", views.commitments, name="commitments"),
     path("plans/", views.plans, name="plans"),
+    path("inspections/<int:inspection_id>/", views.inspection_detail, name="inspection"),
+    path("enterprises/org/<int:org_id>/self-inspection/", views.self_inspection, name="self-inspection"),
     path("documents/<int:document_id>/", views.document_detail, name="document"),
     path("documents/<int:document_id>/docx/", views.document_docx, name="document-docx"),
 ]

@@ -19,7 +19,16 @@ from yingji.core.models import OrgKind
 from yingji.core.roles import user_has_role
 from yingji.core.web import page_of, run_service
 from yingji.risk import selectors, services
-from yingji.risk.forms import AssignForm, CommitmentForm, DangerFilterForm, DangerForm, NoteForm, PhotoForm
+from yingji.risk.checklists import checklist_for
+from yingji.risk.forms import (
+    AssignForm,
+    ChecklistForm,
+    CommitmentForm,
+    DangerFilterForm,
+    DangerForm,
+    NoteForm,
+    PhotoForm,
+)
 from yingji.risk.lec import COLOUR_HEX, COLOUR_LABELS, COLOURS
 from yingji.risk.lifecycle import DANGER, roles_for
 from yingji.risk.models import Colour, DangerPhoto, DangerStatus, EnterpriseProfile
@@ -238,7 +247,9 @@ def commitments(request: HttpRequest) -> HttpResponse:
 
 
 def plans(request: HttpRequest) -> HttpResponse:
-    rows = selectors.plan_list(user=request.user).prefetch_related("draws")
+    rows = selectors.plan_list(user=request.user).prefetch_related(
+        "draws__inspections__org", "draws__inspections__inspectors"
+    )
     due = selectors.reinspections_due(user=request.user)[:50]
     return render(request, "risk/plans.html", {"plans": rows, "due": due})
 
@@ -256,3 +267,47 @@ def document_docx(request: HttpRequest, document_id: int) -> HttpResponse:
     response = HttpResponse(document_bytes(document), content_type=DOCX_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, f"{document.number}.docx")
     return response
+
+
+def inspection_detail(request: HttpRequest, inspection_id: int) -> HttpResponse:
+    """An inspection: its enterprise's industry checklist to record, or the recorded result with its findings."""
+    inspection = selectors.inspection_get(user=request.user, inspection_id=inspection_id)
+    items = checklist_for(inspection.org.industry)
+    form = ChecklistForm(request.POST or None, items=items, with_reinspection=True)
+    may_record = inspection.status == "planned" and request.user.has_perm("risk.change_inspection")
+    if request.method == "POST" and may_record and form.is_valid():
+        checklist = form.checklist()
+        findings = [{"title": r["item"], "description": r["note"]} for r in checklist if not r["ok"]]
+        findings += [{"title": line} for line in form.extra_findings()]
+        fn = lambda: services.inspection_record(  # noqa: E731
+            by=request.user,
+            inspection=inspection,
+            checklist=checklist,
+            summary=form.cleaned_data["summary"],
+            findings=findings,
+            reinspect_by=form.cleaned_data.get("reinspect_by"),
+        )
+        if run_service(request, form, fn, success=_("The inspection is recorded.")):
+            return redirect("risk:inspection", inspection_id=inspection.pk)
+    return render(
+        request,
+        "risk/inspection.html",
+        {"inspection": inspection, "form": form, "may_record": may_record, "findings": inspection.findings.all()},
+    )
+
+
+def self_inspection(request: HttpRequest, org_id: int) -> HttpResponse:
+    """An enterprise inspects itself with its industry checklist; each item not passed becomes a hidden danger."""
+    unit = get_scoped_or_404(selectors.enterprise_units(user=request.user), request.user, org_id)
+    if not request.user.has_perm("risk.add_hiddendanger"):
+        raise PermissionDenied
+    form = ChecklistForm(request.POST or None, items=checklist_for(unit.industry))
+    if request.method == "POST" and form.is_valid():
+        checklist = form.checklist() + [{"item": line, "ok": False} for line in form.extra_findings()]
+        fn = lambda: services.self_inspection_record(  # noqa: E731
+            by=request.user, org=unit, checklist=checklist, summary=form.cleaned_data["summary"]
+        )
+        outcome = run_service(request, form, fn, success=_("The self-inspection is recorded."))
+        if outcome:
+            return redirect("risk:inspection", inspection_id=outcome.value.pk)
+    return render(request, "risk/self_inspection.html", {"unit": unit, "form": form})

@@ -185,3 +185,30 @@ def test_list_endpoints_do_not_grow_queries_with_rows(cast, api, bearer, profile
     for url, limit in limits.items():
         with django_assert_max_num_queries(limit):
             assert api.get(url, headers=headers).status_code == 200
+
+
+def test_checklist_and_self_inspection(cast, api, bearer, street_b_officer):
+    items = api.get("/api/v1/risk/checklists?industry=hazchem", headers=bearer(cast.enterprise_manager)).json()["items"]
+    assert "重大危险源已辨识、评估、登记建档并备案" in items and items[0] == "安全生产责任制及管理制度健全"
+    body = {"org": cast.enterprise_x.pk, "checklist": [{"item": items[0], "ok": True},
+                                                       {"item": items[-1], "ok": False, "note": "未投用"}]}  # fmt: skip
+    answer = api.post("/api/v1/self-inspections", body, content_type=JSON, headers=bearer(cast.enterprise_manager))
+    assert answer.status_code == 201 and answer.json()["self_inspection"] is True
+    danger = HiddenDanger.objects.get(inspection_id=answer.json()["id"])
+    assert danger.source == "self" and danger.title == items[-1] and danger.description == "未投用"
+    other = api.post("/api/v1/self-inspections", {**body, "org": cast.enterprise_y.pk}, content_type=JSON,
+                     headers=bearer(cast.enterprise_manager))  # fmt: skip
+    assert other.status_code == 400
+    assert (
+        api.get(f"/api/v1/inspections?org={cast.enterprise_x.pk}", headers=bearer(street_b_officer)).json()["count"]
+        == 0
+    )
+
+
+def test_reinspection_reminder_once(cast, inspector):
+    inspection = services.inspection_create(by=inspector, org=cast.enterprise_x)
+    services.inspection_record(by=inspector, inspection=inspection, checklist=[],
+                               reinspect_by=timezone.localdate() + timedelta(days=1))  # fmt: skip
+    assert services.reinspections_remind() == 1
+    assert services.reinspections_remind() == 0
+    assert Notification.objects.filter(recipient=inspector, link=f"/risk/inspections/{inspection.pk}/").exists()

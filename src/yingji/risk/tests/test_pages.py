@@ -97,3 +97,35 @@ def test_document_page_and_docx(cast, inspector):
     assert document.number in text and "责令于七日内整改" in text
     assert signed_in(cast.street_officer).get(f"/risk/documents/{document.pk}/").status_code == 200
     assert EnforcementDocument.objects.count() == 1
+
+
+def test_inspection_page_records_checklist_and_findings(cast, inspector):
+    inspection = services.inspection_create(by=inspector, org=cast.enterprise_x)
+    client = signed_in(inspector)
+    page = client.get(f"/risk/inspections/{inspection.pk}/")
+    assert page.status_code == 200 and "重大危险源已辨识" in page.content.decode()
+    form = page.context["form"]
+    data = {f"ok_{i}": "on" for i in range(len(form.items)) if i != 2}
+    data.update(
+        {"note_2": "培训记录缺失", "extra": "配电箱未接地\n", "summary": "发现隐患2处", "reinspect_by": "2030-01-01"}
+    )
+    done = client.post(f"/risk/inspections/{inspection.pk}/", data)
+    assert done.status_code == 302
+    titles = set(HiddenDanger.objects.filter(inspection=inspection).values_list("title", flat=True))
+    assert titles == {form.items[2], "配电箱未接地"}
+    assert signed_in(cast.street_officer).get(f"/risk/inspections/{inspection.pk}/").status_code == 200
+    assert signed_in(cast.enterprise_manager).get(f"/risk/inspections/{inspection.pk}/").status_code == 200
+    other = services.inspection_create(by=inspector, org=cast.enterprise_y)
+    assert signed_in(cast.enterprise_manager).get(f"/risk/inspections/{other.pk}/").status_code == 404
+
+
+def test_self_inspection_page(cast):
+    client = signed_in(cast.enterprise_manager)
+    url = f"/risk/enterprises/org/{cast.enterprise_x.pk}/self-inspection/"
+    page = client.get(url)
+    items = page.context["form"].items
+    data = {f"ok_{i}": "on" for i in range(1, len(items))}
+    done = client.post(url, data)
+    assert done.status_code == 302
+    assert HiddenDanger.objects.get(source="self").title == items[0]
+    assert client.get(f"/risk/enterprises/org/{cast.enterprise_y.pk}/self-inspection/").status_code == 404
