@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from yingji.risk.models import DangerGrade, DangerStatus, PhotoStage
+from yingji.risk.models import DangerGrade, DangerStatus, IndustrySection, PhotoStage, RiskFlag, Scale
 
 
 class DangerFilterForm(forms.Form):
@@ -85,3 +85,28 @@ class ChecklistForm(forms.Form):
 
     def extra_findings(self) -> list[str]:
         return [line.strip()[:200] for line in self.cleaned_data["extra"].splitlines() if line.strip()]
+
+
+class ProfileForm(forms.Form):
+    """The profile fields an enterprise keeps itself (and the authorities for it)."""
+
+    uscc = forms.CharField(label=_("Credit code"), max_length=40, required=False)
+    industry_section = forms.ChoiceField(label=_("Industry section"), choices=[("", "—"), *IndustrySection.choices],
+                                         required=False)  # fmt: skip
+    industry_division = forms.CharField(label=_("Industry division (two digits)"), max_length=2, required=False)
+    scale = forms.ChoiceField(label=_("Scale"), choices=Scale.choices)
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    legal_representative = forms.CharField(label=_("Legal representative"), max_length=60, required=False)
+    safety_manager = forms.CharField(label=_("Safety manager"), max_length=60, required=False)
+    safety_phone = forms.CharField(label=_("Safety manager's phone"), max_length=40, required=False)
+    employees = forms.IntegerField(label=_("Employees"), min_value=0, max_value=10**9)
+    hazardous_chemicals = forms.CharField(label=_("Hazardous chemicals"), max_length=2000, required=False,
+                                          widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+    high_risk = forms.BooleanField(label=_("High risk"), required=False)
+    risk_flags = forms.MultipleChoiceField(label=_("High-risk features"), choices=RiskFlag.choices, required=False,
+                                           widget=forms.CheckboxSelectMultiple)  # fmt: skip
+    has_emergency_org = forms.BooleanField(label=_("Emergency organisation in place"), required=False)
+    emergency_staff = forms.IntegerField(label=_("Full-time emergency staff"), min_value=0, max_value=10**9)
+    has_plan = forms.BooleanField(label=_("Emergency plan in place"), required=False)
+    has_drills = forms.BooleanField(label=_("Drills held this year"), required=False)
+    has_materials = forms.BooleanField(label=_("Emergency materials in place"), required=False)

@@ -28,6 +28,7 @@ from yingji.risk.forms import (
     DangerForm,
     NoteForm,
     PhotoForm,
+    ProfileForm,
 )
 from yingji.risk.lec import COLOUR_HEX, COLOUR_LABELS, COLOURS
 from yingji.risk.lifecycle import DANGER, roles_for
@@ -311,3 +312,19 @@ def self_inspection(request: HttpRequest, org_id: int) -> HttpResponse:
         if outcome:
             return redirect("risk:inspection", inspection_id=outcome.value.pk)
     return render(request, "risk/self_inspection.html", {"unit": unit, "form": form})
+
+
+def profile_edit(request: HttpRequest, org_id: int) -> HttpResponse:
+    """Edit an enterprise's profile: the enterprise itself, or the authorities in scope."""
+    unit = get_scoped_or_404(selectors.enterprise_units(user=request.user), request.user, org_id)
+    profile = get_scoped_or_404(EnterpriseProfile.objects.select_related("org"), request.user, org=unit)
+    if not request.user.has_perm("risk.change_enterpriseprofile"):
+        raise PermissionDenied
+    initial = {name: getattr(profile, name) for name in services.PROFILE_FIELDS}
+    initial["address"] = unit.address
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        fn = lambda: services.enterprise_update(by=request.user, profile=profile, **form.cleaned_data)  # noqa: E731
+        if run_service(request, form, fn, success=_("The profile is saved.")):
+            return redirect("risk:enterprise", org_id=unit.pk)
+    return render(request, "risk/profile_form.html", {"unit": unit, "form": form})

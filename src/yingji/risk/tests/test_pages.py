@@ -129,3 +129,19 @@ def test_self_inspection_page(cast):
     assert done.status_code == 302
     assert HiddenDanger.objects.get(source="self").title == items[0]
     assert client.get(f"/risk/enterprises/org/{cast.enterprise_y.pk}/self-inspection/").status_code == 404
+
+
+def test_enterprise_edits_own_profile_and_bad_credit_code_lands_on_the_field(cast, profiles):
+    client = signed_in(cast.enterprise_manager)
+    url = f"/risk/enterprises/org/{cast.enterprise_x.pk}/edit/"
+    form = client.get(url).context["form"]
+    data = {k: v for k, v in form.initial.items() if v not in (None, False)}
+    data.update({"uscc": "91350100M000100Y44", "employees": 80, "emergency_staff": 2})
+    refused = client.post(url, data)
+    assert refused.status_code == 200 and refused.context["form"].errors["uscc"]
+    data["uscc"] = "91350100M000100Y43"
+    assert client.post(url, {**data, "address": "新地址1号"}).status_code == 302
+    x, _y = profiles
+    x.refresh_from_db()
+    assert x.employees == 80 and x.org.address == "新地址1号"
+    assert client.get(f"/risk/enterprises/org/{cast.enterprise_y.pk}/edit/").status_code == 404
