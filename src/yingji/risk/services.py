@@ -67,6 +67,7 @@ PROFILE_FIELDS = (
     "has_drills",
     "has_materials",
 )
+AUTHORITY_FIELDS = ("high_risk", "risk_flags")
 UNIT_FIELDS = ("name", "address", "lat", "lon", "contact", "phone", "industry")
 ISSUER = "黄石港区应急管理局"
 PHOTO_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
@@ -170,6 +171,12 @@ def enterprise_update(*, by: User | None, profile: EnterpriseProfile, **changes:
         org_update(by=by, org=profile.org, **unit_changes)
     rest = _profile_values(rest)
     _uscc_free(rest.get("uscc", ""), profile.org)
+    if by is not None and by.org_id == profile.org_id:
+        # The bureau decides who is high-risk (and so must commit daily): not the enterprise itself.
+        for name in AUTHORITY_FIELDS:
+            if name in rest and rest[name] != getattr(profile, name):
+                message = _("Only the authorities change this.")
+                raise NotAllowed(message, {name: [message]})
     apply_changes(by=by, instance=profile, changes=rest, fields=PROFILE_FIELDS,
                   action="risk.enterpriseprofile.update")  # fmt: skip
     return profile

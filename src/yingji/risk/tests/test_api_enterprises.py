@@ -101,3 +101,16 @@ def test_excel_import_reports_bad_credit_code_by_row(cast, api, bearer, profiles
     answer = api.post("/api/v1/enterprises/import", {"file": out}, headers=bearer(cast.admin))
     assert answer.status_code == 400
     assert any(m.startswith("第2行 统一社会信用代码") for m in answer.json()["errors"]["file"])
+
+
+def test_enterprise_cannot_unflag_itself_high_risk(cast, api, bearer, profiles):
+    x, _y = profiles
+    answer = api.patch(f"/api/v1/enterprises/{x.pk}", {"high_risk": False}, content_type=JSON,
+                       headers=bearer(cast.enterprise_manager))  # fmt: skip
+    assert answer.status_code == 403 and "high_risk" in answer.json()["errors"]
+    same = api.patch(f"/api/v1/enterprises/{x.pk}", {"high_risk": True, "employees": 5}, content_type=JSON,
+                     headers=bearer(cast.enterprise_manager))  # fmt: skip
+    assert same.status_code == 200
+    by_street = api.patch(f"/api/v1/enterprises/{x.pk}", {"high_risk": False}, content_type=JSON,
+                          headers=bearer(cast.street_officer))  # fmt: skip
+    assert by_street.status_code == 200 and by_street.json()["high_risk"] is False
