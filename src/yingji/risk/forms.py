@@ -1,9 +1,21 @@
 """Forms of the prevention pages; the services validate, the forms only shape input."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from yingji.risk.models import DangerGrade, DangerStatus, IndustrySection, PhotoStage, RiskFlag, Scale
+from yingji.risk.lec import C_VALUES, E_VALUES, L_VALUES, LIKELIHOOD_LABELS, SEVERITY_LABELS
+from yingji.risk.models import (
+    ControlLevel,
+    DangerGrade,
+    DangerStatus,
+    IndustrySection,
+    Method,
+    PhotoStage,
+    RiskFlag,
+    Scale,
+)
 
 
 class DangerFilterForm(forms.Form):
@@ -110,3 +122,47 @@ class ProfileForm(forms.Form):
     has_plan = forms.BooleanField(label=_("Emergency plan in place"), required=False)
     has_drills = forms.BooleanField(label=_("Drills held this year"), required=False)
     has_materials = forms.BooleanField(label=_("Emergency materials in place"), required=False)
+
+
+def _factor_choices(table: dict) -> list[tuple[str, str]]:
+    return [("", "—")] + [
+        (format(v.normalize(), "f"), f"{format(v.normalize(), 'f')} {label}") for v, label in table.items()
+    ]
+
+
+def _level_choices(labels: dict[int, str]) -> list[tuple[str, str]]:
+    return [("", "—"), *((str(k), f"{k} {v}") for k, v in labels.items())]
+
+
+class RiskPointForm(forms.Form):
+    """A risk point and its assessment; the colour is computed, never chosen."""
+
+    name = forms.CharField(label=_("Risk point"), max_length=120)
+    location = forms.CharField(label=_("Place"), max_length=200, required=False)
+    hazard = forms.CharField(label=_("Hazard"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    accident_types = forms.CharField(label=_("Possible accidents"), max_length=200, required=False)
+    method = forms.ChoiceField(label=_("Method"), choices=Method.choices)
+    l_value = forms.TypedChoiceField(label="L", choices=_factor_choices(L_VALUES), required=False, coerce=Decimal,
+                                     empty_value=None)  # fmt: skip
+    e_value = forms.TypedChoiceField(label="E", choices=_factor_choices(E_VALUES), required=False, coerce=Decimal,
+                                     empty_value=None)  # fmt: skip
+    c_value = forms.TypedChoiceField(label="C", choices=_factor_choices(C_VALUES), required=False, coerce=Decimal,
+                                     empty_value=None)  # fmt: skip
+    likelihood = forms.TypedChoiceField(label=_("Likelihood (1-5)"), required=False, coerce=int, empty_value=None,
+                                        choices=_level_choices(LIKELIHOOD_LABELS))  # fmt: skip
+    severity = forms.TypedChoiceField(label=_("Severity (1-5)"), required=False, coerce=int, empty_value=None,
+                                      choices=_level_choices(SEVERITY_LABELS))  # fmt: skip
+    control_measures = forms.CharField(label=_("Control measures"), max_length=4000, required=False,
+                                       widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+    control_level = forms.ChoiceField(label=_("Control level"), choices=ControlLevel.choices)
+    responsible = forms.CharField(label=_("Responsible"), max_length=60)
+    responsible_phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    emergency_measures = forms.CharField(label=_("Emergency measures"), max_length=2000, required=False,
+                                         widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+
+    def values(self) -> dict:
+        data = dict(self.cleaned_data)
+        unused = ("likelihood", "severity") if data["method"] == Method.LEC else ("l_value", "e_value", "c_value")
+        for name in unused:
+            data.pop(name)
+        return data

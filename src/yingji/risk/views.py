@@ -29,6 +29,7 @@ from yingji.risk.forms import (
     NoteForm,
     PhotoForm,
     ProfileForm,
+    RiskPointForm,
 )
 from yingji.risk.lec import COLOUR_HEX, COLOUR_LABELS, COLOURS
 from yingji.risk.lifecycle import DANGER, roles_for
@@ -328,3 +329,28 @@ def profile_edit(request: HttpRequest, org_id: int) -> HttpResponse:
         if run_service(request, form, fn, success=_("The profile is saved.")):
             return redirect("risk:enterprise", org_id=unit.pk)
     return render(request, "risk/profile_form.html", {"unit": unit, "form": form})
+
+
+def risk_point_edit(request: HttpRequest, org_id: int, point_id: int | None = None) -> HttpResponse:
+    """Add a risk point to an enterprise, or change one: the assessment gives the colour."""
+    unit = get_scoped_or_404(selectors.enterprise_units(user=request.user), request.user, org_id)
+    point = selectors.risk_point_get(user=request.user, point_id=point_id) if point_id else None
+    if point is not None and point.org_id != unit.pk:
+        raise Http404
+    if not request.user.has_perm("risk.change_riskpoint" if point else "risk.add_riskpoint"):
+        raise PermissionDenied
+    initial = {}
+    if point is not None:
+        initial = {name: getattr(point, name) for name in (*services.RISK_POINT_FIELDS, *services.ASSESSMENT_FIELDS)}
+        for name in ("l_value", "e_value", "c_value"):
+            if initial[name] is not None:
+                initial[name] = format(initial[name].normalize(), "f")
+    form = RiskPointForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        if point is None:
+            fn = lambda: services.risk_point_create(by=request.user, org=unit, **form.values())  # noqa: E731
+        else:
+            fn = lambda: services.risk_point_update(by=request.user, point=point, **form.values())  # noqa: E731
+        if run_service(request, form, fn, success=_("The risk point is saved.")):
+            return redirect("risk:enterprise", org_id=unit.pk)
+    return render(request, "risk/point_form.html", {"unit": unit, "point": point, "form": form})

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from yingji.conftest import PASSWORD
 from yingji.risk import services
-from yingji.risk.models import Commitment, EnforcementDocument, HiddenDanger
+from yingji.risk.models import Commitment, EnforcementDocument, HiddenDanger, RiskPoint
 from yingji.risk.tests.conftest import PNG
 
 
@@ -145,3 +145,22 @@ def test_enterprise_edits_own_profile_and_bad_credit_code_lands_on_the_field(cas
     x.refresh_from_db()
     assert x.employees == 80 and x.org.address == "新地址1号"
     assert client.get(f"/risk/enterprises/org/{cast.enterprise_y.pk}/edit/").status_code == 404
+
+
+def test_enterprise_adds_and_reassesses_a_risk_point(cast):
+    client = signed_in(cast.enterprise_manager)
+    url = f"/risk/enterprises/org/{cast.enterprise_x.pk}/points/new/"
+    body = {"name": "液氯储罐区", "hazard": "液氯泄漏", "method": "lec", "l_value": "3", "e_value": "6",
+            "c_value": "15", "control_level": "company", "responsible": "赵六"}  # fmt: skip
+    assert client.post(url, body).status_code == 302
+    point = RiskPoint.objects.get()
+    assert point.colour == "orange" and point.score == 270
+    edit = f"/risk/enterprises/org/{cast.enterprise_x.pk}/points/{point.pk}/"
+    assert client.get(edit).context["form"].initial["l_value"] == "3"
+    missing = client.post(edit, {**body, "method": "matrix"})
+    assert missing.status_code == 200 and missing.context["form"].errors
+    assert client.post(edit, {**body, "method": "matrix", "likelihood": "5", "severity": "5"}).status_code == 302
+    point.refresh_from_db()
+    assert point.colour == "red" and point.l_value is None
+    other = f"/risk/enterprises/org/{cast.enterprise_y.pk}/points/new/"
+    assert client.post(other, body).status_code == 404
