@@ -282,6 +282,8 @@ class HiddenDanger(models.Model):
         indexes = [
             models.Index(fields=["org", "status"], name="risk_danger_org_status_idx"),
             models.Index(fields=["status", "deadline"], name="risk_danger_due_idx"),
+            # The list's order: newest first, paginated.
+            models.Index(fields=["-found_at", "-id"], name="risk_danger_found_idx"),
         ]
 
     def __str__(self) -> str:
