@@ -1,5 +1,6 @@
 """Forms of the prevention pages; the services validate, the forms only shape input."""
 
+import re
 from decimal import Decimal
 
 from django import forms
@@ -15,6 +16,7 @@ from yingji.risk.models import (
     PhotoStage,
     RiskFlag,
     Scale,
+    UnitKind,
 )
 
 
@@ -166,3 +168,37 @@ class RiskPointForm(forms.Form):
         for name in unused:
             data.pop(name)
         return data
+
+
+CAS = re.compile(r"^\d{2,7}-\d{2}-\d$")
+
+
+class HazardUnitForm(forms.Form):
+    """A production or storage unit with its substances, one per line: "name or CAS, Table 2 category, tonnes"."""
+
+    name = forms.CharField(label=_("Unit name"), max_length=120)
+    kind = forms.ChoiceField(label=_("Type of unit"), choices=UnitKind.choices)
+    exposed_people = forms.IntegerField(label=_("People within 500 m"), min_value=0, max_value=10**9, initial=0)
+    items = forms.CharField(
+        label=_("Substances (one per line: name or CAS, category, maximum tonnes)"),
+        max_length=8000,
+        widget=forms.Textarea(attrs={"rows": 5, "placeholder": "液氯, , 30\n液化石油气, W2, 120"}),
+    )
+
+    def clean_items(self) -> list[dict]:
+        rows = []
+        for number, line in enumerate(self.cleaned_data["items"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in re.split(r"[,，\t]", line)]
+            if len(parts) != 3:
+                raise forms.ValidationError(_("Line %(n)d: write name or CAS, category, tonnes.") % {"n": number})
+            what, category, quantity = parts
+            row = {"cas": what} if CAS.match(what) else {"name": what}
+            if category:
+                row["category"] = [c for c in re.split(r"[\s/、]+", category) if c]
+            row["quantity_t"] = quantity
+            rows.append(row)
+        if not rows:
+            raise forms.ValidationError(_("Give at least one substance."))
+        return rows

@@ -16,6 +16,7 @@ urlpatterns = [
     path("map/", views.risk_map, name="map"),
     path("enterprises/org/<int:org_id>/points/new/", views.risk_point_edit, name="point-create"),
     path("enterprises/org/<int:org_id>/points/<int:point_id>/", views.risk_point_edit, name="point-edit"),
+    path("enterprises/org/<int:org_id>/hazard-units/new/", views.hazard_unit_create, name="hazard-unit-create"),
     path("points/<int:point_id>/card/", views.risk_point_card, name="point-card"),
     path("commitments/", views.commitments, name="commitments"),
     path("plans/", views.plans, name="plans"),

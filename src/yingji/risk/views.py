@@ -18,7 +18,7 @@ from yingji.core.access import get_scoped_or_404
 from yingji.core.models import OrgKind
 from yingji.core.roles import user_has_role
 from yingji.core.web import page_of, run_service
-from yingji.risk import selectors, services
+from yingji.risk import gb18218, selectors, services
 from yingji.risk.checklists import checklist_for
 from yingji.risk.forms import (
     AssignForm,
@@ -26,6 +26,7 @@ from yingji.risk.forms import (
     CommitmentForm,
     DangerFilterForm,
     DangerForm,
+    HazardUnitForm,
     NoteForm,
     PhotoForm,
     ProfileForm,
@@ -354,3 +355,25 @@ def risk_point_edit(request: HttpRequest, org_id: int, point_id: int | None = No
         if run_service(request, form, fn, success=_("The risk point is saved.")):
             return redirect("risk:enterprise", org_id=unit.pk)
     return render(request, "risk/point_form.html", {"unit": unit, "point": point, "form": form})
+
+
+def hazard_unit_create(request: HttpRequest, org_id: int) -> HttpResponse:
+    """Identify a unit by GB 18218-2018 (计算) and register it (保存)."""
+    unit = get_scoped_or_404(selectors.enterprise_units(user=request.user), request.user, org_id)
+    if not request.user.has_perm("risk.add_hazardunit"):
+        raise PermissionDenied
+    form = HazardUnitForm(request.POST or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = gb18218.identify(data["items"], data["exposed_people"])
+        except gb18218.HazardInputError as exc:
+            line = exc.field.split(".")[1] if exc.field.startswith("items.") else None
+            prefix = _("Line %(n)d: ") % {"n": int(line) + 1} if line is not None else ""
+            form.add_error("items" if line is not None else "exposed_people", prefix + exc.message)
+        if result is not None and request.POST.get("save"):
+            fn = lambda: services.hazard_unit_create(by=request.user, org=unit, **data)  # noqa: E731
+            if run_service(request, form, fn, success=_("The hazard unit is registered.")):
+                return redirect("risk:enterprise", org_id=unit.pk)
+    return render(request, "risk/hazard_unit_form.html", {"unit": unit, "form": form, "result": result})

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from yingji.conftest import PASSWORD
 from yingji.risk import services
-from yingji.risk.models import Commitment, EnforcementDocument, HiddenDanger, RiskPoint
+from yingji.risk.models import Commitment, EnforcementDocument, HazardUnit, HiddenDanger, RiskPoint
 from yingji.risk.tests.conftest import PNG
 
 
@@ -164,3 +164,18 @@ def test_enterprise_adds_and_reassesses_a_risk_point(cast):
     assert point.colour == "red" and point.l_value is None
     other = f"/risk/enterprises/org/{cast.enterprise_y.pk}/points/new/"
     assert client.post(other, body).status_code == 404
+
+
+def test_hazard_unit_page_calculates_then_registers(cast, inspector):
+    client = signed_in(cast.enterprise_manager)
+    url = f"/risk/enterprises/org/{cast.enterprise_x.pk}/hazard-units/new/"
+    body = {"name": "液氯库", "kind": "storage", "exposed_people": "120", "items": "液氯, , 20\n7664-41-7, , 1"}
+    shown = client.post(url, {**body, "calculate": "1"})
+    assert shown.status_code == 200 and shown.context["result"].grade == 3
+    assert not HazardUnit.objects.exists()
+    bad = client.post(url, {**body, "items": "液氯, , 20\n不存在物质, , 1", "calculate": "1"})
+    assert bad.context["result"] is None and "第2行" in bad.context["form"].errors["items"][0]
+    assert client.post(url, {**body, "save": "1"}).status_code == 302
+    unit = HazardUnit.objects.get()
+    assert unit.is_major and unit.grade == 3 and unit.items[1] == {"cas": "7664-41-7", "quantity_t": "1"}
+    assert client.get(f"/risk/enterprises/org/{cast.enterprise_y.pk}/hazard-units/new/").status_code == 404
