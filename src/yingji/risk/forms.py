@@ -11,6 +11,7 @@ from yingji.risk.models import (
     ControlLevel,
     DangerGrade,
     DangerStatus,
+    DocumentKind,
     IndustrySection,
     Method,
     PhotoStage,
@@ -202,3 +203,9 @@ class HazardUnitForm(forms.Form):
         if not rows:
             raise forms.ValidationError(_("Give at least one substance."))
         return rows
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Document type"), choices=DocumentKind.choices)
+    body = forms.CharField(label=_("Text"), max_length=8000, widget=forms.Textarea(attrs={"rows": 5}))
+    deadline = forms.DateField(label=_("Rectify by"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

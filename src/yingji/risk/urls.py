@@ -21,6 +21,7 @@ urlpatterns = [
     path("commitments/", views.commitments, name="commitments"),
     path("plans/", views.plans, name="plans"),
     path("inspections/<int:inspection_id>/", views.inspection_detail, name="inspection"),
+    path("inspections/<int:inspection_id>/documents/", views.document_issue, name="document-issue"),
     path("enterprises/org/<int:org_id>/edit/", views.profile_edit, name="profile-edit"),
     path("enterprises/org/<int:org_id>/self-inspection/", views.self_inspection, name="self-inspection"),
     path("documents/<int:document_id>/", views.document_detail, name="document"),

@@ -26,6 +26,7 @@ from yingji.risk.forms import (
     CommitmentForm,
     DangerFilterForm,
     DangerForm,
+    DocumentForm,
     HazardUnitForm,
     NoteForm,
     PhotoForm,
@@ -295,8 +296,34 @@ def inspection_detail(request: HttpRequest, inspection_id: int) -> HttpResponse:
     return render(
         request,
         "risk/inspection.html",
-        {"inspection": inspection, "form": form, "may_record": may_record, "findings": inspection.findings.all()},
+        {
+            "inspection": inspection,
+            "form": form,
+            "may_record": may_record,
+            "findings": inspection.findings.all(),
+            "documents": inspection.documents.all(),
+            "document_form": DocumentForm(),
+            "may_issue": not inspection.self_inspection and request.user.has_perm("risk.add_enforcementdocument"),
+        },
     )
+
+
+@require_POST
+def document_issue(request: HttpRequest, inspection_id: int) -> HttpResponse:
+    """Issue a numbered enforcement document after an inspection."""
+    inspection = selectors.inspection_get(user=request.user, inspection_id=inspection_id)
+    form = DocumentForm(request.POST)
+    if form.is_valid():
+        fn = lambda: services.document_issue(  # noqa: E731
+            by=request.user, org=inspection.org, inspection=inspection, **form.cleaned_data
+        )
+        outcome = run_service(request, form, fn)
+        if outcome:
+            return redirect("risk:document", document_id=outcome.value.pk)
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    return redirect("risk:inspection", inspection_id=inspection.pk)
 
 
 def self_inspection(request: HttpRequest, org_id: int) -> HttpResponse:

@@ -179,3 +179,17 @@ def test_hazard_unit_page_calculates_then_registers(cast, inspector):
     unit = HazardUnit.objects.get()
     assert unit.is_major and unit.grade == 3 and unit.items[1] == {"cas": "7664-41-7", "quantity_t": "1"}
     assert client.get(f"/risk/enterprises/org/{cast.enterprise_y.pk}/hazard-units/new/").status_code == 404
+
+
+def test_document_issued_from_the_inspection_page(cast, inspector):
+    inspection = services.inspection_create(by=inspector, org=cast.enterprise_x)
+    services.inspection_record(by=inspector, inspection=inspection, checklist=[], findings=[{"title": "出口堵塞"}])
+    client = signed_in(inspector)
+    issued = client.post(f"/risk/inspections/{inspection.pk}/documents/", {"kind": "order", "body": "责令整改。",
+                                                                            "deadline": "2030-01-01"})  # fmt: skip
+    document = EnforcementDocument.objects.get()
+    assert issued.status_code == 302 and issued["Location"] == f"/risk/documents/{document.pk}/"
+    assert document.inspection == inspection and document.org == cast.enterprise_x
+    refused = signed_in(cast.enterprise_manager).post(f"/risk/inspections/{inspection.pk}/documents/",
+                                                       {"kind": "order", "body": "x"})  # fmt: skip
+    assert refused.status_code == 403 and EnforcementDocument.objects.count() == 1
