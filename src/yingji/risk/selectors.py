@@ -4,7 +4,7 @@ street its subtree, an enterprise itself; "not yours" and "not found" are the sa
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from yingji.core.access import get_scoped_or_404, scoped, under
@@ -226,44 +226,34 @@ def commitment_status(*, user: User, day: date | None = None) -> QuerySet[Enterp
 
 
 def enterprise_colours(*, user: User) -> dict[int, str]:
-    """Each enterprise in scope (by org id) → the colour of its highest active risk point."""
-    rows = (
-        scoped(RiskPoint.objects.filter(active=True), user)
-        .values("org_id", "colour")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    best: dict[int, str] = {}
-    for row in rows:
-        current = best.get(row["org_id"])
-        if current is None or COLOUR_RANK[row["colour"]] > COLOUR_RANK[current]:
-            best[row["org_id"]] = row["colour"]
-    return best
+    """Each enterprise in scope (by org id) → the colour of its highest active risk point (one grouped query)."""
+    rank = Case(*(When(colour=c, then=Value(r)) for c, r in COLOUR_RANK.items()), output_field=IntegerField())
+    rows = scoped(RiskPoint.objects.filter(active=True), user).values("org_id").annotate(top=Max(rank)).order_by()
+    colour_of = {r: c for c, r in COLOUR_RANK.items()}
+    return {row["org_id"]: colour_of[row["top"]] for row in rows}
 
 
 def four_colour_features(*, user: User) -> list[dict[str, Any]]:
     """One GeoJSON point per located enterprise in scope, coloured by its highest risk (none: no risk points)."""
     colours = enterprise_colours(user=user)
-    units = (
-        scoped(OrgUnit.objects.filter(kind=OrgKind.ENTERPRISE, active=True, lat__isnull=False), user, org_field="")
-        .select_related("parent")
-        .only("pk", "name", "lat", "lon", "illustrative", "parent__name")
-    )
+    units = scoped(
+        OrgUnit.objects.filter(kind=OrgKind.ENTERPRISE, active=True, lat__isnull=False), user, org_field=""
+    ).values_list("pk", "name", "lat", "lon", "illustrative", "parent__name")
     return [
         {
             "type": "Feature",
-            "id": unit.pk,
-            "geometry": {"type": "Point", "coordinates": [unit.lon, unit.lat]},
+            "id": pk,
+            "geometry": {"type": "Point", "coordinates": [lon, lat]},
             "properties": {
-                "id": unit.pk,
-                "name": unit.name,
-                "street": unit.parent.name if unit.parent else "",
-                "colour": colours.get(unit.pk, ""),
-                "url": f"/risk/enterprises/org/{unit.pk}/",
-                "illustrative": unit.illustrative,
+                "id": pk,
+                "name": name,
+                "street": parent or "",
+                "colour": colours.get(pk, ""),
+                "url": f"/risk/enterprises/org/{pk}/",
+                "illustrative": illustrative,
             },
         }
-        for unit in units
+        for pk, name, lat, lon, illustrative, parent in units
     ]
 
 
