@@ -54,7 +54,7 @@ class NoteForm(forms.Form):
 
 class PhotoForm(forms.Form):
     file = forms.FileField(label=_("Photo"))
-    stage = forms.ChoiceField(label=_("Stage"), choices=PhotoStage.choices)
+    stage = forms.ChoiceField(label=_("Photo stage"), choices=PhotoStage.choices)
 
 
 class CommitmentForm(forms.Form):

@@ -205,7 +205,7 @@ class DangerStatus(models.TextChoices):
     REPORTED = "reported", _("Reported")
     RECTIFYING = "rectifying", _("Rectification assigned")
     RECTIFIED = "rectified", _("Rectified, awaiting verification")
-    ACCEPTED = "accepted", _("Verified")
+    ACCEPTED = "accepted", _("Rectification accepted")
     CLOSED = "closed", _("Closed out")
 
 
@@ -255,13 +255,13 @@ class HiddenDanger(models.Model):
     rectification_note = models.TextField(_("rectification note"), max_length=2000, blank=True)
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("verified by"),
+        verbose_name=_("accepted by"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
-    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    verified_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     returned_count = models.PositiveSmallIntegerField(_("times returned"), default=0)
     closed_at = models.DateTimeField(_("closed out at"), null=True, blank=True)
     overdue_notified_at = models.DateTimeField(_("overdue notice sent"), null=True, blank=True)
@@ -328,7 +328,7 @@ class DangerPhoto(models.Model):
 
     danger = models.ForeignKey(HiddenDanger, verbose_name=_("hidden danger"), on_delete=models.PROTECT,
                                related_name="photos")  # fmt: skip
-    stage = models.CharField(_("stage"), max_length=10, choices=PhotoStage.choices)
+    stage = models.CharField(_("photo stage"), max_length=10, choices=PhotoStage.choices)
     path = models.CharField(_("stored file"), max_length=300, editable=False)
     sha256 = models.CharField(_("SHA-256"), max_length=64, editable=False)
     content_type = models.CharField(_("type"), max_length=40)
