@@ -137,6 +137,8 @@ INSTALLED_APPS = [
     "yingji.resources",
     "yingji.monitoring",
     "yingji.warnings",
+    "yingji.forest",
+    "yingji.training",
     "yingji.incidents",
     "yingji.demo",
 ]
