@@ -12,7 +12,7 @@ from yingji.core.api import Pages
 from yingji.core.errors import ValidationFailed
 from yingji.forest import selectors, services
 from yingji.forest.danger import patrols_required
-from yingji.forest.models import CHAIN_ORDER, ChainLevel, FindingKind, ForestArea, Patrol, PatrolStatus
+from yingji.forest.models import CHAIN_ORDER, ChainLevel, FindingKind, FireStatus, ForestArea, Patrol, PatrolStatus
 
 router = Router(tags=["forest"])
 
@@ -157,10 +157,14 @@ def areas_chain_add(request, area_id: int, payload: ChainIn):
     return Status(201, services.chain_member_add(by=request.auth, area=area, **payload.dict()))
 
 
+class NearbyFilters(Schema):
+    limit: int = Field(5, ge=1, le=20)
+
+
 @router.get("/forest-areas/{area_id}/nearby")
-def areas_nearby(request, area_id: int, limit: int = Field(5, ge=1, le=20)):
+def areas_nearby(request, area_id: int, filters: Query[NearbyFilters]):
     """Teams and ready equipment of your scope by travel time to the area."""
-    return selectors.nearby_resources(user=request.auth, area=_area(request, area_id), limit=limit)
+    return selectors.nearby_resources(user=request.auth, area=_area(request, area_id), limit=filters.limit)
 
 
 class PatrolOut(Schema):
@@ -282,7 +286,7 @@ def patrols_end(request, patrol_id: int, payload: EndIn):
 
 
 @router.post("/patrols/{patrol_id}/findings", response={201: FindingOut})
-def patrols_finding(request, patrol_id: int, payload: Form[FindingIn], photo: File[UploadedFile] | None = None):
+def patrols_finding(request, patrol_id: int, payload: Form[FindingIn], photo: UploadedFile = File(None)):
     """Record a finding (multipart form) with an optional photo: JPEG, PNG or WebP, at most 10 MB."""
     patrol = _patrol(request, patrol_id)
     content = None
@@ -314,10 +318,14 @@ class FireOut(Schema):
     status_label: str = Field(..., alias="get_status_display")
 
 
+class FireFilters(Schema):
+    status: FireStatus | None = None
+
+
 @router.get("/fire-points", response=list[FireOut])
 @paginate(Pages)
-def fires_list(request, status: str | None = Field(None, max_length=10)):
-    return selectors.fire_list(user=request.auth, status=status)
+def fires_list(request, filters: Query[FireFilters]):
+    return selectors.fire_list(user=request.auth, status=filters.status)
 
 
 @router.post("/fire-points", response={201: FireOut})

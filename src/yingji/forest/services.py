@@ -461,19 +461,9 @@ def fire_point_report(
         summary=f"火点 {area.name if area else ''} {lat:.4f},{lon:.4f}",
         payload={"area": area.pk if area else None},
     )
-    recipients = [m.user for m in selectors.chain_of(area) if m.user_id] if area is not None else []
-    if recipients:
-        title = _("Fire reported in %(area)s") % {"area": area.name}
-        transaction.on_commit(
-            lambda: outbox_enqueue(
-                recipients=recipients,
-                channels=[PersonalChannel.INBOX, PersonalChannel.SMS],
-                title=title,
-                body=description,
-                link=f"/forest/areas/{area.pk}/",
-                topic="forest",
-            )
-        )
+    if area is not None:
+        # Inside the report's transaction: the outbox rows go or stay with it.
+        _tell_chain(area=area, title=_("Fire reported in %(area)s") % {"area": area.name}, body=description, obj=fire)
     return fire
 
 
