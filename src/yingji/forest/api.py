@@ -16,6 +16,7 @@ from yingji.forest.models import CHAIN_ORDER, ChainLevel, FindingKind, FireStatu
 
 router = Router(tags=["forest"])
 
+PHOTO = File(None)
 Lat = Field(..., ge=-90, le=90, allow_inf_nan=False)
 Lon = Field(..., ge=-180, le=180, allow_inf_nan=False)
 
@@ -286,7 +287,7 @@ def patrols_end(request, patrol_id: int, payload: EndIn):
 
 
 @router.post("/patrols/{patrol_id}/findings", response={201: FindingOut})
-def patrols_finding(request, patrol_id: int, payload: Form[FindingIn], photo: UploadedFile = File(None)):
+def patrols_finding(request, patrol_id: int, payload: Form[FindingIn], photo: UploadedFile = PHOTO):
     """Record a finding (multipart form) with an optional photo: JPEG, PNG or WebP, at most 10 MB."""
     patrol = _patrol(request, patrol_id)
     content = None
@@ -332,4 +333,3 @@ def fires_list(request, filters: Query[FireFilters]):
 def fires_report(request, payload: FireIn):
     """Report a fire point; it is placed in the forest area containing it and the area's chain is told."""
     return Status(201, services.fire_point_report(by=request.auth, **payload.dict()))
-

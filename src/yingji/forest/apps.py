@@ -19,7 +19,10 @@ class ForestConfig(AppConfig):
         grant(everyone, *(f"forest.view_{m}" for m in [*models, "dangernotice", "missedpatrol"]))
         # The district and the streets keep the areas, their responsible chain and routes.
         keepers = [Role.ADMIN, Role.DUTY_OFFICER, Role.COMMANDER, Role.STREET_OFFICER]
-        grant(keepers, *(f"forest.{a}_{m}" for m in ["forestarea", "chainmember", "patrolroute"] for a in ("add", "change")))
+        grant(
+            keepers,
+            *(f"forest.{a}_{m}" for m in ["forestarea", "chainmember", "patrolroute"] for a in ("add", "change")),
+        )
         # Rangers sign in as street staff or team members; they record patrols, findings and fire points.
         patrollers = [Role.ADMIN, Role.DUTY_OFFICER, Role.STREET_OFFICER, Role.TEAM_LEADER, Role.INSPECTOR]
         grant(patrollers, "forest.add_patrol", "forest.change_patrol", "forest.add_finding", "forest.add_firepoint")

@@ -47,7 +47,10 @@ def _check_positions(positions: list[Any]) -> None:
         if not all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in (lon, lat)):
             raise GeometryError(_("Coordinates must be finite numbers."))
         if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-            raise GeometryError(_("Position out of range: [%(lon)s, %(lat)s] (expected [longitude, latitude], WGS84).") % {"lon": lon, "lat": lat})
+            raise GeometryError(
+                _("Position out of range: [%(lon)s, %(lat)s] (expected [longitude, latitude], WGS84).")
+                % {"lon": lon, "lat": lat}
+            )
 
 
 def polygon_shape(geometry: Any) -> BaseGeometry:
@@ -63,7 +66,9 @@ def polygon_shape(geometry: Any) -> BaseGeometry:
     if kind == "Feature":
         return polygon_shape(geometry.get("geometry"))
     if kind not in POLYGON_TYPES:
-        raise GeometryError(_("The geometry must be a Polygon or MultiPolygon, not %(kind)s.") % {"kind": str(kind)[:40]})
+        raise GeometryError(
+            _("The geometry must be a Polygon or MultiPolygon, not %(kind)s.") % {"kind": str(kind)[:40]}
+        )
     coordinates = geometry.get("coordinates")
     _check_positions(_positions(coordinates, 2 if kind == "Polygon" else 3))
     rings = coordinates if kind == "Polygon" else [ring for polygon in coordinates for ring in polygon]
@@ -115,7 +120,7 @@ def line_length_m(coordinates: list[tuple[float, float]]) -> float:
 
 
 def area_hectares(geom: BaseGeometry) -> float:
-    """Area in hectares, on a local equirectangular projection (good to a fraction of a percent at a district's size)."""
+    """Area in hectares on a local equirectangular projection (within a fraction of a percent at this size)."""
     lat0 = geom.representative_point().y
     kx = math.radians(1) * EARTH_RADIUS_M * math.cos(math.radians(lat0))
     ky = math.radians(1) * EARTH_RADIUS_M

@@ -128,7 +128,9 @@ class PatrolStatus(models.TextChoices):
 class Patrol(models.Model):
     """One patrol of an area, recorded from a phone: started, track points, findings, ended."""
 
-    area = models.ForeignKey(ForestArea, verbose_name=_("forest area"), on_delete=models.PROTECT, related_name="patrols")
+    area = models.ForeignKey(
+        ForestArea, verbose_name=_("forest area"), on_delete=models.PROTECT, related_name="patrols"
+    )
     route = models.ForeignKey(
         PatrolRoute, verbose_name=_("route"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -209,7 +209,10 @@ def forest_areas_import(
     if errors:
         field, messages = next(iter(errors.items()))
         raise ValidationFailed(f"{field}: {messages[0]}", errors)
-    return [forest_area_create(by=by, org=unit, code=code, name=name, geometry=geometry) for code, name, geometry in prepared]
+    return [
+        forest_area_create(by=by, org=unit, code=code, name=name, geometry=geometry)
+        for code, name, geometry in prepared
+    ]
 
 
 @transaction.atomic
@@ -228,7 +231,9 @@ def chain_member_add(
     account = None
     if user is not None:
         account = resolve_in_scope(User.objects.filter(is_active=True), by, user, field="user")
-    member = ChainMember(area=area, level=level, name=name.strip(), phone=phone.strip(), position=position, user=account)
+    member = ChainMember(
+        area=area, level=level, name=name.strip(), phone=phone.strip(), position=position, user=account
+    )
     clean_or_fail(member)
     member.save()
     audit_append(
@@ -477,7 +482,12 @@ def _sms_phones(*, title: str, body: str, link: str, phones: list[str], obj: Any
     if config is None or not phones:
         return 0
     message = OutboxMessage.objects.create(
-        topic="forest", title=title[:200], body=body, link=link, object_type=obj._meta.label_lower, object_id=str(obj.pk)
+        topic="forest",
+        title=title[:200],
+        body=body,
+        link=link,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
     )
     now = timezone.now()
     Delivery.objects.bulk_create(

@@ -66,7 +66,7 @@ class CourseFilters(Schema):
 @router.get("/training/courses", response=list[CourseOut])
 @paginate(Pages)
 def courses_list(request, filters: Query[CourseFilters]):
-    """The bureau's courses (officials, enterprise principals and safety managers, special operations, teams, public)."""
+    """The bureau's courses: officials, enterprise principals and safety managers, special operations, teams, public."""
     return selectors.course_list(user=request.auth, **filters.dict())
 
 
@@ -195,7 +195,7 @@ class FacilityIn(Schema):
 @router.get("/training/facilities", response=list[FacilityOut])
 @paginate(Pages)
 def facilities_list(request, kind: FacilityKind | None = None):
-    """The rescue base's facilities (water, real fire, collapse and confined space, tunnel, vehicle and ship, high-rise)."""
+    """The rescue base's facilities: water, real fire, collapse and confined space, tunnel, vehicle and ship, high-rise."""
     return selectors.facility_list(user=request.auth, kind=kind)
 
 
@@ -247,7 +247,9 @@ def bookings_create(request, payload: BookingIn):
 
 @router.post("/training/bookings/{booking_id}/cancel", response=BookingOut)
 def bookings_cancel(request, booking_id: int):
-    return services.booking_cancel(by=request.auth, booking=selectors.booking_get(user=request.auth, booking_id=booking_id))
+    return services.booking_cancel(
+        by=request.auth, booking=selectors.booking_get(user=request.auth, booking_id=booking_id)
+    )
 
 
 class SlotOut(Schema):

@@ -106,7 +106,12 @@ class Attendance(models.Model):
     )
     org = models.ForeignKey(OrgUnit, verbose_name=_("trainee's unit"), on_delete=models.PROTECT, related_name="+")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     name = models.CharField(_("name"), max_length=60)
     phone = models.CharField(_("phone"), max_length=40)
@@ -155,7 +160,12 @@ class Certificate(models.Model):
     )
     org = models.ForeignKey(OrgUnit, verbose_name=_("holder's unit"), on_delete=models.PROTECT, related_name="+")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     holder = models.CharField(_("holder"), max_length=60)
     number = models.CharField(_("certificate number"), max_length=60)
@@ -267,10 +277,17 @@ class Booking(models.Model):
     never overlap: on PostgreSQL an exclusion constraint (btree_gist, migration 0002) holds it in the database;
     everywhere the booking service locks the facility row and checks first."""
 
-    facility = models.ForeignKey(Facility, verbose_name=_("facility"), on_delete=models.PROTECT, related_name="bookings")
+    facility = models.ForeignKey(
+        Facility, verbose_name=_("facility"), on_delete=models.PROTECT, related_name="bookings"
+    )
     org = models.ForeignKey(OrgUnit, verbose_name=_("booked for"), on_delete=models.PROTECT, related_name="+")
     booked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("booked by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("booked by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     starts_at = models.DateTimeField(_("start"))
     ends_at = models.DateTimeField(_("end"))
@@ -356,7 +373,12 @@ class HallBooking(models.Model):
         OrgUnit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     booked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("booked by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("booked by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     group_name = models.CharField(_("group"), max_length=120)
     group_kind = models.CharField(_("kind of group"), max_length=20, choices=GroupKind.choices)

@@ -81,12 +81,16 @@ def attendance_list(*, user: User, session: int | None = None, org: int | None =
     return rows.order_by("session", "name", "id")
 
 
-def certificate_list(*, user: User, expiring_within: int | None = None, org: int | None = None) -> QuerySet[Certificate]:
+def certificate_list(
+    *, user: User, expiring_within: int | None = None, org: int | None = None
+) -> QuerySet[Certificate]:
     rows = scoped(Certificate.objects.select_related("course", "org", "user"), user)
     if expiring_within is not None:
         today = timezone.localdate()
         rows = rows.filter(
-            status=CertificateStatus.VALID, expires_on__gte=today, expires_on__lte=today + timedelta(days=expiring_within)
+            status=CertificateStatus.VALID,
+            expires_on__gte=today,
+            expires_on__lte=today + timedelta(days=expiring_within),
         )
     if org:
         rows = under(rows, user, org)
@@ -98,7 +102,9 @@ def training_needs(*, user: User, year: int | None = None) -> list[dict[str, Any
     them has not passed an enterprise course (principal or safety manager) this year."""
     year = year or timezone.localdate().year
     enterprises = list(
-        scoped(OrgUnit.objects.filter(kind=OrgKind.ENTERPRISE, active=True), user, org_field="").select_related("parent")
+        scoped(OrgUnit.objects.filter(kind=OrgKind.ENTERPRISE, active=True), user, org_field="").select_related(
+            "parent"
+        )
     )
     managers = User.objects.filter(
         is_active=True, org__in=enterprises, groups__name=GROUP_NAMES[Role.ENTERPRISE_MANAGER]
@@ -129,9 +135,7 @@ def training_needs(*, user: User, year: int | None = None) -> list[dict[str, Any
         if street is None and enterprise.parent and enterprise.parent.parent_id:
             street = OrgUnit.objects.filter(pk=enterprise.parent.parent_id).first()
         key = street.pk if street else 0
-        group = streets.setdefault(
-            key, {"street": street, "enterprises": [], "needing": 0, "untrained_enterprises": 0}
-        )
+        group = streets.setdefault(key, {"street": street, "enterprises": [], "needing": 0, "untrained_enterprises": 0})
         people = by_org.get(enterprise.pk, [])
         needing = [p for p in people if p.pk not in trained]
         passed = passed_per_org.get(enterprise.pk, 0)
@@ -222,7 +226,9 @@ def usage_stats(*, user: User, since: date, until: date) -> list[dict[str, Any]]
     rows = Booking.objects.filter(status=BookingStatus.BOOKED, starts_at__gte=begin, starts_at__lt=end)
     per = {
         row["facility"]: row
-        for row in rows.values("facility").annotate(n=Count("id"), people=Sum("people"), span=Sum(F("ends_at") - F("starts_at")))
+        for row in rows.values("facility").annotate(
+            n=Count("id"), people=Sum("people"), span=Sum(F("ends_at") - F("starts_at"))
+        )
     }
     for facility in facility_list(user=user):
         row = per.get(facility.pk, {})

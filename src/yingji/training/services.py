@@ -82,7 +82,10 @@ def sms_to_phones(*, title: str, body: str, phones: list[str], topic: str, obj: 
     )
     now = timezone.now()
     Delivery.objects.bulk_create(
-        [Delivery(message=message, channel=DeliveryChannel.SMS, config=config, address=p, next_attempt_at=now) for p in phones]
+        [
+            Delivery(message=message, channel=DeliveryChannel.SMS, config=config, address=p, next_attempt_at=now)
+            for p in phones
+        ]
     )
     return len(phones)
 
@@ -147,7 +150,9 @@ def session_create(
     )
     clean_or_fail(session)
     session.save()
-    audit_append(actor=by, action="training.session.create", obj=session, summary=f"{course.title} {starts_at:%Y-%m-%d}")
+    audit_append(
+        actor=by, action="training.session.create", obj=session, summary=f"{course.title} {starts_at:%Y-%m-%d}"
+    )
     return session
 
 
@@ -173,10 +178,14 @@ def attendance_enroll(
     if session.attendances.count() >= session.capacity:
         message = _("The session is full.")
         raise Conflict(message, {"session": [message]})
-    attendance = Attendance(session=session, org=unit, user=account, name=name.strip(), phone=phone.strip(), position=position)
+    attendance = Attendance(
+        session=session, org=unit, user=account, name=name.strip(), phone=phone.strip(), position=position
+    )
     clean_or_fail(attendance)
     attendance.save()
-    audit_append(actor=by, action="training.attendance.enroll", obj=attendance, summary=f"{attendance.name} 报名 {session}")
+    audit_append(
+        actor=by, action="training.attendance.enroll", obj=attendance, summary=f"{attendance.name} 报名 {session}"
+    )
     return attendance
 
 
@@ -233,7 +242,11 @@ def attendance_score(*, by: User | None, attendance: Attendance, score: int) -> 
         summary=f"{attendance.name} {score} 分",
         payload={"score": score, "passed": attendance.passed},
     )
-    if attendance.passed and course.certificate_months and not Certificate.objects.filter(attendance=attendance).exists():
+    if (
+        attendance.passed
+        and course.certificate_months
+        and not Certificate.objects.filter(attendance=attendance).exists()
+    ):
         certificate_issue(by=by, attendance=attendance)
     return attendance
 
@@ -260,9 +273,7 @@ def certificate_issue(*, by: User | None, attendance: Attendance, issued_on: dat
 
 
 def _unit_managers(org_id: int, role: str) -> list[User]:
-    return list(
-        User.objects.filter(is_active=True, org_id=org_id, groups__name=GROUP_NAMES[role]).distinct()
-    )
+    return list(User.objects.filter(is_active=True, org_id=org_id, groups__name=GROUP_NAMES[role]).distinct())
 
 
 def certificates_remind(*, today: date) -> int:
@@ -310,7 +321,9 @@ def certificates_remind(*, today: date) -> int:
 def _remind(key: tuple[str, int, date], people: list[User], title: str, body: str) -> int:
     try:
         with transaction.atomic():
-            reminder = Reminder.objects.create(source=key[0], source_id=key[1], expires_on=key[2], recipients=len(people))
+            reminder = Reminder.objects.create(
+                source=key[0], source_id=key[1], expires_on=key[2], recipients=len(people)
+            )
             if people:
                 outbox_enqueue(
                     recipients=people, channels=[PersonalChannel.INBOX], title=title, body=body, topic="training"
@@ -334,7 +347,9 @@ def facility_create(
     if unit is None:
         message = _("Name the operating unit.")
         raise ValidationFailed(message, {"org": [message]})
-    facility = Facility(org=unit, code=code.strip(), name=name.strip(), kind=kind, capacity=capacity, description=description)
+    facility = Facility(
+        org=unit, code=code.strip(), name=name.strip(), kind=kind, capacity=capacity, description=description
+    )
     clean_or_fail(facility)
     facility.save()
     audit_append(actor=by, action="training.facility.create", obj=facility, summary=f"训练设施 {facility.name}")
@@ -373,7 +388,9 @@ def booking_create(
     require_perm(by, "training.add_booking")
     try:
         with transaction.atomic():
-            return _booking_create(by=by, facility=facility, start=start, end=end, purpose=purpose, people=people, org=org)
+            return _booking_create(
+                by=by, facility=facility, start=start, end=end, purpose=purpose, people=people, org=org
+            )
     except IntegrityError as exc:
         if "no_overlap" in str(exc) or "exclusion" in str(exc).lower():
             found = facility if isinstance(facility, Facility) else Facility.objects.get(pk=facility)
@@ -461,9 +478,7 @@ def hall_slot_create(
 
 
 def slot_booked(slot: HallSlot) -> int:
-    return (
-        slot.bookings.exclude(status=HallBookingStatus.CANCELLED).aggregate(n=Sum("visitors"))["n"] or 0
-    )
+    return slot.bookings.exclude(status=HallBookingStatus.CANCELLED).aggregate(n=Sum("visitors"))["n"] or 0
 
 
 @transaction.atomic
@@ -550,7 +565,11 @@ def question_add(
     *, by: User | None, topic: str, text: str, choices: list[str], answer: int, explanation: str = ""
 ) -> Question:
     require_perm(by, "training.add_question")
-    if not isinstance(choices, list) or not 2 <= len(choices) <= 6 or not all(isinstance(c, str) and c for c in choices):
+    if (
+        not isinstance(choices, list)
+        or not 2 <= len(choices) <= 6
+        or not all(isinstance(c, str) and c for c in choices)
+    ):
         message = _("Give 2 to 6 non-empty choices.")
         raise ValidationFailed(message, {"choices": [message]})
     if not 0 <= answer < len(choices):
@@ -576,7 +595,9 @@ def quiz_paper(*, topic: str | None, size: int = quiz.DEFAULT_SIZE) -> list[Ques
 
 
 @transaction.atomic
-def quiz_submit(*, topic: str | None, answers: dict[int, int | None]) -> tuple[QuizAttempt, quiz.Result, dict[int, Question]]:
+def quiz_submit(
+    *, topic: str | None, answers: dict[int, int | None]
+) -> tuple[QuizAttempt, quiz.Result, dict[int, Question]]:
     """Score a paper and keep the attempt; questions not in the bank are refused."""
     if not answers:
         message = _("Answer at least one question.")

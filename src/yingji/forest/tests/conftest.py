@@ -42,7 +42,12 @@ class Forest:
 @pytest.fixture
 def forest(cast: Cast) -> Forest:
     ranger = user_create(
-        by=None, username="t_ranger", password=PASSWORD, org=cast.street_a, roles=[Role.STREET_OFFICER], phone="13900000001"
+        by=None,
+        username="t_ranger",
+        password=PASSWORD,
+        org=cast.street_a,
+        roles=[Role.STREET_OFFICER],
+        phone="13900000001",
     )
     tuancheng = services.forest_area_create(
         by=None, org=cast.street_a, code="FA-TCS", name="团城山林区", geometry=TUANCHENG
@@ -50,8 +55,12 @@ def forest(cast: Cast) -> Forest:
     huangjing = services.forest_area_create(
         by=None, org=cast.street_b, code="FA-HJS", name="黄荆山林区", geometry=HUANGJING, patrols_per_day=2
     )
-    services.chain_member_add(by=None, area=tuancheng, level="street", name="甲林长", phone="13900000002", user=cast.street_officer)
-    services.chain_member_add(by=None, area=tuancheng, level="ranger", name="护林员甲", phone="13900000001", user=ranger)
+    services.chain_member_add(
+        by=None, area=tuancheng, level="street", name="甲林长", phone="13900000002", user=cast.street_officer
+    )
+    services.chain_member_add(
+        by=None, area=tuancheng, level="ranger", name="护林员甲", phone="13900000001", user=ranger
+    )
     services.chain_member_add(by=None, area=tuancheng, level="community", name="社区林长", phone="13900000003")
     stations = {
         code: Device.objects.create(

@@ -82,7 +82,9 @@ def test_patch_with_an_invalid_polygon_keeps_the_old_one(forest, cast, api, bear
     assert response.status_code == 400 and "geometry" in response.json()["errors"]
     forest.tuancheng.refresh_from_db()
     assert forest.tuancheng.geometry == TUANCHENG
-    renamed = api.patch(url, {"name": "团城山", "patrols_per_day": 3}, content_type=JSON, headers=bearer(cast.street_officer))
+    renamed = api.patch(
+        url, {"name": "团城山", "patrols_per_day": 3}, content_type=JSON, headers=bearer(cast.street_officer)
+    )
     assert renamed.status_code == 200 and renamed.json()["patrols_per_day"] == 3
 
 
@@ -94,7 +96,10 @@ def test_import_geojson_all_or_nothing(cast, api, bearer):
             {"type": "Feature", "properties": {"name": "黄荆山林区"}, "geometry": HUANGJING},
         ],
     }
-    bad = {**good, "features": [*good["features"], {"type": "Feature", "properties": {"name": "坏"}, "geometry": BOWTIE}]}
+    bad = {
+        **good,
+        "features": [*good["features"], {"type": "Feature", "properties": {"name": "坏"}, "geometry": BOWTIE}],
+    }
     refused = api.post(
         "/api/v1/forest-areas/import",
         {"org": cast.street_a.pk, "document": bad},
@@ -116,9 +121,14 @@ def test_import_geojson_all_or_nothing(cast, api, bearer):
 
 def test_chain_member_needs_a_phone(forest, cast, api, bearer):
     url = f"/api/v1/forest-areas/{forest.tuancheng.pk}/chain"
-    missing = api.post(url, {"level": "ranger", "name": "无电话"}, content_type=JSON, headers=bearer(cast.street_officer))
+    missing = api.post(
+        url, {"level": "ranger", "name": "无电话"}, content_type=JSON, headers=bearer(cast.street_officer)
+    )
     assert missing.status_code == 400 and "phone" in missing.json()["errors"]
     added = api.post(
-        url, {"level": "ranger", "name": "护林员乙", "phone": "13911112222"}, content_type=JSON, headers=bearer(cast.street_officer)
+        url,
+        {"level": "ranger", "name": "护林员乙", "phone": "13911112222"},
+        content_type=JSON,
+        headers=bearer(cast.street_officer),
     )
     assert added.status_code == 201 and added.json()["level_label"]

@@ -32,7 +32,13 @@ def test_a_patrol_from_start_to_end(forest, api, bearer, tmp_path):
     assert moved["points_count"] == 3 and 215 < moved["distance_m"] < 230
     finding = api.post(
         f"{url}/findings",
-        {"kind": "open_fire", "note": "坟前烧纸", "lat": "30.232", "lon": "115.02", "photo": _file(tmp_path, PNG, "a.png")},
+        {
+            "kind": "open_fire",
+            "note": "坟前烧纸",
+            "lat": "30.232",
+            "lon": "115.02",
+            "photo": _file(tmp_path, PNG, "a.png"),
+        },
         headers=headers,
     )
     assert finding.status_code == 201, finding.json()
@@ -95,14 +101,18 @@ def test_one_patrol_at_a_time_and_only_the_ranger_records_it(forest, cast, api, 
 def test_patrols_are_scoped(forest, cast, api, bearer):
     patrol = _start(api, bearer(forest.ranger), forest.tuancheng.pk)
     # Street A's ranger cannot patrol street B's area: it does not exist for them.
-    refused = api.post("/api/v1/patrols", {"area": forest.huangjing.pk}, content_type=JSON, headers=bearer(forest.ranger))
+    refused = api.post(
+        "/api/v1/patrols", {"area": forest.huangjing.pk}, content_type=JSON, headers=bearer(forest.ranger)
+    )
     assert refused.status_code == 400 and "area" in refused.json()["errors"]
     assert api.get(f"/api/v1/patrols/{patrol['id']}", headers=bearer(cast.enterprise_manager)).status_code == 404
     assert api.get("/api/v1/patrols", headers=bearer(cast.duty)).json()["count"] == 1
     assert api.get("/api/v1/patrols", headers=bearer(cast.enterprise_manager)).json()["count"] == 0
     # The enterprise manager's role records no patrols at all.
     assert (
-        api.post("/api/v1/patrols", {"area": forest.tuancheng.pk}, content_type=JSON, headers=bearer(cast.enterprise_manager)).status_code
+        api.post(
+            "/api/v1/patrols", {"area": forest.tuancheng.pk}, content_type=JSON, headers=bearer(cast.enterprise_manager)
+        ).status_code
         == 403
     )
 

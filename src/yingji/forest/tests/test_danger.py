@@ -72,7 +72,9 @@ def test_high_danger_tells_the_chain_once_per_day_and_area(forest, cast, api, be
     # With no reading of its own station, 黄荆山 takes the nearest station's (团城山's, ~3 km away).
     set_danger(forest.stations["AWS-TCS"], DAY + timedelta(days=1), 4)
     assert len(services.danger_notify(day=DAY + timedelta(days=1))) == 2
-    danger = api.get(f"/api/v1/forest-areas/{forest.tuancheng.pk}/danger?day={DAY}", headers=bearer(cast.street_officer))
+    danger = api.get(
+        f"/api/v1/forest-areas/{forest.tuancheng.pk}/danger?day={DAY}", headers=bearer(cast.street_officer)
+    )
     assert danger.json()["level"] == 5 and danger.json()["patrols_required"] == 4
 
 

@@ -27,10 +27,22 @@ def test_a_feature_is_accepted_for_its_geometry():
             {"type": "Polygon", "coordinates": [[[115.02, 30.23], [115.03, 30.23], [115.03, 30.24], [115.02, 30.24]]]},
             "not closed",
         ),
-        ({"type": "Polygon", "coordinates": [[[30.23, 115.02], [30.24, 115.02], [30.24, 115.03], [30.23, 115.02]]]}, "out of range"),
-        ({"type": "Polygon", "coordinates": [[[116.0, 31.0], [116.1, 31.0], [116.1, 31.1], [116.0, 31.0]]]}, "outside the district"),
-        ({"type": "Polygon", "coordinates": [[[115.02, 30.23], [115.03, 30.23], [115.04, 30.23], [115.02, 30.23]]]}, "invalid"),
-        ({"type": "Polygon", "coordinates": [[["a", 30.23], [115.03, 30.23], [115.03, 30.24], ["a", 30.23]]]}, "finite numbers"),
+        (
+            {"type": "Polygon", "coordinates": [[[30.23, 115.02], [30.24, 115.02], [30.24, 115.03], [30.23, 115.02]]]},
+            "out of range",
+        ),
+        (
+            {"type": "Polygon", "coordinates": [[[116.0, 31.0], [116.1, 31.0], [116.1, 31.1], [116.0, 31.0]]]},
+            "outside the district",
+        ),
+        (
+            {"type": "Polygon", "coordinates": [[[115.02, 30.23], [115.03, 30.23], [115.04, 30.23], [115.02, 30.23]]]},
+            "invalid",
+        ),
+        (
+            {"type": "Polygon", "coordinates": [[["a", 30.23], [115.03, 30.23], [115.03, 30.24], ["a", 30.23]]]},
+            "finite numbers",
+        ),
         ({"type": "Polygon", "coordinates": "nope"}, "nested arrays"),
     ],
 )

@@ -31,8 +31,12 @@ def tomorrow_at(hour: int, minute: int = 0) -> datetime:
 
 @pytest.fixture
 def base(cast: Cast) -> Base:
-    pool = services.facility_create(by=None, org=cast.bureau, code="F-W1", name="水域救援训练池", kind="water", capacity=20)
-    tower = services.facility_create(by=None, org=cast.bureau, code="F-H1", name="高层救援训练塔", kind="high_rise", capacity=30)
+    pool = services.facility_create(
+        by=None, org=cast.bureau, code="F-W1", name="水域救援训练池", kind="water", capacity=20
+    )
+    tower = services.facility_create(
+        by=None, org=cast.bureau, code="F-H1", name="高层救援训练塔", kind="high_rise", capacity=30
+    )
     course = services.course_create(
         by=None,
         org=cast.bureau,
@@ -52,7 +56,5 @@ def base(cast: Cast) -> Base:
     slot = services.hall_slot_create(
         by=None, org=cast.bureau, starts_at=tomorrow_at(9), ends_at=tomorrow_at(10, 30), capacity=40
     )
-    team = user_create(
-        by=None, username="t_team", password=PASSWORD, org=cast.street_a, roles=[Role.TEAM_LEADER]
-    )
+    team = user_create(by=None, username="t_team", password=PASSWORD, org=cast.street_a, roles=[Role.TEAM_LEADER])
     return Base(pool=pool, tower=tower, course=course, session=session, slot=slot, team_leader=team)

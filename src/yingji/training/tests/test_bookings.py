@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from django.db import IntegrityError, connection
 
 from yingji.training.models import Booking
 from yingji.training.tests.conftest import tomorrow_at
@@ -12,7 +11,13 @@ JSON = "application/json"
 
 
 def _book(api, headers, facility, start, end, **extra):
-    body = {"facility": facility.pk, "start": start.isoformat(), "end": end.isoformat(), "purpose": "水域救援训练", **extra}
+    body = {
+        "facility": facility.pk,
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "purpose": "水域救援训练",
+        **extra,
+    }
     return api.post("/api/v1/training/bookings", body, content_type=JSON, headers=headers)
 
 
@@ -63,7 +68,9 @@ def test_bookings_are_scoped_and_the_outsider_cannot_book(base, cast, api, beare
     assert cancel.status_code == 404
     assert _book(api, bearer(cast.outsider), base.pool, tomorrow_at(13), tomorrow_at(14)).status_code == 403
     # Booking for another unit than one's own scope is refused on the field.
-    other = _book(api, bearer(cast.enterprise_manager), base.pool, tomorrow_at(13), tomorrow_at(14), org=cast.enterprise_y.pk)
+    other = _book(
+        api, bearer(cast.enterprise_manager), base.pool, tomorrow_at(13), tomorrow_at(14), org=cast.enterprise_y.pk
+    )
     assert other.status_code == 400 and "org" in other.json()["errors"]
     # The base's facilities are the bureau's offer: everyone signed in sees them.
     assert api.get("/api/v1/training/facilities", headers=bearer(cast.enterprise_manager)).json()["count"] == 2
