@@ -195,7 +195,7 @@ class FacilityIn(Schema):
 @router.get("/training/facilities", response=list[FacilityOut])
 @paginate(Pages)
 def facilities_list(request, kind: FacilityKind | None = None):
-    """The rescue base's facilities: water, real fire, collapse and confined space, tunnel, vehicle and ship, high-rise."""
+    """The rescue base's facilities: water, real fire, collapse, tunnel, vehicle and ship, high-rise."""
     return selectors.facility_list(user=request.auth, kind=kind)
 
 
