@@ -31,7 +31,9 @@ class AreaForm(forms.Form):
     org = forms.ModelChoiceField(queryset=None, label=_("Responsible unit"))
     code = forms.CharField(label=_("Code"), max_length=40)
     name = forms.CharField(label=_("Name"), max_length=120)
-    patrols_per_day = forms.IntegerField(label=_("Patrols per day (normal danger)"), min_value=1, max_value=24, initial=1)
+    patrols_per_day = forms.IntegerField(
+        label=_("Patrols per day (normal danger)"), min_value=1, max_value=24, initial=1
+    )
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     geometry = GeoJSONField(label=_("Area (GeoJSON Polygon; click the map to draw)"))
 
@@ -78,7 +80,9 @@ class FindingForm(forms.Form):
     lat = forms.FloatField(label=_("Latitude"), required=False, **LAT)
     lon = forms.FloatField(label=_("Longitude"), required=False, **LON)
     photo = forms.FileField(
-        label=_("Photo"), required=False, widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"})
+        label=_("Photo"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
     )
 
 

@@ -24,7 +24,13 @@ def _units(request: HttpRequest):
 
 
 def _legend() -> list[tuple[str, str]]:
-    names = {1: _("Level 1 low"), 2: _("Level 2 fairly low"), 3: _("Level 3 fairly high"), 4: _("Level 4 high"), 5: _("Level 5 extreme")}
+    names = {
+        1: _("Level 1 low"),
+        2: _("Level 2 fairly low"),
+        3: _("Level 3 fairly high"),
+        4: _("Level 4 high"),
+        5: _("Level 5 extreme"),
+    }
     return [(LEVEL_COLOURS[level], names[level]) for level in range(1, 6)] + [(NO_DATA_COLOUR, _("No station reading"))]
 
 
@@ -80,7 +86,10 @@ def area_import(request: HttpRequest) -> HttpResponse:
                 request,
                 form,
                 lambda: services.forest_areas_import(
-                    by=request.user, org=form.cleaned_data["org"], document=document, code_prefix=form.cleaned_data["code_prefix"]
+                    by=request.user,
+                    org=form.cleaned_data["org"],
+                    document=document,
+                    code_prefix=form.cleaned_data["code_prefix"],
                 ),
             )
             if outcome:
@@ -122,14 +131,19 @@ def area_detail(request: HttpRequest, area_id: int) -> HttpResponse:
     }
     routes = {
         "type": "FeatureCollection",
-        "features": [{"type": "Feature", "geometry": r.path, "properties": {"name": r.name}} for r in area.routes.filter(active=True)],
+        "features": [
+            {"type": "Feature", "geometry": r.path, "properties": {"name": r.name}}
+            for r in area.routes.filter(active=True)
+        ],
     }
     return render(
         request,
         "forest/area_detail.html",
         {
             "area": area,
-            "chain": sorted((m for m in area.chain.all() if m.active), key=lambda m: (CHAIN_ORDER.get(m.level, 99), m.name)),
+            "chain": sorted(
+                (m for m in area.chain.all() if m.active), key=lambda m: (CHAIN_ORDER.get(m.level, 99), m.name)
+            ),
             "chain_form": chain_form,
             "may_edit": may_edit,
             "day": day,
@@ -231,7 +245,9 @@ def patrol(request: HttpRequest) -> HttpResponse:
 
 def finding_photo(request: HttpRequest, finding_id: int) -> HttpResponse:
     """A finding's photo, to those who may see its patrol."""
-    finding = get_scoped_or_404(Finding.objects.select_related("patrol"), request.user, pk=finding_id, org_field="patrol__org")
+    finding = get_scoped_or_404(
+        Finding.objects.select_related("patrol"), request.user, pk=finding_id, org_field="patrol__org"
+    )
     if not finding.photo:
         raise Http404
     path = services.photo_root() / finding.photo

@@ -35,12 +35,24 @@ def test_drawing_an_invalid_polygon_shows_the_reason_on_the_field(forest, cast):
     duty = client_for(cast.duty)
     response = duty.post(
         "/forest/areas/new/",
-        {"org": cast.street_b.pk, "code": "FA-N", "name": "新林区", "patrols_per_day": 1, "geometry": json.dumps(BOWTIE)},
+        {
+            "org": cast.street_b.pk,
+            "code": "FA-N",
+            "name": "新林区",
+            "patrols_per_day": 1,
+            "geometry": json.dumps(BOWTIE),
+        },
     )
     assert response.status_code == 200 and "自相交" in response.content.decode()
     ok = duty.post(
         "/forest/areas/new/",
-        {"org": cast.street_b.pk, "code": "FA-N", "name": "新林区", "patrols_per_day": 1, "geometry": json.dumps(HUANGJING)},
+        {
+            "org": cast.street_b.pk,
+            "code": "FA-N",
+            "name": "新林区",
+            "patrols_per_day": 1,
+            "geometry": json.dumps(HUANGJING),
+        },
     )
     assert ok.status_code == 302 and ForestArea.objects.filter(code="FA-N").exists()
     assert client_for(cast.enterprise_manager).get("/forest/areas/new/").status_code == 403
@@ -48,7 +60,10 @@ def test_drawing_an_invalid_polygon_shows_the_reason_on_the_field(forest, cast):
 
 def test_import_page_names_the_bad_feature(cast):
     duty = client_for(cast.duty)
-    document = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"name": "坏"}, "geometry": BOWTIE}]}
+    document = {
+        "type": "FeatureCollection",
+        "features": [{"type": "Feature", "properties": {"name": "坏"}, "geometry": BOWTIE}],
+    }
     upload = SimpleUploadedFile("areas.geojson", json.dumps(document).encode(), content_type="application/geo+json")
     response = duty.post("/forest/areas/import/", {"org": cast.street_a.pk, "file": upload, "code_prefix": "FA"})
     assert response.status_code == 200 and "features[1].geometry" in response.content.decode()
@@ -62,7 +77,12 @@ def test_the_patrol_page_records_a_whole_patrol(forest, tmp_path):
     ranger.post("/forest/patrol/", {"action": "point", "lat": "30.230", "lon": "115.020"})
     ranger.post("/forest/patrol/", {"action": "point", "lat": "30.231", "lon": "115.021"})
     photo = SimpleUploadedFile("p.png", PNG, content_type="image/png")
-    assert ranger.post("/forest/patrol/", {"action": "finding", "kind": "fire_hazard", "note": "枯枝堆积", "photo": photo}).status_code == 302
+    assert (
+        ranger.post(
+            "/forest/patrol/", {"action": "finding", "kind": "fire_hazard", "note": "枯枝堆积", "photo": photo}
+        ).status_code
+        == 302
+    )
     finding = Finding.objects.get()
     assert ranger.get(f"/forest/findings/{finding.pk}/photo").status_code == 200
     assert client_for(forest.ranger).get("/forest/patrol/").status_code == 200
