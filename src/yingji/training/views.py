@@ -182,14 +182,12 @@ def booking_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
 
 
 def _slot_choices() -> list[tuple[int, str]]:
-    return [
-        (
-            row["slot"].pk,
-            f"{timezone.localtime(row['slot'].starts_at):%Y-%m-%d %H:%M} · {_('%(n)d places left') % {'n': row['left']}}",
-        )
-        for row in selectors.hall_slots()
-        if row["left"] > 0
-    ]
+    choices = []
+    for row in selectors.hall_slots():
+        if row["left"] > 0:
+            left = _("%(n)d places left") % {"n": row["left"]}
+            choices.append((row["slot"].pk, f"{timezone.localtime(row['slot'].starts_at):%Y-%m-%d %H:%M} · {left}"))
+    return choices
 
 
 @login_not_required
