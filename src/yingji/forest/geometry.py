@@ -29,7 +29,7 @@ def _positions(coordinates: Any, depth: int) -> list[list[Any]]:
     """The positions of a GeoJSON coordinates array nested `depth` deep (2 for a Polygon, 3 for a MultiPolygon)."""
     if depth == 0:
         return [coordinates]
-    if not isinstance(coordinates, list):
+    if not isinstance(coordinates, list | tuple):
         raise GeometryError(_("Coordinates must be nested arrays."))
     out = []
     for item in coordinates:
