@@ -1,4 +1,4 @@
-"""The training demo: courses, sessions and certificates (some expiring), facilities with bookings, hall slots, 100 questions."""
+"""The training demo: courses, certificates (some expiring), facilities with bookings, hall slots, 100 questions."""
 
 from yingji.core.models import User
 from yingji.demo.services import demo_load
