@@ -29,4 +29,4 @@ class ForestConfig(AppConfig):
         grant([Role.ADMIN, Role.DUTY_OFFICER, Role.COMMANDER], "forest.change_firepoint")
         post_migrate.connect(lambda **kwargs: ensure_roles(), sender=self, weak=False)
         LAYERS.update(maplayers.LAYERS)
-        NAV.append(NavEntry(_("Forest fire"), "forest:index", order=45))
+        NAV.append(NavEntry(_("Forest fire prevention"), "forest:index", order=45))
