@@ -99,6 +99,10 @@ def demo_load_forest(*, seed: int, out: Callable[[str], None]) -> dict[str, int]
             _route(area)
             created["forest_areas"] += 1
         if not Patrol.objects.exists():
+            # The areas stand for hills patrolled long before the demo: their record starts before the month.
+            ForestArea.objects.filter(code__in=[a[0] for a in AREAS]).update(
+                created_at=timezone.now() - timedelta(days=90)
+            )
             today = timezone.localdate()
             created["fire_danger_days"] = _weather(rng, today)
             created["patrols"] = _patrols(rng, today)

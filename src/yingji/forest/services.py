@@ -514,8 +514,8 @@ def _tell_chain(*, area: ForestArea, title: str, body: str, obj: Any) -> int:
             topic="forest",
         )
     phones = [m.phone for m in members if not m.user_id]
-    _sms_phones(title=title, body=body, link=link, phones=phones, obj=obj)
-    return len({m.user_id for m in members if m.user_id}) + len({p for p in phones if p})
+    texted = _sms_phones(title=title, body=body, link=link, phones=phones, obj=obj)
+    return len({m.user_id for m in members if m.user_id}) + texted
 
 
 def danger_notify(*, day: date) -> list[DangerNotice]:

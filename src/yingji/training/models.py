@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yingji.core.models import OrgUnit
 
@@ -227,12 +228,12 @@ class Reminder(models.Model):
 
 
 class FacilityKind(models.TextChoices):
-    WATER = "water", _("Water rescue")
-    REAL_FIRE = "real_fire", _("Real fire")
-    COLLAPSE = "collapse", _("Collapse and confined space")
-    TUNNEL = "tunnel", _("Tunnel")
-    VEHICLE_SHIP = "vehicle_ship", _("Vehicle and ship")
-    HIGH_RISE = "high_rise", _("High-rise")
+    WATER = "water", pgettext_lazy("training facility", "Water rescue")
+    REAL_FIRE = "real_fire", pgettext_lazy("training facility", "Real fire")
+    COLLAPSE = "collapse", pgettext_lazy("training facility", "Collapse and confined space")
+    TUNNEL = "tunnel", pgettext_lazy("training facility", "Tunnel")
+    VEHICLE_SHIP = "vehicle_ship", pgettext_lazy("training facility", "Vehicle and ship")
+    HIGH_RISE = "high_rise", pgettext_lazy("training facility", "High-rise")
 
 
 class Facility(models.Model):

@@ -19,7 +19,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_a_school_books_a_hall_visit_and_a_visitor_takes_a_quiz(page):
     district = org_create(by=None, code="420202", name="黄石港区", kind=OrgKind.DISTRICT)
     start = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0) + timedelta(days=2)
-    slot = services.hall_slot_create(by=None, org=district, starts_at=start, ends_at=start + timedelta(minutes=75), capacity=40)
+    slot = services.hall_slot_create(
+        by=None, org=district, starts_at=start, ends_at=start + timedelta(minutes=75), capacity=40
+    )
     _questions()
     page.goto("/training/hall/")
     page.get_by_label("时段").select_option(str(slot.pk))

@@ -76,6 +76,7 @@
         document.getElementById("tally").textContent = data.correct + " " + label("t-of") + " " + data.total;
         paperForm.querySelector("button[type=submit]").hidden = true;
         show(result, true);
+        result.scrollIntoView({ block: "center" });
         root.dataset.state = "scored";
       })
       .catch(function () { show(error, true); });
