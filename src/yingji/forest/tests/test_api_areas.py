@@ -132,3 +132,21 @@ def test_chain_member_needs_a_phone(forest, cast, api, bearer):
         headers=bearer(cast.street_officer),
     )
     assert added.status_code == 201 and added.json()["level_label"]
+
+
+def test_list_endpoints_do_not_grow_queries_with_rows(forest, cast, api, bearer, django_assert_max_num_queries):
+    from yingji.forest import services
+    from yingji.forest.tests.conftest import TUANCHENG
+
+    for n in range(5):
+        area = services.forest_area_create(
+            by=None, org=cast.street_a, code=f"FA-Q{n}", name=f"林区{n}", geometry=TUANCHENG
+        )
+        services.chain_member_add(by=None, area=area, level="ranger", name=f"护林员{n}", phone=f"1390000{n:04d}")
+        patrol = services.patrol_start(by=forest.ranger, area=area)
+        services.patrol_end(by=forest.ranger, patrol=patrol)
+    headers = bearer(cast.duty)
+    with django_assert_max_num_queries(8):
+        assert api.get("/api/v1/forest-areas", headers=headers).json()["count"] == 7
+    with django_assert_max_num_queries(8):
+        assert api.get("/api/v1/patrols", headers=headers).json()["count"] == 5

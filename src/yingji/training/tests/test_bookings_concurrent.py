@@ -3,7 +3,7 @@
 import threading
 
 import pytest
-from django.db import IntegrityError, close_old_connections, connection, transaction
+from django.db import IntegrityError, connection, transaction
 
 from yingji.core.errors import Conflict
 from yingji.training import services
@@ -32,7 +32,8 @@ def test_concurrent_overlapping_bookings_leave_exactly_one(base, cast):
         except Conflict:
             outcomes.append("conflict")
         finally:
-            close_old_connections()
+            # Each thread has its own connection: close it, or the test database cannot be dropped.
+            connection.close()
 
     threads = [threading.Thread(target=book, args=(i,)) for i in range(8)]
     for thread in threads:
