@@ -146,7 +146,7 @@ def test_list_endpoints_do_not_grow_queries_with_rows(forest, cast, api, bearer,
         patrol = services.patrol_start(by=forest.ranger, area=area)
         services.patrol_end(by=forest.ranger, patrol=patrol)
     headers = bearer(cast.duty)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(6):
         assert api.get("/api/v1/forest-areas", headers=headers).json()["count"] == 7
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(6):
         assert api.get("/api/v1/patrols", headers=headers).json()["count"] == 5
