@@ -392,7 +392,8 @@ def booking_create(
                 by=by, facility=facility, start=start, end=end, purpose=purpose, people=people, org=org
             )
     except IntegrityError as exc:
-        if "no_overlap" in str(exc) or "exclusion" in str(exc).lower():
+        # 23P01 is PostgreSQL's exclusion_violation: an overlap another writer committed while we waited.
+        if getattr(exc.__cause__, "sqlstate", None) == "23P01" or "training_booking_no_overlap" in str(exc):
             found = facility if isinstance(facility, Facility) else Facility.objects.get(pk=facility)
             raise _overlap_conflict(found, None) from None
         raise
@@ -418,8 +419,10 @@ def _booking_create(
     if people > facility.capacity:
         message = _("%(facility)s holds at most %(n)d people.") % {"facility": facility.name, "n": facility.capacity}
         raise ValidationFailed(message, {"people": [message]})
-    # Lock the facility: two bookings of the same facility are checked one after the other.
-    Facility.objects.select_for_update().filter(pk=facility.pk).first()
+    # Lock the facility: two bookings of the same facility are checked one after the other. FOR NO KEY UPDATE, so
+    # the foreign-key check of another transaction's booking (deferred to its commit) does not wait on us while we
+    # wait on its row in the exclusion constraint: that would be a deadlock instead of a 409.
+    Facility.objects.select_for_update(no_key=True).filter(pk=facility.pk).first()
     other = (
         Booking.objects.filter(facility=facility, status=BookingStatus.BOOKED, starts_at__lt=end, ends_at__gt=start)
         .select_related("org")
@@ -498,7 +501,7 @@ def hall_booking_create(
         HallSlot.objects.filter(active=True, starts_at__gt=timezone.now()), None, slot, field="slot", required=True
     )
     # Lock the slot: two groups booking its last places take turns.
-    slot = HallSlot.objects.select_for_update().get(pk=slot.pk)
+    slot = HallSlot.objects.select_for_update(no_key=True).get(pk=slot.pk)
     left = slot.capacity - slot_booked(slot)
     if visitors > left:
         message = _("Only %(n)d places are left in this slot.") % {"n": max(left, 0)}

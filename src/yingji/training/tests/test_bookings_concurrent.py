@@ -68,3 +68,36 @@ def test_the_database_itself_refuses_an_overlap_where_it_can(base, cast):
     Booking.objects.update(status="cancelled")
     overlap()
     assert Booking.objects.filter(status="booked").count() == 1
+
+
+def test_an_overlap_written_meanwhile_past_the_service_is_still_a_409(base, cast):
+    """Another writer (not the service, so it takes no lock) holds an overlapping booking in an open transaction while
+    the service books: on PostgreSQL the service's insert waits on the exclusion constraint and fails when the other
+    commits; on SQLite the service waits for the write lock and then sees the row. Either way: 409, one booking."""
+    holding, release = threading.Event(), threading.Event()
+
+    def sneak() -> None:
+        try:
+            with transaction.atomic():
+                Booking.objects.create(
+                    facility=base.pool,
+                    org=cast.enterprise_y,
+                    starts_at=tomorrow_at(10),
+                    ends_at=tomorrow_at(12),
+                    purpose="别处写入",
+                )
+                holding.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    other = threading.Thread(target=sneak)
+    other.start()
+    assert holding.wait(10)
+    threading.Timer(0.5, release.set).start()
+    with pytest.raises(Conflict):
+        services.booking_create(
+            by=cast.enterprise_manager, facility=base.pool, start=tomorrow_at(9), end=tomorrow_at(11), purpose="训练"
+        )
+    other.join(10)
+    assert list(Booking.objects.values_list("purpose", flat=True)) == ["别处写入"]
