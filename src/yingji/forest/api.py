@@ -31,6 +31,18 @@ class ChainOut(Schema):
     user: int | None = Field(None, alias="user_id")
 
 
+class RouteOut(Schema):
+    id: int
+    name: str
+    path: dict[str, Any]
+    length_m: float
+
+
+class RouteIn(Schema):
+    name: str = Field(..., min_length=1, max_length=120)
+    path: dict[str, Any] = Field(..., description="GeoJSON LineString, WGS84 [lon, lat]")
+
+
 class AreaOut(Schema):
     id: int
     code: str
@@ -46,6 +58,11 @@ class AreaOut(Schema):
     illustrative: bool
     active: bool
     chain: list[ChainOut]
+    routes: list[RouteOut]
+
+    @staticmethod
+    def resolve_routes(obj: ForestArea) -> list:
+        return list(obj.routes.all())
 
     @staticmethod
     def resolve_chain(obj: ForestArea) -> list:
@@ -156,6 +173,13 @@ def areas_chain_add(request, area_id: int, payload: ChainIn):
     """Name a forest chief (district, street, community) or a ranger of the area."""
     area = _area(request, area_id)
     return Status(201, services.chain_member_add(by=request.auth, area=area, **payload.dict()))
+
+
+@router.post("/forest-areas/{area_id}/routes", response={201: RouteOut})
+def areas_route_add(request, area_id: int, payload: RouteIn):
+    """Add a patrol route (a GeoJSON LineString) to the area."""
+    area = _area(request, area_id)
+    return Status(201, services.patrol_route_create(by=request.auth, area=area, **payload.dict()))
 
 
 class NearbyFilters(Schema):

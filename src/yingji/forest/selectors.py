@@ -20,6 +20,7 @@ from yingji.forest.models import (
     ForestArea,
     MissedPatrol,
     Patrol,
+    PatrolRoute,
     PatrolStatus,
 )
 from yingji.monitoring.metrics import DeviceType
@@ -37,7 +38,8 @@ def area_list(
     if org:
         areas = under(areas, user, org)
     active_chain = Prefetch("chain", queryset=ChainMember.objects.filter(active=True).select_related("user"))
-    return areas.prefetch_related(active_chain).order_by("code")
+    active_routes = Prefetch("routes", queryset=PatrolRoute.objects.filter(active=True))
+    return areas.prefetch_related(active_chain, active_routes).order_by("code")
 
 
 def area_get(*, user: User, area_id: int) -> ForestArea:

@@ -150,3 +150,26 @@ def test_list_endpoints_do_not_grow_queries_with_rows(forest, cast, api, bearer,
         assert api.get("/api/v1/forest-areas", headers=headers).json()["count"] == 7
     with django_assert_max_num_queries(6):
         assert api.get("/api/v1/patrols", headers=headers).json()["count"] == 5
+
+
+def test_a_route_is_a_linestring(forest, cast, api, bearer):
+    url = f"/api/v1/forest-areas/{forest.tuancheng.pk}/routes"
+    headers = bearer(cast.street_officer)
+    bad = api.post(
+        url,
+        {"name": "环线", "path": {"type": "Point", "coordinates": [115.02, 30.23]}},
+        content_type=JSON,
+        headers=headers,
+    )
+    assert bad.status_code == 400 and "path" in bad.json()["errors"]
+    line = {"type": "LineString", "coordinates": [[115.02, 30.23], [115.02, 30.231]]}
+    added = api.post(url, {"name": "环线", "path": line}, content_type=JSON, headers=headers)
+    assert added.status_code == 201 and 100 < added.json()["length_m"] < 120
+    area = api.get(f"/api/v1/forest-areas/{forest.tuancheng.pk}", headers=headers).json()
+    assert [r["name"] for r in area["routes"]] == ["环线"]
+    assert (
+        api.post(
+            url, {"name": "x", "path": line}, content_type=JSON, headers=bearer(cast.enterprise_manager)
+        ).status_code
+        == 404
+    )
