@@ -154,6 +154,8 @@ INSTALLED_APPS = [
     "yingji.monitoring",
     "yingji.warnings",
     "yingji.risk",
+    "yingji.forest",
+    "yingji.training",
     "yingji.incidents",
     "yingji.demo",
 ]
