@@ -138,6 +138,8 @@ INSTALLED_APPS = [
     "yingji.monitoring",
     "yingji.warnings",
     "yingji.incidents",
+    "yingji.relief",
+    "yingji.portal",
     "yingji.demo",
 ]
 
