@@ -194,7 +194,7 @@ def read_photo(upload: UploadedFile | None) -> Photo | None:
     if upload is None:
         return None
     if upload.size > services.PHOTO_MAX_BYTES:
-        message = "The photo is larger than %d MB." % (PHOTO_MAX_BYTES // (1024 * 1024))
+        message = f"The photo is larger than {PHOTO_MAX_BYTES // (1024 * 1024)} MB."
         raise ValidationFailed(message, {"photo": [message]})
     return Photo(content=upload.read(), name=upload.name or "")
 
