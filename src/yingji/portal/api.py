@@ -6,6 +6,7 @@ from datetime import datetime
 from django.http import HttpRequest, JsonResponse
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
+from pydantic import field_validator
 
 from yingji.core.access import get_scoped_or_404, resolve_in_scope
 from yingji.core.api import Pages
@@ -187,6 +188,12 @@ class LeadIn(Schema):
     place: str = Field("", max_length=200)
     contact: str = Field("", max_length=100)
     website: str = Field("", max_length=200)
+
+    @field_validator("lat", "lon", mode="before")
+    @classmethod
+    def blank_is_none(cls, value: object) -> object:
+        # A form without a location sends the hidden fields empty.
+        return None if value == "" else value
 
 
 def read_photo(upload: UploadedFile | None) -> Photo | None:

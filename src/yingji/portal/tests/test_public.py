@@ -5,7 +5,6 @@ import re
 
 import pytest
 from django.contrib.staticfiles import finders
-from django.utils import timezone
 
 from yingji.portal import services
 from yingji.portal.models import Article, PublishStatus
