@@ -56,7 +56,12 @@ class Article(models.Model):
     exercise = models.BooleanField(_("exercise"), default=False, help_text=_("Drill material, never shown publicly."))
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, db_index=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("written by"), null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

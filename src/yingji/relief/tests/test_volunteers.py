@@ -1,0 +1,127 @@
+"""Volunteers with consent, call-outs through the outbox with yes/no replies, organisations and awards."""
+
+from decimal import Decimal
+
+import pytest
+
+from yingji.core.errors import Conflict, NotAllowed, ValidationFailed
+from yingji.core.models import ChannelConfig, Delivery
+from yingji.relief import services
+from yingji.resources import services as resources
+
+
+@pytest.fixture
+def volunteers(cast):
+    return [
+        services.volunteer_register(by=cast.street_officer, org=cast.street_a, name=n, phone=p, consent=True)
+        for n, p in [("赵敏", "13600000001"), ("钱多", "13600000002")]
+    ]
+
+
+def test_no_consent_no_record(cast):
+    with pytest.raises(ValidationFailed) as refused:
+        services.volunteer_register(by=cast.street_officer, org=cast.street_a, name="孙", phone="1", consent=False)
+    assert "consent" in refused.value.errors
+
+
+def test_volunteer_joins_a_volunteer_team_of_resources(cast):
+    team = resources.team_create(by=None, parent=cast.street_a, code="VT-A", name="甲街道志愿者队", kind="volunteer")
+    volunteer = services.volunteer_register(
+        by=cast.street_officer, org=cast.street_a, name="周", phone="13600000003", consent=True, team=team
+    )
+    assert volunteer.team == team
+    water = resources.team_create(by=None, parent=cast.street_a, code="WT-A", name="水上队", kind="water")
+    with pytest.raises(ValidationFailed):
+        services.volunteer_register(
+            by=cast.street_officer, org=cast.street_a, name="吴", phone="13600000004", consent=True, team=water
+        )
+
+
+def test_callout_queues_sms_and_group_messages_and_records_replies(cast, volunteers):
+    ChannelConfig.objects.create(name="短信网关", kind="sms", url="http://127.0.0.1:9/sms")
+    group = ChannelConfig.objects.create(name="志愿者群", kind="wecom", url="http://127.0.0.1:9/wecom")
+    callout = services.callout_send(
+        by=cast.street_officer,
+        org=cast.street_a,
+        title="紧急召集",
+        message="请于18时到甲街道广场集合转移群众",
+        volunteers=volunteers,
+        wecom=group,
+    )
+    deliveries = Delivery.objects.filter(message=callout.outbox)
+    assert sorted(d.address for d in deliveries if d.channel == "sms") == ["13600000001", "13600000002"]
+    assert deliveries.filter(channel="wecom").count() == 1
+    assert "回复 1" in callout.outbox.body
+    services.callout_reply(by=cast.street_officer, callout=callout, volunteer=volunteers[0], answer="1")
+    services.callout_reply(by=None, callout=callout, volunteer=volunteers[1], answer="不能")
+    assert {r.volunteer.name: r.answer for r in callout.replies.all()} == {"赵敏": "yes", "钱多": "no"}
+    with pytest.raises(ValidationFailed):
+        services.callout_reply(by=None, callout=callout, volunteer=volunteers[0], answer="maybe?")
+
+
+def test_callout_api_and_reply(api, bearer, cast, volunteers):
+    headers = bearer(cast.street_officer)
+    created = api.post(
+        "/api/v1/relief/callouts",
+        {"org": cast.street_a.pk, "title": "召集", "message": "集合", "volunteers": [v.pk for v in volunteers]},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert created.status_code == 201 and len(created.json()["replies"]) == 2
+    reply = api.post(
+        f"/api/v1/relief/callouts/{created.json()['id']}/replies",
+        {"volunteer": volunteers[0].pk, "answer": "yes"},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert reply.status_code == 200 and reply.json()["answer"] == "yes"
+
+
+def test_hours_served_add_up(cast, volunteers):
+    services.volunteer_log_hours(by=cast.street_officer, volunteer=volunteers[0], hours=Decimal("3.5"))
+    volunteer = services.volunteer_log_hours(by=cast.street_officer, volunteer=volunteers[0], hours=Decimal("2"))
+    assert volunteer.hours_served == Decimal("5.5")
+
+
+def test_awards_need_someone_else_to_approve(cast, volunteers):
+    from yingji.conftest import PASSWORD
+    from yingji.core.services import user_create
+
+    commander = user_create(by=None, username="t_cmd", password=PASSWORD, org=cast.bureau, roles=["commander"])
+    organisation = services.organisation_create(
+        by=cast.street_officer,
+        org=cast.street_a,
+        name="黄石蓝天救援队",
+        capabilities="水上搜救、转移安置",
+        contact_name="刘队长",
+        phone="13500000000",
+    )
+    award = services.award_submit(
+        by=cast.street_officer,
+        org=cast.street_a,
+        kind="compensation",
+        amount_yuan=Decimal("3200"),
+        reason="7月洪涝转移群众油料补偿",
+        organisation=organisation,
+    )
+    with pytest.raises(NotAllowed):
+        services.award_decide(by=cast.street_officer, award=award, approve=True)
+    approved = services.award_decide(by=commander, award=award, approve=True, note="同意")
+    assert approved.status == "approved" and approved.decided_by == commander
+    with pytest.raises(Conflict):
+        services.award_decide(by=commander, award=award, approve=False)
+    own = services.award_submit(
+        by=commander, org=cast.street_a, kind="reward", amount_yuan=Decimal("500"), reason="x", volunteer=volunteers[0]
+    )
+    with pytest.raises(Conflict):
+        services.award_decide(by=commander, award=own, approve=True)
+    with pytest.raises(ValidationFailed):
+        services.award_submit(by=commander, org=cast.street_a, kind="reward", amount_yuan=Decimal("1"), reason="x")
+
+
+def test_pages_render(client, cast, volunteers):
+    client.force_login(cast.street_officer)
+    assert client.get("/relief/").status_code == 200
+    assert "赵敏" in client.get("/relief/volunteers/").content.decode()
+    client.force_login(cast.enterprise_manager)
+    assert client.get("/relief/").status_code == 403

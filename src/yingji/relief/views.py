@@ -1,0 +1,94 @@
+"""Pages of disaster relief: events with their statistics and distributions, and the volunteers. Thin: the
+services and selectors do the work."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from yingji.core.web import page_of, run_service
+from yingji.relief import excel, selectors, services
+from yingji.relief.forms import DistributionForm
+from yingji.resources.models import MaterialItem
+from yingji.resources.selectors import warehouse_list
+
+
+def _need(request: HttpRequest, perm: str) -> None:
+    if not request.user.has_perm(perm):
+        raise PermissionDenied
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    _need(request, "relief.view_disasterevent")
+    page, query = page_of(request, selectors.event_list(user=request.user))
+    return render(
+        request,
+        "relief/index.html",
+        {
+            "page": page,
+            "query": query,
+            "volunteers": selectors.volunteer_list(user=request.user, active=True).count(),
+            "organisations": selectors.organisation_list(user=request.user).count(),
+            "awards": selectors.award_list(user=request.user, status="submitted").count(),
+        },
+    )
+
+
+def event(request: HttpRequest, event_id: int) -> HttpResponse:
+    _need(request, "relief.view_disasterevent")
+    event = selectors.event_get(user=request.user, event_id=event_id)
+    form = DistributionForm(
+        request.POST or None,
+        households=selectors.household_list(user=request.user),
+        materials=MaterialItem.objects.all(),
+        warehouses=warehouse_list(user=request.user, active=True),
+    )
+    if request.method == "POST":
+        _need(request, "relief.add_distribution")
+        if form.is_valid():
+            outcome = run_service(
+                request,
+                form,
+                lambda: services.distribution_create(by=request.user, event=event, **form.cleaned_data),
+                success=_("Relief handed out and taken from stock."),
+            )
+            if outcome:
+                return redirect("relief:event", event_id=event.pk)
+    return render(
+        request,
+        "relief/event.html",
+        {
+            "event": event,
+            "stats": selectors.event_stats(user=request.user, event=event),
+            "distributions": selectors.distribution_list(user=request.user, event=event.pk)[:100],
+            "form": form,
+            "may_distribute": request.user.has_perm("relief.add_distribution"),
+        },
+    )
+
+
+def event_export(request: HttpRequest, event_id: int) -> HttpResponse:
+    _need(request, "relief.view_disasterevent")
+    event = selectors.event_get(user=request.user, event_id=event_id)
+    response = HttpResponse(
+        excel.event_workbook(user=request.user, event=event),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="relief-{event.pk}.xlsx"'
+    return response
+
+
+def volunteers(request: HttpRequest) -> HttpResponse:
+    _need(request, "relief.view_volunteer")
+    page, query = page_of(request, selectors.volunteer_list(user=request.user, q=request.GET.get("q", "")[:100]))
+    return render(
+        request,
+        "relief/volunteers.html",
+        {
+            "page": page,
+            "query": query,
+            "organisations": selectors.organisation_list(user=request.user),
+            "callouts": selectors.callout_list(user=request.user)[:10],
+            "awards": selectors.award_list(user=request.user)[:20],
+        },
+    )
