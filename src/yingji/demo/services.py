@@ -16,6 +16,8 @@ from yingji.core.services import org_create, user_create
 from yingji.demo.plan import demo_plan
 from yingji.incidents.demo import demo_load_incidents
 from yingji.monitoring.demo import demo_load_monitoring
+from yingji.portal.demo import demo_load_portal
+from yingji.relief.demo import demo_load_relief
 from yingji.resources.demo import demo_load_resources
 from yingji.routing.demo import demo_load_routing
 from yingji.warnings.demo import demo_load_warnings
@@ -27,6 +29,8 @@ APP_LOADERS: list[Callable[..., dict[str, int]]] = [
     demo_load_monitoring,
     demo_load_warnings,
     demo_load_incidents,
+    demo_load_relief,
+    demo_load_portal,
 ]
 
 DEFAULT_SEED = 2021
