@@ -26,6 +26,9 @@ def route_svg(coordinates: list[list[float]], *, width: int = 320, height: int =
         "points": " ".join(f"{x:.1f},{y:.1f}" for x, y in points),
         "start": {"x": round(points[0][0], 1), "y": round(points[0][1], 1)},
         "end": {"x": round(points[-1][0], 1), "y": round(points[-1][1], 1)},
+        # The shelter's name reads away from the edge it is near.
+        "end_anchor": "end" if points[-1][0] > width / 2 else "start",
+        "end_dx": -10 if points[-1][0] > width / 2 else 10,
         "end_box": {"x": round(points[-1][0] - 6, 1), "y": round(points[-1][1] - 6, 1)},
         "bar_m": bar_m,
         "bar_px": round(bar_m * scale, 1),

@@ -20,8 +20,10 @@ from yingji.routing.graph import Graph, active_graph
 
 # 4 km/h: slower than a fit adult (about 5 km/h) so the time holds for the elderly and for children.
 WALK_SPEED_KMH = 4.0
-# A point further than this from any road (and from the shelter in a straight line) is off the walking network.
+# A point further than this from any road is off the walking network.
 MAX_SNAP_M = 1000.0
+# Straight across only for a shelter next door: further away, blocks and buildings stand in the way.
+DIRECT_MAX_M = 150.0
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,7 @@ def walk_from(
     total[target_m > MAX_SNAP_M] = np.inf
     straight = haversine_m(lat, lon, target_lat, target_lon)
     # Next door is nearer straight across than by way of the nearest road nodes.
-    direct = (straight <= MAX_SNAP_M) & (straight < total)
+    direct = (straight <= DIRECT_MAX_M) & (straight < total)
     total = np.where(direct, straight, total)
     chosen = np.flatnonzero(np.isfinite(total))
     chosen = chosen[np.argsort(total[chosen], kind="stable")][:limit]

@@ -7,7 +7,7 @@ import pytest
 from yingji.core.errors import ValidationFailed
 from yingji.portal import selectors
 from yingji.portal.tests.conftest import SIZE, SPACING_M
-from yingji.portal.walking import WALK_SPEED_KMH, walk_from
+from yingji.portal.walking import DIRECT_MAX_M, WALK_SPEED_KMH, walk_from
 from yingji.routing.geometry import haversine_m
 from yingji.routing.models import RoadEdge, RoadNode
 from yingji.routing.tests.conftest import offset
@@ -15,7 +15,7 @@ from yingji.routing.tests.conftest import offset
 
 def brute_force(network, lat: float, lon: float, targets) -> dict:
     """Walking metres to each target: nearest node by checking every node, Dijkstra of networkx on the roads
-    taken both ways, or the straight line when shorter than 1 km and shorter than by road."""
+    taken both ways, or the straight line when next door (150 m) and shorter than by road."""
     nodes = list(RoadNode.objects.filter(network=network).values_list("pk", "lat", "lon"))
     graph = nx.Graph()
     for source, target, length in RoadEdge.objects.filter(network=network).values_list(
@@ -34,7 +34,7 @@ def brute_force(network, lat: float, lon: float, targets) -> dict:
         node, node_m = snap(a, o)
         road = origin_m + lengths.get(node, np.inf) + node_m
         straight = float(haversine_m(lat, lon, a, o))
-        out[key] = straight if straight <= 1000 and straight < road else road
+        out[key] = straight if straight <= DIRECT_MAX_M and straight < road else road
     return out
 
 
