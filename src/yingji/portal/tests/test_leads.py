@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from yingji.core import live
 from yingji.core.models import LiveEvent
 from yingji.core.services import org_update
 from yingji.incidents.models import Incident, IncidentType
@@ -47,9 +48,12 @@ def test_report_with_photo_is_stored_under_its_checksum(api, areas, media, djang
     assert lead.photo_sha256 == digest and lead.photo_type == "png" and lead.photo_bytes == len(PNG)
     assert (media / "portal" / "leads" / f"{digest}.png").read_bytes() == PNG
     assert lead.org == areas.street_a
-    # It reached the duty desk's live channel, without the reporter's contact.
-    event = LiveEvent.objects.get(channel="duty", event="lead")
-    assert event.data["receipt"] == lead.receipt and "13900000000" not in str(event.data)
+    # It went to the duty desk's live channel without the reporter's contact (test_browser_leads shows it
+    # arriving on an open page on either backend; here the embedded backend's table row is checked).
+    if live.backend() == "table":
+        event = LiveEvent.objects.get(channel="duty", event="lead")
+        assert event.data["receipt"] == lead.receipt and "13900000000" not in str(event.data)
+    assert "13900000000" not in str(services.lead_summary(lead))
 
 
 @pytest.mark.parametrize(
