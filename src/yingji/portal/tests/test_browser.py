@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from yingji.conftest import PASSWORD
+from yingji.conftest import ARTIFACTS, PASSWORD
 from yingji.core.services import org_update
 from yingji.routing.tests.conftest import offset
 
@@ -18,6 +18,7 @@ def test_public_finds_shelter_asks_and_staff_answer_shows_in_faq(page, cast, she
     lat, lon = offset(0, 0)
     org_update(by=None, org=cast.community_a, lat=float(lat), lon=float(lon))
     page.set_viewport_size(PHONE)
+    ARTIFACTS.mkdir(exist_ok=True)
     requested = []
     page.on("request", lambda request: requested.append(request.url))
 
@@ -31,7 +32,7 @@ def test_public_finds_shelter_asks_and_staff_answer_shows_in_faq(page, cast, she
     assert page.locator("svg.route polyline").count() == 1
     # Nothing wider than the phone's screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    page.screenshot(path="/tmp/portal-shelters-390.png", full_page=True)
+    page.screenshot(path=str(ARTIFACTS / "portal-shelters-390.png"), full_page=True)
 
     # Ask a question; the receipt page shows the code.
     page.goto("/public/ask/")
@@ -41,7 +42,7 @@ def test_public_finds_shelter_asks_and_staff_answer_shows_in_faq(page, cast, she
     page.wait_for_selector(".receipt")
     receipt = page.locator(".receipt").inner_text()
     assert re.fullmatch(r"Q[A-Z0-9]{9}", receipt)
-    page.screenshot(path="/tmp/portal-question-390.png", full_page=True)
+    page.screenshot(path=str(ARTIFACTS / "portal-question-390.png"), full_page=True)
 
     # A duty officer signs in and answers it, publishing it as FAQ.
     page.goto("/login/")
@@ -61,7 +62,7 @@ def test_public_finds_shelter_asks_and_staff_answer_shows_in_faq(page, cast, she
     page.goto("/public/faq/")
     assert "避难时带宠物" in page.locator("main").inner_text()
     assert "请拴绳或装笼" in page.locator("main").inner_text()
-    page.screenshot(path="/tmp/portal-faq-390.png", full_page=True)
+    page.screenshot(path=str(ARTIFACTS / "portal-faq-390.png"), full_page=True)
     page.goto(f"/public/questions/{receipt}/")
     assert "请拴绳或装笼" in page.locator(".answer").inner_text()
     # Everything the public pages loaded came from the platform itself.
