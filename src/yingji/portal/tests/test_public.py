@@ -200,3 +200,42 @@ def test_faq_lists_only_published_answers(client, cast):
     assert "私下的问题" not in html and "13900001111" not in html
     body = json.dumps(client.get("/api/v1/public/faq").json(), ensure_ascii=False)
     assert "可以，需拴绳。" in body and "私下的问题" not in body
+
+
+def test_exercise_warnings_never_reach_the_public(client, api, warning_states):
+    from yingji.portal import selectors
+    from yingji.warnings.models import EarlyWarning
+
+    if not selectors.WARNINGS_HAVE_EXERCISE_FLAG:
+        # The hook waits for warnings' `exercise` flag; until it exists every published warning is real.
+        assert not any(f.name == "exercise" for f in EarlyWarning._meta.get_fields())
+        return
+    EarlyWarning.objects.filter(pk=warning_states["published"].pk).update(exercise=True)
+    assert "暴雨黄色预警（已发布）" not in client.get("/public/").content.decode()
+    assert api.get("/api/v1/public/warnings").json() == []
+
+
+def test_public_lists_keep_their_query_count(client, api, cast, django_assert_max_num_queries):
+    for i in range(5):
+        question = services.question_ask(address=f"10.0.0.{i}", category="other", text=f"问题{i}")
+        services.question_answer(by=cast.duty, question=question, answer="答复", faq=True)
+    with django_assert_max_num_queries(4):
+        assert api.get("/api/v1/public/faq").json()["count"] == 5
+    with django_assert_max_num_queries(8):
+        assert client.get("/public/faq/").status_code == 200
+
+
+def test_hazard_reports_are_rate_limited_too(api, cast):
+    for _ in range(5):
+        assert (
+            api.post("/api/v1/public/leads", {"kind": "road", "description": "坑", "place": "路口"}).status_code == 201
+        )
+    refused = api.post("/api/v1/public/leads", {"kind": "road", "description": "坑", "place": "路口"})
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+
+
+def test_page_forms_answer_429_too(client, cast):
+    for _ in range(5):
+        client.post("/public/ask/", {"category": "other", "text": "问题"})
+    refused = client.post("/public/ask/", {"category": "other", "text": "问题"})
+    assert refused.status_code == 429 and refused["Retry-After"]

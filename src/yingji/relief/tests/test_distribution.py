@@ -123,3 +123,12 @@ def test_street_b_sees_no_street_a_distribution(api, bearer, cast, relief):
     assert api.get("/api/v1/relief/distributions", headers=bearer(cast.duty)).json()["count"] == 1
     assert api.get("/api/v1/relief/households", headers=bearer(officer_b)).json()["count"] == 1
     assert api.get("/api/v1/relief/distributions", headers=bearer(cast.outsider)).json()["count"] == 0
+
+
+def test_distribution_list_keeps_its_query_count(api, bearer, cast, relief, django_assert_max_num_queries):
+    give(relief, cast.duty)
+    give(relief, cast.duty, material=relief.stock.tent, quantity=1)
+    give(relief, cast.duty, household=relief.home_b, warehouse=relief.stock.warehouse_b)
+    headers = bearer(cast.duty)
+    with django_assert_max_num_queries(8):
+        assert api.get("/api/v1/relief/distributions", headers=headers).json()["count"] == 3
