@@ -6,6 +6,7 @@ import pytest
 
 from yingji.core.errors import Conflict, NotAllowed, ValidationFailed
 from yingji.core.models import ChannelConfig, Delivery
+from yingji.core.tests.test_channels import webhook_server  # noqa: F401 — the fixture is used by name
 from yingji.relief import services
 from yingji.resources import services as resources
 
@@ -125,3 +126,24 @@ def test_pages_render(client, cast, volunteers):
     assert "赵敏" in client.get("/relief/volunteers/").content.decode()
     client.force_login(cast.enterprise_manager)
     assert client.get("/relief/").status_code == 403
+
+
+def test_callout_reaches_a_real_sms_gateway_and_group_robot(cast, volunteers, webhook_server):  # noqa: F811
+    from yingji.core.notify import outbox_deliver_due
+
+    ChannelConfig.objects.create(name="短信网关", kind="sms", url=f"{webhook_server.url}/sms")
+    group = ChannelConfig.objects.create(name="志愿者群", kind="wecom", url=f"{webhook_server.url}/robot")
+    services.callout_send(
+        by=cast.street_officer,
+        org=cast.street_a,
+        title="紧急召集",
+        message="请到甲街道广场集合",
+        volunteers=volunteers,
+        wecom=group,
+    )
+    report = outbox_deliver_due()
+    assert report.sent == 3
+    sms = sorted(r["body"]["phone"] for r in webhook_server.received if r["path"] == "/sms")
+    assert sms == ["13600000001", "13600000002"]
+    robot = next(r for r in webhook_server.received if r["path"] == "/robot")
+    assert "请到甲街道广场集合" in robot["body"]["text"]["content"]
