@@ -19,5 +19,10 @@ class PortalConfig(AppConfig):
         # Streets check the hazard reports that lie in them.
         grant(Role.STREET_OFFICER, "portal.view_lead", "portal.change_lead", "portal.view_article")
         NAV.append(
-            NavEntry(_("Public portal"), "portal:index", lambda user: user.has_perm("portal.view_question"), order=60)
+            NavEntry(
+                _("Public portal"),
+                "portal:index",
+                lambda user: user.has_perm("portal.view_question") or user.has_perm("portal.view_lead"),
+                order=60,
+            )
         )

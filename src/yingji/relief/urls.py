@@ -7,5 +7,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("events/<int:event_id>/", views.event, name="event"),
     path("events/<int:event_id>/export.xlsx", views.event_export, name="event-export"),
+    path("households/<int:household_id>/", views.household, name="household"),
     path("volunteers/", views.volunteers, name="volunteers"),
+    path("awards/<int:award_id>/<str:decision>/", views.award_decide, name="award-decide"),
 ]

@@ -6,9 +6,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from yingji.core.access import get_scoped_or_404, scoped
+from yingji.core.models import OrgKind, OrgUnit
 from yingji.core.web import page_of, run_service
 from yingji.relief import excel, selectors, services
-from yingji.relief.forms import DistributionForm
+from yingji.relief.forms import DecideForm, DistributionForm, VolunteerForm
+from yingji.relief.models import Award, Household
 from yingji.resources.models import MaterialItem
 from yingji.resources.selectors import warehouse_list
 
@@ -78,13 +81,39 @@ def event_export(request: HttpRequest, event_id: int) -> HttpResponse:
     return response
 
 
+def household(request: HttpRequest, household_id: int) -> HttpResponse:
+    """A household's relief history across events: what it received, when, from where, who signed."""
+    _need(request, "relief.view_household")
+    household = get_scoped_or_404(Household.objects.select_related("org"), request.user, household_id)
+    return render(
+        request,
+        "relief/household.html",
+        {"household": household, "history": selectors.distribution_list(user=request.user, household=household.pk)},
+    )
+
+
 def volunteers(request: HttpRequest) -> HttpResponse:
     _need(request, "relief.view_volunteer")
+    units = scoped(OrgUnit.objects.filter(kind__in=[OrgKind.STREET, OrgKind.COMMUNITY]), request.user, org_field="")
+    form = VolunteerForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        outcome = run_service(
+            request,
+            form,
+            lambda: services.volunteer_register(by=request.user, **form.cleaned_data),
+            success=_("Volunteer registered."),
+        )
+        if outcome:
+            return redirect("relief:volunteers")
     page, query = page_of(request, selectors.volunteer_list(user=request.user, q=request.GET.get("q", "")[:100]))
     return render(
         request,
         "relief/volunteers.html",
         {
+            "form": form,
+            "decide_form": DecideForm(),
+            "may_register": request.user.has_perm("relief.add_volunteer"),
+            "may_decide": request.user.has_perm("relief.approve_award"),
             "page": page,
             "query": query,
             "organisations": selectors.organisation_list(user=request.user),
@@ -92,3 +121,19 @@ def volunteers(request: HttpRequest) -> HttpResponse:
             "awards": selectors.award_list(user=request.user)[:20],
         },
     )
+
+
+def award_decide(request: HttpRequest, award_id: int, decision: str) -> HttpResponse:
+    """Approve or reject compensation or a reward (POST)."""
+    if request.method != "POST" or decision not in ("approve", "reject"):
+        raise PermissionDenied
+    award = get_scoped_or_404(Award, request.user, award_id)
+    form = DecideForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    run_service(
+        request,
+        None,
+        lambda: services.award_decide(by=request.user, award=award, approve=decision == "approve", note=note),
+        success=_("Decision recorded."),
+    )
+    return redirect("relief:volunteers")

@@ -94,3 +94,11 @@ def test_articles_written_and_published_through_the_pages(client, cast):
     assert "防汛常识" not in client.get("/public/articles/").content.decode()
     client.post(f"/portal/articles/{article.pk}/published/")
     assert "防汛常识" in client.get("/public/articles/").content.decode()
+
+
+def test_street_officer_reaches_the_leads_but_not_the_questions(client, cast):
+    client.force_login(cast.street_officer)
+    assert client.get("/portal/").status_code == 200
+    assert client.get("/portal/leads/").status_code == 200
+    assert client.get("/portal/questions/").status_code == 403
+    assert 'href="/portal/"' in client.get("/portal/").content.decode()

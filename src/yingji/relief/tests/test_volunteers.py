@@ -147,3 +147,44 @@ def test_callout_reaches_a_real_sms_gateway_and_group_robot(cast, volunteers, we
     assert sms == ["13600000001", "13600000002"]
     robot = next(r for r in webhook_server.received if r["path"] == "/robot")
     assert "请到甲街道广场集合" in robot["body"]["text"]["content"]
+
+
+def test_volunteer_registered_and_award_decided_through_the_pages(client, cast, volunteers):
+    from yingji.conftest import PASSWORD
+    from yingji.core.services import user_create
+
+    client.force_login(cast.street_officer)
+    refused = client.post("/relief/volunteers/", {"org": cast.street_a.pk, "name": "冯", "phone": "13600000009"})
+    assert refused.status_code == 200 and "consent" in refused.context["form"].errors
+    data = {"org": cast.street_a.pk, "name": "冯", "phone": "13600000009", "availability": "anytime", "consent": "on"}
+    assert client.post("/relief/volunteers/", data).status_code == 302
+    award = services.award_submit(
+        by=cast.street_officer,
+        org=cast.street_a,
+        kind="reward",
+        amount_yuan=Decimal("300"),
+        reason="x",
+        volunteer=volunteers[0],
+    )
+    assert client.post(f"/relief/awards/{award.pk}/approve/").status_code == 403
+    commander = user_create(by=None, username="t_cmd2", password=PASSWORD, org=cast.bureau, roles=["commander"])
+    client.force_login(commander)
+    assert client.post(f"/relief/awards/{award.pk}/approve/", {"note": "同意"}).status_code == 302
+    award.refresh_from_db()
+    assert award.status == "approved" and award.decision_note == "同意"
+
+
+def test_household_history_page_is_scoped(client, cast, relief):
+    services.distribution_create(
+        by=cast.duty,
+        event=relief.event,
+        household=relief.home_a,
+        material=relief.stock.water,
+        warehouse=relief.stock.warehouse_a,
+        quantity=1,
+        signed_by="张三",
+    )
+    client.force_login(cast.street_officer)
+    page = client.get(f"/relief/households/{relief.home_a.pk}/")
+    assert page.status_code == 200 and "瓶装饮用水" in page.content.decode()
+    assert client.get(f"/relief/households/{relief.home_b.pk}/").status_code == 404
