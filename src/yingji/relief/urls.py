@@ -9,5 +9,6 @@ urlpatterns = [
     path("events/<int:event_id>/export.xlsx", views.event_export, name="event-export"),
     path("households/<int:household_id>/", views.household, name="household"),
     path("volunteers/", views.volunteers, name="volunteers"),
+    path("callouts/<int:callout_id>/reply/", views.callout_reply, name="callout-reply"),
     path("awards/<int:award_id>/<str:decision>/", views.award_decide, name="award-decide"),
 ]

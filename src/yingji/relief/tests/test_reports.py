@@ -107,3 +107,15 @@ def test_event_page_hands_out_relief(client, cast, relief):
     assert client.post(url, data).status_code == 302
     again = client.post(url, data)
     assert again.status_code == 200 and "override_reason" in again.context["form"].errors
+
+
+def test_event_page_files_reports_in_stage_order(client, cast, relief):
+    client.force_login(cast.street_officer)
+    url = f"/relief/events/{relief.event.pk}/"
+    figures = {"street": cast.street_a.pk, "affected_people": 120, "relocated": 30, "report": ""}
+    early = client.post(url, {**figures, "stage": "verified"})
+    assert early.status_code == 200 and "stage" in early.context["report_form"].errors
+    assert client.post(url, {**figures, "stage": "initial"}).status_code == 302
+    other = client.post(url, {**figures, "street": cast.street_b.pk, "stage": "initial"})
+    assert other.status_code == 200 and "street" in other.context["report_form"].errors
+    assert selectors.latest_reports(user=cast.duty, event=relief.event)[0].affected_people == 120

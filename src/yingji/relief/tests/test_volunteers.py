@@ -154,9 +154,18 @@ def test_volunteer_registered_and_award_decided_through_the_pages(client, cast, 
     from yingji.core.services import user_create
 
     client.force_login(cast.street_officer)
-    refused = client.post("/relief/volunteers/", {"org": cast.street_a.pk, "name": "冯", "phone": "13600000009"})
+    refused = client.post(
+        "/relief/volunteers/", {"org": cast.street_a.pk, "name": "冯", "phone": "13600000009", "register": ""}
+    )
     assert refused.status_code == 200 and "consent" in refused.context["form"].errors
-    data = {"org": cast.street_a.pk, "name": "冯", "phone": "13600000009", "availability": "anytime", "consent": "on"}
+    data = {
+        "org": cast.street_a.pk,
+        "name": "冯",
+        "phone": "13600000009",
+        "availability": "anytime",
+        "consent": "on",
+        "register": "",
+    }
     assert client.post("/relief/volunteers/", data).status_code == 302
     award = services.award_submit(
         by=cast.street_officer,
@@ -188,3 +197,24 @@ def test_household_history_page_is_scoped(client, cast, relief):
     page = client.get(f"/relief/households/{relief.home_a.pk}/")
     assert page.status_code == 200 and "瓶装饮用水" in page.content.decode()
     assert client.get(f"/relief/households/{relief.home_b.pk}/").status_code == 404
+
+
+def test_call_out_sent_and_reply_recorded_through_the_page(client, cast, volunteers):
+    from yingji.relief.models import CallOut
+
+    client.force_login(cast.street_officer)
+    sent = client.post(
+        "/relief/volunteers/",
+        {
+            "callout": "",
+            "org": cast.street_a.pk,
+            "title": "夜间值守召集",
+            "message": "今晚需要两名志愿者",
+            "volunteers": [v.pk for v in volunteers],
+        },
+    )
+    assert sent.status_code == 302
+    callout = CallOut.objects.get(title="夜间值守召集")
+    client.post(f"/relief/callouts/{callout.pk}/reply/", {"volunteer": volunteers[1].pk, "answer": "yes"})
+    assert callout.replies.get(volunteer=volunteers[1]).answer == "yes"
+    assert "夜间值守召集" in client.get("/relief/volunteers/").content.decode()
