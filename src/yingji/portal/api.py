@@ -2,6 +2,7 @@
 staff's (answering questions, handling leads)."""
 
 from datetime import datetime
+from typing import Any
 
 from django.http import HttpRequest, JsonResponse
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
@@ -55,7 +56,7 @@ class PublicWarningOut(Schema):
 
 
 @router.get("/public/warnings", auth=None, response=list[PublicWarningOut], tags=["public"])
-def public_warnings(request):
+def public_warnings(request: HttpRequest) -> Any:
     """Warnings in force with what to do (防御指南), most severe first. No sign-in."""
     return [
         {
@@ -106,7 +107,7 @@ class ShelterNearOut(Schema):
 
 
 @router.get("/public/shelters/nearest", auth=None, response=list[ShelterNearOut], tags=["public"])
-def public_shelters_nearest(request, query: Query[NearestQuery]):
+def public_shelters_nearest(request: HttpRequest, query: Query[NearestQuery]) -> Any:
     """Open shelters with free places, ordered by walking time from the point (eta_s, on the road network)."""
     return selectors.nearest_shelters(lat=query.lat, lon=query.lon, limit=query.limit)
 
@@ -128,7 +129,7 @@ class ErrorOut(Schema):
 
 
 @router.post("/public/questions", auth=None, response={201: ReceiptOut, 429: ErrorOut}, tags=["public"])
-def public_question_ask(request, payload: QuestionIn):
+def public_question_ask(request: HttpRequest, payload: QuestionIn) -> Any:
     """Ask the bureau a question. 429 with Retry-After when this address has asked too often."""
     try:
         question = services.question_ask(
@@ -155,7 +156,7 @@ class QuestionPublicOut(Schema):
 
 
 @router.get("/public/questions/{receipt}", auth=None, response=QuestionPublicOut, tags=["public"])
-def public_question_status(request, receipt: str):
+def public_question_status(request: HttpRequest, receipt: str) -> Any:
     """A question and its answer by receipt code (no contact details)."""
     return selectors.question_by_receipt(receipt=receipt[:16])
 
@@ -176,7 +177,7 @@ class FaqFilters(Schema):
 
 @router.get("/public/faq", auth=None, response=list[FaqOut], tags=["public"])
 @paginate(Pages)
-def public_faq(request, filters: Query[FaqFilters]):
+def public_faq(request: HttpRequest, filters: Query[FaqFilters]) -> Any:
     return selectors.faq_list(category=filters.category, q=filters.q)
 
 
@@ -207,7 +208,7 @@ def read_photo(upload: UploadedFile | None) -> Photo | None:
 
 
 @router.post("/public/leads", auth=None, response={201: ReceiptOut, 429: ErrorOut}, tags=["public"])
-def public_lead_report(request, payload: Form[LeadIn], photo: File[UploadedFile] = None):
+def public_lead_report(request: HttpRequest, payload: Form[LeadIn], photo: File[UploadedFile] = None) -> Any:
     """Report a hazard (随手拍): multipart form with an optional photo (JPEG, PNG or WebP, at most 5 MB)."""
     try:
         lead = services.lead_report(
@@ -237,7 +238,7 @@ class LeadPublicOut(Schema):
 
 
 @router.get("/public/leads/{receipt}", auth=None, response=LeadPublicOut, tags=["public"])
-def public_lead_status(request, receipt: str):
+def public_lead_status(request: HttpRequest, receipt: str) -> Any:
     """Follow a hazard report by its receipt code."""
     return selectors.lead_by_receipt(receipt=receipt[:16])
 
@@ -267,7 +268,7 @@ class QuestionFilters(Schema):
 
 @router.get("/portal/questions", response=list[QuestionOut])
 @paginate(Pages)
-def questions_list(request, filters: Query[QuestionFilters]):
+def questions_list(request: HttpRequest, filters: Query[QuestionFilters]) -> Any:
     return selectors.question_list(user=request.auth, status=filters.status, q=filters.q)
 
 
@@ -278,7 +279,7 @@ class AnswerIn(Schema):
 
 
 @router.post("/portal/questions/{question_id}/answer", response=QuestionOut)
-def question_answer(request, question_id: int, payload: AnswerIn):
+def question_answer(request: HttpRequest, question_id: int, payload: AnswerIn) -> Any:
     question = selectors.question_get(user=request.auth, question_id=question_id)
     return services.question_answer(by=request.auth, question=question, **payload.dict())
 
@@ -295,7 +296,7 @@ class StatsOut(Schema):
 
 
 @router.get("/portal/questions-stats", response=StatsOut)
-def questions_stats(request, days: int = Query(30, ge=1, le=3660)):
+def questions_stats(request: HttpRequest, days: int = Query(30, ge=1, le=3660)) -> Any:
     """Response times of the consultation column over the last `days`."""
     return selectors.response_stats(user=request.auth, days=days)
 
@@ -327,7 +328,7 @@ class LeadFilters(Schema):
 
 @router.get("/portal/leads", response=list[LeadOut])
 @paginate(Pages)
-def leads_list(request, filters: Query[LeadFilters]):
+def leads_list(request: HttpRequest, filters: Query[LeadFilters]) -> Any:
     return selectors.lead_list(user=request.auth, status=filters.status)
 
 
@@ -342,14 +343,14 @@ class LeadIncidentOut(Schema):
     incident: int
 
 
-def _lead(request, lead_id: int) -> Lead:
+def _lead(request: HttpRequest, lead_id: int) -> Lead:
     if not request.auth.has_perm("portal.view_lead"):
         return get_scoped_or_404(Lead.objects.none(), request.auth, lead_id)
     return get_scoped_or_404(Lead, request.auth, lead_id)
 
 
 @router.post("/portal/leads/{lead_id}/incident", response={201: LeadIncidentOut})
-def lead_incident(request, lead_id: int, payload: LeadIncidentIn):
+def lead_incident(request: HttpRequest, lead_id: int, payload: LeadIncidentIn) -> Any:
     """Turn a lead into an incident on the duty desk."""
     lead = _lead(request, lead_id)
     kind = resolve_in_scope(IncidentType.objects.filter(active=True), None, payload.type, field="type", required=True)
@@ -364,5 +365,5 @@ class DismissIn(Schema):
 
 
 @router.post("/portal/leads/{lead_id}/dismiss", response=LeadOut)
-def lead_dismiss(request, lead_id: int, payload: DismissIn):
+def lead_dismiss(request: HttpRequest, lead_id: int, payload: DismissIn) -> Any:
     return services.lead_dismiss(by=request.auth, lead=_lead(request, lead_id), note=payload.note)

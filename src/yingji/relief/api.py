@@ -3,8 +3,9 @@ call-outs, social organisations, compensation and rewards. Scoped like every oth
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -57,19 +58,19 @@ class EventOut(Schema):
 
 @router.get("/relief/events", response=list[EventOut])
 @paginate(Pages)
-def events_list(request, status: str | None = Query(None, max_length=10)):
+def events_list(request: HttpRequest, status: str | None = Query(None, max_length=10)) -> Any:
     return selectors.event_list(user=request.auth, status=status)
 
 
 @router.post("/relief/events", response={201: EventOut})
-def events_create(request, payload: EventIn):
+def events_create(request: HttpRequest, payload: EventIn) -> Any:
     data = payload.dict()
     org = org_in_scope(request.auth, data.pop("org") or request.auth.org_id, required=True)
     return Status(201, services.event_create(by=request.auth, org=org, **data))
 
 
 @router.get("/relief/events/{event_id}", response=EventOut)
-def events_get(request, event_id: int):
+def events_get(request: HttpRequest, event_id: int) -> Any:
     return selectors.event_get(user=request.auth, event_id=event_id)
 
 
@@ -78,7 +79,7 @@ class CloseIn(Schema):
 
 
 @router.post("/relief/events/{event_id}/close", response=EventOut)
-def events_close(request, event_id: int, payload: CloseIn):
+def events_close(request: HttpRequest, event_id: int, payload: CloseIn) -> Any:
     event = selectors.event_get(user=request.auth, event_id=event_id)
     return services.event_close(by=request.auth, event=event, ended_on=payload.ended_on)
 
@@ -124,14 +125,14 @@ class StatsOut(Schema):
 
 
 @router.get("/relief/events/{event_id}/stats", response=StatsOut)
-def events_stats(request, event_id: int):
+def events_stats(request: HttpRequest, event_id: int) -> Any:
     """Damage by street (each street's latest stage) with totals, and relief handed out by street and material."""
     event = selectors.event_get(user=request.auth, event_id=event_id)
     return selectors.event_stats(user=request.auth, event=event)
 
 
 @router.get("/relief/events/{event_id}/export.xlsx")
-def events_export(request, event_id: int):
+def events_export(request: HttpRequest, event_id: int) -> Any:
     """The event's relief workbook (damage table, relief summary, distribution detail)."""
     event = selectors.event_get(user=request.auth, event_id=event_id)
     response = HttpResponse(
@@ -168,12 +169,12 @@ class ReportFilters(Schema):
 
 @router.get("/relief/reports", response=list[ReportOut])
 @paginate(Pages)
-def reports_list(request, filters: Query[ReportFilters]):
+def reports_list(request: HttpRequest, filters: Query[ReportFilters]) -> Any:
     return selectors.report_list(user=request.auth, event=filters.event, stage=filters.stage)
 
 
 @router.post("/relief/reports", response={201: ReportOut})
-def reports_create(request, payload: ReportIn):
+def reports_create(request: HttpRequest, payload: ReportIn) -> Any:
     """File a street's figures at the next stage (initial → verified → final); 409 names the allowed stage."""
     data = payload.dict()
     event = resolve_in_scope(selectors.event_list(user=request.auth), None, data.pop("event"), field="event")
@@ -203,12 +204,12 @@ class HouseholdOut(Schema):
 
 @router.get("/relief/households", response=list[HouseholdOut])
 @paginate(Pages)
-def households_list(request, q: str | None = Query(None, max_length=100)):
+def households_list(request: HttpRequest, q: str | None = Query(None, max_length=100)) -> Any:
     return selectors.household_list(user=request.auth, q=q)
 
 
 @router.post("/relief/households", response={201: HouseholdOut})
-def households_create(request, payload: HouseholdIn):
+def households_create(request: HttpRequest, payload: HouseholdIn) -> Any:
     data = payload.dict()
     org = org_in_scope(request.auth, data.pop("org"), required=True)
     return Status(201, services.household_create(by=request.auth, org=org, **data))
@@ -246,13 +247,13 @@ class DistributionFilters(Schema):
 
 @router.get("/relief/distributions", response=list[DistributionOut])
 @paginate(Pages)
-def distributions_list(request, filters: Query[DistributionFilters]):
+def distributions_list(request: HttpRequest, filters: Query[DistributionFilters]) -> Any:
     """Distributions in scope; `household=` gives a household's history."""
     return selectors.distribution_list(user=request.auth, event=filters.event, household=filters.household)
 
 
 @router.post("/relief/distributions", response={201: DistributionOut, 409: dict})
-def distributions_create(request, payload: DistributionIn):
+def distributions_create(request: HttpRequest, payload: DistributionIn) -> Any:
     """Hand relief to a household from a warehouse (a stock withdrawal); 409 on a repeat without a reason."""
     user = request.auth
     data = payload.dict()
@@ -291,12 +292,12 @@ class VolunteerOut(Schema):
 
 @router.get("/relief/volunteers", response=list[VolunteerOut])
 @paginate(Pages)
-def volunteers_list(request, q: str | None = Query(None, max_length=100)):
+def volunteers_list(request: HttpRequest, q: str | None = Query(None, max_length=100)) -> Any:
     return selectors.volunteer_list(user=request.auth, q=q)
 
 
 @router.post("/relief/volunteers", response={201: VolunteerOut})
-def volunteers_create(request, payload: VolunteerIn):
+def volunteers_create(request: HttpRequest, payload: VolunteerIn) -> Any:
     data = payload.dict()
     org = org_in_scope(request.auth, data.pop("org"), required=True)
     team = resolve_in_scope(Team, request.auth, data.pop("team"), field="team")
@@ -308,7 +309,7 @@ class HoursIn(Schema):
 
 
 @router.post("/relief/volunteers/{volunteer_id}/hours", response=VolunteerOut)
-def volunteers_hours(request, volunteer_id: int, payload: HoursIn):
+def volunteers_hours(request: HttpRequest, volunteer_id: int, payload: HoursIn) -> Any:
     volunteer = get_scoped_or_404(Volunteer, request.auth, volunteer_id)
     return services.volunteer_log_hours(by=request.auth, volunteer=volunteer, hours=payload.hours)
 
@@ -340,12 +341,12 @@ class CallOutOut(Schema):
 
 @router.get("/relief/callouts", response=list[CallOutOut])
 @paginate(Pages)
-def callouts_list(request):
+def callouts_list(request: HttpRequest) -> Any:
     return selectors.callout_list(user=request.auth)
 
 
 @router.post("/relief/callouts", response={201: CallOutOut})
-def callouts_create(request, payload: CallOutIn):
+def callouts_create(request: HttpRequest, payload: CallOutIn) -> Any:
     """Call volunteers by SMS (the configured gateway) and optionally a WeChat Work group robot."""
     user = request.auth
     org = org_in_scope(user, payload.org, required=True)
@@ -364,7 +365,7 @@ class ReplyIn(Schema):
 
 
 @router.post("/relief/callouts/{callout_id}/replies", response=ReplyOut)
-def callouts_reply(request, callout_id: int, payload: ReplyIn):
+def callouts_reply(request: HttpRequest, callout_id: int, payload: ReplyIn) -> Any:
     callout = get_scoped_or_404(CallOut, request.auth, callout_id)
     volunteer = resolve_in_scope(Volunteer, request.auth, payload.volunteer, field="volunteer")
     return services.callout_reply(by=request.auth, callout=callout, volunteer=volunteer, answer=payload.answer)
@@ -392,12 +393,12 @@ class OrganisationOut(Schema):
 
 @router.get("/relief/organisations", response=list[OrganisationOut])
 @paginate(Pages)
-def organisations_list(request):
+def organisations_list(request: HttpRequest) -> Any:
     return selectors.organisation_list(user=request.auth)
 
 
 @router.post("/relief/organisations", response={201: OrganisationOut})
-def organisations_create(request, payload: OrganisationIn):
+def organisations_create(request: HttpRequest, payload: OrganisationIn) -> Any:
     data = payload.dict()
     org = org_in_scope(request.auth, data.pop("org"), required=True)
     return Status(201, services.organisation_create(by=request.auth, org=org, **data))
@@ -429,12 +430,12 @@ class AwardOut(Schema):
 
 @router.get("/relief/awards", response=list[AwardOut])
 @paginate(Pages)
-def awards_list(request, status: AwardStatus | None = None):
+def awards_list(request: HttpRequest, status: AwardStatus | None = None) -> Any:
     return selectors.award_list(user=request.auth, status=status)
 
 
 @router.post("/relief/awards", response={201: AwardOut})
-def awards_create(request, payload: AwardIn):
+def awards_create(request: HttpRequest, payload: AwardIn) -> Any:
     user = request.auth
     data = payload.dict()
     org = org_in_scope(user, data.pop("org"), required=True)
@@ -451,6 +452,6 @@ class DecideIn(Schema):
 
 
 @router.post("/relief/awards/{award_id}/decide", response=AwardOut)
-def awards_decide(request, award_id: int, payload: DecideIn):
+def awards_decide(request: HttpRequest, award_id: int, payload: DecideIn) -> Any:
     award = get_scoped_or_404(selectors.award_list(user=request.auth), request.auth, award_id)
     return services.award_decide(by=request.auth, award=award, approve=payload.approve, note=payload.note)
