@@ -125,7 +125,7 @@ class Transitions:
     def check(self, current: str, target: str) -> None:
         if self.can(current, target):
             return
-        names = ", ".join(self.allowed(current)) or _("none")
+        names = ", ".join(self.allowed(current)) or "none"
         detail = _("cannot go from %(current)s to %(target)s; allowed: %(allowed)s") % {
             "current": current,
             "target": target,

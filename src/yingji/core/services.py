@@ -14,6 +14,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
 from yingji.core.audit import audit_append
+from yingji.core.commands import clean_or_fail
 from yingji.core.errors import NotAllowed, ValidationFailed
 from yingji.core.models import ApiToken, LoginAttempt, OrgUnit, User
 from yingji.core.roles import GROUP_NAMES, is_system_admin, role_group
@@ -35,23 +36,6 @@ ORG_FIELDS = (
 )
 
 
-def validation_failed(exc: ValidationError) -> ValidationFailed:
-    """Turn Django's ValidationError into our field-level error."""
-    if hasattr(exc, "error_dict"):
-        errors = {field: [str(m) for m in messages] for field, messages in exc.message_dict.items()}
-    else:
-        errors = {"__all__": [str(m) for m in exc.messages]}
-    first = next(iter(errors.values()))[0]
-    return ValidationFailed(first, errors)
-
-
-def _full_clean(instance, **kwargs) -> None:
-    try:
-        instance.full_clean(**kwargs)
-    except ValidationError as exc:
-        raise validation_failed(exc) from None
-
-
 def _org_snapshot(org: OrgUnit) -> dict[str, Any]:
     return {f: getattr(org, f"{f}_id" if f == "parent" else f) for f in ORG_FIELDS if f != "area"}
 
@@ -60,7 +44,7 @@ def _org_snapshot(org: OrgUnit) -> dict[str, Any]:
 def org_create(*, by: User | None, **fields: Any) -> OrgUnit:
     """Create a unit of the org tree under its parent."""
     org = OrgUnit(**fields)
-    _full_clean(org)
+    clean_or_fail(org)
     org.save()
     org.path = f"{org.parent.path if org.parent else '/'}{org.pk}/"
     org.save(update_fields=["path"])
@@ -77,7 +61,7 @@ def org_update(*, by: User | None, org: OrgUnit, **changes: Any) -> OrgUnit:
         if field not in ORG_FIELDS:
             raise ValidationFailed(f"unknown field {field}", {field: ["unknown field"]})
         setattr(org, field, value)
-    _full_clean(org)
+    clean_or_fail(org)
     old_path = org.path
     new_path = f"{org.parent.path if org.parent else '/'}{org.pk}/"
     org.path = new_path
@@ -124,7 +108,7 @@ def user_create(
     except ValidationError as exc:
         raise ValidationFailed(exc.messages[0], {"password": list(exc.messages)}) from None
     user.set_password(password)
-    _full_clean(user, exclude=["password"])
+    clean_or_fail(user, exclude=["password"])
     user.save()
     user.groups.set([role_group(r) for r in roles])
     audit_append(

@@ -3,7 +3,6 @@ and services."""
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,6 +13,7 @@ from yingji.core.models import OrgKind
 from yingji.core.notify import notification_list as inbox
 from yingji.core.notify import notification_mark_read
 from yingji.core.roles import Role, user_roles
+from yingji.core.web import page_of
 
 
 class SignInView(auth_views.LoginView):
@@ -46,10 +46,8 @@ def org_list(request):
     form = OrgFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     orgs = selectors.org_list(user=request.user, kind=filters.get("kind") or None, q=filters.get("q") or None)
-    page = Paginator(orgs, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "core/org_list.html", {"form": form, "page": page, "query": query.urlencode()})
+    page, query = page_of(request, orgs)
+    return render(request, "core/org_list.html", {"form": form, "page": page, "query": query})
 
 
 def org_detail(request, org_id: int):
@@ -79,5 +77,5 @@ def notification_list(request):
     if request.method == "POST":
         notification_mark_read(user=request.user)
         return redirect("core:notification-list")
-    page = Paginator(inbox(user=request.user), 50).get_page(request.GET.get("page"))
-    return render(request, "core/notification_list.html", {"page": page})
+    page, query = page_of(request, inbox(user=request.user))
+    return render(request, "core/notification_list.html", {"page": page, "query": query})
