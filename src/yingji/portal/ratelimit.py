@@ -7,6 +7,7 @@ platform's secret key.
 
 import hashlib
 import hmac
+import ipaddress
 import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -35,9 +36,23 @@ class RateDecision:
     retry_after_s: int
 
 
+def client_network(address: str) -> str:
+    """What one client is counted as: its IPv4 address, or the /64 network of an IPv6 address (one household or
+    phone holds a whole /64, so counting single IPv6 addresses would let it rotate past the limit)."""
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return address.strip()[:100]
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
 def address_key(address: str) -> str:
     """The keyed hash an address is counted under."""
-    return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
+    return hmac.new(settings.SECRET_KEY.encode(), client_network(address).encode(), hashlib.sha256).hexdigest()
 
 
 def _window_start(now: datetime, window_s: int) -> datetime:

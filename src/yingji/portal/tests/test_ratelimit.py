@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import connection
 
 from yingji.portal.models import RateCounter
-from yingji.portal.ratelimit import LIMITS, address_key, rate_hit
+from yingji.portal.ratelimit import LIMITS, address_key, client_network, rate_hit
 from yingji.resources.tests.test_ledger_concurrency import production_database
 
 SCRIPT = """
@@ -87,3 +87,10 @@ def test_addresses_are_kept_only_as_keyed_hashes(db):
     rate_hit(scope="lead", address="203.0.113.9")
     (row,) = RateCounter.objects.all()
     assert row.key == address_key("203.0.113.9") and "203.0.113.9" not in row.key
+
+
+def test_an_ipv6_client_counts_as_its_64_network():
+    assert client_network("2001:db8:1:2:aaaa::1") == client_network("2001:db8:1:2:bbbb::9") == "2001:db8:1:2::/64"
+    assert client_network("2001:db8:1:3::1") != client_network("2001:db8:1:2::1")
+    assert client_network("::ffff:192.0.2.7") == client_network("192.0.2.7") == "192.0.2.7"
+    assert client_network("198.51.100.1") != client_network("198.51.100.2")
