@@ -15,6 +15,7 @@ from yingji.core.errors import ValidationFailed
 from yingji.incidents.models import IncidentType
 from yingji.portal import selectors, services
 from yingji.portal.models import Lead, LeadKind, LeadStatus, QuestionCategory, QuestionStatus
+from yingji.portal.ratelimit import rate_hit
 from yingji.portal.services import PHOTO_MAX_BYTES, Photo, RateLimited
 
 router = Router(tags=["portal"])
@@ -35,6 +36,10 @@ def too_many(exc: RateLimited) -> JsonResponse:
 
 
 # --- public -----------------------------------------------------------------------------------------------------
+
+
+class ErrorOut(Schema):
+    detail: str
 
 
 class PublicWarningOut(Schema):
@@ -106,9 +111,13 @@ class ShelterNearOut(Schema):
     route: RouteOut
 
 
-@router.get("/public/shelters/nearest", auth=None, response=list[ShelterNearOut], tags=["public"])
+@router.get("/public/shelters/nearest", auth=None, response={200: list[ShelterNearOut], 429: ErrorOut}, tags=["public"])
 def public_shelters_nearest(request: HttpRequest, query: Query[NearestQuery]) -> Any:
-    """Open shelters with free places, ordered by walking time from the point (eta_s, on the road network)."""
+    """Open shelters with free places, ordered by walking time from the point (eta_s, on the road network).
+    429 with Retry-After when this address searches too often."""
+    decision = rate_hit(scope="nearest", address=client_address(request))
+    if not decision.allowed:
+        return too_many(RateLimited(decision))
     return selectors.nearest_shelters(lat=query.lat, lon=query.lon, limit=query.limit)
 
 
@@ -122,10 +131,6 @@ class QuestionIn(Schema):
 class ReceiptOut(Schema):
     receipt: str
     status: str
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 @router.post("/public/questions", auth=None, response={201: ReceiptOut, 429: ErrorOut}, tags=["public"])

@@ -13,6 +13,7 @@ from yingji.portal import selectors, services
 from yingji.portal.api import client_address
 from yingji.portal.forms import ArticleFilterForm, LeadForm, QuestionForm, ReceiptForm, ShelterSearchForm
 from yingji.portal.models import QuestionCategory
+from yingji.portal.ratelimit import rate_hit
 from yingji.portal.services import PHOTO_MAX_BYTES, Photo, RateLimited
 from yingji.portal.svgmap import route_svg
 
@@ -69,6 +70,9 @@ def shelters(request: HttpRequest) -> HttpResponse:
             elif q:
                 error = _("No community or street of that name. Try part of the name, e.g. 胜阳港.")
         if lat is not None and lon is not None:
+            decision = rate_hit(scope="nearest", address=client_address(request))
+            if not decision.allowed:
+                return _too_many(request, RateLimited(decision))
             try:
                 results = selectors.nearest_shelters(lat=lat, lon=lon, limit=5)
             except YingjiError as exc:

@@ -23,6 +23,8 @@ from yingji.portal.models import RateCounter
 LIMITS: dict[str, tuple[int, int]] = {
     "question": (5, 3600),
     "lead": (5, 3600),
+    # Searches cost a road-network search each: generous for people, a brake for scrapers.
+    "nearest": (60, 600),
 }
 # Counters older than this are of no further use.
 KEEP = timedelta(days=2)

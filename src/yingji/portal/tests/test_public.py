@@ -239,3 +239,15 @@ def test_page_forms_answer_429_too(client, cast):
         client.post("/public/ask/", {"category": "other", "text": "问题"})
     refused = client.post("/public/ask/", {"category": "other", "text": "问题"})
     assert refused.status_code == 429 and refused["Retry-After"]
+
+
+def test_shelter_searches_are_rate_limited(api, client, shelters, monkeypatch):
+    from yingji.portal.ratelimit import LIMITS
+
+    monkeypatch.setitem(LIMITS, "nearest", (2, 600))
+    lat, lon = offset(0, 0)
+    for _ in range(2):
+        assert api.get("/api/v1/public/shelters/nearest", {"lat": lat, "lon": lon}).status_code == 200
+    refused = api.get("/api/v1/public/shelters/nearest", {"lat": lat, "lon": lon})
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert client.get("/public/shelters/", {"lat": lat, "lon": lon}).status_code == 429
