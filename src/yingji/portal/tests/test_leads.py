@@ -165,3 +165,17 @@ def test_public_report_form_works_without_javascript(client, areas, media):
     assert response.status_code == 200
     lead = Lead.objects.get()
     assert lead.receipt in response.content.decode() and lead.photo_bytes == len(PNG)
+
+
+def test_staff_check_and_close_a_lead_through_the_pages(api, client, areas):
+    receipt = report(api).json()["receipt"]
+    lead = Lead.objects.get(receipt=receipt)
+    client.force_login(areas.street_officer)
+    assert client.post(f"/portal/leads/{lead.pk}/review/").status_code == 302
+    lead.refresh_from_db()
+    assert lead.status == LeadStatus.REVIEWING and lead.handled_by == areas.street_officer
+    assert client.post(f"/portal/leads/{lead.pk}/dismiss/", {"note": "已清理，无需处置"}).status_code == 302
+    lead.refresh_from_db()
+    assert lead.status == LeadStatus.DISMISSED
+    assert "已清理，无需处置" in client.get(f"/public/report/{receipt}/").content.decode()
+    assert client.post(f"/portal/leads/{lead.pk}/nonsense/").status_code == 404

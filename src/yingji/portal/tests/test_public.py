@@ -251,3 +251,11 @@ def test_shelter_searches_are_rate_limited(api, client, shelters, monkeypatch):
     refused = api.get("/api/v1/public/shelters/nearest", {"lat": lat, "lon": lon})
     assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
     assert client.get("/public/shelters/", {"lat": lat, "lon": lon}).status_code == 429
+
+
+def test_without_a_road_network_the_finder_says_so(api, client, cast):
+    lat, lon = offset(0, 0)
+    response = api.get("/api/v1/public/shelters/nearest", {"lat": lat, "lon": lon})
+    assert response.status_code == 409 and "network" in response.json()["errors"]
+    page = client.get("/public/shelters/", {"lat": lat, "lon": lon})
+    assert page.status_code == 200 and 'role="alert"' in page.content.decode()
