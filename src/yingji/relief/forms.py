@@ -23,8 +23,8 @@ class DistributionForm(forms.Form):
 
 class VolunteerForm(forms.Form):
     org = forms.ModelChoiceField(label=_("Registered with"), queryset=None)
-    name = forms.CharField(label=_("Name"), max_length=60)
-    phone = forms.CharField(label=_("Phone"), max_length=40)
+    name = forms.CharField(label=_("Volunteer's name"), max_length=60)
+    phone = forms.CharField(label=_("Mobile phone"), max_length=40)
     skills = forms.CharField(label=_("Skills"), max_length=300, required=False)
     availability = forms.ChoiceField(label=_("Availability"), choices=Availability.choices)
     consent = forms.BooleanField(
@@ -86,10 +86,10 @@ class ReportForm(forms.Form):
 
 
 class CallOutForm(forms.Form):
-    org = forms.ModelChoiceField(label=_("Unit"), queryset=None)
-    title = forms.CharField(label=_("Title"), max_length=200)
-    message = forms.CharField(label=_("Message"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
-    volunteers = forms.ModelMultipleChoiceField(label=_("Volunteers"), queryset=None)
+    org = forms.ModelChoiceField(label=_("Calling unit"), queryset=None)
+    title = forms.CharField(label=_("Call-out title"), max_length=200)
+    message = forms.CharField(label=_("Call-out message"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+    volunteers = forms.ModelMultipleChoiceField(label=_("Volunteers to call"), queryset=None)
     wecom = forms.ModelChoiceField(label=_("WeChat Work group (optional)"), queryset=None, required=False)
 
     def __init__(self, *args, units, volunteers, robots, **kwargs) -> None:
@@ -101,7 +101,7 @@ class CallOutForm(forms.Form):
 
 class ReplyForm(forms.Form):
     volunteer = forms.ModelChoiceField(label=_("Volunteer"), queryset=None)
-    answer = forms.ChoiceField(label=_("Answer"), choices=[("yes", _("Yes, coming")), ("no", _("No"))])
+    answer = forms.ChoiceField(label=_("Answer"), choices=[("yes", _("Yes, coming")), ("no", _("No, cannot come"))])
 
     def __init__(self, *args, volunteers, **kwargs) -> None:
         super().__init__(*args, **kwargs)

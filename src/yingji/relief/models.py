@@ -311,7 +311,7 @@ class CallOut(models.Model):
 class Answer(models.TextChoices):
     NONE = "none", _("No reply yet")
     YES = "yes", _("Yes, coming")
-    NO = "no", _("No")
+    NO = "no", _("No, cannot come")
 
 
 class CallOutReply(models.Model):
