@@ -28,7 +28,9 @@ class QuestionForm(forms.Form):
 
 class LeadForm(forms.Form):
     kind = forms.ChoiceField(label=_("What is it"), choices=LeadKind.choices)
-    description = forms.CharField(label=_("Description"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+    description = forms.CharField(
+        label=_("What did you see"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+    )
     place = forms.CharField(label=_("Where (address or landmark)"), max_length=200, required=False)
     lat = forms.FloatField(min_value=-90, max_value=90, required=False, widget=forms.HiddenInput)
     lon = forms.FloatField(min_value=-180, max_value=180, required=False, widget=forms.HiddenInput)
@@ -53,7 +55,7 @@ class DismissForm(forms.Form):
 
 class LeadIncidentForm(forms.Form):
     type = forms.ModelChoiceField(label=_("Incident type"), queryset=IncidentType.objects.filter(active=True))
-    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    title = forms.CharField(label=_("Incident title"), max_length=200, required=False)
     note = forms.CharField(label=_("Note to the reporter"), max_length=300, required=False)
 
 

@@ -168,7 +168,7 @@ class Lead(models.Model):
 
     receipt = models.CharField(_("receipt code"), max_length=16, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=LeadKind.choices)
-    description = models.TextField(_("description"), max_length=2000)
+    description = models.TextField(_("hazard description"), max_length=2000)
     lat = models.FloatField(_("latitude"), null=True, blank=True)
     lon = models.FloatField(_("longitude"), null=True, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)

@@ -44,7 +44,7 @@ class ReportForm(forms.Form):
     """A street's damage figures at the next stage, in the items of the statistics forms."""
 
     street = forms.ModelChoiceField(label=_("Street"), queryset=None)
-    stage = forms.ChoiceField(label=_("Stage"), choices=Stage.choices)
+    stage = forms.ChoiceField(label=_("Report stage"), choices=Stage.choices)
     affected_people = forms.IntegerField(label=_("people affected"), min_value=0, max_value=10**9, initial=0)
     deaths = forms.IntegerField(label=_("deaths"), min_value=0, max_value=10**9, initial=0)
     missing = forms.IntegerField(label=_("missing"), min_value=0, max_value=10**9, initial=0)

@@ -31,8 +31,8 @@ class Hazard(models.TextChoices):
 
 
 class EventStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    OPEN = "open", _("In progress")
+    CLOSED = "closed", _("Ended")
 
 
 class DisasterEvent(models.Model):
@@ -45,7 +45,7 @@ class DisasterEvent(models.Model):
     started_on = models.DateField(_("started on"))
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=EventStatus.choices, default=EventStatus.OPEN)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("event summary"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -280,7 +280,7 @@ class Volunteer(models.Model):
 class CallOut(models.Model):
     """A call to volunteers (SMS and/or a WeChat Work group) asking whether they can come; replies are recorded."""
 
-    org = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    org = models.ForeignKey(OrgUnit, verbose_name=_("calling unit"), on_delete=models.PROTECT, related_name="+")
     event = models.ForeignKey(
         DisasterEvent, verbose_name=_("event"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -291,7 +291,7 @@ class CallOut(models.Model):
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("sent by"),
+        verbose_name=_("called by"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -380,7 +380,7 @@ class Award(models.Model):
     """Rescue compensation (救援补偿) or a reward (奖励) for work a social organisation or a volunteer did; it
     needs the approval of someone other than who submitted it."""
 
-    org = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    org = models.ForeignKey(OrgUnit, verbose_name=_("responsible unit"), on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("kind"), max_length=20, choices=AwardKind.choices)
     event = models.ForeignKey(
         DisasterEvent, verbose_name=_("event"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
