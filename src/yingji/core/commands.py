@@ -125,10 +125,10 @@ class Transitions:
     def check(self, current: str, target: str) -> None:
         if self.can(current, target):
             return
-        names = ", ".join(self.allowed(current)) or "none"
+        names = ", ".join(self.allowed(current)) or _("none")
         detail = _("cannot go from %(current)s to %(target)s; allowed: %(allowed)s") % {
             "current": current,
             "target": target,
             "allowed": names,
         }
-        raise Conflict(detail, {self.field: [detail]})
+        raise Conflict(detail, {self.field: [detail]}, extra={"allowed": list(self.allowed(current))})

@@ -28,6 +28,7 @@ from pydantic import create_model
 from pydantic.fields import FieldInfo
 
 from yingji.core.access import MAX_ID, resolve_in_scope
+from yingji.core.audit import audit_export
 from yingji.core.errors import ValidationFailed
 from yingji.core.models import OrgUnit
 
@@ -219,8 +220,11 @@ def registry_api(router: Router, registry: Registry, *, pages: Any) -> None:
 
 
 def registry_xlsx(registry: Registry, user: Any) -> HttpResponse:
-    """The registry as an .xlsx download (API and pages)."""
-    return xlsx_response(registry.export_xlsx(user), slug=registry.slug, title=registry.sheet_title or registry.slug)
+    """The registry as an .xlsx download (API and pages); every export is audited."""
+    title = registry.sheet_title or registry.slug
+    response = xlsx_response(registry.export_xlsx(user), slug=registry.slug, title=title)
+    audit_export(actor=user, what=f"{registry.model._meta.app_label}.{registry.slug}", filename=f"{title}.xlsx")
+    return response
 
 
 def _excel_api(router: Router, registry: Registry) -> None:

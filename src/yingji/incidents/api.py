@@ -544,11 +544,11 @@ def incidents_materials(request, incident_id: int, payload: MaterialIn):
 def reports_docx(request, report_id: int):
     """The report as a Word file (.docx): the frozen copy once sent, a preview while due."""
     report = selectors.report_get(user=request.auth, report_id=report_id)
-    return docx_response(selectors.report_document(report=report), report_filename(report))
+    return docx_response(selectors.report_document(report=report), report_filename(report), by=request.auth)
 
 
 @router.get("/incidents/{incident_id}/review/docx")
 def incidents_review_docx(request, incident_id: int):
     """The after-action review as a Word file (.docx)."""
     incident = selectors.incident_get(user=request.auth, incident_id=incident_id)
-    return docx_response(selectors.review_document(incident=incident), review_filename(incident))
+    return docx_response(selectors.review_document(incident=incident), review_filename(incident), by=request.auth)

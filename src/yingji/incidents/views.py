@@ -287,13 +287,13 @@ def report_print(request: HttpRequest, report_id: int) -> HttpResponse:
 def report_docx(request: HttpRequest, report_id: int) -> HttpResponse:
     """A report as a Word file, the same document as the printable one."""
     report = selectors.report_get(user=request.user, report_id=report_id)
-    return docx_response(selectors.report_document(report=report), report_filename(report))
+    return docx_response(selectors.report_document(report=report), report_filename(report), by=request.user)
 
 
 def review_docx(request: HttpRequest, incident_id: int) -> HttpResponse:
     """The after-action review as a Word file, the same document as the printable one."""
     incident = selectors.incident_get(user=request.user, incident_id=incident_id)
-    return docx_response(selectors.review_document(incident=incident), review_filename(incident))
+    return docx_response(selectors.review_document(incident=incident), review_filename(incident), by=request.user)
 
 
 def review(request: HttpRequest, incident_id: int) -> HttpResponse:

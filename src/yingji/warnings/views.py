@@ -12,12 +12,11 @@ from django.views.decorators.http import require_POST
 
 from yingji.core.access import get_scoped_or_404, scoped
 from yingji.core.models import Subscription
-from yingji.core.roles import user_has_role
 from yingji.core.web import page_of, run_service
 from yingji.warnings import selectors, services
 from yingji.warnings.feeds import CurrentWarningsFeed
 from yingji.warnings.forms import CancelForm, ImportForm, SubscriptionForm, WarningFilterForm, WarningForm
-from yingji.warnings.lifecycle import DRAFT_ROLES, IMPORT_ROLES, allowed_actions, roles_for
+from yingji.warnings.lifecycle import DRAFT_PERM, IMPORT_PERM, allowed_actions, perm_for
 from yingji.warnings.models import EarlyWarning
 
 # The services name the drawn streets `area_streets`; the form calls them `streets`.
@@ -37,8 +36,8 @@ def warning_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "query": query,
-            "may_draft": user_has_role(request.user, *DRAFT_ROLES),
-            "may_import": user_has_role(request.user, *IMPORT_ROLES),
+            "may_draft": request.user.has_perm(DRAFT_PERM),
+            "may_import": request.user.has_perm(IMPORT_PERM),
         },
     )
 
@@ -59,7 +58,7 @@ def warning_detail(request: HttpRequest, warning_id: int) -> HttpResponse:
     actions = [
         action
         for action in allowed_actions(status=warning.status, msg_type=warning.msg_type, source=warning.source)
-        if in_scope and user_has_role(request.user, *roles_for(action, status=warning.status))
+        if in_scope and request.user.has_perm(perm_for(action, status=warning.status))
     ]
     return render(
         request,
@@ -96,7 +95,7 @@ def _service_fields(form: WarningForm) -> dict:
 
 def warning_create(request: HttpRequest) -> HttpResponse:
     """Draft a warning; other apps link here with ?event_type=&level=&headline= to suggest one."""
-    if not user_has_role(request.user, *DRAFT_ROLES):
+    if not request.user.has_perm(DRAFT_PERM):
         raise PermissionDenied
     streets = selectors.streets_for(user=request.user)
     if request.method == "POST":
@@ -189,7 +188,7 @@ def warning_action(request: HttpRequest, warning_id: int, action: str) -> HttpRe
 
 def warning_import(request: HttpRequest) -> HttpResponse:
     """Upload another agency's CAP 1.2 file."""
-    if not user_has_role(request.user, *IMPORT_ROLES):
+    if not request.user.has_perm(IMPORT_PERM):
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.forms import CharField, Form
 from django.http import Http404
 from django.test import RequestFactory
+from django.utils import translation
 
 from yingji.core.access import MAX_ID, get_scoped_or_404, org_in_scope, resolve_in_scope, under
 from yingji.core.commands import Transitions, apply_changes, clean_or_fail, require_perm
@@ -89,12 +90,16 @@ def test_transitions_name_the_allowed_moves():
     flow = Transitions({"draft": ("review",), "review": ("approved", "draft"), "approved": ()})
     flow.check("draft", "review")
     assert flow.allowed("review") == ("approved", "draft")
-    with pytest.raises(Conflict) as caught:
+    with translation.override("en"), pytest.raises(Conflict) as caught:
         flow.check("review", "filed")
     assert caught.value.detail == "cannot go from review to filed; allowed: approved, draft"
     assert caught.value.errors == {"status": [caught.value.detail]}
-    with pytest.raises(Conflict, match="allowed: none"):
+    assert caught.value.extra == {"allowed": ["approved", "draft"]}
+    with translation.override("en"), pytest.raises(Conflict, match="allowed: none"):
         flow.check("approved", "draft")
+    with translation.override("zh-hans"), pytest.raises(Conflict) as chinese:
+        flow.check("review", "filed")
+    assert "允许" in chinese.value.detail and "approved, draft" in chinese.value.detail
 
 
 class NameForm(Form):

@@ -101,7 +101,7 @@ def test_alarm_proposes_an_incident_that_the_duty_officer_confirms(cast, detecto
     assert incident.timeline.filter(kind=EventKind.ALARM).exists()
     proposal.refresh_from_db()
     assert (proposal.status, proposal.incident, proposal.decided_by) == ("confirmed", incident, cast.duty)
-    with pytest.raises(Conflict, match="allowed: none"):
+    with pytest.raises(Conflict, match="无"):
         services.proposal_dismiss(by=cast.duty, proposal=proposal, reason="误报")
 
 

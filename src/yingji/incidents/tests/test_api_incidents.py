@@ -94,7 +94,7 @@ def test_invalid_status_transition_is_409_naming_allowed(api, cast, bearer):
     api.patch(f"{URL}/{incident_id}", {"status": "responding"}, content_type="application/json", headers=headers)
     response = api.patch(f"{URL}/{incident_id}", {"status": "open"}, content_type="application/json", headers=headers)
     assert response.status_code == 409
-    assert "allowed: closed" in response.json()["detail"]
+    assert "允许：closed" in response.json()["detail"]
     response = api.patch(f"{URL}/{incident_id}", {"status": "closed"}, content_type="application/json", headers=headers)
     assert response.status_code == 400 and "status" in response.json()["errors"]
 
