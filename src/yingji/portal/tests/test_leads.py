@@ -119,10 +119,10 @@ def test_staff_turn_a_lead_into_an_incident(api, bearer, areas):
 
 def test_street_b_cannot_see_street_a_leads_and_outsiders_get_nothing(api, bearer, areas, client):
     lead = Lead.objects.get(receipt=report(api).json()["receipt"])
-    other = areas.street_officer.__class__.objects.create_user("t_street_b", password="x", org=areas.street_b)
-    from yingji.core.roles import Role, role_group
+    from yingji.conftest import PASSWORD
+    from yingji.core.services import user_create
 
-    other.groups.add(role_group(Role.STREET_OFFICER))
+    other = user_create(by=None, username="t_street_b", password=PASSWORD, org=areas.street_b, roles=["street_officer"])
     assert api.get("/api/v1/portal/leads", headers=bearer(other)).json()["count"] == 0
     assert api.get("/api/v1/portal/leads", headers=bearer(areas.street_officer)).json()["count"] == 1
     dismiss = {"note": "无需处置"}
