@@ -23,7 +23,12 @@ class QuestionForm(forms.Form):
         help_text=_("Only staff see it; it is never published."),
     )
     # A trap for bots: hidden from people by CSS, left empty by them.
-    website = forms.CharField(label=_("Leave this empty"), max_length=200, required=False)
+    website = forms.CharField(
+        label=_("Leave this empty"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
 
 
 class LeadForm(forms.Form):
@@ -36,7 +41,12 @@ class LeadForm(forms.Form):
     lon = forms.FloatField(min_value=-180, max_value=180, required=False, widget=forms.HiddenInput)
     photo = forms.FileField(label=_("Photo (JPEG, PNG or WebP, at most 5 MB)"), required=False)
     contact = forms.CharField(label=_("Contact (optional)"), max_length=100, required=False)
-    website = forms.CharField(label=_("Leave this empty"), max_length=200, required=False)
+    website = forms.CharField(
+        label=_("Leave this empty"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
 
 
 class ReceiptForm(forms.Form):
