@@ -157,6 +157,8 @@ INSTALLED_APPS = [
     "yingji.forest",
     "yingji.training",
     "yingji.incidents",
+    "yingji.relief",
+    "yingji.portal",
     "yingji.demo",
 ]
 

@@ -17,6 +17,8 @@ from yingji.demo.plan import demo_plan
 from yingji.forest.demo import demo_load_forest
 from yingji.incidents.demo import demo_load_incidents
 from yingji.monitoring.demo import demo_load_monitoring
+from yingji.portal.demo import demo_load_portal
+from yingji.relief.demo import demo_load_relief
 from yingji.resources.demo import demo_load_resources
 from yingji.risk.demo import demo_load_risk
 from yingji.routing.demo import demo_load_routing
@@ -33,6 +35,8 @@ APP_LOADERS: list[Callable[..., dict[str, int]]] = [
     demo_load_forest,
     demo_load_training,
     demo_load_incidents,
+    demo_load_relief,
+    demo_load_portal,
 ]
 
 DEFAULT_SEED = 2021
