@@ -15,7 +15,7 @@ from yingji.core.services import token_authenticate
 from yingji.monitoring import selectors, services
 from yingji.monitoring.conf import fwi_bands
 from yingji.monitoring.fwi import Codes, Weather, consecutive, danger_band, fwi_series
-from yingji.monitoring.ingest import Envelope, IngestEngine
+from yingji.monitoring.ingest import Envelope, IngestEngine, valid_device_code
 from yingji.monitoring.models import AlarmStatus, DeviceStatus, DeviceType, Level
 
 router = Router(tags=["monitoring"])
@@ -128,7 +128,7 @@ def telemetry_post(request):
         raise ValidationFailed("the body must be a JSON array", {"body": ["expected an array of readings"]})
     if len(items) > MAX_BATCH:
         raise ValidationFailed(f"at most {MAX_BATCH} items per request", {"body": [f"more than {MAX_BATCH} items"]})
-    codes = {item["device"] for item in items if isinstance(item, dict) and isinstance(item.get("device"), str)}
+    codes = {item["device"] for item in items if isinstance(item, dict) and valid_device_code(item.get("device"))}
     allowed = selectors.telemetry_devices_allowed(auth=request.auth, codes=codes)
     envelopes = [
         Envelope("http", str(item.get("device", ""))[:200] if isinstance(item, dict) else "", item) for item in items
