@@ -135,6 +135,8 @@ def valid_device_code(code: Any) -> bool:
 def parse_time(value: Any, *, now: datetime) -> datetime:
     """An ISO 8601 time with its offset, or epoch milliseconds; not before 2000 nor over 10 minutes ahead."""
     if isinstance(value, str):
+        if len(value) > 64 or not value.isprintable():
+            raise BadMessage(f"ts {value[:40]!r} is not ISO 8601")
         try:
             ts = datetime.fromisoformat(value)
         except ValueError:
