@@ -89,6 +89,14 @@ def apply_changes(
             _("%(field)s cannot be changed here.") % {"field": unknown[0]},
             {name: [_("This field cannot be changed here.")] for name in unknown},
         )
+    required = sorted(
+        name for name, value in changes.items() if value is None and not instance._meta.get_field(name).null
+    )
+    if required:
+        raise ValidationFailed(
+            _("%(field)s may not be empty.") % {"field": required[0]},
+            {name: [_("This field may not be null.")] for name in required},
+        )
     before = snapshot(instance, changes)
     for name, value in changes.items():
         setattr(instance, name, value)

@@ -2,15 +2,24 @@
 
 import json
 import math
+import re
 
 # The largest integer a database integer column holds (PostgreSQL bigint, SQLite INTEGER): ids, page numbers.
 MAX_ID = 2**63 - 1
 # The largest quantity anything is counted in (people, stock, readings of a batch).
 MAX_QUANTITY = 10**9
+# Control characters XML 1.0 (so .docx and .xlsx files) cannot hold; tab, newline and carriage return are fine.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def xml_safe(text: str) -> str:
+    """`text` without the control characters an XML document (a .docx or .xlsx file) cannot contain."""
+    return CONTROL_CHARACTERS.sub("", text)
 
 
 def json_loads_strict(body: bytes | str) -> object:
-    """JSON as a client may send it: no NaN or Infinity, no NUL characters or lone surrogates in any text,
+    """JSON as a client may send it: no NaN or Infinity, no NUL, other control characters (but tab, newline and
+    carriage return) or lone surrogates in any text,
     no number beyond what a database column holds (integers within ±(2^63-1), finite floats).
     Raises ValueError naming the problem."""
     data = json.loads(body, parse_constant=_refuse_constant)
@@ -45,6 +54,8 @@ def _check(value: object) -> None:
 def _check_text(text: str) -> None:
     if "\x00" in text:
         raise ValueError("NUL characters are not allowed")
+    if CONTROL_CHARACTERS.search(text):
+        raise ValueError("control characters are not allowed")
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:

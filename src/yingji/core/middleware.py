@@ -7,6 +7,7 @@ from urllib.parse import unquote_to_bytes
 
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 
 from yingji.core.inputs import MAX_ID
 
@@ -29,6 +30,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 JSON_TYPES = ("application/json",)
 FORM_TYPES = ("multipart/form-data",)
+# CAP 1.2 messages (warnings import) are XML documents; every other body is JSON.
+XML_TYPES = ("application/cap+xml", "application/xml", "text/xml")
 _DIGITS = re.compile(r"[+-]?\d+")
 
 
@@ -70,7 +73,8 @@ class InputGuardMiddleware:
     - a NUL character in the path or the query string (PostgreSQL cannot store one) → 400;
     - on the API, a path segment that is an integer beyond the database's integer range → 404 (no such row),
       and such an integer as a query value → 400;
-    - on the API, a request body that is not `application/json` (or `multipart/form-data` for uploads) → 415.
+    - on the API, a request body that is not `application/json` (or `multipart/form-data` for uploads, XML for
+      CAP messages) → 415.
 
     And on the way out, any API error that is not JSON (Django's 404 and 500 pages, ninja's 405) becomes
     `{"detail": …}`."""
@@ -97,10 +101,15 @@ class InputGuardMiddleware:
         for name, values in request.GET.lists():
             if any(_out_of_range(value.strip()) for value in values):
                 return _bad(request, 400, f"{name}: the number is out of range", name)
+        content_type = request.content_type or ""
         if request.method in ("POST", "PUT", "PATCH", "DELETE") and _has_body(request):
-            content_type = request.content_type or ""
-            if content_type not in JSON_TYPES + FORM_TYPES:
+            if content_type not in JSON_TYPES + FORM_TYPES + XML_TYPES:
                 return _bad(request, 415, "the request body must be application/json")
+        if content_type in FORM_TYPES and request.method == "POST":
+            try:
+                request.FILES  # noqa: B018 (parsed now, so a broken upload is a 400 rather than a crash later)
+            except MultiPartParserError as exc:
+                return _bad(request, 400, f"the upload cannot be read: {exc}", "file")
         return None
 
     @staticmethod

@@ -18,11 +18,12 @@ from zipfile import BadZipFile, ZipFile
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from yingji.core.errors import ValidationFailed
+from yingji.core.inputs import xml_safe
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_BYTES = 10 * 1024 * 1024
@@ -112,7 +113,7 @@ def _within(archive: ZipFile, name: str, *, rows: int) -> bool:
 def text_safe(value: Any) -> Any:
     """A value as a cell may hold it: control characters a workbook cannot contain are dropped."""
     if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
+        return xml_safe(value)
     return value
 
 

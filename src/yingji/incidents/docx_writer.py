@@ -14,6 +14,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.text.run import Run
 
+from yingji.core.inputs import xml_safe
 from yingji.incidents.documents import Document
 
 MIME_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -37,7 +38,7 @@ def _fonts(element, east_asia: str) -> None:
 
 
 def _run(paragraph, text: str, *, font: str = BODY_FONT, size: int = BODY_PT, bold: bool = False) -> Run:
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(xml_safe(text))
     run.font.size = Pt(size)
     run.font.bold = bold
     run.font.color.rgb = RGBColor(0, 0, 0)

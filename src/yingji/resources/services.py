@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from yingji.core.audit import audit_append
 from yingji.core.errors import NotAllowed, ValidationFailed
+from yingji.core.inputs import MAX_QUANTITY
 from yingji.core.models import OrgKind, OrgUnit, User
 from yingji.core.scopes import scoped
 from yingji.core.services import org_create, org_update, validation_failed
@@ -457,6 +458,8 @@ def _stock_checks(by: User | None, warehouse: Warehouse, item: MaterialItem, qua
         errors["warehouse"] = [_("The warehouse is closed.")]
     if not isinstance(quantity, int) or quantity <= 0:
         errors["quantity"] = [_("Must be a positive whole number.")]
+    elif quantity > MAX_QUANTITY:
+        errors["quantity"] = [_("At most %(n)d.") % {"n": MAX_QUANTITY}]
     if not reason.strip():
         errors["reason"] = [_("Give a reason.")]
     if errors:
@@ -533,6 +536,8 @@ def _append(
     lot.quantity += delta
     if balance.quantity < 0 or lot.quantity < 0:
         raise ValidationFailed("stock cannot go negative", {"quantity": [_("Stock cannot go negative.")]})
+    if balance.quantity > MAX_QUANTITY:
+        raise ValidationFailed("stock too large", {"quantity": [_("At most %(n)d.") % {"n": MAX_QUANTITY}]})
     balance.save(update_fields=["quantity"])
     lot.save(update_fields=["quantity", "expiry"])
     return StockMovement.objects.create(
