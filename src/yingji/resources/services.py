@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yingji.core.audit import audit_append
+from yingji.core.commands import refuse_nulls
 from yingji.core.errors import NotAllowed, ValidationFailed
 from yingji.core.inputs import MAX_QUANTITY
 from yingji.core.models import OrgKind, OrgUnit, User
@@ -132,6 +133,7 @@ def _snapshot(instance: models.Model, fields: tuple[str, ...]) -> dict[str, Any]
 
 
 def _set_fields(instance: models.Model, changes: dict[str, Any], allowed: tuple[str, ...]) -> None:
+    refuse_nulls(instance, changes)
     for field, value in changes.items():
         if field not in allowed:
             raise ValidationFailed(f"unknown field {field}", {field: [_("Unknown field.")]})
@@ -255,6 +257,7 @@ def team_update(*, by: User | None, team: Team, **changes: Any) -> Team:
         field = sorted(unknown)[0]
         raise ValidationFailed(f"unknown field {field}", {field: [_("Unknown field.")]})
     before = _snapshot(team, TEAM_FIELDS)
+    refuse_nulls(team, {f: v for f, v in changes.items() if f in TEAM_FIELDS})
     for field in TEAM_FIELDS:
         if field in changes:
             setattr(team, field, changes[field])
