@@ -13,6 +13,7 @@ from django.utils import timezone
 from shapely.geometry import Point, shape
 
 from yingji.core.audit import audit_append
+from yingji.core.commands import refuse_nulls
 from yingji.core.errors import Conflict, NotAllowed, ValidationFailed, YingjiError
 from yingji.core.live import publish
 from yingji.core.models import OrgKind, OrgUnit, User
@@ -347,6 +348,7 @@ def incident_update(*, by: User | None, incident: Incident, **changes: Any) -> I
         raise ValidationFailed(f"unknown field {unknown[0]}", {f: ["cannot be changed here"] for f in unknown})
     if not incident.is_open:
         raise Conflict("the incident is no longer open", {"status": [f"{incident.status}: no changes allowed"]})
+    refuse_nulls(incident, changes)
     before = {f: getattr(incident, f) for f in changes}
     for field, value in changes.items():
         setattr(incident, field, value)

@@ -20,7 +20,7 @@ from yingji.demo.services import demo_load_all
 pytestmark = pytest.mark.django_db(transaction=True)
 
 SEED = 2026
-MAX_EXAMPLES = int(os.environ.get("YINGJI_FUZZ_EXAMPLES", "5"))
+MAX_EXAMPLES = int(os.environ.get("YINGJI_FUZZ_EXAMPLES", "3"))
 CONFIG = """
 [phases.coverage]
 unexpected-methods = []
