@@ -267,8 +267,9 @@ def rules_list(request, q: str | None = None):
 
 class StartCodes(Schema):
     ffmc: float = Field(85.0, ge=0, le=101)
-    dmc: float = Field(6.0, ge=0)
-    dc: float = Field(15.0, ge=0)
+    # Far above any observed value (DMC rarely passes a few hundred, DC a thousand): finite and bounded.
+    dmc: float = Field(6.0, ge=0, le=10_000)
+    dc: float = Field(15.0, ge=0, le=10_000)
 
 
 class Observation(Schema):

@@ -107,3 +107,13 @@ def test_the_shared_paginator_is_never_written_by_a_request(cast):
     second = pages.paginate_queryset(OrgUnit.objects.order_by("pk"), core_api.Pages.Input(page=1, page_size=3))
     assert vars(pages) == before
     assert (len(first["items"]), len(second["items"])) == (1, 3)
+
+
+def test_infinite_numbers_spelled_as_text_are_refused(cast, api, bearer):
+    body = {
+        "latitude": 30.2,
+        "start": {"dmc": "inf", "dc": "Infinity"},
+        "observations": [{"date": "2026-04-01", "temp_c": 20, "rh_pct": 40, "wind_kmh": 10, "rain_mm": 0}],
+    }
+    response = api.post("/api/v1/fire-danger/fwi", body, content_type="application/json", headers=bearer(cast.admin))
+    assert response.status_code == 400 and {"start.dmc", "start.dc"} <= set(response.json()["errors"])
