@@ -20,7 +20,6 @@ M = TypeVar("M", bound=Model)
 __all__ = ["get_scoped_or_404", "org_in_scope", "resolve_in_scope", "scope_root", "scoped", "under"]
 
 
-
 def _queryset(model_or_qs: type[M] | QuerySet[M]) -> QuerySet[M]:
     return model_or_qs if isinstance(model_or_qs, QuerySet) else model_or_qs._default_manager.all()
 
