@@ -25,7 +25,8 @@ class IncidentsConfig(AppConfig):
         from yingji.core.maplayers import LAYERS
         from yingji.core.nav import NAV, NavEntry
         from yingji.core.roles import Role, grant
-        from yingji.incidents import receivers
+        from yingji.core.todos import TODO_SOURCES
+        from yingji.incidents import receivers, todos
         from yingji.incidents.selectors import incidents_layer
         from yingji.incidents.taxonomy import seed_types
 
@@ -74,6 +75,7 @@ class IncidentsConfig(AppConfig):
             )
         )
         LAYERS["incidents"] = incidents_layer
+        TODO_SOURCES.extend(todos.SOURCES)
         receivers.connect()
         # The taxonomy is data the duty desk relies on: restore missing types after every migrate (and flush).
         post_migrate.connect(lambda **kwargs: seed_types(self.get_model("IncidentType")), sender=self, weak=False)

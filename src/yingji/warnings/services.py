@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from shapely.errors import GEOSException
@@ -17,8 +18,8 @@ from shapely.geometry import shape
 from yingji.core.audit import audit_append
 from yingji.core.commands import refuse_nulls, require_perm, validation_failed
 from yingji.core.errors import Conflict, NotAllowed, ValidationFailed
-from yingji.core.models import OrgKind, OrgUnit, Subscription, User, WarningLevel
-from yingji.core.notify import Dispatch, notify_subscribers
+from yingji.core.models import DISTRICT_WIDE_KINDS, OrgKind, OrgUnit, Subscription, User, WarningLevel
+from yingji.core.notify import Dispatch, notify, notify_subscribers
 from yingji.warnings import cap
 from yingji.warnings.lifecycle import (
     ACTION_PERMS,
@@ -171,7 +172,40 @@ def warning_create(
     audit_append(
         actor=by, action="warning.create", obj=warning, summary=f"起草预警 {headline}", payload=_snapshot(warning)
     )
+    _ask_approval(warning)
     return warning
+
+
+def approvers(warning: EarlyWarning) -> list[User]:
+    """Who may approve the warning: holders of the approval permission whose scope covers its unit, its author
+    excluded where the two-person rule applies."""
+    people = (
+        User.objects.filter(is_active=True, groups__permissions__codename="approve_earlywarning")
+        .select_related("org")
+        .distinct()
+    )
+    found = [
+        p
+        for p in people
+        if p.is_superuser
+        or p.org_id is None
+        or p.org.kind in DISTRICT_WIDE_KINDS
+        or warning.org.path.startswith(p.org.path)
+    ]
+    if needs_second_person(warning.level, settings.WARNING_TWO_PERSON_LEVELS):
+        found = [p for p in found if p.pk != warning.created_by_id]
+    return found
+
+
+def _ask_approval(warning: EarlyWarning) -> None:
+    """A new draft is a to-do for the commanders; tell them in their inbox too."""
+    notify(
+        recipients=approvers(warning),
+        title=f"待审批预警：{warning.headline}",
+        body=f"{warning.created_by} 起草了{warning.get_level_display()}预警，等待审批后发布。",
+        link=reverse("warnings:detail", args=[warning.pk]),
+        category="warning.approval",
+    )
 
 
 def _locked(warning: EarlyWarning) -> EarlyWarning:
