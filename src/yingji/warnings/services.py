@@ -170,7 +170,7 @@ def warning_create(
     warning.save()
     warning.streets.set(street_list)
     audit_append(
-        actor=by, action="warning.create", obj=warning, summary=f"起草预警 {headline}", payload=_snapshot(warning)
+        actor=by, action="warnings.warning.create", obj=warning, summary=f"起草预警 {headline}", payload=_snapshot(warning)
     )
     _ask_approval(warning)
     return warning
@@ -233,7 +233,7 @@ def warning_edit(
     warning.streets.set(street_list)
     audit_append(
         actor=by,
-        action="warning.edit",
+        action="warnings.warning.edit",
         obj=warning,
         summary=f"修改预警 {warning.headline}" + ("（退回待审批）" if was_approved else ""),
         payload={"changed": sorted(changes) + (["streets"] if streets is not None else [])},
@@ -255,7 +255,7 @@ def warning_approve(*, by: User, warning: EarlyWarning) -> EarlyWarning:
     warning.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
     audit_append(
         actor=by,
-        action="warning.approve",
+        action="warnings.warning.approve",
         obj=warning,
         summary=f"审批预警 {warning.headline}",
         payload=_snapshot(warning),
@@ -365,7 +365,7 @@ def warning_publish(*, by: User, warning: EarlyWarning) -> EarlyWarning:
     dispatch = _notify(warning)
     audit_append(
         actor=by,
-        action="warning.publish",
+        action="warnings.warning.publish",
         obj=warning,
         summary=f"发布预警 {warning.headline}",
         payload={**_snapshot(warning), "inbox": dispatch.inbox, "deliveries": dispatch.deliveries},
@@ -420,7 +420,7 @@ def warning_update(
     successor.streets.set(street_list)
     audit_append(
         actor=by,
-        action="warning.update",
+        action="warnings.warning.update",
         obj=successor,
         summary=f"起草预警更新 {successor.headline}",
         payload={**_snapshot(successor), "references": warning.pk, "changed": sorted(changes)},
@@ -441,7 +441,7 @@ def warning_cancel(*, by: User, warning: EarlyWarning, reason: str = "") -> Earl
         warning.save(update_fields=["status", "updated_at"])
         audit_append(
             actor=by,
-            action="warning.discard",
+            action="warnings.warning.discard",
             obj=warning,
             summary=f"作废预警草稿 {warning.headline}",
             payload={**_snapshot(warning), "reason": reason},
@@ -460,7 +460,7 @@ def warning_cancel(*, by: User, warning: EarlyWarning, reason: str = "") -> Earl
     dispatch = _notify(message, cancelled=True)
     audit_append(
         actor=by,
-        action="warning.cancel",
+        action="warnings.warning.cancel",
         obj=warning,
         summary=f"解除预警 {warning.headline}",
         payload={**_snapshot(warning), "cancel_message": message.identifier, "reason": reason, "inbox": dispatch.inbox},
@@ -564,7 +564,7 @@ def warning_import(*, by: User, document: bytes) -> EarlyWarning:
     dispatch = _notify(warning, cancelled=alert.msg_type == MsgType.CANCEL)
     audit_append(
         actor=by,
-        action="warning.import",
+        action="warnings.warning.import",
         obj=warning,
         summary=f"导入外部预警 {warning.headline}",
         payload={**_snapshot(warning), "sender": alert.sender, "inbox": dispatch.inbox},
@@ -595,7 +595,7 @@ def subscription_create_own(
         raise validation_failed(exc) from None
     subscription.save()
     subscription.streets.set(list(streets))
-    audit_append(actor=by, action="subscription.create", obj=subscription, summary=f"订阅预警 {name}")
+    audit_append(actor=by, action="warnings.subscription.create", obj=subscription, summary=f"订阅预警 {name}")
     return subscription
 
 
@@ -603,5 +603,5 @@ def subscription_create_own(
 def subscription_delete_own(*, by: User, subscription: Subscription) -> None:
     if subscription.owner_id != by.pk:
         raise NotAllowed("only your own subscriptions")
-    audit_append(actor=by, action="subscription.delete", obj=subscription, summary=f"取消订阅 {subscription.name}")
+    audit_append(actor=by, action="warnings.subscription.delete", obj=subscription, summary=f"取消订阅 {subscription.name}")
     subscription.delete()

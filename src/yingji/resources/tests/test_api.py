@@ -40,7 +40,7 @@ def test_creating_a_team_creates_its_org_unit(cast, api, bearer):
     org = OrgUnit.objects.get(code="TM-NEW")
     assert org.kind == OrgKind.TEAM and org.parent == cast.street_a and org.path.startswith(cast.street_a.path)
     assert Team.objects.get(org=org).headcount == 30
-    assert AuditEntry.objects.filter(action="team.create").exists()
+    assert AuditEntry.objects.filter(action="resources.team.create").exists()
 
 
 def test_on_duty_above_headcount_is_a_field_error(cast, api, bearer):
