@@ -51,7 +51,9 @@ def org_create(*, by: User | None, **fields: Any) -> OrgUnit:
     org.save()
     org.path = f"{org.parent.path if org.parent else '/'}{org.pk}/"
     org.save(update_fields=["path"])
-    audit_append(actor=by, action="core.org.create", obj=org, summary=f"新建组织 {org.name}", payload=_org_snapshot(org))
+    audit_append(
+        actor=by, action="core.org.create", obj=org, summary=f"新建组织 {org.name}", payload=_org_snapshot(org)
+    )
     return org
 
 
@@ -252,7 +254,9 @@ def signin_record(*, user: User, ip: str | None, method: str) -> None:
 
 @transaction.atomic
 def signout_record(*, user: User, ip: str | None) -> None:
-    audit_append(actor=user, action="core.user.signout", obj=user, summary=f"{user.get_username()} 退出", payload={"ip": ip})
+    audit_append(
+        actor=user, action="core.user.signout", obj=user, summary=f"{user.get_username()} 退出", payload={"ip": ip}
+    )
 
 
 # --- passwords ----------------------------------------------------------------------------------------------
@@ -295,7 +299,9 @@ def password_reset_record(*, by: User, user: User) -> User:
     user.password_changed_at = None
     user.save(update_fields=["password_changed_at"])
     _remember_password(user)
-    audit_append(actor=by, action="core.user.password_reset", obj=user, summary=f"重置用户 {user.get_username()} 的密码")
+    audit_append(
+        actor=by, action="core.user.password_reset", obj=user, summary=f"重置用户 {user.get_username()} 的密码"
+    )
     return user
 
 
@@ -467,4 +473,6 @@ def mfa_reset(*, by: User, user: User) -> None:
         raise NotAllowed(_("Only a security administrator resets another person's second factor."))
     TotpDevice.objects.filter(user=user).delete()
     RecoveryCode.objects.filter(user=user).delete()
-    audit_append(actor=by, action="core.user.mfa_reset", obj=user, summary=f"移除用户 {user.get_username()} 的双因素认证")
+    audit_append(
+        actor=by, action="core.user.mfa_reset", obj=user, summary=f"移除用户 {user.get_username()} 的双因素认证"
+    )

@@ -366,7 +366,11 @@ def incident_note(*, by: User, incident: Incident, text: str) -> TimelineEntry:
         raise ValidationFailed("empty note", {"text": ["write something"]})
     entry = log(incident, kind=EventKind.NOTE, by=by, text=text.strip())
     audit_append(
-        actor=by, action="incidents.incident.note", obj=incident, summary=f"{incident.code} 记录", payload={"text": text}
+        actor=by,
+        action="incidents.incident.note",
+        obj=incident,
+        summary=f"{incident.code} 记录",
+        payload={"text": text},
     )
     return entry
 

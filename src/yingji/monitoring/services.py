@@ -99,7 +99,11 @@ def device_create(*, by: User | None, **fields: Any) -> Device:
     clean_or_fail(device)
     device.save()
     audit_append(
-        actor=by, action="monitoring.device.create", obj=device, summary=f"登记设备 {device.code}", payload={"org": device.org_id}
+        actor=by,
+        action="monitoring.device.create",
+        obj=device,
+        summary=f"登记设备 {device.code}",
+        payload={"org": device.org_id},
     )
     return device
 
@@ -191,7 +195,11 @@ def rule_create(*, by: User | None, **fields: Any) -> Rule:
     _check_rule(rule)
     rule.save()
     audit_append(
-        actor=by, action="monitoring.rule.create", obj=rule, summary=f"新建报警规则 {rule.name}", payload=_rule_snapshot(rule)
+        actor=by,
+        action="monitoring.rule.create",
+        obj=rule,
+        summary=f"新建报警规则 {rule.name}",
+        payload=_rule_snapshot(rule),
     )
     return rule
 
@@ -209,7 +217,11 @@ def rule_update(*, by: User | None, rule: Rule, **changes: Any) -> Rule:
     _check_rule(rule)
     rule.save()
     audit_append(
-        actor=by, action="monitoring.rule.update", obj=rule, summary=f"修改报警规则 {rule.name}", payload=_rule_snapshot(rule)
+        actor=by,
+        action="monitoring.rule.update",
+        obj=rule,
+        summary=f"修改报警规则 {rule.name}",
+        payload=_rule_snapshot(rule),
     )
     return rule
 
@@ -447,7 +459,11 @@ def alarm_close(*, by: User, alarm: Alarm, comment: str = "") -> Alarm:
     alarm.save(update_fields=["status", "closed_at", "closed_by"])
     _event(alarm, AlarmEvent.Kind.CLOSED, now, by=by, comment=comment[:500])
     audit_append(
-        actor=by, action="monitoring.alarm.close", obj=alarm, summary=f"关闭报警 {alarm.device.code}", payload={"comment": comment}
+        actor=by,
+        action="monitoring.alarm.close",
+        obj=alarm,
+        summary=f"关闭报警 {alarm.device.code}",
+        payload={"comment": comment},
     )
     alarm_changed_on_commit(alarm.pk, created=False)
     return alarm
@@ -491,7 +507,10 @@ def alarms_escalate_unacknowledged(*, now: datetime) -> int:
                 alarm=alarm, at=now, kind=AlarmEvent.Kind.UNACKNOWLEDGED, level=alarm.level, comment=f"{minutes} min"
             )
             audit_append(
-                actor=None, action="monitoring.alarm.unacknowledged", obj=alarm, summary=f"报警 {minutes} 分钟未确认，已上报"
+                actor=None,
+                action="monitoring.alarm.unacknowledged",
+                obj=alarm,
+                summary=f"报警 {minutes} 分钟未确认，已上报",
             )
         count += 1
     return count

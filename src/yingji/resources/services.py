@@ -593,7 +593,10 @@ def stock_withdraw(
         for lot, take in _draw(warehouse, item, quantity, batch)
     ]
     _audit_movements(
-        by, "resources.stockmovement.withdraw", f"出库 {warehouse.name} {item.name} {quantity}{item.unit}（{reason}）", movements
+        by,
+        "resources.stockmovement.withdraw",
+        f"出库 {warehouse.name} {item.name} {quantity}{item.unit}（{reason}）",
+        movements,
     )
     return movements
 

@@ -170,7 +170,11 @@ def warning_create(
     warning.save()
     warning.streets.set(street_list)
     audit_append(
-        actor=by, action="warnings.warning.create", obj=warning, summary=f"起草预警 {headline}", payload=_snapshot(warning)
+        actor=by,
+        action="warnings.warning.create",
+        obj=warning,
+        summary=f"起草预警 {headline}",
+        payload=_snapshot(warning),
     )
     _ask_approval(warning)
     return warning
@@ -603,5 +607,7 @@ def subscription_create_own(
 def subscription_delete_own(*, by: User, subscription: Subscription) -> None:
     if subscription.owner_id != by.pk:
         raise NotAllowed("only your own subscriptions")
-    audit_append(actor=by, action="warnings.subscription.delete", obj=subscription, summary=f"取消订阅 {subscription.name}")
+    audit_append(
+        actor=by, action="warnings.subscription.delete", obj=subscription, summary=f"取消订阅 {subscription.name}"
+    )
     subscription.delete()

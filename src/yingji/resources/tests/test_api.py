@@ -131,6 +131,26 @@ def test_stock_movements_through_the_api(stock, cast, api, bearer):
     assert api.get(f"/api/v1/warehouses/{stock.warehouse_b.pk}/stock", headers=headers).status_code == 404
 
 
+def test_a_transfer_never_shows_the_receiving_warehouse_outside_the_senders_scope(stock, cast, api, bearer):
+    headers = bearer(cast.street_officer)
+    path = f"/api/v1/warehouses/{stock.warehouse_a.pk}/movements"
+    post(api, path, {"kind": "in", "item": stock.tent.pk, "quantity": 8, "reason": "采购"}, headers)
+    sent = post(
+        api,
+        path,
+        {
+            "kind": "transfer",
+            "item": stock.tent.pk,
+            "quantity": 3,
+            "reason": "支援乙街道",
+            "target": stock.warehouse_b.pk,
+        },
+        headers,
+    )
+    assert sent.status_code == 201, sent.content
+    assert [m["warehouse"] for m in sent.json()] == [stock.warehouse_a.pk]  # street B's balance stays unseen
+
+
 @pytest.mark.parametrize("path", ["teams", "experts", "equipment", "materials", "warehouses", "shelters"])
 def test_list_endpoints_have_a_fixed_number_of_queries(stock, cast, api, bearer, path, django_assert_max_num_queries):
     headers = bearer(cast.duty)
