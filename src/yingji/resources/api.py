@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from yingji.core.access import scoped
 from yingji.core.api import Pages
 from yingji.core.errors import ValidationFailed
 from yingji.core.geo import in_district
