@@ -138,6 +138,7 @@ INSTALLED_APPS = [
     "yingji.monitoring",
     "yingji.warnings",
     "yingji.incidents",
+    "yingji.analytics",
     "yingji.demo",
 ]
 

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.module_loading import module_has_submodule
 from django.utils.translation import gettext_lazy as _
 
+from yingji.analytics.views import dashboard
 from yingji.api import api
 from yingji.core import views as core_views
 
@@ -18,6 +19,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("dashboard/", dashboard, name="dashboard"),
     path("", include("yingji.core.urls")),
 ]
 # Every other app of ours with a `urls` module serves its pages under /<app label>/.

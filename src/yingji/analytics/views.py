@@ -1,0 +1,107 @@
+"""Pages of analytics: the command dashboard, statistics, alarm quality and the report archive. Thin: the
+selectors compute, the API serves the figures the pages' scripts fetch."""
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from yingji.analytics import selectors, services
+from yingji.analytics.forms import QualityFilterForm, ReportForm, StatFilterForm
+from yingji.analytics.stats import DIMENSIONS, FIGURE_LABELS
+from yingji.core.errors import NotAllowed, YingjiError
+from yingji.core.web import page_of, run_service
+
+
+def _figures_or_error(request: HttpRequest, form: Any, names: list[str]) -> tuple[dict[str, Any], Any]:
+    """The statistics `names` for the filter form's values; a refusal lands on the form."""
+    data = form.cleaned_data if form.is_valid() else {}
+    try:
+        filters = selectors.stat_filters(
+            user=request.user,
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            street=data["street"].pk if data.get("street") else None,
+            industry=data.get("industry") or "",
+            category=data.get("category") or "",
+            minutes=data.get("minutes") or 10,
+        )
+        figures = {name: selectors.stat_get(user=request.user, name=name, filters=filters) for name in names}
+    except NotAllowed as exc:
+        raise PermissionDenied(exc.detail) from None
+    except YingjiError as exc:
+        form.add_error(None, exc.detail)
+        return {}, None
+    return figures, filters
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The command dashboard (指挥大屏); its script fetches the figures and refreshes on live events."""
+    if not request.user.has_perm("analytics.view_statistics"):
+        raise PermissionDenied
+    return render(request, "analytics/dashboard.html", {"today": timezone.localdate()})
+
+
+def stats_page(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("analytics.view_statistics"):
+        raise PermissionDenied
+    form = StatFilterForm(request.GET or None, user=request.user)
+    names = ["incidents", "warnings", "alarms", "dispatches", "resources"]
+    if request.user.has_perm("analytics.view_budgetline"):
+        names.append("funds")
+    figures, filters = _figures_or_error(request, form, names)
+    query = request.GET.urlencode().replace("date_from=", "from=").replace("date_to=", "to=")
+    return render(
+        request,
+        "analytics/stats.html",
+        {
+            "form": form,
+            "figures": figures,
+            "filters": filters,
+            "query": query,
+            "labels": {k: str(v) for k, v in FIGURE_LABELS.items()},
+            "dimensions": {d: {k: str(v) for k, v in labels.items()} for d, labels in DIMENSIONS.items()},
+        },
+    )
+
+
+def alarm_quality_page(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("analytics.view_statistics"):
+        raise PermissionDenied
+    form = QualityFilterForm(request.GET or None, user=request.user)
+    figures, filters = _figures_or_error(request, form, ["alarm-quality"])
+    query = request.GET.urlencode().replace("date_from=", "from=").replace("date_to=", "to=")
+    return render(
+        request,
+        "analytics/alarm_quality.html",
+        {"form": form, "quality": figures.get("alarm-quality"), "filters": filters, "query": query},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def reports_page(request: HttpRequest) -> HttpResponse:
+    """The report archive, with a form to request one and a progress bar for those building."""
+    if not request.user.has_perm("analytics.view_report"):
+        raise PermissionDenied
+    last_month = (timezone.localdate().replace(day=1) - date.resolution).strftime("%Y-%m")
+    form = ReportForm(request.POST or None, initial={"kind": "monthly", "period": last_month})
+    if request.method == "POST" and form.is_valid():
+        outcome = run_service(
+            request,
+            form,
+            lambda: services.report_request(by=request.user, **form.cleaned_data),
+            success=_("The report is queued; it appears below when built."),
+        )
+        if outcome:
+            return redirect("analytics:reports")
+    page, query = page_of(request, selectors.report_list(user=request.user))
+    return render(
+        request,
+        "analytics/reports.html",
+        {"form": form, "page": page, "query": query, "may_request": request.user.has_perm("analytics.add_report")},
+    )
