@@ -3,6 +3,7 @@ selectors compute, the API serves the figures the pages' scripts fetch."""
 
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -13,9 +14,15 @@ from django.views.decorators.http import require_http_methods
 
 from yingji.analytics import selectors, services
 from yingji.analytics.forms import QualityFilterForm, ReportForm, StatFilterForm
-from yingji.analytics.stats import DIMENSIONS, FIGURE_LABELS
+from yingji.analytics.presentation import present
 from yingji.core.errors import NotAllowed, YingjiError
 from yingji.core.web import page_of, run_service
+
+
+def _api_query(request: HttpRequest) -> str:
+    """The page's filters as the API's query string (for the Excel links)."""
+    names = {"date_from": "from", "date_to": "to"}
+    return urlencode([(names.get(key, key), value) for key, value in request.GET.items() if value and key != "page"])
 
 
 def _figures_or_error(request: HttpRequest, form: Any, names: list[str]) -> tuple[dict[str, Any], Any]:
@@ -44,7 +51,35 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """The command dashboard (指挥大屏); its script fetches the figures and refreshes on live events."""
     if not request.user.has_perm("analytics.view_statistics"):
         raise PermissionDenied
-    return render(request, "analytics/dashboard.html", {"today": timezone.localdate()})
+    labels = {
+        "officer": _("Duty officer"),
+        "leader": _("Duty leader"),
+        "phone": _("Duty phone"),
+        "nobody": _("Nobody is on the roster for now."),
+        "none": _("None"),
+        "open": _("Open incidents"),
+        "incidents": _("Incidents"),
+        "alarms": _("Alarms"),
+        "teams": _("Teams"),
+        "people": _("People"),
+        "equipment_ready": _("Equipment ready"),
+        "equipment_in_use": _("Equipment in use"),
+    }
+    return render(request, "analytics/dashboard.html", {"today": timezone.localdate(), "labels": labels})
+
+
+def _trend(incidents: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The incidents by month against the year before, for the page's chart."""
+    if not incidents:
+        return None
+    previous = list(incidents["previous"]["by_month"].values())
+    return {
+        "labels": list(incidents["by_month"]),
+        "current": list(incidents["by_month"].values()),
+        "previous": previous,
+        "current_label": _("This period"),
+        "previous_label": _("Same period last year"),
+    }
 
 
 def stats_page(request: HttpRequest) -> HttpResponse:
@@ -55,17 +90,16 @@ def stats_page(request: HttpRequest) -> HttpResponse:
     if request.user.has_perm("analytics.view_budgetline"):
         names.append("funds")
     figures, filters = _figures_or_error(request, form, names)
-    query = request.GET.urlencode().replace("date_from=", "from=").replace("date_to=", "to=")
+    query = _api_query(request)
     return render(
         request,
         "analytics/stats.html",
         {
             "form": form,
-            "figures": figures,
+            "sections": [present(name, result) for name, result in figures.items()],
             "filters": filters,
             "query": query,
-            "labels": {k: str(v) for k, v in FIGURE_LABELS.items()},
-            "dimensions": {d: {k: str(v) for k, v in labels.items()} for d, labels in DIMENSIONS.items()},
+            "trend": _trend(figures.get("incidents")),
         },
     )
 
@@ -75,11 +109,16 @@ def alarm_quality_page(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = QualityFilterForm(request.GET or None, user=request.user)
     figures, filters = _figures_or_error(request, form, ["alarm-quality"])
-    query = request.GET.urlencode().replace("date_from=", "from=").replace("date_to=", "to=")
+    query = _api_query(request)
     return render(
         request,
         "analytics/alarm_quality.html",
-        {"form": form, "quality": figures.get("alarm-quality"), "filters": filters, "query": query},
+        {
+            "form": form,
+            "section": present("alarm-quality", figures["alarm-quality"]) if figures else None,
+            "filters": filters,
+            "query": query,
+        },
     )
 
 
