@@ -7,6 +7,7 @@ from io import BytesIO
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -59,7 +60,9 @@ def _safe_title(title: str) -> str:
 
 def write_scalars(sheet: Worksheet, result: Result, previous: Result | None, start_row: int = 1) -> int:
     """Scalar figures as rows (figure, value[, last year, change]); returns the next free row."""
-    titles = [_("Figure"), _("Value")] + ([_("Same period last year"), _("Change")] if previous else [])
+    titles = [_("Figure"), _("Value")] + (
+        [_("Same period last year"), pgettext("year on year", "Change")] if previous else []
+    )
     header(sheet, start_row, titles)
     row = start_row + 1
     for key, value in result.items():
@@ -79,7 +82,9 @@ def write_breakdown(
     sheet: Worksheet, dimension: str, values: dict[str, Any], previous: dict[str, Any] | None, start_row: int = 1
 ) -> int:
     """A breakdown (key → count) as rows with a total formula; returns the next free row."""
-    titles = [label(dimension), _("Value")] + ([_("Same period last year"), _("Change")] if previous else [])
+    titles = [label(dimension), _("Value")] + (
+        [_("Same period last year"), pgettext("year on year", "Change")] if previous else []
+    )
     header(sheet, start_row, titles)
     row = start_row + 1
     first = row

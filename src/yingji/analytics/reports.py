@@ -6,6 +6,7 @@ or a street's subtree when a street officer asked. Always in Chinese, whatever l
 speaks: the report is an official document.
 """
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -16,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 from openpyxl import Workbook
@@ -33,6 +35,9 @@ from yingji.core.models import OrgKind
 DEFAULT_FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 
 Progress = Callable[[int, str], None]
+
+# fontTools logs every glyph of every subset at INFO: keep the worker's log readable.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 
 class ReportFontMissing(RuntimeError):
@@ -103,7 +108,7 @@ def summary_rows(data: dict[str, Result]) -> list[tuple[str, Any, Any]]:
     """(figure, this period, same period last year) for the summary of both files."""
     incidents, warnings, alarms, dispatches = data["incidents"], data["warnings"], data["alarms"], data["dispatches"]
     rows = [
-        (_("Accidents and incidents"), incidents, "count"),
+        (_("Number of accidents"), incidents, "count"),
         (_("Deaths"), incidents, "deaths"),
         (_("Serious injuries"), incidents, "serious_injuries"),
         (_("Direct economic loss (yuan)"), incidents, "direct_loss_yuan"),
@@ -138,13 +143,14 @@ def report_xlsx(report: Report, data: dict[str, Result]) -> bytes:
     """The workbook: a summary with year-on-year formulas, one sheet per area of work, a chart of the months."""
     book = Workbook()
     sheet = book.active
-    sheet.title = _("Summary")
+    sheet.title = pgettext("report sheet", "Summary")
     sheet.cell(row=1, column=1, value=title_of(report)).font = Font(bold=True, size=14)
-    sheet.cell(
-        row=2, column=1, value=f"{_('Period')}：{report_filters(report).date_from} – {report_filters(report).date_to}"
+    filters, period, generated = report_filters(report), _("Period"), _("Generated")
+    sheet.cell(row=2, column=1, value=f"{period}：{filters.date_from} – {filters.date_to}")
+    sheet.cell(row=3, column=1, value=f"{generated}：{timezone.localtime():%Y-%m-%d %H:%M}")
+    excel.header(
+        sheet, 5, [_("Figure"), _("This period"), _("Same period last year"), pgettext("year on year", "Change")]
     )
-    sheet.cell(row=3, column=1, value=f"{_('Generated')}：{timezone.localtime():%Y-%m-%d %H:%M}")
-    excel.header(sheet, 5, [_("Figure"), _("This period"), _("Same period last year"), _("Change")])
     for row, (name, current, previous) in enumerate(summary_rows(data), start=6):
         sheet.cell(row=row, column=1, value=name)
         sheet.cell(row=row, column=2, value=current)
@@ -153,7 +159,7 @@ def report_xlsx(report: Report, data: dict[str, Result]) -> bytes:
     excel.widths(sheet)
 
     incidents = data["incidents"]
-    tab = book.create_sheet(_("Accidents"))
+    tab = book.create_sheet(pgettext("report sheet", "Accidents"))
     row = excel.write_breakdown(tab, "by_grade", incidents["by_grade"], incidents["previous"]["by_grade"])
     row = excel.write_breakdown(tab, "by_category", incidents["by_category"], incidents["previous"]["by_category"], row)
     if incidents["targets"]:
@@ -184,13 +190,13 @@ def report_xlsx(report: Report, data: dict[str, Result]) -> bytes:
     excel.widths(tab)
 
     warnings = data["warnings"]
-    tab = book.create_sheet(_("Warnings"))
+    tab = book.create_sheet(pgettext("report sheet", "Warnings"))
     row = excel.write_breakdown(tab, "by_level", warnings["by_level"], warnings["previous"]["by_level"])
     excel.write_breakdown(tab, "by_event_type", warnings["by_event_type"], warnings["previous"]["by_event_type"], row)
     excel.widths(tab)
 
     alarms, quality = data["alarms"], data["alarm-quality"]
-    tab = book.create_sheet(_("Alarms"))
+    tab = book.create_sheet(pgettext("report sheet", "Alarms"))
     row = excel.write_breakdown(tab, "by_level", alarms["by_level"], alarms["previous"]["by_level"])
     row = excel.write_scalars(tab, quality, None, row)
     tab.cell(row=row, column=1, value=_("Rules nobody acts on")).font = excel.BOLD
@@ -199,12 +205,12 @@ def report_xlsx(report: Report, data: dict[str, Result]) -> bytes:
     excel.write_rows(tab, quality["suggestions"], row + 1)
     excel.widths(tab)
 
-    tab = book.create_sheet(_("Dispatch"))
+    tab = book.create_sheet(pgettext("report sheet", "Dispatch"))
     excel.write_scalars(tab, data["dispatches"], data["dispatches"]["previous"])
     excel.widths(tab)
 
     resources = data["resources"]
-    tab = book.create_sheet(_("Resources"))
+    tab = book.create_sheet(pgettext("report sheet", "Resources"))
     row = excel.write_scalars(tab, resources, None)
     row = excel.write_breakdown(tab, "teams", resources["teams"], None, row)
     excel.write_rows(tab, resources["below_minimum"], row)
@@ -218,7 +224,7 @@ def report_xlsx(report: Report, data: dict[str, Result]) -> bytes:
 
 def funds_sheet(book: Workbook, funds: Result) -> None:
     """Budget lines with the remaining money and the totals as formulas, then spending by project and awards."""
-    tab = book.create_sheet(_("Special funds"))
+    tab = book.create_sheet(pgettext("report sheet", "Special funds"))
     titles = [_("Budget line"), _("Year"), _("Budget (yuan)"), _("Committed (yuan)"), _("Spent (yuan)")]
     excel.header(tab, 1, [*titles, _("Awards (yuan)"), _("Remaining (yuan)"), _("Execution rate")])
     row = 1
@@ -289,7 +295,9 @@ def _heading(pdf: FPDF, text: str) -> None:
 
 def _breakdown(pdf: FPDF, dimension: str, values: dict[str, Any], previous: dict[str, Any] | None) -> None:
     labels = DIMENSIONS.get(dimension, {})
-    head = [excel.label(dimension), _("This period")] + ([_("Same period last year"), _("Change")] if previous else [])
+    head = [excel.label(dimension), _("This period")] + (
+        [_("Same period last year"), pgettext("year on year", "Change")] if previous else []
+    )
     rows = []
     for key, value in values.items():
         row = [str(labels.get(key, key)), value]
@@ -348,18 +356,24 @@ def report_pdf(report: Report, data: dict[str, Result], font: Path) -> bytes:
     filters = report_filters(report)
     pdf.set_font("cjk", size=9)
     requested = report.requested_by.get_username() if report.requested_by else _("monthly schedule")
+    period, requested_by, generated = _("Period"), _("Requested by"), _("Generated")
     pdf.cell(
         0,
         6,
-        f"{_('Period')}：{filters.date_from} – {filters.date_to}    {_('Requested by')}：{requested}    "
-        f"{_('Generated')}：{timezone.localtime():%Y-%m-%d %H:%M}",
+        f"{period}：{filters.date_from} – {filters.date_to}    {requested_by}：{requested}    "
+        f"{generated}：{timezone.localtime():%Y-%m-%d %H:%M}",
         align="C",
         new_x="LMARGIN",
         new_y="NEXT",
     )
     _heading(pdf, _("1. Summary"))
     rows = [[name, current, previous, _change(current, previous)] for name, current, previous in summary_rows(data)]
-    _table(pdf, [_("Figure"), _("This period"), _("Same period last year"), _("Change")], rows, (70, 35, 45, 30))
+    _table(
+        pdf,
+        [_("Figure"), _("This period"), _("Same period last year"), pgettext("year on year", "Change")],
+        rows,
+        (70, 35, 45, 30),
+    )
 
     incidents = data["incidents"]
     _heading(pdf, _("2. Accidents and incidents"))
@@ -442,7 +456,8 @@ def report_pdf(report: Report, data: dict[str, Result], font: Path) -> bytes:
         (60, 30, 30, 30, 30),
     )
     pdf.set_font("cjk", size=9)
-    pdf.cell(0, 6, f"{_('Awards (yuan)')}：{_fmt(funds['awards_yuan'])}", new_x="LMARGIN", new_y="NEXT")
+    awards = _("Awards (yuan)")
+    pdf.cell(0, 6, f"{awards}：{_fmt(funds['awards_yuan'])}", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
 
