@@ -14,7 +14,7 @@ Current period 2025-12-01 … 2026-01-31 and the same period a year earlier, 202
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -22,9 +22,12 @@ import pytest
 from yingji.analytics.filters import StatFilters
 from yingji.incidents.models import Incident, IncidentType, Status
 from yingji.incidents.services import incident_create
+from yingji.monitoring.models import Alarm, Reading
+from yingji.monitoring.services import device_create, rule_create
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 CURRENT = StatFilters(date_from=date(2025, 12, 1), date_to=date(2026, 1, 31))
+MARCH = StatFilters(date_from=date(2026, 3, 1), date_to=date(2026, 3, 31))
 
 
 def local(*args: int) -> datetime:
@@ -70,3 +73,49 @@ def history(cast) -> History:
     # A duplicate merged into another record is not a second incident.
     Incident.objects.filter(pk=rows["M1"].pk).update(status=Status.MERGED, merged_into=rows["A1"])
     return History(incidents=rows)
+
+
+# ---- alarms: the crafted March 2026 history of test_alarm_quality.py ------------------------------------------
+
+
+def alarm(device, rule, raised: datetime, *, cleared_after: timedelta | None, acked_after=None, peak, by=None):
+    return Alarm.objects.create(
+        device=device,
+        rule=rule,
+        org=device.org,
+        metric=rule.metric,
+        status="closed" if by else "cleared",
+        level="blue",
+        value=peak,
+        peak_value=peak,
+        raised_at=raised,
+        last_at=raised,
+        cleared_at=raised + cleared_after if cleared_after else None,
+        acknowledged_at=raised + acked_after if acked_after else None,
+        acknowledged_by=by if acked_after else None,
+        closed_by=by,
+        closed_at=raised + cleared_after if by else None,
+    )
+
+
+@pytest.fixture
+def crafted(cast):
+    g1 = device_create(by=None, code="G1", name="甲化工可燃气体G1", type="combustible_gas", org=cast.enterprise_x)
+    t1 = device_create(by=None, code="T1", name="乙建材温度T1", type="temperature", org=cast.enterprise_y)
+    r1 = rule_create(by=None, name="R1 可燃气体", device_type="combustible_gas", metric="ch4_lel", blue=10, yellow=20)
+    r2 = rule_create(by=None, name="R2 温度", device_type="temperature", metric="temp_c", blue=40)
+    start = local(2026, 3, 10, 10, 0)
+    for n in range(5):
+        alarm(g1, r1, start + timedelta(minutes=7 * n), cleared_after=timedelta(minutes=2), peak=12)
+    for day, peak in ((5, 41), (6, 42), (7, 41.5)):
+        alarm(t1, r2, local(2026, 3, day, 14, 0), cleared_after=timedelta(minutes=3), peak=peak)
+    real = local(2026, 3, 20, 9, 0)
+    alarm(t1, r2, real, cleared_after=timedelta(hours=2), acked_after=timedelta(seconds=120), peak=80, by=cast.duty)
+    base = local(2026, 3, 1, 0, 0)
+    readings = [
+        Reading(device=t1, metric="temp_c", ts=base + timedelta(minutes=40 * i), value=30 + 15 * i / 999)
+        for i in range(1000)
+    ]
+    readings.append(Reading(device=t1, metric="temp_c", ts=real, value=80))
+    Reading.objects.bulk_create(readings)
+    return {"g1": g1, "t1": t1, "r1": r1, "r2": r2}
