@@ -246,6 +246,9 @@ class Drill(models.Model):
         app_label = "analytics"
         managed = False
 
+    def __str__(self) -> str:
+        return self.title
+
 
 def test_real_only_filters_exercise_rows_when_the_field_exists():
     sql = str(real_only(Drill.objects.all()).query)
