@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from yingji.analytics.demo import demo_load_analytics
 from yingji.core.models import OrgUnit, User
 from yingji.core.services import org_create, user_create
 from yingji.demo.plan import demo_plan
@@ -27,6 +28,7 @@ APP_LOADERS: list[Callable[..., dict[str, int]]] = [
     demo_load_monitoring,
     demo_load_warnings,
     demo_load_incidents,
+    demo_load_analytics,
 ]
 
 DEFAULT_SEED = 2021
