@@ -118,6 +118,13 @@ def write_rows(sheet: Worksheet, rows: list[dict[str, Any]], start_row: int = 1)
     return start_row + len(rows) + 2
 
 
+def aligned(dimension: str, current: dict[str, Any], previous: dict[str, Any]) -> dict[str, Any]:
+    """Last year's breakdown keyed like this year's: months are matched by position (2025-03 ↔ 2026-03)."""
+    if dimension != "by_month":
+        return previous
+    return dict(zip(current, previous.values(), strict=False))
+
+
 def stat_workbook(name: str, result: Result, filters: StatFilters) -> bytes:
     """A statistic's result as an .xlsx file."""
     book = Workbook()
@@ -133,7 +140,8 @@ def stat_workbook(name: str, result: Result, filters: StatFilters) -> bytes:
             continue
         tab = book.create_sheet(_safe_title(label(key)))
         if isinstance(value, dict) and all(_is_scalar(v) for v in value.values()):
-            write_breakdown(tab, key, value, previous.get(key) if previous else None)
+            before = aligned(key, value, previous.get(key, {})) if previous else None
+            write_breakdown(tab, key, value, before)
         elif isinstance(value, list):
             write_rows(tab, value)
         widths(tab)

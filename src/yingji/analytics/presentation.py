@@ -3,7 +3,7 @@ Generic, like the Excel exporter, so a statistic registered later shows with no 
 
 from typing import Any
 
-from yingji.analytics.excel import _is_scalar, label
+from yingji.analytics.excel import _is_scalar, aligned, label
 from yingji.analytics.stats import STATS, Result
 
 
@@ -13,9 +13,14 @@ def change(current: Any, previous: Any) -> float | None:
     return (current - previous) / previous
 
 
-def _cell(value: Any) -> Any:
-    if isinstance(value, float) and 0 < abs(value) < 1 and value != round(value, 2):
-        return round(value, 4)
+# Keys that are ids (kept in JSON and Excel for other systems, left off the page) and keys that are shares.
+HIDDEN = {"id", "rule"}
+SHARES = ("_share", "execution_rate")
+
+
+def _cell(value: Any, key: str = "") -> Any:
+    if isinstance(value, float) and key.endswith(SHARES):
+        return f"{value:.1%}"
     if isinstance(value, bool):
         return "✓" if value else "✗"
     return "—" if value is None else value
@@ -39,15 +44,15 @@ def present(name: str, result: Result) -> dict[str, Any]:
                 }
             )
         elif isinstance(value, dict) and all(_is_scalar(v) for v in value.values()):
-            before = previous.get(key, {}) if previous else None
+            before = aligned(key, value, previous.get(key, {})) if previous else None
             rows = [
                 [label(k, key), v] + ([before.get(k, 0), change(v, before.get(k, 0))] if before is not None else [])
                 for k, v in value.items()
             ]
             tables.append({"key": key, "title": label(key), "yoy": before is not None, "rows": rows, "head": []})
         elif isinstance(value, list):
-            keys = [k for k, v in value[0].items() if _is_scalar(v)] if value else []
-            rows = [[_cell(record.get(k)) for k in keys] for record in value]
+            keys = [k for k, v in value[0].items() if _is_scalar(v) and k not in HIDDEN] if value else []
+            rows = [[_cell(record.get(k), k) for k in keys] for record in value]
             tables.append(
                 {"key": key, "title": label(key), "yoy": False, "rows": rows, "head": [label(k) for k in keys]}
             )

@@ -206,7 +206,6 @@ FIGURE_LABELS: dict[str, Any] = {
     "suggestions": _("Suggested thresholds"),
     "trends": _("After rule changes"),
     "name": _("Name"),
-    "per_day_before": _("Per day before"),
     "warehouse": _("Warehouse"),
     "item": _("Item"),
     "quantity": _("On hand"),
@@ -225,6 +224,19 @@ FIGURE_LABELS: dict[str, Any] = {
     "actual": _("Actual"),
     "used_share": _("Share used"),
     "within": _("Within target"),
+    "metric": _("Metric"),
+    "current": _("Current limit"),
+    "suggested": _("Suggested limit"),
+    "quantile": _("Quantile"),
+    "readings": _("Readings"),
+    "real_alarms": _("Alarms acted on"),
+    "real_kept": _("Alarms acted on still raised"),
+    "false_alarms": _("Likely false"),
+    "false_avoided": _("False alarms avoided"),
+    "changed_at": _("Changed at"),
+    "before_per_day": _("Per day before"),
+    "after_per_day": _("Per day after"),
+    "days_after": _("Days after"),
 }
 
 

@@ -46,3 +46,11 @@ def test_category_and_industry_filters(history, cast):
 def test_leap_day_period_compares_with_28_february():
     filters = replace(CURRENT, date_from=date(2028, 2, 1), date_to=date(2028, 2, 29))
     assert filters.previous_year().date_to == date(2027, 2, 28)
+
+
+def test_months_compare_with_the_same_month_a_year_earlier(history, cast):
+    from yingji.analytics.presentation import present
+
+    section = present("incidents", compute("incidents", user=cast.duty, filters=CURRENT))
+    months = next(table for table in section["tables"] if table["key"] == "by_month")
+    assert months["rows"] == [["2025-12", 2, 0, None], ["2026-01", 2, 1, 1.0]]
