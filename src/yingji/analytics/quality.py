@@ -10,13 +10,13 @@ The pure functions take plain values and are tested without a database; `alarm_q
 """
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from statistics import median
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Max, Min, Q, QuerySet, Window
+from django.db.models.functions import Coalesce, Lag
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +32,8 @@ FLAP_WINDOW = timedelta(minutes=30)
 QUANTILE = 0.99
 # Readings looked at per rule for a suggestion: the newest ones, enough for a stable 99th percentile.
 READINGS_CAP = 100_000
+# Devices whose readings are sampled for a rule's suggestion: those that alarmed most under it.
+READING_DEVICES = 20
 # Rules given a suggestion and a trend, the busiest first: bounds the work however many rules exist.
 RULES_ANALYSED = 10
 TREND_DAYS = 30
@@ -76,39 +78,6 @@ def flap_count(alarms: Iterable[AlarmFact], window: timedelta = FLAP_WINDOW) -> 
     return flaps
 
 
-def group_figures(
-    alarms: Sequence[AlarmFact],
-    key: Callable[[AlarmFact], int],
-    name: Callable[[AlarmFact], str],
-    *,
-    days: int,
-    minutes: int,
-) -> list[dict[str, Any]]:
-    """One row per group (device, site or rule), the most alarms first."""
-    groups: dict[int, list[AlarmFact]] = defaultdict(list)
-    for alarm in alarms:
-        groups[key(alarm)].append(alarm)
-    rows = []
-    for group_id, members in groups.items():
-        false = sum(1 for a in members if likely_false(a, minutes))
-        acks = [(a.acknowledged_at - a.raised_at).total_seconds() for a in members if a.acknowledged_at]
-        rows.append(
-            {
-                "id": group_id,
-                "name": name(members[0]),
-                "alarms": len(members),
-                "per_day": round(len(members) / max(days, 1), 3),
-                "likely_false": false,
-                "likely_false_share": round(false / len(members), 4),
-                "flaps": flap_count(members),
-                "unacted": sum(1 for a in members if not a.acted),
-                "median_ack_s": round(median(acks), 1) if acks else None,
-            }
-        )
-    rows.sort(key=lambda row: (-row["alarms"], row["name"]))
-    return rows
-
-
 def quantile(values: Sequence[float], q: float) -> float:
     """The q-quantile by linear interpolation between the order statistics (numpy's default)."""
     ordered = sorted(values)
@@ -118,6 +87,19 @@ def quantile(values: Sequence[float], q: float) -> float:
     low = int(position)
     high = min(low + 1, len(ordered) - 1)
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def suggested_limit(
+    *, readings: Sequence[float], current: float, direction: str, keep: float | None, q: float = QUANTILE
+) -> float:
+    """The q-quantile of the readings (1 − q for a lower limit), moved back to `keep` (the lowest peak of the
+    alarms people acted on; the highest for a lower limit) so those would still be raised, and never looser
+    than `current` on the side that cuts alarms."""
+    above = direction == Direction.ABOVE
+    candidate = quantile(readings, q if above else 1 - q)
+    if keep is not None:
+        candidate = min(candidate, keep) if above else max(candidate, keep)
+    return max(candidate, current) if above else min(candidate, current)
 
 
 def suggest_threshold(
@@ -135,11 +117,8 @@ def suggest_threshold(
     if not readings:
         return None
     above = direction == Direction.ABOVE
-    candidate = quantile(readings, q if above else 1 - q)
-    if real_peaks:
-        keep = min(real_peaks) if above else max(real_peaks)
-        candidate = min(candidate, keep) if above else max(candidate, keep)
-    suggested = max(candidate, current) if above else min(candidate, current)
+    keep = (min(real_peaks) if above else max(real_peaks)) if real_peaks else None
+    suggested = suggested_limit(readings=readings, current=current, direction=direction, keep=keep, q=q)
 
     def raised(peak: float) -> bool:
         return peak >= suggested if above else peak <= suggested
@@ -156,59 +135,80 @@ def suggest_threshold(
     }
 
 
-def _facts(rows: Any) -> list[AlarmFact]:
-    values = rows.order_by().values_list(
-        "pk",
-        "device_id",
-        "device__name",
-        "device__installation_org_id",
-        "device__installation_org__name",
-        "org_id",
-        "org__name",
-        "rule_id",
-        "rule__name",
-        "raised_at",
-        "cleared_at",
-        "acknowledged_at",
-        "closed_by_id",
-        "assignee_id",
-        "peak_value",
+# ---- the same rules, as SQL over the alarms table (what the statistic runs) ----------------------------------
+
+
+def _likely_false_q(minutes: int) -> Q:
+    """`likely_false` as a filter."""
+    return Q(cleared_at__isnull=False, cleared_at__lte=F("raised_at") + timedelta(minutes=minutes)) & (
+        Q(acknowledged_at__isnull=True) | Q(acknowledged_at__gte=F("cleared_at"))
     )
-    facts = []
-    for (
-        pk,
-        device_id,
-        device,
-        site_id,
-        site,
-        org_id,
-        org,
-        rule_id,
-        rule,
-        raised,
-        cleared,
-        acked,
-        closed_by,
-        assignee,
-        peak,
-    ) in values.iterator(chunk_size=5000):
-        facts.append(
-            AlarmFact(
-                id=pk,
-                device_id=device_id,
-                device=device,
-                site_id=site_id or org_id,
-                site=site or org,
-                rule_id=rule_id,
-                rule=rule,
-                raised_at=raised,
-                cleared_at=cleared,
-                acknowledged_at=acked,
-                acted=bool(acked or closed_by or assignee),
-                peak=peak,
-            )
+
+
+# Nobody acted: never acknowledged, assigned or closed by a person.
+UNACTED = Q(acknowledged_at__isnull=True, assignee__isnull=True, closed_by__isnull=True)
+
+GROUPS: dict[str, tuple[Any, Any]] = {
+    "device": (F("device_id"), F("device__name")),
+    "site": (
+        Coalesce("device__installation_org_id", "org_id"),
+        Coalesce("device__installation_org__name", "org__name"),
+    ),
+    "rule": (F("rule_id"), F("rule__name")),
+}
+
+
+def _flaps(rows: QuerySet[Alarm]) -> list[tuple[int, int, int]]:
+    """(device, site, rule) of every alarm raised within FLAP_WINDOW after the previous alarm of the same device
+    and rule cleared (`flap_count` as a window query: only the flaps leave the database)."""
+    previous = Window(Lag("cleared_at"), partition_by=[F("device_id"), F("rule_id")], order_by=F("raised_at").asc())
+    flagged = rows.annotate(prev_cleared=previous, site=GROUPS["site"][0]).filter(
+        prev_cleared__isnull=False,
+        raised_at__gte=F("prev_cleared"),
+        raised_at__lte=F("prev_cleared") + FLAP_WINDOW,
+    )
+    return list(flagged.values_list("device_id", "site", "rule_id"))
+
+
+def _group_rows(rows: QuerySet[Alarm], group: str, *, days: int, minutes: int, flaps: list) -> list[dict[str, Any]]:
+    key, name = GROUPS[group]
+    position = {"device": 0, "site": 1, "rule": 2}[group]
+    flap_counts: dict[int, int] = defaultdict(int)
+    for flap in flaps:
+        flap_counts[flap[position]] += 1
+    ack = ExpressionWrapper(F("acknowledged_at") - F("raised_at"), output_field=DurationField())
+    figures = (
+        rows.order_by()
+        .annotate(group_id=key, group_name=name)
+        .values("group_id", "group_name")
+        .annotate(
+            alarms=Count("pk"),
+            likely_false=Count("pk", filter=_likely_false_q(minutes)),
+            unacted=Count("pk", filter=UNACTED),
+            mean_ack=Avg(ack, filter=Q(acknowledged_at__isnull=False)),
         )
-    return facts
+    )
+    result = [
+        {
+            "id": row["group_id"],
+            "name": row["group_name"],
+            "alarms": row["alarms"],
+            "per_day": round(row["alarms"] / max(days, 1), 3),
+            "likely_false": row["likely_false"],
+            "likely_false_share": round(row["likely_false"] / row["alarms"], 4),
+            "flaps": flap_counts.get(row["group_id"], 0),
+            "unacted": row["unacted"],
+            "mean_ack_s": round(_seconds(row["mean_ack"]), 1) if row["mean_ack"] is not None else None,
+        }
+        for row in figures
+    ]
+    result.sort(key=lambda row: (-row["alarms"], row["name"]))
+    return result
+
+
+def _seconds(value: Any) -> float:
+    # A duration average is a timedelta on PostgreSQL and may come back as microseconds elsewhere.
+    return value.total_seconds() if isinstance(value, timedelta) else float(value) / 1_000_000
 
 
 def _lowest_limit(rule: Rule) -> float | None:
@@ -218,26 +218,64 @@ def _lowest_limit(rule: Rule) -> float | None:
     return min(limits) if rule.direction == Direction.ABOVE else max(limits)
 
 
-def _suggestions(rules: list[Rule], facts: list[AlarmFact], filters: StatFilters) -> list[dict[str, Any]]:
+def _rule_readings(rule: Rule, rows: QuerySet[Alarm], filters: StatFilters) -> list[float]:
+    """The newest readings of the rule's metric from the devices that alarmed most under it: a bounded sample,
+    each device's slice read along the readings' (device, metric, time) key."""
+    devices = list(
+        rows.filter(rule=rule).order_by().values("device_id").annotate(n=Count("pk")).order_by("-n", "device_id")
+    )[:READING_DEVICES]
+    per_device = max(1, READINGS_CAP // max(len(devices), 1))
+    values: list[float] = []
+    for device in devices:
+        values += (
+            Reading.objects.filter(
+                device_id=device["device_id"], metric=rule.metric, ts__gte=filters.start, ts__lt=filters.end
+            )
+            .order_by("-ts")
+            .values_list("value", flat=True)[:per_device]
+        )
+    return values
+
+
+def _suggestions(rules: list[Rule], rows: QuerySet[Alarm], filters: StatFilters) -> list[dict[str, Any]]:
     suggestions = []
+    false_q = _likely_false_q(filters.minutes)
+    real_q = ~UNACTED & ~false_q & Q(peak_value__isnull=False)
     for rule in rules:
         current = _lowest_limit(rule)
         if rule.kind != RuleKind.THRESHOLD or current is None:
             continue
-        mine = [a for a in facts if a.rule_id == rule.pk]
-        devices = sorted({a.device_id for a in mine})
-        readings = list(
-            Reading.objects.filter(device_id__in=devices, metric=rule.metric, ts__gte=filters.start, ts__lt=filters.end)
-            .order_by("-ts")
-            .values_list("value", flat=True)[:READINGS_CAP]
+        readings = _rule_readings(rule, rows, filters)
+        if not readings:
+            continue
+        above = rule.direction == Direction.ABOVE
+        mine = rows.filter(rule=rule).order_by()
+        peaks = mine.aggregate(
+            keep=(Min if above else Max)("peak_value", filter=real_q),
+            real=Count("pk", filter=real_q),
+            false=Count("pk", filter=false_q & Q(peak_value__isnull=False)),
         )
-        real = [a.peak for a in mine if a.acted and not likely_false(a, filters.minutes) and a.peak is not None]
-        false = [a.peak for a in mine if likely_false(a, filters.minutes) and a.peak is not None]
-        figures = suggest_threshold(
-            readings=readings, current=current, direction=rule.direction, real_peaks=real, false_peaks=false
+        suggested = suggested_limit(readings=readings, current=current, direction=rule.direction, keep=peaks["keep"])
+        reached = Q(peak_value__gte=suggested) if above else Q(peak_value__lte=suggested)
+        counts = mine.aggregate(
+            kept=Count("pk", filter=real_q & reached),
+            avoided=Count("pk", filter=false_q & Q(peak_value__isnull=False) & ~reached),
         )
-        if figures is not None:
-            suggestions.append({"rule": rule.pk, "name": rule.name, "metric": rule.metric, **figures})
+        suggestions.append(
+            {
+                "rule": rule.pk,
+                "name": rule.name,
+                "metric": rule.metric,
+                "current": current,
+                "suggested": round(suggested, 3),
+                "quantile": QUANTILE,
+                "readings": len(readings),
+                "real_alarms": peaks["real"],
+                "real_kept": counts["kept"],
+                "false_alarms": peaks["false"],
+                "false_avoided": counts["avoided"],
+            }
+        )
     return suggestions
 
 
@@ -290,27 +328,33 @@ def _between(start: datetime, end: datetime) -> Q:
 
 @register("alarm-quality", label=_("Alarm quality"), compare=False)
 def alarm_quality_stat(user: User | None, filters: StatFilters) -> Result:
-    """Alarm quality of the alarms raised in the period (see the module's docstring); `filters.minutes` is N."""
-    facts = _facts(alarm_rows(user, filters).select_related(None))
+    """Alarm quality of the alarms raised in the period (see the module's docstring); `filters.minutes` is N.
+    Counted in the database: the rules above as filters, flapping as a window over each device and rule."""
+    rows = alarm_rows(user, filters).order_by()
     days, minutes = filters.days, filters.minutes
-    by_rule = group_figures(facts, lambda a: a.rule_id, lambda a: a.rule, days=days, minutes=minutes)
+    flaps = _flaps(rows)
+    totals = rows.aggregate(
+        alarms=Count("pk"),
+        likely_false=Count("pk", filter=_likely_false_q(minutes)),
+        unacted=Count("pk", filter=UNACTED),
+    )
+    by_rule = _group_rows(rows, "rule", days=days, minutes=minutes, flaps=flaps)
     busiest = [row["id"] for row in by_rule[:RULES_ANALYSED]]
     rules = sorted(Rule.objects.filter(pk__in=busiest), key=lambda r: busiest.index(r.pk))
-    false = sum(1 for a in facts if likely_false(a, minutes))
     return {
-        "alarms": len(facts),
-        "per_day": round(len(facts) / days, 3),
+        "alarms": totals["alarms"],
+        "per_day": round(totals["alarms"] / days, 3),
         "minutes": minutes,
-        "likely_false": false,
-        "likely_false_share": round(false / len(facts), 4) if facts else None,
-        "flaps": flap_count(facts),
-        "unacted": sum(1 for a in facts if not a.acted),
-        "by_device": group_figures(facts, lambda a: a.device_id, lambda a: a.device, days=days, minutes=minutes),
-        "by_site": group_figures(facts, lambda a: a.site_id, lambda a: a.site, days=days, minutes=minutes),
+        "likely_false": totals["likely_false"],
+        "likely_false_share": round(totals["likely_false"] / totals["alarms"], 4) if totals["alarms"] else None,
+        "flaps": len(flaps),
+        "unacted": totals["unacted"],
+        "by_device": _group_rows(rows, "device", days=days, minutes=minutes, flaps=flaps),
+        "by_site": _group_rows(rows, "site", days=days, minutes=minutes, flaps=flaps),
         "by_rule": by_rule,
         "most_unacted_rules": sorted(
             [row for row in by_rule if row["unacted"]], key=lambda row: (-row["unacted"], row["name"])
         )[:10],
-        "suggestions": _suggestions(rules, facts, filters),
+        "suggestions": _suggestions(rules, rows, filters),
         "trends": _trends(user, rules, filters),
     }
