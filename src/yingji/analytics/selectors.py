@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from yingji.analytics.filters import MAX_SPAN_DAYS, StatFilters, year_start
 from yingji.analytics.models import ControlTarget, Report
-from yingji.analytics.stats import STATS, Result, compute, in_scope, real_only
+from yingji.analytics.stats import STATS, Result, compute, in_scope, incident_rows, month_counts, real_only
 from yingji.core.access import get_scoped_or_404, org_in_scope, scoped
 from yingji.core.commands import require_perm
 from yingji.core.errors import ValidationFailed
@@ -206,7 +206,7 @@ def _trends(user: User) -> dict[str, Any]:
     today = timezone.localdate()
     first = (today.replace(day=1) - timedelta(days=335)).replace(day=1)
     filters = StatFilters(date_from=first, date_to=today)
-    months = compute("incidents", user=user, filters=filters)["by_month"]
+    months = month_counts(incident_rows(user, filters), "occurred_at", filters)
     since = today - timedelta(days=13)
     days = {(since + timedelta(days=n)).isoformat(): 0 for n in range(14)}
     start = StatFilters(date_from=since, date_to=today).start

@@ -108,7 +108,8 @@ def _counts(rows: QuerySet, field: str) -> dict[str, int]:
     return {key: n for key, n in rows.order_by().values_list(field).annotate(n=Count("pk"))}
 
 
-def _months(rows: QuerySet, field: str, filters: StatFilters) -> dict[str, int]:
+def month_counts(rows: QuerySet, field: str, filters: StatFilters) -> dict[str, int]:
+    """Rows per local calendar month of the period ("2026-01" → n), every month present."""
     months = {}
     day = filters.date_from.replace(day=1)
     while day <= filters.date_to:
@@ -311,7 +312,7 @@ def incidents_stat(user: User | None, filters: StatFilters) -> Result:
         "by_grade": _choices(Grade.choices, _counts(rows, "grade"), blank="ungraded"),
         "by_category": _choices(Category.choices, _counts(rows, "category")),
         "by_industry": _industries(industries),
-        "by_month": _months(rows, "occurred_at", filters),
+        "by_month": month_counts(rows, "occurred_at", filters),
     }
     result["targets"] = targets(user, filters, {**totals, "incidents": totals["count"]})
     return result
@@ -347,7 +348,7 @@ def warnings_stat(user: User | None, filters: StatFilters) -> Result:
         "count": rows.count(),
         "by_level": _choices(Level.choices, _counts(rows, "level")),
         "by_event_type": {k: n for k, n in _counts(rows, "event_type").items() if n},
-        "by_month": _months(rows, "sent", filters),
+        "by_month": month_counts(rows, "sent", filters),
     }
 
 
@@ -383,7 +384,7 @@ def alarms_stat(user: User | None, filters: StatFilters) -> Result:
         "by_level": _choices(Level.choices, _counts(rows, "level")),
         "by_status": _choices(AlarmStatus.choices, _counts(rows, "status")),
         "by_device_type": {k: n for k, n in _counts(rows, "device__type").items() if n},
-        "by_month": _months(rows, "raised_at", filters),
+        "by_month": month_counts(rows, "raised_at", filters),
     }
 
 

@@ -150,3 +150,12 @@ def test_missing_font_fails_the_report_with_a_clear_message(cast, tmp_path):
     report.refresh_from_db()
     assert report.status == "failed"
     assert "fonts-wqy-microhei" in report.error
+
+
+def test_report_list_query_count_is_fixed(api, bearer, cast, django_assert_max_num_queries):
+    for period in ("2025-10", "2025-11", "2025-12"):
+        services.report_request(by=cast.duty, kind="monthly", period=period)
+    headers = bearer(cast.duty)
+    with django_assert_max_num_queries(8):
+        body = api.get("/api/v1/analytics/reports", headers=headers).json()
+    assert [r["period"] for r in body["items"]] == ["2025-12", "2025-11", "2025-10"]
