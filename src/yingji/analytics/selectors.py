@@ -30,6 +30,16 @@ from yingji.warnings import selectors as warnings
 # More panels for the dashboard: name → function of the user returning JSON-ready figures. Apps that land later
 # (hidden dangers overdue, the four-colour risk map's counts) add theirs here.
 PANELS: dict[str, Callable[[User], Any]] = {}
+# More map layers (names in core.maplayers.LAYERS) drawn on the dashboard's map when they exist, e.g. the risk
+# app's four-colour risk layer; a feature's `properties.color` colours it, `properties.name` labels it.
+EXTRA_LAYERS: list[str] = ["risk", "risk_points", "hidden_dangers_overdue"]
+
+
+def dashboard_layers() -> list[str]:
+    """The extra map layers that exist on this installation."""
+    from yingji.core.maplayers import LAYERS
+
+    return [name for name in EXTRA_LAYERS if name in LAYERS]
 
 
 def stat_filters(

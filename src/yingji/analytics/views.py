@@ -65,7 +65,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "equipment_ready": _("Equipment ready"),
         "equipment_in_use": _("Equipment in use"),
     }
-    return render(request, "analytics/dashboard.html", {"today": timezone.localdate(), "labels": labels})
+    context = {"today": timezone.localdate(), "labels": labels, "extra_layers": selectors.dashboard_layers()}
+    return render(request, "analytics/dashboard.html", context)
 
 
 def _trend(incidents: dict[str, Any] | None) -> dict[str, Any] | None:

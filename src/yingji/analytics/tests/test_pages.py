@@ -70,3 +70,12 @@ def test_reports_page_shows_a_bad_period_on_the_field(cast):
     response = signed_in(cast.duty).post("/analytics/reports/", {"kind": "monthly", "period": "2026-13"})
     assert response.status_code == 200
     assert not Report.objects.exists()
+
+
+def test_dashboard_draws_a_risk_layer_once_one_is_registered(cast, monkeypatch):
+    from yingji.core import maplayers
+
+    client = signed_in(cast.duty)
+    assert b'id="dashboard-layers" type="application/json">[]<' in client.get("/dashboard/").content
+    monkeypatch.setitem(maplayers.LAYERS, "risk", lambda user: {"type": "FeatureCollection", "features": []})
+    assert b'id="dashboard-layers" type="application/json">["risk"]<' in client.get("/dashboard/").content

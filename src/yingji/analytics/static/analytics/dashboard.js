@@ -132,6 +132,27 @@
     }).catch(function () {});
   }
 
+  // Layers of apps that exist on this installation (the risk map, overdue hidden dangers), drawn as they come.
+  var extra = JSON.parse((byId("dashboard-layers") || { textContent: "[]" }).textContent);
+  var extraLayers = {};
+  extra.forEach(function (name) {
+    extraLayers[name] = L.layerGroup().addTo(base.map);
+    base.control.addOverlay(extraLayers[name], name);
+  });
+  function loadExtra() {
+    extra.forEach(function (name) {
+      base.load(name).then(function (data) {
+        extraLayers[name].clearLayers();
+        L.geoJSON(data, {
+          style: function (f) { var c = (f.properties || {}).color || "#a855f7"; return { color: c, fillColor: c, weight: 1, fillOpacity: 0.35 }; },
+          pointToLayer: function (f, latlng) { var c = (f.properties || {}).color || "#a855f7"; return L.circleMarker(latlng, { radius: 5, color: c, fillColor: c, fillOpacity: 0.9 }); },
+          onEachFeature: function (f, layer) { if (f.properties && f.properties.name) { layer.bindPopup(popup(f.properties.name, f.properties.url)); } }
+        }).addTo(extraLayers[name]);
+      }).catch(function () {});
+    });
+  }
+  loadExtra();
+
   var pending = null;
   function soon() {
     clearTimeout(pending);
