@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yingji.analytics.filters import StatFilters
-from yingji.analytics.stats import Result, alarm_rows, in_scope, register
+from yingji.analytics.stats import Result, alarm_rows, duration_seconds, in_scope, register
 from yingji.core.models import AuditEntry, User
 from yingji.monitoring.models import Alarm, Reading, Rule
 from yingji.monitoring.rules import Direction, RuleKind
@@ -198,17 +198,12 @@ def _group_rows(rows: QuerySet[Alarm], group: str, *, days: int, minutes: int, f
             "likely_false_share": round(row["likely_false"] / row["alarms"], 4),
             "flaps": flap_counts.get(row["group_id"], 0),
             "unacted": row["unacted"],
-            "mean_ack_s": round(_seconds(row["mean_ack"]), 1) if row["mean_ack"] is not None else None,
+            "mean_ack_s": round(duration_seconds(row["mean_ack"]), 1) if row["mean_ack"] is not None else None,
         }
         for row in figures
     ]
     result.sort(key=lambda row: (-row["alarms"], row["name"]))
     return result
-
-
-def _seconds(value: Any) -> float:
-    # A duration average is a timedelta on PostgreSQL and may come back as microseconds elsewhere.
-    return value.total_seconds() if isinstance(value, timedelta) else float(value) / 1_000_000
 
 
 def _lowest_limit(rule: Rule) -> float | None:
