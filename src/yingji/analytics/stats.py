@@ -303,18 +303,24 @@ def incidents_stat(user: User | None, filters: StatFilters) -> Result:
     """Count, deaths, serious injuries and direct loss of the incidents that occurred in the period, by grade
     (State Council Order 493, art. 3), by category (Emergency Response Law, art. 3) and by month."""
     rows = incident_rows(user, filters)
-    totals = rows.aggregate(
+    # One pass for the totals and both breakdowns.
+    grades = {f"grade_{g or 'ungraded'}": Count("pk", filter=Q(grade=g)) for g in [*Grade.values, ""]}
+    categories = {f"category_{c}": Count("pk", filter=Q(category=c)) for c in Category.values}
+    figures = rows.aggregate(
         count=Count("pk"),
         deaths=Coalesce(Sum("deaths"), 0),
         missing=Coalesce(Sum("missing"), 0),
         serious_injuries=Coalesce(Sum("serious_injuries"), 0),
         direct_loss_yuan=Coalesce(Sum("direct_loss_yuan"), 0),
+        **grades,
+        **categories,
     )
+    totals = {k: v for k, v in figures.items() if not k.startswith(("grade_", "category_"))}
     industries = _counts(rows, "enterprise__industry")
     result: Result = {
         **totals,
-        "by_grade": _choices(Grade.choices, _counts(rows, "grade"), blank="ungraded"),
-        "by_category": _choices(Category.choices, _counts(rows, "category")),
+        "by_grade": {key.removeprefix("grade_"): figures[key] for key in grades},
+        "by_category": {key.removeprefix("category_"): figures[key] for key in categories},
         "by_industry": _industries(industries),
         "by_month": month_counts(rows, "occurred_at", filters),
     }
@@ -348,9 +354,10 @@ def warning_rows(user: User | None, filters: StatFilters) -> QuerySet[EarlyWarni
 def warnings_stat(user: User | None, filters: StatFilters) -> Result:
     """Early warnings issued in the period, by level (Emergency Response Law, art. 43) and event type."""
     rows = warning_rows(user, filters)
+    levels = rows.aggregate(count=Count("pk"), **{level: Count("pk", filter=Q(level=level)) for level in Level.values})
     return {
-        "count": rows.count(),
-        "by_level": _choices(Level.choices, _counts(rows, "level")),
+        "count": levels.pop("count"),
+        "by_level": levels,
         "by_event_type": {k: n for k, n in _counts(rows, "event_type").items() if n},
         "by_month": month_counts(rows, "sent", filters),
     }
