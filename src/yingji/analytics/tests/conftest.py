@@ -119,3 +119,9 @@ def crafted(cast):
     readings.append(Reading(device=t1, metric="temp_c", ts=real, value=80))
     Reading.objects.bulk_create(readings)
     return {"g1": g1, "t1": t1, "r1": r1, "r2": r2}
+
+
+@pytest.fixture(autouse=True)
+def report_files(settings, tmp_path):
+    """Report files of a test land in its own temporary folder, not in the data directory."""
+    settings.MEDIA_ROOT = tmp_path / "uploads"
