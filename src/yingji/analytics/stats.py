@@ -380,10 +380,14 @@ def alarms_stat(user: User | None, filters: StatFilters) -> Result:
     """Alarms raised in the period by level, status and device type; how many were acknowledged and how fast."""
     rows = alarm_rows(user, filters)
     ack = ExpressionWrapper(F("acknowledged_at") - F("raised_at"), output_field=DurationField())
+    levels = {f"level_{v}": Count("pk", filter=Q(level=v)) for v in Level.values}
+    statuses = {f"status_{v}": Count("pk", filter=Q(status=v)) for v in AlarmStatus.values}
     totals = rows.aggregate(
         count=Count("pk"),
         acknowledged=Count("pk", filter=Q(acknowledged_at__isnull=False)),
         mean_ack=Avg(ack, filter=Q(acknowledged_at__isnull=False)),
+        **levels,
+        **statuses,
     )
     count, acked, mean_ack = totals["count"], totals["acknowledged"], totals["mean_ack"]
     return {
@@ -392,8 +396,8 @@ def alarms_stat(user: User | None, filters: StatFilters) -> Result:
         "acknowledged": acked,
         "acknowledged_share": round(acked / count, 4) if count else None,
         "mean_ack_s": round(duration_seconds(mean_ack), 1) if mean_ack is not None else None,
-        "by_level": _choices(Level.choices, _counts(rows, "level")),
-        "by_status": _choices(AlarmStatus.choices, _counts(rows, "status")),
+        "by_level": {key.removeprefix("level_"): totals[key] for key in levels},
+        "by_status": {key.removeprefix("status_"): totals[key] for key in statuses},
         "by_device_type": {k: n for k, n in _counts(rows, "device__type").items() if n},
         "by_month": month_counts(rows, "raised_at", filters),
     }
