@@ -162,12 +162,15 @@ def _flaps(rows: QuerySet[Alarm]) -> list[tuple[int, int, int]]:
     """(device, site, rule) of every alarm raised within FLAP_WINDOW after the previous alarm of the same device
     and rule cleared (`flap_count` as a window query: only the flaps leave the database)."""
     previous = Window(Lag("cleared_at"), partition_by=[F("device_id"), F("rule_id")], order_by=F("raised_at").asc())
-    flagged = rows.annotate(prev_cleared=previous, site=GROUPS["site"][0]).filter(
+    flagged = rows.annotate(prev_cleared=previous).filter(
         prev_cleared__isnull=False,
         raised_at__gte=F("prev_cleared"),
         raised_at__lte=F("prev_cleared") + FLAP_WINDOW,
     )
-    return list(flagged.values_list("device_id", "site", "rule_id"))
+    # The window reads the alarms table alone; the few flaps then fetch their site.
+    ids = list(flagged.values_list("pk", flat=True))
+    site = GROUPS["site"][0]
+    return list(Alarm.objects.filter(pk__in=ids).annotate(site=site).values_list("device_id", "site", "rule_id"))
 
 
 def _group_rows(rows: QuerySet[Alarm], group: str, *, days: int, minutes: int, flaps: list) -> list[dict[str, Any]]:
