@@ -159,3 +159,11 @@ def test_report_list_query_count_is_fixed(api, bearer, cast, django_assert_max_n
     with django_assert_max_num_queries(8):
         body = api.get("/api/v1/analytics/reports", headers=headers).json()
     assert [r["period"] for r in body["items"]] == ["2025-12", "2025-11", "2025-10"]
+
+
+def test_the_worker_knows_the_report_jobs():
+    from yingji.core.worker import discover
+
+    jobs = discover()
+    assert jobs["yingji.analytics.tasks.build_queued_reports"].every_s == 10
+    assert jobs["yingji.analytics.tasks.schedule_monthly_reports"].every_s == 3600
