@@ -27,8 +27,9 @@ from yingji.monitoring.models import Alarm, Level
 from yingji.resources.models import Equipment, EquipmentStatus, Team, TeamStatus
 from yingji.warnings import selectors as warnings
 
-# More panels for the dashboard: name → function of the user returning JSON-ready figures. Apps that land later
-# (hidden dangers overdue, the four-colour risk map's counts) add theirs here.
+# More key figures for the dashboard: name → function of the user returning {"label", "value"[, "url"]}. Apps
+# that land later (hidden dangers overdue, plans due for filing) add theirs here; the dashboard shows each as a
+# key figure beside the others.
 PANELS: dict[str, Callable[[User], Any]] = {}
 # More map layers (names in core.maplayers.LAYERS) drawn on the dashboard's map when they exist, e.g. the risk
 # app's four-colour risk layer; a feature's `properties.color` colours it, `properties.name` labels it.

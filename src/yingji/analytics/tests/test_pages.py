@@ -79,3 +79,11 @@ def test_dashboard_draws_a_risk_layer_once_one_is_registered(cast, monkeypatch):
     assert b'id="dashboard-layers" type="application/json">[]<' in client.get("/dashboard/").content
     monkeypatch.setitem(maplayers.LAYERS, "risk", lambda user: {"type": "FeatureCollection", "features": []})
     assert b'id="dashboard-layers" type="application/json">["risk"]<' in client.get("/dashboard/").content
+
+
+def test_a_panel_registered_later_reaches_the_dashboard(cast, monkeypatch):
+    from yingji.analytics import selectors
+
+    monkeypatch.setitem(selectors.PANELS, "hidden_dangers_overdue", lambda user: {"label": "隐患逾期", "value": 3})
+    data = signed_in(cast.duty).get("/api/v1/analytics/dashboard").json()
+    assert data["panels"] == {"hidden_dangers_overdue": {"label": "隐患逾期", "value": 3}}

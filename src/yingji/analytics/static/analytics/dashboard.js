@@ -91,6 +91,19 @@
     fill("recent-list", d.recent.map(function (e) { return item([day(e.at), e.text], e.url); }), T.none);
     var months = Object.keys(d.trends.incidents_by_month);
     chart("chart-trend", "line", months, [{ label: T.incidents, data: months.map(function (m) { return d.trends.incidents_by_month[m]; }), borderColor: "#fbbf24", backgroundColor: "#fbbf24", tension: 0.25 }]);
+    Object.keys(d.panels || {}).forEach(function (name) {
+      var panel = d.panels[name], id = "kpi-panel-" + name, box = byId(id);
+      if (!box) {
+        box = document.createElement("div"); box.id = id;
+        var value = document.createElement(panel.url ? "a" : "span"); value.className = "kpi";
+        if (panel.url) { value.href = panel.url; }
+        var label = document.createElement("span");
+        box.appendChild(value); box.appendChild(label);
+        document.querySelector(".kpis").appendChild(box);
+      }
+      box.firstChild.textContent = panel.value == null ? "—" : String(panel.value);
+      box.lastChild.textContent = panel.label;
+    });
     root.dataset.refreshed = String(Number(root.dataset.refreshed || 0) + 1);
   }
 
