@@ -254,7 +254,11 @@ def main() -> None:
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
     user = build_world()
-    print(f"data ready in {time.perf_counter() - started:.1f} s on {connection.vendor}\n")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(
+        f"data ready in {time.perf_counter() - started:.1f} s on {connection.vendor}; load average {load} "
+        f"on {os.cpu_count()} CPUs (timings grow with it; the ratios much less)\n"
+    )
     _token, raw = token_issue(user=user)
     headers = {"Authorization": f"Bearer {raw}"}
     client = Client()
