@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from yingji.analytics.models import ReportKind
+from yingji.analytics.models import Indicator, ReportKind
 from yingji.core.models import Industry, OrgKind, OrgUnit, User
 from yingji.core.scopes import scoped
 from yingji.incidents.models import Category
@@ -37,3 +37,17 @@ class ReportForm(forms.Form):
     period = forms.CharField(
         label=_("Period"), max_length=7, help_text=_("2026-11 for a month, 2026 for a year."), initial=""
     )
+
+
+class TargetForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    indicator = forms.ChoiceField(label=_("Indicator"), choices=Indicator.choices)
+    org = forms.ModelChoiceField(label=_("For"), queryset=OrgUnit.objects.none())
+    limit = forms.IntegerField(label=_("Limit"), min_value=0, max_value=10**15)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = scoped(
+            OrgUnit.objects.filter(kind__in=[OrgKind.DISTRICT, OrgKind.STREET], active=True), user, org_field=""
+        ).order_by("path")

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.stats_page, name="stats"),
     path("alarm-quality/", views.alarm_quality_page, name="alarm-quality"),
     path("reports/", views.reports_page, name="reports"),
+    path("targets/", views.targets_page, name="targets"),
 ]

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from yingji.analytics import selectors, services
-from yingji.analytics.forms import QualityFilterForm, ReportForm, StatFilterForm
+from yingji.analytics.forms import QualityFilterForm, ReportForm, StatFilterForm, TargetForm
 from yingji.analytics.presentation import present
 from yingji.core.errors import NotAllowed, YingjiError
 from yingji.core.web import page_of, run_service
@@ -145,3 +145,27 @@ def reports_page(request: HttpRequest) -> HttpResponse:
         "analytics/reports.html",
         {"form": form, "page": page, "query": query, "may_request": request.user.has_perm("analytics.add_report")},
     )
+
+
+@require_http_methods(["GET", "POST"])
+def targets_page(request: HttpRequest) -> HttpResponse:
+    """The annual control targets (控制指标): the bureau's leaders set them, everyone reads their area's."""
+    if not request.user.has_perm("analytics.view_controltarget"):
+        raise PermissionDenied
+    year = timezone.localdate().year
+    may_set = request.user.has_perm("analytics.change_controltarget")
+    form = TargetForm(request.POST or None, user=request.user, initial={"year": year})
+    if request.method == "POST":
+        if not may_set:
+            raise PermissionDenied
+        if form.is_valid():
+            outcome = run_service(
+                request,
+                form,
+                lambda: services.target_set(by=request.user, **form.cleaned_data),
+                success=_("The target is set."),
+            )
+            if outcome:
+                return redirect("analytics:targets")
+    targets = selectors.target_list(user=request.user).filter(year__gte=year - 1)
+    return render(request, "analytics/targets.html", {"form": form, "targets": targets, "may_set": may_set})

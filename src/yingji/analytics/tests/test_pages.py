@@ -87,3 +87,24 @@ def test_a_panel_registered_later_reaches_the_dashboard(cast, monkeypatch):
     monkeypatch.setitem(selectors.PANELS, "hidden_dangers_overdue", lambda user: {"label": "隐患逾期", "value": 3})
     data = signed_in(cast.duty).get("/api/v1/analytics/dashboard").json()
     assert data["panels"] == {"hidden_dangers_overdue": {"label": "隐患逾期", "value": 3}}
+
+
+def test_commander_sets_a_target_on_the_page_and_others_read_it(cast):
+    from yingji.analytics.models import ControlTarget
+    from yingji.core.roles import Role
+    from yingji.core.services import user_create
+
+    commander = user_create(by=None, username="t_cmd", password=PASSWORD, org=cast.bureau, roles=[Role.COMMANDER])
+    client = signed_in(commander)
+    response = client.post(
+        "/analytics/targets/", {"year": 2026, "indicator": "deaths", "org": cast.street_a.pk, "limit": 2, "note": ""}
+    )
+    assert response.status_code == 302
+    assert ControlTarget.objects.get().org == cast.street_a
+    street = signed_in(cast.street_officer)
+    assert "甲街道" in street.get("/analytics/targets/").content.decode()
+    refused = street.post(
+        "/analytics/targets/", {"year": 2026, "indicator": "deaths", "org": cast.street_a.pk, "limit": 9}
+    )
+    assert refused.status_code == 403
+    assert ControlTarget.objects.get().limit == 2
