@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from yingji.analytics import selectors, services
 from yingji.analytics.forms import QualityFilterForm, ReportForm, StatFilterForm, TargetForm
 from yingji.analytics.presentation import present
+from yingji.analytics.stats import STATS
 from yingji.core.errors import NotAllowed, YingjiError
 from yingji.core.web import page_of, run_service
 
@@ -87,7 +88,8 @@ def stats_page(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("analytics.view_statistics"):
         raise PermissionDenied
     form = StatFilterForm(request.GET or None, user=request.user)
-    names = ["incidents", "warnings", "alarms", "dispatches", "resources"]
+    # Every registered statistic; alarm quality has its own page, the funds are for those who keep them.
+    names = [name for name in STATS if name not in ("alarm-quality", "funds")]
     if request.user.has_perm("analytics.view_budgetline"):
         names.append("funds")
     figures, filters = _figures_or_error(request, form, names)
