@@ -225,6 +225,20 @@ def replay(queries: list[dict]) -> float:
     return time.perf_counter() - start
 
 
+def request_cost(client: Client, headers: dict[str, str]) -> float:
+    """The fixed cost of one authenticated API request (token, middleware, JSON) with no query of its own: the
+    statistics catalogue."""
+    times = []
+    for _ in range(args.repeat):
+        start = time.perf_counter()
+        client.get("/api/v1/stats", headers=headers)
+        times.append(time.perf_counter() - start)
+    return ms(times)[0]
+
+
+BASE_MS = 0.0
+
+
 def measure(name: str, url: str, client: Client, headers: dict[str, str], run) -> None:
     with CaptureQueriesContext(connection) as captured:
         run()
@@ -243,10 +257,13 @@ def measure(name: str, url: str, client: Client, headers: dict[str, str], run) -
     sql50, sql95 = ms(sql_times)
     fn50, _fn95 = ms(fn_times)
     ratio = api50 / sql50 if sql50 else float("inf")
-    verdict = "ok" if api95 <= 300 and ratio <= 1.5 else "MISSES"
+    # The same ratio without the fixed cost every request pays: what the statistic's own code adds to its SQL.
+    own = max(api50 - BASE_MS, 0.0) / sql50 if sql50 else float("inf")
+    fast, close = "ok" if api95 <= 300 else "MISSES", "ok" if ratio <= 1.5 else "MISSES"
     print(
-        f"{name:<16} API p50 {api50:8.1f} ms  p95 {api95:8.1f} ms | plain SQL p50 {sql50:8.1f} ms "
-        f"({len(queries):2d} queries) | ratio {ratio:5.2f}  {verdict}  [in-process {fn50:.1f} ms]"
+        f"{name:<14} API p50 {api50:7.1f} ms p95 {api95:7.1f} ms {fast:6} | plain SQL p50 {sql50:7.1f} ms "
+        f"({len(queries):2d} q) | ratio {ratio:5.2f} {close:6} | less the request cost {own:5.2f} | "
+        f"in-process {fn50:.1f} ms"
     )
 
 
@@ -262,6 +279,9 @@ def main() -> None:
     _token, raw = token_issue(user=user)
     headers = {"Authorization": f"Bearer {raw}"}
     client = Client()
+    global BASE_MS
+    BASE_MS = request_cost(client, headers)
+    print(f"fixed cost of an authenticated API request: p50 {BASE_MS:.1f} ms")
     today = timezone.localdate()
     filters = StatFilters(date_from=today.replace(year=today.year - 1), date_to=today)
     query = f"from={filters.date_from}&to={filters.date_to}"
