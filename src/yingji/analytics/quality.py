@@ -30,10 +30,10 @@ from yingji.monitoring.rules import Direction, RuleKind
 FLAP_WINDOW = timedelta(minutes=30)
 # The share of readings a suggested threshold leaves below it (above it for a lower limit).
 QUANTILE = 0.99
-# Readings looked at per rule for a suggestion: the newest ones, enough for a stable 99th percentile.
-READINGS_CAP = 100_000
+# Readings looked at per rule for a suggestion: the newest ones; 20,000 leave 200 above the 99th percentile.
+READINGS_CAP = 20_000
 # Devices whose readings are sampled for a rule's suggestion: those that alarmed most under it.
-READING_DEVICES = 20
+READING_DEVICES = 10
 # Rules given a suggestion and a trend, the busiest first: bounds the work however many rules exist.
 RULES_ANALYSED = 10
 TREND_DAYS = 30
