@@ -159,6 +159,7 @@ INSTALLED_APPS = [
     "yingji.incidents",
     "yingji.relief",
     "yingji.portal",
+    "yingji.analytics",
     "yingji.demo",
 ]
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from yingji.analytics.demo import demo_load_analytics
 from yingji.core.models import OrgUnit, User
 from yingji.core.passwords import generate_password
 from yingji.core.services import org_create, user_create
@@ -37,6 +38,7 @@ APP_LOADERS: list[Callable[..., dict[str, int]]] = [
     demo_load_incidents,
     demo_load_relief,
     demo_load_portal,
+    demo_load_analytics,
 ]
 
 DEFAULT_SEED = 2021
