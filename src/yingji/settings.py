@@ -135,6 +135,7 @@ INSTALLED_APPS = [
     "yingji.core",
     "yingji.routing",
     "yingji.resources",
+    "yingji.plans",
     "yingji.monitoring",
     "yingji.warnings",
     "yingji.incidents",
