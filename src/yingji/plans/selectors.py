@@ -18,7 +18,6 @@ from yingji.plans.models import (
     LEVEL_RANK,
     Drill,
     Plan,
-    PlanLevel,
     PlanStep,
     PlanVersion,
     Scenario,
@@ -46,10 +45,12 @@ def plan_list(
         rows = rows.filter(level=level)
     if status:
         rows = rows.filter(status=status)
+    rows = under(rows, user, org)
     if incident_type:
-        rows = [p for p in rows if not p.incident_types or incident_type in p.incident_types]
-        return Plan.objects.filter(pk__in=[p.pk for p in rows]).select_related("org")
-    return under(rows, user, org)
+        # JSON containment is not portable to SQLite: filter the (short) list of plans here.
+        keep = [p.pk for p in rows if not p.incident_types or incident_type in p.incident_types]
+        rows = rows.filter(pk__in=keep)
+    return rows
 
 
 def plan_get(*, user: User, plan_id: int) -> Plan:
@@ -113,7 +114,9 @@ def plan_cards(*, plan: Plan, role_id: int | None = None) -> list[Card]:
     """The plan's response cards, one per role (or the one role asked for), generated from its structure."""
     plan = plan_detail(plan=plan)
     tiers = sorted(plan.tiers.all(), key=lambda t: LEVEL_RANK[t.level])
-    contacts = [(f"{r.name} {r.contact}".strip(), r.phone or (r.org.phone if r.org_id else "")) for r in plan.roles.all()]
+    contacts = [
+        (f"{r.name} {r.contact}".strip(), r.phone or (r.org.phone if r.org_id else "")) for r in plan.roles.all()
+    ]
     contacts = [(who, phone) for who, phone in contacts if phone]
     for link in plan.resources.all():
         phone = link.team.org.phone if link.team_id else getattr(link.resource, "phone", "")
@@ -156,9 +159,7 @@ def plan_cards(*, plan: Plan, role_id: int | None = None) -> list[Card]:
 # --- matching -------------------------------------------------------------------------------------------------
 
 
-def plans_matching(
-    *, type_code: str, type_name: str, enterprise: OrgUnit | None, place: OrgUnit
-) -> list[match.Match]:
+def plans_matching(*, type_code: str, type_name: str, enterprise: OrgUnit | None, place: OrgUnit) -> list[match.Match]:
     """Plans in force that apply to an incident of this type at this place, closest to the scene first. Plans in
     force are known to every responder, so the list is not limited to the caller's scope."""
     candidates = Plan.objects.filter(status__in=IN_FORCE).select_related("org")

@@ -41,8 +41,7 @@ from yingji.plans.models import (
     ScenarioNeed,
 )
 from yingji.plans.structure import plan_text
-from yingji.resources.models import Equipment, Expert, Team, TeamKind, Warehouse
-from yingji.resources.models import EquipmentCategory
+from yingji.resources.models import Equipment, EquipmentCategory, Expert, Team, TeamKind, Warehouse
 
 PLAN_FIELDS = ("title", "level", "incident_types", "response_levels", "scope")
 FILING_PREFIX = "黄石港应急预案备"
@@ -156,7 +155,7 @@ def plan_body_set(*, by: User | None, plan: Plan, body: Mapping[str, Any]) -> Pl
     roles: dict[str, PlanRole] = {}
     for i, row in enumerate(body.get("roles", [])):
         fields = _pick(row, ("name", "duties", "contact", "phone"))
-        org = org_in_scope(None, row.get("org"), field=f"roles.{i}.org") if row.get("org") else None
+        org = org_in_scope(by, row.get("org"), field=f"roles.{i}.org") if row.get("org") else None
         role = _save(PlanRole(plan=plan, sort=i, org=org, **fields), f"roles.{i}")
         if role.name in roles:
             raise _fail(f"roles.{i}.name", "two roles of the same name")
@@ -250,15 +249,17 @@ def attachment_add(*, by: User | None, plan: Plan, name: str, content: bytes) ->
     attachment.file.save(name, ContentFile(content), save=False)
     attachment.save()
     audit_append(
-        actor=by, action="plans.attachment.add", obj=attachment, summary=f"{plan.title} {name}", payload={"sha256": digest}
+        actor=by,
+        action="plans.attachment.add",
+        obj=attachment,
+        summary=f"{plan.title} {name}",
+        payload={"sha256": digest},
     )
     return attachment
 
 
 @transaction.atomic
-def plan_import_docx(
-    *, by: User | None, org: OrgUnit, level: str, name: str, content: bytes, title: str = ""
-) -> Plan:
+def plan_import_docx(*, by: User | None, org: OrgUnit, level: str, name: str, content: bytes, title: str = "") -> Plan:
     """Create a draft from an existing .docx plan: its headings become the GB/T 29639-2020 parts, organisation
     lines become roles and level lines become triggers, for the author to finish. The file is kept attached."""
     parsed = docx_import.parse(content)

@@ -30,8 +30,13 @@ BODY: dict[str, Any] = {
         {"level": "II", "role": "现场处置组", "order": 2, "action": "设置警戒区"},
     ],
     "reporting": [
-        {"role": "总指挥", "what": "事故简要情况", "recipient": "黄石港区应急管理局", "phone": "0714-6200000",
-         "within_minutes": 60}
+        {
+            "role": "总指挥",
+            "what": "事故简要情况",
+            "recipient": "黄石港区应急管理局",
+            "phone": "0714-6200000",
+            "within_minutes": 60,
+        }
     ],
     "annexes": [{"title": "应急物资装备名录", "body": "堵漏工具 2 套"}],
 }
