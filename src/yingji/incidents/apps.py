@@ -54,6 +54,7 @@ class IncidentsConfig(AppConfig):
             "incidents.change_task",
             "incidents.add_handover",
         )
+        grant([Role.DUTY_OFFICER, Role.COMMANDER, Role.ADMIN], "incidents.add_planactivation")
         # A team leader acknowledges and reports the progress of orders sent to their team.
         grant(Role.TEAM_LEADER, "incidents.change_dispatch")
         grant(Role.ADMIN, "incidents.add_incidenttype", "incidents.change_incidenttype")

@@ -1,0 +1,163 @@
+"""Plans on an incident: matching order with reasons, activation creating the right tasks once, raising the level
+adding only the new level's tasks, and scope."""
+
+import pytest
+
+from yingji.core.errors import Conflict
+from yingji.core.services import user_create
+from yingji.incidents import activation
+from yingji.incidents.models import ActivationTask, PlanActivation, Task, TimelineEntry
+from yingji.plans.models import PlanStatus
+from yingji.plans.tests.conftest import make_plan  # noqa: F401 — shared fixture
+
+FILED = PlanStatus.FILED
+
+
+@pytest.fixture
+def plans(cast, make_plan):  # noqa: F811
+    district = cast.district
+    return {
+        "overall": make_plan(
+            org=district, level="district_overall", title="区总体应急预案", incident_types=(), status=FILED
+        ),
+        "flood": make_plan(
+            org=district, level="district_special", title="区防汛应急预案", incident_types=("flood",), status=FILED
+        ),
+        "hazchem": make_plan(
+            org=district,
+            level="district_special",
+            title="区危险化学品事故应急预案",
+            incident_types=("hazchem_leak", "explosion"),
+            status=FILED,
+        ),
+        "street_a": make_plan(
+            org=cast.street_a, level="street", title="甲街道应急预案", incident_types=(), status=PlanStatus.APPROVED
+        ),
+        "street_b": make_plan(
+            org=cast.street_b, level="street", title="乙街道应急预案", incident_types=(), status=FILED
+        ),
+        "comprehensive": make_plan(
+            level="enterprise_comprehensive", title="甲化工综合应急预案", incident_types=(), status=FILED
+        ),
+        "special": make_plan(level="enterprise_special", title="甲化工泄漏专项预案", status=FILED),
+        "onsite": make_plan(level="enterprise_onsite", title="甲化工储罐区现场处置方案", status=FILED),
+        "onsite_draft": make_plan(level="enterprise_onsite", title="甲化工装卸区现场处置方案（草稿）"),
+        "other_enterprise": make_plan(
+            org=cast.enterprise_y,
+            level="enterprise_onsite",
+            title="乙建材现场处置方案",
+            incident_types=(),
+            status=FILED,
+        ),
+    }
+
+
+def test_matching_order_and_reasons(api, bearer, cast, record, plans):
+    incident = record()
+    body = api.get(f"/api/v1/incidents/{incident.pk}/plans", headers=bearer(cast.duty)).json()
+    assert [p["title"] for p in body] == [
+        "甲化工储罐区现场处置方案",
+        "甲化工泄漏专项预案",
+        "甲化工综合应急预案",
+        "甲街道应急预案",
+        "区危险化学品事故应急预案",
+        "区总体应急预案",
+    ]
+    assert body[0]["reason"].startswith("事发企业甲化工有限公司的") and "危险化学品泄漏" in body[0]["reason"]
+    assert body[3]["reason"] == "事发地属甲街道"
+    assert body[0]["tiers"][0]["level"] in ("II", "IV") and body[0]["activation"] is None
+
+
+def test_activation_creates_the_level_tasks_once(api, bearer, cast, record, plans):
+    incident = record()
+    plan = plans["onsite"]
+    headers = bearer(cast.duty)
+    first = api.post(
+        f"/api/v1/incidents/{incident.pk}/activations",
+        {"plan": plan.pk, "level": "IV"},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert first.status_code == 201, first.json()
+    body = first.json()
+    titles = [t["title"] for t in body["tasks"]]
+    assert titles == [
+        "【甲化工储罐区现场处置方案】总指挥：赶赴现场确认险情",
+        "【甲化工储罐区现场处置方案】现场处置组：关闭泄漏点上游阀门",
+    ]
+    assert body["new_tasks"] == [t["id"] for t in body["tasks"]]
+    assert all(t["assignee_org"] == cast.enterprise_x.pk for t in body["tasks"]) and body["tasks"][0]["due_at"]
+    assert (
+        TimelineEntry.objects.filter(
+            incident=incident, text__contains="启动《甲化工储罐区现场处置方案》IV级响应"
+        ).count()
+        == 1
+    )
+
+    again = api.post(
+        f"/api/v1/incidents/{incident.pk}/activations",
+        {"plan": plan.pk, "level": "IV"},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert again.status_code == 200 and again.json()["id"] == body["id"] and again.json()["new_tasks"] == []
+    assert Task.objects.filter(incident=incident).count() == 2
+    assert PlanActivation.objects.count() == 1
+
+
+def test_raising_the_level_adds_only_the_new_level_tasks(cast, record, plans):
+    incident = record()
+    plan = plans["onsite"]
+    activation.plan_activate(by=cast.duty, incident=incident, plan=plan, level="IV")
+    raised = activation.plan_activate(by=cast.duty, incident=incident, plan=plan, level="II")
+    assert not raised.created and raised.activation.level == "II" and raised.activation.levels == ["IV", "II"]
+    assert [t.title.split("】")[1] for t in raised.tasks] == [
+        "总指挥：启动二级响应，请求区应急局支援",
+        "现场处置组：疏散下风向 500 米内人员",
+        "现场处置组：设置警戒区",
+    ]
+    assert Task.objects.filter(incident=incident).count() == 5
+    assert ActivationTask.objects.filter(level="II").count() == 3
+    assert activation.plan_activate(by=cast.duty, incident=incident, plan=plan, level="II").tasks == []
+    assert activation.plan_activate(by=cast.duty, incident=incident, plan=plan, level="IV").tasks == []
+    assert Task.objects.filter(incident=incident).count() == 5
+
+
+def test_a_lower_level_on_top_of_a_higher_one_is_a_conflict(cast, record, plans):
+    incident = record()
+    activation.plan_activate(by=cast.duty, incident=incident, plan=plans["onsite"], level="II")
+    with pytest.raises(Conflict, match="lower level"):
+        activation.plan_activate(by=cast.duty, incident=incident, plan=plans["onsite"], level="IV")
+    assert Task.objects.filter(incident=incident).count() == 3
+
+
+def test_bad_activations_are_4xx(api, bearer, cast, record, plans):
+    incident = record()
+    headers = bearer(cast.duty)
+
+    def post(payload):
+        return api.post(
+            f"/api/v1/incidents/{incident.pk}/activations", payload, content_type="application/json", headers=headers
+        )
+
+    assert post({"plan": plans["onsite"].pk, "level": "I"}).status_code == 400  # the plan has no level I
+    assert post({"plan": plans["onsite_draft"].pk, "level": "IV"}).status_code == 400  # not in force
+    assert post({"plan": 2**63, "level": "IV"}).status_code == 400
+    assert post({"plan": plans["onsite"].pk, "level": "V"}).status_code == 400
+    assert Task.objects.count() == 0
+
+
+def test_who_may_activate(api, bearer, cast, record, plans):
+    incident = record()
+    payload = {"plan": plans["onsite"].pk, "level": "IV"}
+    street_b = user_create(
+        by=None, username="t_street_b", password="Correct-Horse-42", org=cast.street_b, roles=["street_officer"]
+    )
+    url = f"/api/v1/incidents/{incident.pk}/activations"
+    assert api.post(url, payload, content_type="application/json", headers=bearer(street_b)).status_code == 404
+    assert api.get(f"/api/v1/incidents/{incident.pk}/plans", headers=bearer(street_b)).status_code == 404
+    assert (
+        api.post(url, payload, content_type="application/json", headers=bearer(cast.enterprise_manager)).status_code
+        == 403
+    )
+    assert Task.objects.count() == 0
