@@ -568,6 +568,7 @@ def incidents_review_docx(request, incident_id: int):
     incident = selectors.incident_get(user=request.auth, incident_id=incident_id)
     return docx_response(selectors.review_document(incident=incident), review_filename(incident))
 
+
 from yingji.incidents.api_plans import router as plans_router  # noqa: E402 — plans on an incident, its own module
 
 router.add_router("", plans_router)

@@ -509,7 +509,12 @@ class ActivationTask(models.Model):
         PlanActivation, verbose_name=_("activation"), on_delete=models.PROTECT, related_name="links"
     )
     step = models.ForeignKey(
-        "plans.PlanStep", verbose_name=_("plan step"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "plans.PlanStep",
+        verbose_name=_("plan step"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     level = models.CharField(_("response level"), max_length=3, choices=ResponseLevel.choices)
     task = models.OneToOneField(Task, verbose_name=_("task"), on_delete=models.PROTECT, related_name="plan_link")
