@@ -560,3 +560,26 @@ def scenario_create(
         _save(need, f"needs.{kind}")
     audit_append(actor=by, action="plans.scenario.create", obj=scenario, summary=f"情景 {title}")
     return scenario
+
+
+@transaction.atomic
+def plan_step_add(
+    *, by: User | None, plan: Plan, level: str, role: str, action: str, due_minutes: int | None = None
+) -> PlanStep:
+    """Add one response step at the end of a role's steps for a level; the role is created if the plan lacks it."""
+    require_perm(by, "plans.change_plan")
+    plan = _locked(plan)
+    _require_editable(plan)
+    role_row = plan.roles.filter(name=role.strip()).first()
+    if role_row is None:
+        role_row = _save(PlanRole(plan=plan, name=role.strip(), sort=plan.roles.count()), "role")
+    last = plan.steps.filter(level=level, role=role_row).order_by("-order").values_list("order", flat=True).first()
+    step = _save(
+        PlanStep(plan=plan, level=level, role=role_row, order=(last or 0) + 1, action=action, due_minutes=due_minutes),
+        "step",
+    )
+    if level not in plan.response_levels:
+        plan.response_levels = _check_levels([*plan.response_levels, level], "level")
+        plan.save(update_fields=["response_levels", "updated_at"])
+    audit_append(actor=by, action="plans.step.add", obj=plan, summary=f"{plan.title} 增加步骤 {action}"[:300])
+    return step
