@@ -16,6 +16,7 @@ from yingji.core.services import org_create, user_create
 from yingji.demo.plan import demo_plan
 from yingji.incidents.demo import demo_load_incidents
 from yingji.monitoring.demo import demo_load_monitoring
+from yingji.plans.demo import demo_load_plans
 from yingji.resources.demo import demo_load_resources
 from yingji.routing.demo import demo_load_routing
 from yingji.warnings.demo import demo_load_warnings
@@ -24,6 +25,7 @@ from yingji.warnings.demo import demo_load_warnings
 APP_LOADERS: list[Callable[..., dict[str, int]]] = [
     demo_load_routing,
     demo_load_resources,
+    demo_load_plans,
     demo_load_monitoring,
     demo_load_warnings,
     demo_load_incidents,
