@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone
 
 from yingji.core.audit import audit_append
@@ -14,9 +15,18 @@ from yingji.core.commands import clean_or_fail, require_perm
 from yingji.core.errors import Conflict, ValidationFailed
 from yingji.core.models import User
 from yingji.incidents import services
-from yingji.incidents.models import ActivationTask, EventKind, Incident, PlanActivation, Task
+from yingji.incidents.models import (
+    ActivationTask,
+    EventKind,
+    Incident,
+    PlanActivation,
+    ReportStatus,
+    Task,
+    TaskStatus,
+)
 from yingji.plans import selectors as plan_selectors
-from yingji.plans.models import LEVEL_RANK, Plan, PlanStep
+from yingji.plans import services as plan_services
+from yingji.plans.models import LEVEL_RANK, Drill, Plan, PlanStep
 
 
 @dataclass(frozen=True)
@@ -124,3 +134,38 @@ def plan_activate(*, by: User, incident: Incident, plan: Plan, level: str) -> Ou
         payload={"plan": plan.pk, "level": level, "tasks": [t.pk for t in tasks]},
     )
     return Outcome(activation, tasks, created)
+
+
+# --- drills scored from the logs --------------------------------------------------------------------------------
+
+
+def drill_metrics(*, incident: Incident) -> dict[str, Any]:
+    """What the incident's own records say, in minutes from its receipt: first report sent, first dispatch, first
+    arrival on scene; and tasks in all and done by their deadline (a task without one counts when done)."""
+    start = incident.received_at
+
+    def minutes(moment: Any) -> float | None:
+        return round((moment - start).total_seconds() / 60, 1) if moment is not None else None
+
+    reports = incident.reports.filter(status=ReportStatus.SENT).aggregate(first=Min("sent_at"))
+    dispatches = incident.dispatches.aggregate(first=Min("dispatched_at"), arrived=Min("on_scene_at"))
+    tasks = list(incident.tasks.exclude(status=TaskStatus.CANCELLED).only("status", "due_at", "done_at"))
+    on_time = sum(
+        1
+        for task in tasks
+        if task.status == TaskStatus.DONE and (task.due_at is None or (task.done_at and task.done_at <= task.due_at))
+    )
+    return {
+        "report_min": minutes(reports["first"]),
+        "dispatch_min": minutes(dispatches["first"]),
+        "arrival_min": minutes(dispatches["arrived"]),
+        "tasks_total": len(tasks),
+        "tasks_on_time": on_time,
+    }
+
+
+def drill_score(*, by: User | None, drill: Drill, incident: Incident) -> Drill:
+    """Score a drill from the logs of the incident it was run as (scoring rules in plans.scoring)."""
+    return plan_services.drill_record_metrics(
+        by=by, drill=drill, metrics=drill_metrics(incident=incident), source=incident.code
+    )

@@ -4,9 +4,11 @@ from typing import Any, Literal
 
 from ninja import Field, Router, Schema, Status
 
+from yingji.core.access import resolve_in_scope
 from yingji.core.errors import ValidationFailed
 from yingji.incidents import activation, selectors
 from yingji.plans import selectors as plan_selectors
+from yingji.plans.models import Drill
 
 router = Router(tags=["incidents"])
 
@@ -118,3 +120,21 @@ def incident_activate(request, incident_id: int, payload: ActivationIn):
 def incident_activations(request, incident_id: int):
     incident = selectors.incident_get(user=request.auth, incident_id=incident_id)
     return list(incident.plan_activations.select_related("plan"))
+
+
+class DrillScoreIn(Schema):
+    drill: int = Field(..., ge=1, le=2**63 - 1)
+
+
+class DrillScoreOut(Schema):
+    drill: int = Field(..., alias="pk")
+    score: int | None
+    metrics: dict
+
+
+@router.post("/incidents/{incident_id}/drill-score", response=DrillScoreOut)
+def incident_drill_score(request, incident_id: int, payload: DrillScoreIn):
+    """Score a drill from this (exercise) incident's logs: time to report, to dispatch, to arrival, tasks on time."""
+    incident = selectors.incident_get(user=request.auth, incident_id=incident_id)
+    drill = resolve_in_scope(Drill, request.auth, payload.drill, field="drill", required=True)
+    return activation.drill_score(by=request.auth, drill=drill, incident=incident)

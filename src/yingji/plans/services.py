@@ -498,14 +498,15 @@ def drill_evaluate(
 
 
 @transaction.atomic
-def drill_record_metrics(*, by: User | None, drill: Drill, metrics: Mapping[str, Any]) -> Drill:
-    """Store what the platform's logs say about the drill and the score computed from them (scoring.py)."""
+def drill_record_metrics(*, by: User | None, drill: Drill, metrics: Mapping[str, Any], source: str = "") -> Drill:
+    """Store what the platform's logs say about the drill and the score computed from them (scoring.py); `source`
+    names where the figures come from (the exercise incident's number)."""
     require_perm(by, "plans.change_drill")
     drill = Drill.objects.select_for_update().get(pk=drill.pk)
     if drill.status == DrillStatus.CANCELLED:
         raise Conflict("the drill was cancelled", {"status": ["cancelled"]})
     result = scoring.score(scoring.Metrics(**metrics))
-    drill.metrics = {**dict(metrics), "parts": result.parts}
+    drill.metrics = {**dict(metrics), "parts": result.parts, "source": source}
     drill.score = result.total
     drill.status = DrillStatus.EVALUATED
     drill.save(update_fields=["metrics", "score", "status"])

@@ -7,6 +7,7 @@ from yingji.core.errors import Conflict
 from yingji.core.services import user_create
 from yingji.incidents import activation
 from yingji.incidents.models import ActivationTask, PlanActivation, Task, TimelineEntry
+from yingji.incidents.tests.conftest import local
 from yingji.plans.models import PlanStatus
 from yingji.plans.tests.conftest import make_plan  # noqa: F401 — shared fixture
 
@@ -161,3 +162,56 @@ def test_who_may_activate(api, bearer, cast, record, plans):
         == 403
     )
     assert Task.objects.count() == 0
+
+
+def test_a_drill_is_scored_from_the_incident_logs(api, bearer, cast, record, stock, commander):
+    import time_machine
+
+    from yingji.incidents import services
+    from yingji.plans import services as plan_services
+
+    drill = plan_services.drill_create(
+        by=None,
+        org=cast.district,
+        title="危化品泄漏演练",
+        content="comprehensive",
+        form="field",
+        scheduled_for=local(2026, 5, 12, 9, 0),
+    )
+    with time_machine.travel(local(2026, 5, 12, 9, 0), tick=False):
+        incident = record(occurred_at=local(2026, 5, 12, 8, 58))
+    with time_machine.travel(local(2026, 5, 12, 9, 6), tick=False):
+        dispatch = services.dispatch_create(by=cast.duty, incident=incident, team=stock.team_a)
+        on_time = services.task_create(
+            by=commander,
+            incident=incident,
+            title="设置警戒区",
+            assignee_org=cast.street_a,
+            due_at=local(2026, 5, 12, 9, 30),
+        )
+        late = services.task_create(
+            by=commander,
+            incident=incident,
+            title="疏散群众",
+            assignee_org=cast.street_a,
+            due_at=local(2026, 5, 12, 9, 20),
+        )
+    with time_machine.travel(local(2026, 5, 12, 9, 25), tick=False):
+        services.task_set_status(by=commander, task=on_time, status="done")
+    with time_machine.travel(local(2026, 5, 12, 9, 40), tick=False):
+        services.report_send(by=cast.duty, report=incident.reports.get())
+        services.task_set_status(by=commander, task=late, status="done")
+        for status in ("acknowledged", "en_route", "on_scene"):
+            dispatch = services.dispatch_set_status(by=cast.duty, dispatch=dispatch, status=status)
+    response = api.post(
+        f"/api/v1/incidents/{incident.pk}/drill-score",
+        {"drill": drill.pk},
+        content_type="application/json",
+        headers=bearer(commander),
+    )
+    assert response.status_code == 200, response.json()
+    metrics = response.json()["metrics"]
+    assert (metrics["report_min"], metrics["dispatch_min"], metrics["arrival_min"]) == (40.0, 6.0, 40.0)
+    assert (metrics["tasks_total"], metrics["tasks_on_time"]) == (2, 1) and metrics["source"] == incident.code
+    # report 25 + dispatch 25 + arrival 25 × (90 − 40) / 60 = 20.8 + tasks 12.5 = 83.3
+    assert response.json()["score"] == 83
