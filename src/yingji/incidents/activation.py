@@ -169,3 +169,16 @@ def drill_score(*, by: User | None, drill: Drill, incident: Incident) -> Drill:
     return plan_services.drill_record_metrics(
         by=by, drill=drill, metrics=drill_metrics(incident=incident), source=incident.code
     )
+
+
+@transaction.atomic
+def incident_mark_exercise(*, by: User | None, incident: Incident) -> Incident:
+    """Mark an incident as made in a drill (exercise mode): it is shown as 演练 and kept out of public output."""
+    require_perm(by, "incidents.add_incident")
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if not incident.exercise:
+        incident.exercise = True
+        incident.save(update_fields=["exercise", "updated_at"])
+        services.timeline_append(incident=incident, kind=EventKind.NOTE, by=by, text="演练：本事件为演练数据")
+        audit_append(actor=by, action="incidents.incident.exercise", obj=incident, summary=f"{incident.code} 演练")
+    return incident

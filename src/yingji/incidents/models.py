@@ -175,6 +175,9 @@ class Incident(models.Model):
         "self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.PROTECT, related_name="merged"
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    exercise = models.BooleanField(
+        _("exercise"), default=False, help_text=_("Made in a drill: never public, never counted in statistics.")
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),

@@ -141,8 +141,9 @@ def warning_create(
     area_polygon: dict[str, Any] | None = None,
     area_desc: str = "",
     effective: datetime | None = None,
+    exercise: bool = False,
 ) -> EarlyWarning:
-    """Draft a warning issued by the drafter's unit."""
+    """Draft a warning issued by the drafter's unit; an exercise warning (a drill's) never reaches the public feed."""
     if not user_has_role(by, *DRAFT_ROLES):
         raise NotAllowed("your role may not draft warnings")
     if by.org_id is None:
@@ -164,6 +165,7 @@ def warning_create(
         expires=expires,
         org=org,
         created_by=by,
+        exercise=exercise,
     )
     _clean(warning, streets=street_list)
     warning.save()

@@ -215,3 +215,27 @@ def test_a_drill_is_scored_from_the_incident_logs(api, bearer, cast, record, sto
     assert (metrics["tasks_total"], metrics["tasks_on_time"]) == (2, 1) and metrics["source"] == incident.code
     # report 25 + dispatch 25 + arrival 25 × (90 − 40) / 60 = 20.8 + tasks 12.5 = 83.3
     assert response.json()["score"] == 83
+
+
+def test_incidents_api_accepts_and_returns_exercise(api, bearer, cast):
+    payload = {
+        "category": "accident",
+        "type": "hazchem_leak",
+        "title": "演练：储罐泄漏",
+        "occurred_at": "2026-05-12T09:00:00+08:00",
+        "lat": 30.215,
+        "lon": 115.085,
+        "exercise": True,
+    }
+    response = api.post("/api/v1/incidents", payload, content_type="application/json", headers=bearer(cast.duty))
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["exercise"] is True
+    assert TimelineEntry.objects.filter(incident_id=body["id"], text__startswith="演练").exists()
+    real = api.post(
+        "/api/v1/incidents",
+        {**payload, "title": "储罐泄漏", "exercise": False},
+        content_type="application/json",
+        headers=bearer(cast.duty),
+    ).json()
+    assert real["exercise"] is False
