@@ -32,8 +32,8 @@ class CodesField(forms.CharField):
 
 
 class PlanForm(forms.Form):
-    org = forms.ModelChoiceField(label=_("Owner"), queryset=None)
-    title = forms.CharField(label=_("Title"), max_length=200)
+    org = forms.ModelChoiceField(label=_("Plan owner"), queryset=None)
+    title = forms.CharField(label=_("Name"), max_length=200)
     level = forms.ChoiceField(label=_("Plan level"), choices=PlanLevel.choices)
     incident_types = CodesField(
         label=_("Incident types covered"), required=False, max_length=500, help_text=_("Type codes, comma-separated.")
@@ -46,7 +46,7 @@ class PlanForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    org = forms.ModelChoiceField(label=_("Owner"), queryset=None)
+    org = forms.ModelChoiceField(label=_("Plan owner"), queryset=None)
     level = forms.ChoiceField(label=_("Plan level"), choices=PlanLevel.choices)
     file = forms.FileField(label=_("Word file (.docx)"))
 
@@ -74,13 +74,13 @@ class StepForm(forms.Form):
 
     level = forms.ChoiceField(label=_("Response level"), choices=ResponseLevel.choices)
     role = forms.CharField(label=_("Role"), max_length=80)
-    action = forms.CharField(label=_("Action"), max_length=300)
+    action = forms.CharField(label=_("Response action"), max_length=300)
     due_minutes = forms.IntegerField(label=_("Due within (minutes)"), required=False, min_value=1, max_value=100_000)
 
 
 class DrillCreateForm(forms.Form):
     org = forms.ModelChoiceField(label=_("Organiser"), queryset=None)
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=_("Name"), max_length=200)
     plan = forms.ModelChoiceField(label=_("Plan drilled"), queryset=None, required=False)
     scenario = forms.ModelChoiceField(label=_("Scenario"), queryset=None, required=False)
     content = forms.ChoiceField(label=_("Content"), choices=DrillContent.choices)

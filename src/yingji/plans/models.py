@@ -54,8 +54,8 @@ LEVEL_RANK: dict[str, int] = {"IV": 1, "III": 2, "II": 3, "I": 4}
 class Plan(models.Model):
     """An emergency plan: who owns it, what it covers, where it stands in review and filing."""
 
-    org = models.ForeignKey(OrgUnit, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="+")
-    title = models.CharField(_("title"), max_length=200)
+    org = models.ForeignKey(OrgUnit, verbose_name=_("plan owner"), on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("name"), max_length=200)
     level = models.CharField(_("plan level"), max_length=30, choices=PlanLevel.choices)
     incident_types = models.JSONField(
         _("incident types covered"), default=list, blank=True, help_text=_("Incident type codes; empty: every type.")
@@ -136,10 +136,10 @@ class PlanRole(models.Model):
     """A role of the plan's organisation (GB/T 29639-2020 6.2): its duties, the unit that fills it, its contact."""
 
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="roles")
-    name = models.CharField(_("role"), max_length=80)
+    name = models.CharField(_("post or role"), max_length=80)
     duties = models.TextField(_("duties"), blank=True)
     org = models.ForeignKey(
-        OrgUnit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        OrgUnit, verbose_name=_("unit responsible"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     contact = models.CharField(_("contact person"), max_length=60, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
@@ -190,10 +190,10 @@ class PlanStep(models.Model):
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="steps")
     level = models.CharField(_("response level"), max_length=3, choices=ResponseLevel.choices)
     role = models.ForeignKey(
-        PlanRole, verbose_name=_("role"), null=True, blank=True, on_delete=models.PROTECT, related_name="steps"
+        PlanRole, verbose_name=_("post or role"), null=True, blank=True, on_delete=models.PROTECT, related_name="steps"
     )
     order = models.PositiveIntegerField(_("order"), default=1)
-    action = models.CharField(_("action"), max_length=300)
+    action = models.CharField(_("response action"), max_length=300)
     due_minutes = models.PositiveIntegerField(_("due within (minutes)"), null=True, blank=True)
 
     class Meta:
@@ -210,7 +210,12 @@ class PlanReporting(models.Model):
 
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="reporting")
     role = models.ForeignKey(
-        PlanRole, verbose_name=_("role"), null=True, blank=True, on_delete=models.PROTECT, related_name="reporting"
+        PlanRole,
+        verbose_name=_("post or role"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reporting",
     )
     what = models.CharField(_("what to report"), max_length=300)
     recipient = models.CharField(_("report to"), max_length=120)
@@ -290,7 +295,7 @@ class PlanAnnex(models.Model):
     """An annex (GB/T 29639-2020 ch. 9): contact lists, formatted texts, maps and routes, agreements."""
 
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="annexes")
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("name"), max_length=200)
     body = models.TextField(_("text"), blank=True)
     sort = models.PositiveIntegerField(_("sort order"), default=0)
 
@@ -484,7 +489,7 @@ class Drill(models.Model):
     """A drill (演练) of one or more plans: its plan, type, scenario, participants, and afterwards its score."""
 
     org = models.ForeignKey(OrgUnit, verbose_name=_("organiser"), on_delete=models.PROTECT, related_name="+")
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("name"), max_length=200)
     plan = models.ForeignKey(
         Plan, verbose_name=_("plan drilled"), null=True, blank=True, on_delete=models.PROTECT, related_name="drills"
     )
@@ -536,11 +541,11 @@ class DrillEvaluationItem(models.Model):
     """One checklist item of the drill evaluation form (AQ/T 9009-2015 annex A), marked yes or no with a reason."""
 
     drill = models.ForeignKey(Drill, verbose_name=_("drill"), on_delete=models.CASCADE, related_name="items")
-    code = models.CharField(_("item"), max_length=10)
+    code = models.CharField(_("checklist item"), max_length=10)
     group = models.CharField(_("group"), max_length=60)
     text = models.CharField(_("requirement"), max_length=300)
     result = models.CharField(_("result"), max_length=3, choices=ItemResult.choices, blank=True)
-    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    reason = models.CharField(_("explanation"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["drill", "id"]
@@ -565,7 +570,7 @@ class Scenario(models.Model):
     """A scenario of the library (情景库): the event chain, the affected area, expected casualties and what it takes."""
 
     org = models.ForeignKey(OrgUnit, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="+")
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("name"), max_length=200)
     incident_type = models.CharField(_("incident type"), max_length=40, blank=True)
     event_chain = models.TextField(_("event chain"), blank=True)
     affected_area = models.TextField(_("affected area"), blank=True)
