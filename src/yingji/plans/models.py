@@ -623,3 +623,16 @@ class ScenarioNeed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} × {self.quantity}"
+
+    @property
+    def label(self) -> str:
+        return need_label(self.kind)
+
+
+def need_label(kind: str) -> str:
+    """A resource kind as people read it: "team:flood" → the team kind's name, "equipment:pump" → the category's."""
+    from yingji.resources.models import EquipmentCategory, TeamKind
+
+    family, _sep, code = kind.partition(":")
+    choices = dict(TeamKind.choices if family == "team" else EquipmentCategory.choices)
+    return str(choices.get(code, kind))

@@ -118,6 +118,9 @@ def plan_cards(*, plan: Plan, role_id: int | None = None) -> list[Card]:
         (f"{r.name} {r.contact}".strip(), r.phone or (r.org.phone if r.org_id else "")) for r in plan.roles.all()
     ]
     contacts = [(who, phone) for who, phone in contacts if phone]
+    contacts += [
+        (d.recipient, d.phone) for d in plan.reporting.all() if d.phone and (d.recipient, d.phone) not in contacts
+    ]
     for link in plan.resources.all():
         phone = link.team.org.phone if link.team_id else getattr(link.resource, "phone", "")
         if phone:
@@ -295,6 +298,7 @@ def readiness(*, user: User, scenario: Scenario, lat: float, lon: float, minutes
         rows.append(
             {
                 "kind": need.kind,
+                "label": need.label,
                 "needed": need.quantity,
                 "reachable": reachable,
                 "shortfall": max(0, need.quantity - reachable),
