@@ -86,7 +86,7 @@ def plan_activate(*, by: User, incident: Incident, plan: Plan, level: str) -> Ou
     timeline entry. The same level again creates nothing; a higher level adds its own steps' tasks only; a lower
     level than the one in force is a conflict."""
     require_perm(by, "incidents.add_planactivation")
-    incident = Incident.objects.select_for_update().select_related("type", "org", "enterprise").get(pk=incident.pk)
+    incident = Incident.objects.select_for_update(of=("self",)).select_related("type", "org").get(pk=incident.pk)
     if not incident.is_open:
         raise Conflict("the incident is no longer open", {"incident": ["no activation for a finished incident"]})
     if level not in plan.response_levels:
