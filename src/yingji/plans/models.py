@@ -482,7 +482,7 @@ class DrillStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
     DONE = "done", _("Done")
     EVALUATED = "evaluated", _("Evaluated")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", _("Called off")
 
 
 class Drill(models.Model):
@@ -504,7 +504,7 @@ class Drill(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=DrillStatus.choices, default=DrillStatus.PLANNED)
     metrics = models.JSONField(_("measured from the logs"), default=dict, blank=True)
     score = models.PositiveSmallIntegerField(_("score"), null=True, blank=True)
-    findings = models.TextField(_("findings"), blank=True)
+    findings = models.TextField(_("problems found"), blank=True)
     improvements = models.TextField(_("improvement tasks"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
