@@ -221,7 +221,15 @@ class BodyIn(Schema):
     annexes: list[AnnexIO] = Field([], max_length=200)
 
 
+class FilingOut(Schema):
+    id: int
+    number: str
+    version: int
+    filed_at: LocalTime
+
+
 class PlanDetailOut(PlanOut):
+    filings: list[FilingOut]
     sections: list[SectionIO]
     roles: list[RoleOut]
     tiers: list[TierIO]
@@ -229,6 +237,10 @@ class PlanDetailOut(PlanOut):
     reporting: list[ReportingOut]
     resources: list[ResourceOut]
     annexes: list[AnnexIO]
+
+    @staticmethod
+    def resolve_filings(obj: Plan) -> list:
+        return list(obj.filings.all())
 
     @staticmethod
     def resolve_sections(obj: Plan) -> list:
@@ -424,17 +436,28 @@ class IndustryStatOut(Schema):
     overdue: int
 
 
+class NamedOut(Schema):
+    id: int
+    name: str
+
+
 class StatsOut(Schema):
     streets: list[StreetStatOut]
     industries: list[IndustryStatOut]
+    undrilled_plans: list[NamedOut]
+    undrilled_enterprises: list[NamedOut]
 
 
 @router.get("/plans-stats", response=StatsOut)
 def plans_stats(request):
-    """Filing counts and plans overdue for evaluation per street and per industry."""
+    """Filing counts and plans overdue for evaluation per street and per industry; plans and high-risk enterprises
+    not drilled this year."""
+    undrilled = selectors.undrilled(user=request.auth)
     return {
         "streets": selectors.filing_stats(user=request.auth),
         "industries": selectors.industry_stats(user=request.auth),
+        "undrilled_plans": [{"id": p.pk, "name": p.title} for p in undrilled["plans"]],
+        "undrilled_enterprises": [{"id": o.pk, "name": o.name} for o in undrilled["enterprises"]],
     }
 
 

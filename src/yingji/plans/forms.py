@@ -78,6 +78,13 @@ class StepForm(forms.Form):
     due_minutes = forms.IntegerField(label=_("Due within (minutes)"), required=False, min_value=1, max_value=100_000)
 
 
+class TierForm(forms.Form):
+    """The trigger of one response level."""
+
+    level = forms.ChoiceField(label=_("Response level"), choices=ResponseLevel.choices)
+    trigger = forms.CharField(label=_("Trigger"), max_length=2000)
+
+
 class DrillCreateForm(forms.Form):
     org = forms.ModelChoiceField(label=_("Organiser"), queryset=None)
     title = forms.CharField(label=_("Name"), max_length=200)

@@ -584,3 +584,19 @@ def plan_step_add(
         plan.save(update_fields=["response_levels", "updated_at"])
     audit_append(actor=by, action="plans.step.add", obj=plan, summary=f"{plan.title} 增加步骤 {action}"[:300])
     return step
+
+
+@transaction.atomic
+def plan_tier_set(*, by: User | None, plan: Plan, level: str, trigger: str) -> PlanTier:
+    """Set the trigger of one response level of the plan (adding the level if the plan lacks it)."""
+    require_perm(by, "plans.change_plan")
+    plan = _locked(plan)
+    _require_editable(plan)
+    tier = plan.tiers.filter(level=level).first() or PlanTier(plan=plan, level=level)
+    tier.trigger = trigger
+    _save(tier, "tier")
+    if level not in plan.response_levels:
+        plan.response_levels = _check_levels([*plan.response_levels, level], "level")
+        plan.save(update_fields=["response_levels", "updated_at"])
+    audit_append(actor=by, action="plans.tier.set", obj=plan, summary=f"{plan.title} {level}级启动条件")
+    return tier

@@ -94,6 +94,7 @@ def plan_detail(request: HttpRequest, plan_id: int, **bound: Any) -> HttpRespons
         "may_edit": user.has_perm("plans.change_plan") and plan.status in ("draft", "revising"),
         "attachment_form": bound.get("attachment_form") or forms.AttachmentForm(),
         "step_form": bound.get("step_form") or forms.StepForm(),
+        "tier_form": bound.get("tier_form") or forms.TierForm(),
         "steps_by_level": steps_by_level,
         "unassigned_steps": [s for s in plan.steps.all() if s.level not in {t.level for t in plan.tiers.all()}],
         "versions": plan.versions.all(),
@@ -138,6 +139,12 @@ def plan_action(request: HttpRequest, plan_id: int, action: str) -> HttpResponse
             request, form, lambda: services.plan_step_add(by=user, plan=plan, **form.cleaned_data)
         ):
             return plan_detail(request, plan_id, step_form=form)
+    elif action == "tier":
+        form = forms.TierForm(request.POST)
+        if not form.is_valid() or not run_service(
+            request, form, lambda: services.plan_tier_set(by=user, plan=plan, **form.cleaned_data)
+        ):
+            return plan_detail(request, plan_id, tier_form=form)
     else:
         raise Http404
     return redirect("plans:detail", plan.pk)

@@ -235,3 +235,18 @@ def test_stats_count_filings_and_overdue_per_street(api, bearer, make_plan, cast
     street_a = next(row for row in body["streets"] if row["street"] == "甲街道")
     assert street_a["filed_this_year"] == 1 and street_a["in_force"] == 1 and street_a["overdue"] == 0
     assert body["industries"] == [{"industry": "危险化学品", "in_force": 1, "overdue": 0}]
+
+
+def test_list_query_count_is_bounded(api, bearer, make_plan, cast, django_assert_max_num_queries):
+    for i in range(5):
+        make_plan(title=f"方案{i}", status=PlanStatus.FILED)
+    headers = bearer(cast.duty)
+    with django_assert_max_num_queries(8):
+        response = api.get("/api/v1/plans", headers=headers)
+    assert response.json()["count"] == 5
+    detail = api.get(f"/api/v1/plans/{response.json()['items'][0]['id']}", headers=headers).json()
+    assert detail["filings"][0]["number"] == detail["filing_number"]
+    stats = api.get("/api/v1/plans-stats", headers=headers).json()
+    assert len(stats["undrilled_plans"]) == 5 and stats["undrilled_enterprises"] == [
+        {"id": cast.enterprise_x.pk, "name": "甲化工有限公司"}
+    ]

@@ -89,3 +89,23 @@ def test_stats_drills_scenarios_pages(signed_in, make_plan, cast):
     assert "甲街道" in stats and "储罐区泄漏现场处置方案" in stats  # filed, and not drilled this year
     assert client.get("/plans/drills/").status_code == 200
     assert client.get("/plans/scenarios/").status_code == 200
+
+
+def test_author_sets_a_trigger_and_plans_a_drill(signed_in, make_plan, cast):
+    plan = make_plan(body={})
+    manager = signed_in(cast.enterprise_manager)
+    manager.post(f"/plans/{plan.pk}/tier/", {"level": "II", "trigger": "大量泄漏"})
+    assert plan.tiers.get().trigger == "大量泄漏"
+    response = manager.post(
+        "/plans/drills/",
+        {
+            "org": cast.enterprise_x.pk,
+            "title": "桌面推演",
+            "plan": plan.pk,
+            "content": "single",
+            "form": "tabletop",
+            "scheduled_for": "2026-06-01T09:00",
+        },
+    )
+    assert response.status_code == 302
+    assert manager.get(response["Location"]).content.decode().count('name="item-') == 2 * 16
