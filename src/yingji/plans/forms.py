@@ -78,6 +78,20 @@ class StepForm(forms.Form):
     due_minutes = forms.IntegerField(label=_("Due within (minutes)"), required=False, min_value=1, max_value=100_000)
 
 
+class RoleForm(forms.Form):
+    """A role of the plan's organisation."""
+
+    name = forms.CharField(label=_("Role"), max_length=80)
+    duties = forms.CharField(label=_("Duties"), required=False, max_length=2000)
+    org = forms.ModelChoiceField(label=_("Unit responsible"), queryset=None, required=False)
+    contact = forms.CharField(label=_("Contact"), required=False, max_length=60)
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=40)
+
+    def __init__(self, *args: object, orgs: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = orgs
+
+
 class TierForm(forms.Form):
     """The trigger of one response level."""
 

@@ -600,3 +600,28 @@ def plan_tier_set(*, by: User | None, plan: Plan, level: str, trigger: str) -> P
         plan.save(update_fields=["response_levels", "updated_at"])
     audit_append(actor=by, action="plans.tier.set", obj=plan, summary=f"{plan.title} {level}级启动条件")
     return tier
+
+
+@transaction.atomic
+def plan_role_set(
+    *,
+    by: User | None,
+    plan: Plan,
+    name: str,
+    duties: str = "",
+    org: OrgUnit | None = None,
+    contact: str = "",
+    phone: str = "",
+) -> PlanRole:
+    """Add a role to the plan's organisation, or update the role of that name: duties, unit, contact and phone."""
+    require_perm(by, "plans.change_plan")
+    plan = _locked(plan)
+    _require_editable(plan)
+    org = org_in_scope(by, org, field="org") if org is not None else None
+    role = plan.roles.filter(name=name.strip()).first() or PlanRole(
+        plan=plan, name=name.strip(), sort=plan.roles.count()
+    )
+    role.duties, role.org, role.contact, role.phone = duties, org, contact, phone
+    _save(role, "role")
+    audit_append(actor=by, action="plans.role.set", obj=plan, summary=f"{plan.title} 岗位 {role.name}"[:300])
+    return role

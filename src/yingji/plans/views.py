@@ -95,6 +95,7 @@ def plan_detail(request: HttpRequest, plan_id: int, **bound: Any) -> HttpRespons
         "attachment_form": bound.get("attachment_form") or forms.AttachmentForm(),
         "step_form": bound.get("step_form") or forms.StepForm(),
         "tier_form": bound.get("tier_form") or forms.TierForm(),
+        "role_form": bound.get("role_form") or forms.RoleForm(orgs=_orgs(request)),
         "steps_by_level": steps_by_level,
         "unassigned_steps": [s for s in plan.steps.all() if s.level not in {t.level for t in plan.tiers.all()}],
         "versions": plan.versions.all(),
@@ -139,6 +140,12 @@ def plan_action(request: HttpRequest, plan_id: int, action: str) -> HttpResponse
             request, form, lambda: services.plan_step_add(by=user, plan=plan, **form.cleaned_data)
         ):
             return plan_detail(request, plan_id, step_form=form)
+    elif action == "role":
+        form = forms.RoleForm(request.POST, orgs=_orgs(request))
+        if not form.is_valid() or not run_service(
+            request, form, lambda: services.plan_role_set(by=user, plan=plan, **form.cleaned_data)
+        ):
+            return plan_detail(request, plan_id, role_form=form)
     elif action == "tier":
         form = forms.TierForm(request.POST)
         if not form.is_valid() or not run_service(

@@ -109,3 +109,22 @@ def test_author_sets_a_trigger_and_plans_a_drill(signed_in, make_plan, cast):
     )
     assert response.status_code == 302
     assert manager.get(response["Location"]).content.decode().count('name="item-') == 2 * 16
+
+
+def test_author_fills_in_a_role(signed_in, make_plan, cast):
+    plan = make_plan(body={})
+    manager = signed_in(cast.enterprise_manager)
+    manager.post(
+        f"/plans/{plan.pk}/role/",
+        {
+            "name": "总指挥",
+            "duties": "全面负责",
+            "org": cast.enterprise_x.pk,
+            "contact": "王强",
+            "phone": "13900000001",
+        },
+    )
+    role = plan.roles.get()
+    assert (role.name, role.org, role.phone) == ("总指挥", cast.enterprise_x, "13900000001")
+    refused = manager.post(f"/plans/{plan.pk}/role/", {"name": "外单位", "org": cast.enterprise_y.pk})
+    assert refused.status_code == 400 and plan.roles.count() == 1
