@@ -2,6 +2,7 @@
 
 from typing import Any, Literal
 
+from django.http import Http404
 from ninja import Field, Router, Schema, Status
 
 from yingji.core.access import resolve_in_scope
@@ -109,7 +110,7 @@ def incident_activate(request, incident_id: int, payload: ActivationIn):
     incident = selectors.incident_get(user=request.auth, incident_id=incident_id)
     try:
         plan = plan_selectors.plan_in_force(plan_id=payload.plan)
-    except Exception:
+    except Http404:
         raise ValidationFailed("plan: no such plan in force", {"plan": ["no such plan in force"]}) from None
     outcome = activation.plan_activate(by=request.auth, incident=incident, plan=plan, level=payload.level)
     outcome.activation.new_tasks = [task.pk for task in outcome.tasks]

@@ -165,7 +165,7 @@ def plan_cards(*, plan: Plan, role_id: int | None = None) -> list[Card]:
 def plans_matching(*, type_code: str, type_name: str, enterprise: OrgUnit | None, place: OrgUnit) -> list[match.Match]:
     """Plans in force that apply to an incident of this type at this place, closest to the scene first. Plans in
     force are known to every responder, so the list is not limited to the caller's scope."""
-    candidates = Plan.objects.filter(status__in=IN_FORCE).select_related("org")
+    candidates = Plan.objects.filter(status__in=IN_FORCE).select_related("org").prefetch_related("tiers")
     return match.match_plans(
         candidates,
         type_code=type_code,

@@ -239,3 +239,11 @@ def test_incidents_api_accepts_and_returns_exercise(api, bearer, cast):
         headers=bearer(cast.duty),
     ).json()
     assert real["exercise"] is False
+
+
+def test_plans_list_query_count_is_bounded(api, bearer, cast, record, plans, django_assert_max_num_queries):
+    incident = record()
+    headers = bearer(cast.duty)
+    with django_assert_max_num_queries(12):
+        body = api.get(f"/api/v1/incidents/{incident.pk}/plans", headers=headers).json()
+    assert len(body) == 6 and all(p["tiers"] for p in body)
