@@ -250,3 +250,58 @@ def test_list_query_count_is_bounded(api, bearer, make_plan, cast, django_assert
     assert len(stats["undrilled_plans"]) == 5 and stats["undrilled_enterprises"] == [
         {"id": cast.enterprise_x.pk, "name": "甲化工有限公司"}
     ]
+
+
+def test_body_links_registry_resources_and_review_names_experts(api, bearer, cast, commander, make_plan):
+    from yingji.resources import services as resources
+
+    team = resources.team_create(
+        by=None,
+        parent=cast.street_a,
+        code="TM-A",
+        name="甲街道救援队",
+        kind="hazchem",
+        phone="0714-6111111",
+        lat=30.215,
+        lon=115.085,
+    )
+    expert = resources.expert_create(by=None, org=cast.district, code="EX-1", name="张伟", field="hazchem")
+    plan = make_plan(body={})
+    body = {**BODY, "resources": [{"kind": "team", "id": team.pk, "note": "危化品处置"}]}
+    response = api.put(
+        f"/api/v1/plans/{plan.pk}/body", body, content_type="application/json", headers=bearer(cast.street_officer)
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["resources"] == [
+        {"kind": "team", "id": team.pk, "name": "甲街道救援队", "note": "危化品处置"}
+    ]
+    cards = api.get(f"/api/v1/plans/{plan.pk}/cards", headers=bearer(cast.duty)).json()
+    assert ["甲街道救援队", "0714-6111111"] in cards[0]["contacts"]
+    outside = {**BODY, "resources": [{"kind": "team", "id": team.pk}]}
+    refused = api.put(
+        f"/api/v1/plans/{plan.pk}/body",
+        outside,
+        content_type="application/json",
+        headers=bearer(cast.enterprise_manager),
+    )
+    assert refused.status_code == 400 and "resources.0.id" in refused.json()["errors"]
+    api.post(
+        f"/api/v1/plans/{plan.pk}/transitions",
+        {"to": "under_review"},
+        content_type="application/json",
+        headers=bearer(cast.street_officer),
+    )
+    review = api.post(
+        f"/api/v1/plans/{plan.pk}/review",
+        {"experts": [expert.pk], "conclusion": "revise"},
+        content_type="application/json",
+        headers=bearer(commander),
+    )
+    assert review.status_code == 200 and review.json()["experts"] == ["张伟"]
+    unknown = api.post(
+        f"/api/v1/plans/{plan.pk}/review",
+        {"experts": [10**12]},
+        content_type="application/json",
+        headers=bearer(commander),
+    )
+    assert unknown.status_code == 400 and "experts" in unknown.json()["errors"]
