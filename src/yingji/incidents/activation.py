@@ -165,7 +165,11 @@ def drill_metrics(*, incident: Incident) -> dict[str, Any]:
 
 
 def drill_score(*, by: User | None, drill: Drill, incident: Incident) -> Drill:
-    """Score a drill from the logs of the incident it was run as (scoring rules in plans.scoring)."""
+    """Score a drill from the logs of the incident it was run as (scoring rules in plans.scoring); only an exercise
+    incident scores a drill."""
+    if not incident.exercise:
+        detail = "only an exercise incident scores a drill"
+        raise Conflict(detail, {"incident": [detail]})
     return plan_services.drill_record_metrics(
         by=by, drill=drill, metrics=drill_metrics(incident=incident), source=incident.code
     )

@@ -180,6 +180,14 @@ def test_a_drill_is_scored_from_the_incident_logs(api, bearer, cast, record, sto
     )
     with time_machine.travel(local(2026, 5, 12, 9, 0), tick=False):
         incident = record(occurred_at=local(2026, 5, 12, 8, 58))
+        real = api.post(
+            f"/api/v1/incidents/{incident.pk}/drill-score",
+            {"drill": drill.pk},
+            content_type="application/json",
+            headers=bearer(commander),
+        )
+        assert real.status_code == 409  # a real incident never scores a drill
+        incident = activation.incident_mark_exercise(by=cast.duty, incident=incident)
     with time_machine.travel(local(2026, 5, 12, 9, 6), tick=False):
         dispatch = services.dispatch_create(by=cast.duty, incident=incident, team=stock.team_a)
         on_time = services.task_create(
