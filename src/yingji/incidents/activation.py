@@ -186,3 +186,45 @@ def incident_mark_exercise(*, by: User | None, incident: Incident) -> Incident:
         services.timeline_append(incident=incident, kind=EventKind.NOTE, by=by, text="演练：本事件为演练数据")
         audit_append(actor=by, action="incidents.incident.exercise", obj=incident, summary=f"{incident.code} 演练")
     return incident
+
+
+# --- a red alarm proposes plans -------------------------------------------------------------------------------
+
+PROPOSAL_CATEGORY = "plan_proposal"
+
+
+def on_alarm_propose_plans(*, alarm: Any, created: bool, **kwargs: Any) -> None:
+    """A red alarm at an enterprise proposes activation at once: duty officers and commanders get a message naming
+    the plans in force that apply (closest to the scene first), linking the incident the alarm opened, if any."""
+    from yingji.core.notify import notify
+    from yingji.core.roles import GROUP_NAMES, Role
+    from yingji.incidents.models import IncidentType, TimelineEntry
+    from yingji.incidents.receivers import TYPE_BY_DEVICE
+
+    if alarm.level != "red" or alarm.org.kind != "enterprise":
+        return
+    title = f"红色报警 #{alarm.pk}：建议启动预案"
+    from yingji.core.models import Notification
+
+    if Notification.objects.filter(category=PROPOSAL_CATEGORY, title=title).exists():
+        return
+    code = TYPE_BY_DEVICE.get(alarm.device.type, "other_accident")
+    incident_type = IncidentType.objects.filter(code=code).first()
+    matches = plan_selectors.plans_matching(
+        type_code=code, type_name=incident_type.name if incident_type else code, enterprise=alarm.org, place=alarm.org
+    )
+    if not matches:
+        return
+    entry = TimelineEntry.objects.filter(kind=EventKind.ALARM, payload__alarm=alarm.pk).order_by("id").first()
+    link = f"/incidents/{entry.incident_id}/" if entry else "/incidents/"
+    names = [GROUP_NAMES[Role.DUTY_OFFICER], GROUP_NAMES[Role.COMMANDER]]
+    recipients = User.objects.filter(is_active=True, groups__name__in=names).distinct()
+    body = "\n".join(f"《{m.plan.title}》：{m.reason}" for m in matches)
+    notify(recipients=recipients, title=title, body=f"{alarm.org.name}：{body}", link=link, category=PROPOSAL_CATEGORY)
+
+
+def connect() -> None:
+    """Connect to `yingji.monitoring.signals.alarm_changed` (after the receiver that opens incidents)."""
+    from yingji.monitoring.signals import alarm_changed
+
+    alarm_changed.connect(on_alarm_propose_plans, dispatch_uid="incidents.on_alarm_propose_plans")

@@ -25,7 +25,7 @@ class IncidentsConfig(AppConfig):
         from yingji.core.maplayers import LAYERS
         from yingji.core.nav import NAV, NavEntry
         from yingji.core.roles import Role, grant
-        from yingji.incidents import receivers
+        from yingji.incidents import activation, receivers
         from yingji.incidents.selectors import incidents_layer
         from yingji.incidents.taxonomy import seed_types
 
@@ -63,5 +63,6 @@ class IncidentsConfig(AppConfig):
         )
         LAYERS["incidents"] = incidents_layer
         receivers.connect()
+        activation.connect()  # a red alarm proposes plans (after the incident it opens)
         # The taxonomy is data the duty desk relies on: restore missing types after every migrate (and flush).
         post_migrate.connect(lambda **kwargs: seed_types(self.get_model("IncidentType")), sender=self, weak=False)

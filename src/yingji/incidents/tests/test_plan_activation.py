@@ -6,7 +6,7 @@ import pytest
 from yingji.core.errors import Conflict
 from yingji.core.services import user_create
 from yingji.incidents import activation
-from yingji.incidents.models import ActivationTask, PlanActivation, Task, TimelineEntry
+from yingji.incidents.models import ActivationTask, Incident, PlanActivation, Task, TimelineEntry
 from yingji.incidents.tests.conftest import local
 from yingji.plans.models import PlanStatus
 from yingji.plans.tests.conftest import make_plan  # noqa: F401 — shared fixture
@@ -255,3 +255,41 @@ def test_plans_list_query_count_is_bounded(api, bearer, cast, record, plans, dja
     with django_assert_max_num_queries(12):
         body = api.get(f"/api/v1/incidents/{incident.pk}/plans", headers=headers).json()
     assert len(body) == 6 and all(p["tiers"] for p in body)
+
+
+def test_a_red_alarm_proposes_the_plans_at_once(cast, make_plan, django_capture_on_commit_callbacks):  # noqa: F811
+    from django.utils import timezone
+
+    from yingji.core.models import Notification
+    from yingji.monitoring.services import alarm_escalate, alarm_raise, device_create, rule_create
+
+    plan = make_plan(title="甲化工可燃气体泄漏现场处置方案", incident_types=("gas",), status=PlanStatus.FILED)
+    detector = device_create(
+        by=None,
+        code="GAS-X-01",
+        name="储罐区可燃气体探测器",
+        type="combustible_gas",
+        org=cast.enterprise_x,
+        lat=30.215,
+        lon=115.085,
+    )
+    rule = rule_create(
+        by=None,
+        name="可燃气体浓度",
+        device_type="combustible_gas",
+        metric="ch4_lel",
+        blue=10,
+        yellow=20,
+        orange=35,
+        red=50,
+        opens_incident=True,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        ref = alarm_raise(device=detector, rule=rule, metric="ch4_lel", level="yellow", value=25, at=timezone.now())
+    assert not Notification.objects.filter(category="plan_proposal").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        alarm_escalate(alarm_id=ref.id, level="red", value=60, at=timezone.now())
+        alarm_escalate(alarm_id=ref.id, level="red", value=70, at=timezone.now())
+    note = Notification.objects.get(category="plan_proposal", recipient=cast.duty)
+    incident = Incident.objects.get()
+    assert plan.title in note.body and note.link == f"/incidents/{incident.pk}/"
