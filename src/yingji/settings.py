@@ -56,22 +56,30 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()] if value else default
 
 
+# Files the platform writes (database, uploads, backups, keys) are for its own user only.
+os.umask(0o077)
 DATA_DIR = Path(env_str("YINGJI_DATA_DIR", "./var")).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+if DATA_DIR.stat().st_uid == os.getuid():
+    DATA_DIR.chmod(0o700)
 
 
-def _secret_key() -> str:
-    # A fresh machine needs no configuration: generate a key once and keep it in the data dir.
-    if os.environ.get("YINGJI_SECRET_KEY") or os.environ.get("YINGJI_SECRET_KEY_FILE"):
-        return env_str("YINGJI_SECRET_KEY")
-    key_file = DATA_DIR / "secret_key"
+def _generated_secret(name: str, file_name: str) -> str:
+    # A fresh machine needs no configuration: generate a key once and keep it in the data dir (0600).
+    if os.environ.get(name) or os.environ.get(f"{name}_FILE"):
+        return env_str(name)
+    key_file = DATA_DIR / file_name
     if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50), encoding="utf-8")
-        key_file.chmod(0o600)
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(secrets.token_urlsafe(50))
     return key_file.read_text(encoding="utf-8").strip()
 
 
-SECRET_KEY = _secret_key()
+SECRET_KEY = _generated_secret("YINGJI_SECRET_KEY", "secret_key")
+# The audit chain's HMAC key: kept outside the database, so whoever can write the database cannot re-seal a forged
+# chain. Back it up with the database (a restored chain only verifies with the key that sealed it).
+AUDIT_KEY = _generated_secret("YINGJI_AUDIT_KEY", "audit_key")
 DEBUG = env_bool("YINGJI_DEBUG", False)
 ALLOWED_HOSTS = env_list("YINGJI_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("YINGJI_CSRF_TRUSTED_ORIGINS", [])
@@ -119,6 +127,14 @@ ALARM_ESCALATE_MINUTES = env_int("YINGJI_ALARM_ESCALATE_MINUTES", 15, minimum=1)
 DEVICE_OFFLINE_MINUTES = env_int("YINGJI_DEVICE_OFFLINE_MINUTES", 30, minimum=1)
 # Where fire-danger levels 2-5 start on the FWI scale, e.g. "5,10,20,30"; empty: monitoring/fwi.py's defaults.
 FWI_BANDS = env_str("YINGJI_FWI_BANDS", "")
+# Warning levels whose approver may not be their author (two-person rule); "none" turns the rule off.
+WARNING_TWO_PERSON_LEVELS = [
+    level for level in env_list("YINGJI_WARNING_TWO_PERSON_LEVELS", ["red", "orange"]) if level.lower() != "none"
+]
+if unknown_levels := set(WARNING_TWO_PERSON_LEVELS) - {"blue", "yellow", "orange", "red"}:
+    raise ImproperlyConfigured(
+        f"YINGJI_WARNING_TWO_PERSON_LEVELS: unknown level(s) {', '.join(sorted(unknown_levels))}"
+    )
 # Live updates between several web processes: Redis when set, else PostgreSQL LISTEN/NOTIFY or in-process.
 REDIS_URL = os.environ.get("YINGJI_REDIS_URL", "").strip()
 
@@ -151,6 +167,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "yingji.core.middleware.PagesLoginRequiredMiddleware",
+    "yingji.core.middleware.RequestAddressMiddleware",
+    "yingji.core.middleware.AccountPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -190,6 +208,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Tests use a file, not Django's shared in-memory database: the live server then gives each request thread
     # its own connection, as in production, instead of one connection shared by concurrent threads.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")}
+    # A database file made before the umask above (or copied in) is narrowed to the platform's user too.
+    _db_file = Path(DATABASES["default"]["NAME"])
+    if _db_file.exists() and _db_file.stat().st_uid == os.getuid():
+        _db_file.chmod(0o600)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
@@ -202,6 +224,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "yingji.core.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "yingji.core.passwords.HistoryValidator"},
 ]
 # GB/T 22239-2019 level 3: lock an account after repeated failed sign-ins; idle sessions expire.
 LOCKOUT_ATTEMPTS = env_int("YINGJI_LOCKOUT_ATTEMPTS", 5, minimum=1)
@@ -211,6 +235,24 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Sign-in failures from one source address (any usernames) that lock the address for LOCKOUT_MINUTES.
+LOCKOUT_ADDRESS_ATTEMPTS = env_int("YINGJI_LOCKOUT_ADDRESS_ATTEMPTS", 20, minimum=1)
+# Behind a reverse proxy the client's address is the last hop of X-Forwarded-For, which the proxy must set.
+TRUST_X_FORWARDED_FOR = env_bool("YINGJI_TRUST_X_FORWARDED_FOR", False)
+# Days a password stays valid (0: it never expires); the last PASSWORD_HISTORY passwords may not be reused.
+PASSWORD_MAX_AGE_DAYS = env_int("YINGJI_PASSWORD_MAX_AGE_DAYS", 90)
+PASSWORD_HISTORY = 5
+# TLS in front of the platform: cookies only over HTTPS, and HSTS.
+HTTPS = env_bool("YINGJI_HTTPS", False)
+if HTTPS:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env_int("YINGJI_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("YINGJI_HSTS_INCLUDE_SUBDOMAINS", False)
+    # The proxy that terminates TLS says so; it must overwrite any X-Forwarded-Proto a client sends.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 
 LANGUAGE_CODE = env_str("YINGJI_LANGUAGE", "zh-hans")
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -226,6 +268,8 @@ STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "uploads"
 BACKUP_DIR = DATA_DIR / "backups"
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 LOGGING = {
     "version": 1,

@@ -1,12 +1,15 @@
 """Admin pages for the org tree, users, tokens, sign-in attempts and the (read-only) audit log."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from yingji.core import services
 from yingji.core.audit import audit_append, audit_verify
+from yingji.core.errors import NotAllowed
 from yingji.core.models import (
     ApiToken,
     AuditEntry,
@@ -19,6 +22,7 @@ from yingji.core.models import (
     User,
 )
 from yingji.core.notify import retry_deliveries
+from yingji.core.roles import GROUP_NAMES
 
 
 @admin.register(OrgUnit)
@@ -44,6 +48,10 @@ class OrgUnitAdmin(admin.ModelAdmin):
 
 @admin.register(User)
 class YingjiUserAdmin(UserAdmin):
+    """Users. Rights change only through roles, only by a security administrator (`core.grant_role`), never on
+    one's own account, and superuser status only by a superuser (三权分立); every change goes through
+    `services.user_change_access` and is audited."""
+
     list_display = ("username", "last_name", "first_name", "org", "is_active", "is_staff", "last_login")
     list_filter = ("groups", "is_active", "is_staff", "org__kind")
     autocomplete_fields = ("org",)
@@ -53,20 +61,90 @@ class YingjiUserAdmin(UserAdmin):
         *UserAdmin.fieldsets[1:],
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "org", "groups", "password1", "password2")}),)
+    actions = ["reset_second_factor"]
 
     def has_delete_permission(self, request, obj=None):
         return False  # people leave: deactivate them so the audit trail keeps pointing at them
 
+    def has_grant_role_permission(self, request) -> bool:
+        return request.user.has_perm("core.grant_role")
+
+    @admin.action(description=_("Remove the second factor (lost phone)"), permissions=["grant_role"])
+    def reset_second_factor(self, request, queryset):
+        for user in queryset:
+            try:
+                services.mfa_reset(by=request.user, user=user)
+            except NotAllowed as exc:
+                self.message_user(request, f"{user}: {exc.detail}", messages.ERROR)
+        self.message_user(request, _("Done: they set up a new authenticator at their next sign-in."), messages.SUCCESS)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None and not request.user.has_perm("core.grant_role"):
+            # Whoever may not grant roles creates users without any.
+            return ((None, {"classes": ("wide",), "fields": ("username", "org", "password1", "password2")}),)
+        return fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = set(super().get_readonly_fields(request, obj))
+        if obj is None:
+            return tuple(readonly)
+        # Rights come from roles only: no permission is granted to a person directly.
+        readonly |= {"user_permissions", "last_login", "date_joined"}
+        if obj.pk == request.user.pk:
+            readonly |= {"groups", "is_superuser", "is_staff", "is_active"}
+        if not request.user.has_perm("core.grant_role"):
+            readonly |= {"groups", "is_superuser", "is_staff"}
+        if not request.user.is_superuser:
+            readonly.add("is_superuser")
+        return tuple(sorted(readonly))
+
     def save_model(self, request, obj, form, change):
+        access = {f: form.cleaned_data[f] for f in ("is_superuser", "is_staff", "is_active") if f in form.cleaned_data}
         with transaction.atomic():
+            if change:
+                # The form set the access fields on the object; they are applied by the service below instead.
+                stored = User.objects.get(pk=obj.pk)
+                for field in access:
+                    setattr(obj, field, getattr(stored, field))
             super().save_model(request, obj, form, change)
+            if not change:
+                services.password_reset_record(by=request.user, user=obj)
             audit_append(
                 actor=request.user,
                 action="user.update" if change else "user.create",
                 obj=obj,
                 summary=f"{'修改' if change else '新建'}用户 {obj.username}",
-                payload={"changed": sorted(form.changed_data)},
+                payload={"changed": sorted(set(form.changed_data) - set(access) - {"groups"})},
             )
+            if change and access:
+                try:
+                    services.user_change_access(by=request.user, user=obj, **access)
+                except NotAllowed as exc:
+                    raise PermissionDenied(exc.detail) from None
+                obj.refresh_from_db()
+
+    def save_related(self, request, form, formsets, change):
+        groups = form.cleaned_data.pop("groups", None)
+        form.cleaned_data.pop("user_permissions", None)
+        super().save_related(request, form, formsets, change)
+        if groups is not None:
+            names = {name: role for role, name in GROUP_NAMES.items()}
+            roles = [names[g.name] for g in groups if g.name in names]
+            try:
+                services.user_change_access(by=request.user, user=form.instance, roles=roles)
+            except NotAllowed as exc:
+                raise PermissionDenied(exc.detail) from None
+
+    def user_change_password(self, request, id, form_url=""):
+        target = self.get_object(request, unquote(id))
+        if target is not None and target.pk == request.user.pk:
+            raise PermissionDenied(_("Change your own password on your account page."))
+        with transaction.atomic():
+            response = super().user_change_password(request, id, form_url)
+            if request.method == "POST" and response.status_code == 302 and target is not None:
+                services.password_reset_record(by=request.user, user=target)
+        return response
 
 
 @admin.register(ApiToken)
@@ -83,7 +161,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description=_("Revoke selected tokens"))
+    @admin.action(description=_("Revoke selected tokens"), permissions=["change"])
     def revoke(self, request, queryset):
         for token in queryset:
             services.token_revoke(by=request.user, token=token)

@@ -11,11 +11,13 @@ from ninja.pagination import PageNumberPagination, paginate
 from yingji import __version__
 from yingji.core import selectors, services
 from yingji.core.audit import audit_verify
+from yingji.core.backends import client_ip
 from yingji.core.errors import NotAllowed
 from yingji.core.maplayers import LAYERS
 from yingji.core.models import OrgKind
 from yingji.core.notify import notification_list, notification_mark_read
-from yingji.core.roles import is_system_admin
+from yingji.core.passwords import password_expired
+from yingji.core.roles import mfa_required
 
 router = Router()
 
@@ -52,6 +54,9 @@ class TokenIn(Schema):
     username: str = Field(..., min_length=1, max_length=150)
     password: str = Field(..., min_length=1, max_length=4096)
     name: str = Field("", max_length=80)
+    otp: str = Field(
+        "", max_length=20, description="the authenticator's code (or a recovery code) when the user has one"
+    )
 
 
 class TokenIssued(Schema):
@@ -70,16 +75,38 @@ class TokenOut(Schema):
     revoked_at: datetime | None
 
 
-@router.post("/auth/token", auth=None, response={200: TokenIssued, 401: ErrorOut}, tags=["auth"])
+@router.post("/auth/token", auth=None, response={200: TokenIssued, 401: ErrorOut, 403: ErrorOut}, tags=["auth"])
 def token_create(request, payload: TokenIn):
-    """Exchange a username and password for an API token (shown once)."""
+    """Exchange a username and password (and the authenticator's code, `otp`, for a user with two-factor
+    sign-in) for an API token (shown once)."""
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
-        if services.is_locked_out(payload.username):
+        if services.is_locked_out(payload.username, client_ip(request)):
             return Status(401, {"detail": "account locked after repeated failed sign-ins; try again later"})
         return Status(401, {"detail": "invalid username or password"})
+    if services.mfa_enabled(user):
+        if not payload.otp:
+            return Status(401, {"detail": "this account signs in with two factors: give the code as `otp`"})
+        if not services.mfa_verify(user=user, code=payload.otp, ip=client_ip(request)):
+            return Status(401, {"detail": "wrong two-factor code"})
+    elif mfa_required(user):
+        return Status(403, {"detail": "your role requires two-factor sign-in: set it up on the account page first"})
+    if password_expired(user):
+        return Status(403, {"detail": "your password is temporary or expired: change it on the account page first"})
     token, raw = services.token_issue(user=user, name=payload.name)
     return Status(200, {"token": raw, "id": token.pk, "prefix": token.prefix})
+
+
+class PasswordIn(Schema):
+    old_password: str = Field(..., min_length=1, max_length=4096)
+    new_password: str = Field(..., min_length=1, max_length=4096)
+
+
+@router.post("/auth/password", response={204: None}, tags=["auth"])
+def password_change(request, payload: PasswordIn):
+    """Change your own password: at least 10 characters of three classes, none of your last 5."""
+    services.password_change(user=request.auth, old_password=payload.old_password, new_password=payload.new_password)
+    return Status(204, None)
 
 
 @router.get("/auth/tokens", response=list[TokenOut], tags=["auth"])
@@ -143,9 +170,9 @@ class ChainOut(Schema):
 
 @router.get("/audit/verify", response=ChainOut, tags=["audit"])
 def audit_chain_verify(request):
-    """Check the audit chain end to end (administrators only)."""
-    if not is_system_admin(request.auth):
-        raise NotAllowed("administrators only")
+    """Check the audit chain end to end (whoever may read the audit log: the audit administrator)."""
+    if not request.auth.has_perm("core.view_auditentry"):
+        raise NotAllowed("audit administrators only")
     return audit_verify().as_dict()
 
 

@@ -43,7 +43,8 @@ def default_backup_name() -> str:
 
 
 def backup_database(path: Path) -> Path:
-    """Write a consistent copy of the live database to `path` (a file, or a directory to put one in)."""
+    """Write a consistent copy of the live database to `path` (a file, or a directory to put one in), readable by
+    the platform's user only (0600)."""
     if path.is_dir():
         path = path / default_backup_name()
     if path.exists():
@@ -64,6 +65,8 @@ def backup_database(path: Path) -> Path:
             _run(["pg_dump", "--format=custom", "--no-owner", "--file", str(partial), *args], env)
         else:
             raise ValidationFailed(f"backup of {connection.vendor} is not supported")
+        # A backup holds everything (password hashes included): for the platform's user only.
+        partial.chmod(0o600)
         # Only a finished backup gets the final name: a crash never leaves a half file that looks whole.
         partial.rename(path)
     finally:

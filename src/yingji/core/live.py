@@ -16,6 +16,7 @@ import logging
 import threading
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from importlib import import_module
 from typing import Any
 
 from asgiref.sync import sync_to_async
@@ -26,6 +27,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django.db.models import Max
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.utils.crypto import constant_time_compare
 
 from yingji.core.models import LiveEvent
 from yingji.core.scopes import scope_root
@@ -41,6 +43,8 @@ READY_TIMEOUT_S = 5.0
 MAX_MESSAGE_BYTES = 7900
 # How often a web process looks for new events in the table (the SQLite default): well within the 2 s promise.
 TABLE_POLL_S = 0.3
+# How often an open stream checks that its user is still signed in, active and (for a token) not revoked.
+RECHECK_S = 2.0
 
 
 @dataclass(frozen=True)
@@ -253,32 +257,85 @@ def visible(event_scope: str, root_path: str | None) -> bool:
     return root_path is None or (bool(event_scope) and event_scope.startswith(root_path))
 
 
-def _user_and_root(request: HttpRequest) -> tuple[Any, str | None]:
-    """The signed-in (or bearer) user and their scope root's path; raises PermissionError when they see nothing."""
+@dataclass(frozen=True)
+class Credential:
+    """What let a stream in: a session (its key and the user's session hash) or a bearer token."""
+
+    user_id: int
+    session_key: str | None = None
+    session_hash: str = ""
+    token: str | None = None
+
+
+def _user_and_root(request: HttpRequest) -> tuple[Any, str | None, Credential]:
+    """The signed-in (or bearer) user, their scope root's path and the credential to re-check; raises LookupError
+    without a user and PermissionError when they see nothing."""
     user = request.user if request.user.is_authenticated else None
     header = request.headers.get("Authorization", "")
-    if user is None and header.startswith("Bearer "):
-        user = token_authenticate(header.removeprefix("Bearer ").strip())
-    if user is None or not user.is_active:
+    credential = None
+    if user is not None:
+        credential = Credential(
+            user_id=user.pk, session_key=request.session.session_key, session_hash=user.get_session_auth_hash()
+        )
+    elif header.startswith("Bearer "):
+        raw = header.removeprefix("Bearer ").strip()
+        user = token_authenticate(raw)
+        if user is not None:
+            credential = Credential(user_id=user.pk, token=raw)
+    if user is None or credential is None or not user.is_active:
         raise LookupError("authentication required")
     root = scope_root(user)
-    return user, (root.path if root is not None else None)
+    return user, (root.path if root is not None else None), credential
 
 
-async def _events(channel: str, root_path: str | None) -> AsyncIterator[str]:
+def still_allowed(credential: Credential) -> bool:
+    """Whether the stream's user may still listen: the token is not revoked, or the session still exists (not signed
+    out, not expired, password not changed); and the user is still active."""
+    from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
+
+    from yingji.core.models import User
+
+    if credential.token is not None:
+        user = token_authenticate(credential.token)
+        return user is not None and user.pk == credential.user_id
+    if not credential.session_key:
+        return False
+    store = import_module(settings.SESSION_ENGINE).SessionStore(credential.session_key)
+    if str(store.get(SESSION_KEY)) != str(credential.user_id):
+        return False
+    user = User.objects.filter(pk=credential.user_id, is_active=True).first()
+    return user is not None and constant_time_compare(store.get(HASH_SESSION_KEY, ""), user.get_session_auth_hash())
+
+
+async def _events(channel: str, root_path: str | None, credential: Credential) -> AsyncIterator[str]:
     subscriber = HUB.subscribe(channel)
+    loop = asyncio.get_running_loop()
     try:
         await ensure_relay()
         yield "retry: 3000\n\n"
         # "ready" tells the page it is connected, so it can refresh what it may have missed while away.
         yield "event: ready\ndata: {}\n\n"
+        last_check = last_sent = loop.time()
         while True:
             try:
-                event = await asyncio.wait_for(subscriber.queue.get(), HEARTBEAT_S)
+                event = await asyncio.wait_for(subscriber.queue.get(), RECHECK_S)
             except TimeoutError:
-                yield ": keep-alive\n\n"
+                event = None
+            now = loop.time()
+            if now - last_check >= RECHECK_S:
+                last_check = now
+                # Signed out, token revoked, user deactivated: the stream ends within seconds (GB/T 22239-2019
+                # 8.1.4.1: a session ends with the sign-out, not when the client chooses to go).
+                if not await sync_to_async(still_allowed)(credential):
+                    yield "event: signed-out\ndata: {}\n\n"
+                    return
+            if event is None:
+                if now - last_sent >= HEARTBEAT_S:
+                    last_sent = now
+                    yield ": keep-alive\n\n"
                 continue
             if visible(event.scope, root_path):
+                last_sent = now
                 yield event.sse()
     finally:
         HUB.unsubscribe(subscriber)
@@ -288,7 +345,7 @@ async def _events(channel: str, root_path: str | None) -> AsyncIterator[str]:
 async def stream(request: HttpRequest, channel: str) -> HttpResponse:
     """Server-sent events of one channel, filtered to the user's data scope (session or bearer token)."""
     try:
-        _user, root_path = await sync_to_async(_user_and_root)(request)
+        _user, root_path, credential = await sync_to_async(_user_and_root)(request)
     except LookupError:
         return JsonResponse({"detail": "authentication required"}, status=401)
     except PermissionError:
@@ -297,7 +354,7 @@ async def stream(request: HttpRequest, channel: str) -> HttpResponse:
         # A WSGI server would buffer an endless stream: ask the browser to come back later instead.
         return HttpResponse("retry: 60000\n\n", content_type="text/event-stream")
     return StreamingHttpResponse(
-        _events(channel, root_path),
+        _events(channel, root_path, credential),
         content_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )

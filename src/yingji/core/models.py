@@ -3,6 +3,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -124,11 +125,19 @@ class User(AbstractUser):
         OrgUnit, verbose_name=_("org unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
     )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    password_changed_at = models.DateTimeField(
+        _("password changed at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Empty: the password was set by someone else and must be changed at the next sign-in."),
+    )
 
     class Meta(AbstractUser.Meta):
         ordering = ["username"]
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        permissions = [("grant_role", _("Can grant roles and rights"))]
 
     def __str__(self) -> str:
         full = f"{self.last_name}{self.first_name}".strip()
@@ -156,6 +165,57 @@ class ApiToken(models.Model):
         return f"{self.prefix}… ({self.user.username})"
 
 
+class PasswordHistory(models.Model):
+    """A password a user had (its hash), so that the last few are not chosen again."""
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(_("password hash"), max_length=128, editable=False)
+    created_at = models.DateTimeField(_("set at"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("former password")
+        verbose_name_plural = _("former passwords")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d}"
+
+
+class TotpDevice(models.Model):
+    """A user's authenticator app (TOTP, RFC 6238): the shared secret and the last time step used, so a
+    code works once. Confirmed once the user has typed a first code from it."""
+
+    user = models.OneToOneField(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="totp")
+    secret = models.CharField(_("secret"), max_length=64, editable=False)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    last_step = models.BigIntegerField(_("last time step used"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["user"]
+        verbose_name = _("authenticator")
+        verbose_name_plural = _("authenticators")
+
+    def __str__(self) -> str:
+        return f"TOTP {self.user_id}"
+
+
+class RecoveryCode(models.Model):
+    """A single-use code that stands in for the authenticator; only its hash is stored."""
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(_("code hash"), max_length=64, editable=False)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {'used' if self.used_at else 'unused'}"
+
+
 class LoginAttempt(models.Model):
     """One sign-in attempt, kept for lockout and for the security audit."""
 
@@ -174,7 +234,7 @@ class LoginAttempt(models.Model):
 
 
 class AuditEntry(models.Model):
-    """One link of the append-only audit chain; `hash` is SHA-256 over the canonical JSON of the other
+    """One link of the append-only audit chain; `hash` is HMAC-SHA256 (keyed) over the canonical JSON of the other
     fields including `prev_hash`, so altering, deleting or reordering an entry breaks the chain."""
 
     seq = models.PositiveBigIntegerField(_("sequence"), editable=False)

@@ -8,7 +8,6 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from yingji.core.notify import notification_list
-from yingji.core.roles import is_system_admin
 
 
 @dataclass(frozen=True)
@@ -26,7 +25,9 @@ NAV: list[NavEntry] = [
     NavEntry(_("Messages"), "core:notification-list", order=85),
     NavEntry(_("API tokens"), "core:token-list", order=90),
     NavEntry(_("Administration"), "admin:index", lambda user: user.is_staff, order=95),
-    NavEntry(_("Audit log"), "admin:core_auditentry_changelist", is_system_admin, order=96),
+    NavEntry(
+        _("Audit log"), "admin:core_auditentry_changelist", lambda user: user.has_perm("core.view_auditentry"), order=96
+    ),
 ]
 
 

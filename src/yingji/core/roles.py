@@ -1,4 +1,10 @@
-"""The platform's roles. Each is a Django group whose name is the role's Chinese title."""
+"""The platform's roles. Each is a Django group whose name is the role's Chinese title.
+
+GB/T 22239-2019 (level 3) 8.1.4.2 (access control) and 8.1.10.x (centralised management) ask for separate
+administrators (三权分立): the system administrator runs the platform (org tree, users' details, settings), the
+security administrator grants roles and rights and handles accounts and tokens, the audit administrator reads the
+audit log and changes nothing. None of them can grant themselves anything (see `core.services.user_change_access`).
+"""
 
 from django.contrib.auth.models import Group, Permission
 from django.db import models
@@ -7,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 class Role(models.TextChoices):
     ADMIN = "admin", _("System administrator")
+    SECURITY_ADMIN = "security_admin", _("Security administrator")
+    AUDIT_ADMIN = "audit_admin", _("Audit administrator")
     DUTY_OFFICER = "duty_officer", _("Duty officer")
     COMMANDER = "commander", _("Commander")
     INSPECTOR = "inspector", _("Inspector")
@@ -18,6 +26,8 @@ class Role(models.TextChoices):
 # Group names stay fixed whatever language the interface speaks.
 GROUP_NAMES: dict[str, str] = {
     Role.ADMIN: "系统管理员",
+    Role.SECURITY_ADMIN: "安全管理员",
+    Role.AUDIT_ADMIN: "审计管理员",
     Role.DUTY_OFFICER: "值班员",
     Role.COMMANDER: "指挥长",
     Role.INSPECTOR: "监管执法人员",
@@ -41,7 +51,23 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "core.view_auditentry",
         "core.view_loginattempt",
         "auth.view_group",
-        "auth.change_group",
+    ],
+    Role.SECURITY_ADMIN: [
+        *_EVERYONE,
+        "core.view_user",
+        "core.change_user",
+        "core.grant_role",
+        "core.view_apitoken",
+        "core.change_apitoken",
+        "core.view_loginattempt",
+        "auth.view_group",
+    ],
+    # Reads, never writes: the audit log, sign-in attempts, users and tokens (to know who did what).
+    Role.AUDIT_ADMIN: [
+        "core.view_auditentry",
+        "core.view_loginattempt",
+        "core.view_user",
+        "core.view_apitoken",
     ],
     Role.DUTY_OFFICER: [*_EVERYONE],
     Role.COMMANDER: [*_EVERYONE],
@@ -85,6 +111,15 @@ def ensure_roles() -> None:
 def user_roles(user) -> list[str]:
     names = {g.name for g in user.groups.all()} if user.is_authenticated else set()
     return [role for role, name in GROUP_NAMES.items() if name in names]
+
+
+# Roles that must sign in with a second factor.
+MFA_ROLES = (Role.ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)
+
+
+def mfa_required(user) -> bool:
+    """Administrators (of any of the three kinds, and superusers) must use a second factor."""
+    return bool(user.is_authenticated and (user.is_superuser or any(r in user_roles(user) for r in MFA_ROLES)))
 
 
 def is_system_admin(user) -> bool:

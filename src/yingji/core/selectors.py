@@ -5,7 +5,6 @@ from django.http import Http404
 
 from yingji.core.access import get_scoped_or_404, scoped
 from yingji.core.models import ApiToken, OrgUnit, User
-from yingji.core.roles import is_system_admin
 
 
 def org_list(
@@ -38,9 +37,9 @@ def org_counts(*, user: User) -> dict[str, int]:
 
 
 def token_list(*, user: User) -> QuerySet[ApiToken]:
-    """A user's own tokens; an administrator sees everyone's."""
+    """A user's own tokens; whoever may view tokens (security and audit administrators) sees everyone's."""
     tokens = ApiToken.objects.select_related("user")
-    return tokens if is_system_admin(user) else tokens.filter(user=user)
+    return tokens if user.has_perm("core.view_apitoken") else tokens.filter(user=user)
 
 
 def token_get(*, user: User, token_id: int) -> ApiToken:

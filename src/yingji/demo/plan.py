@@ -179,6 +179,9 @@ def demo_plan(*, seed: int) -> DemoPlan:
     home_enterprise = next(e.code for e in enterprises if e.code.startswith(f"E{data.HOME_STREET_CODE}"))
     staff = [
         ("admin", Role.ADMIN, data.BUREAU_CODE),
+        # 三权分立: the security and the audit administrator are other people than the system administrator.
+        ("security", Role.SECURITY_ADMIN, data.BUREAU_CODE),
+        ("auditor", Role.AUDIT_ADMIN, data.BUREAU_CODE),
         ("duty", Role.DUTY_OFFICER, data.DUTY_DEPARTMENT_CODE),
         ("commander", Role.COMMANDER, data.BUREAU_CODE),
         ("inspector", Role.INSPECTOR, data.ENFORCEMENT_DEPARTMENT_CODE),

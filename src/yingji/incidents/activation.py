@@ -199,7 +199,7 @@ def on_alarm_propose_plans(*, alarm: Any, created: bool, **kwargs: Any) -> None:
     from yingji.core.notify import notify
     from yingji.core.roles import GROUP_NAMES, Role
     from yingji.incidents.models import IncidentType, TimelineEntry
-    from yingji.incidents.receivers import TYPE_BY_DEVICE
+    from yingji.incidents.proposals import TYPE_BY_DEVICE
 
     if alarm.level != "red" or alarm.org.kind != "enterprise":
         return

@@ -14,6 +14,8 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.text.run import Run
 
+from yingji.core.audit import audit_export
+from yingji.core.models import User
 from yingji.incidents.documents import Document
 
 MIME_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -109,8 +111,9 @@ def docx_bytes(document: Document) -> bytes:
     return out.getvalue()
 
 
-def docx_response(document: Document, filename: str) -> HttpResponse:
-    """A download of the document as `filename` (Chinese names are sent RFC 6266-encoded)."""
+def docx_response(document: Document, filename: str, *, by: User | None = None) -> HttpResponse:
+    """A download of the document as `filename` (Chinese names are sent RFC 6266-encoded); audited as an export."""
     response = HttpResponse(docx_bytes(document), content_type=MIME_TYPE)
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    audit_export(actor=by, what="incidents.document", filename=filename)
     return response

@@ -165,7 +165,7 @@ class PlanTier(models.Model):
     """A response level the plan provides, with the trigger that starts it (GB/T 29639-2020 6.1.2, 6.3.3)."""
 
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="tiers")
-    level = models.CharField(_("response level"), max_length=3, choices=ResponseLevel.choices)
+    level = models.CharField(_("level of response"), max_length=3, choices=ResponseLevel.choices)
     trigger = models.TextField(_("trigger"))
 
     class Meta:
@@ -188,7 +188,7 @@ class PlanStep(models.Model):
     """One response step: at a level, for a role, in order (GB/T 29639-2020 6.3.4)."""
 
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="steps")
-    level = models.CharField(_("response level"), max_length=3, choices=ResponseLevel.choices)
+    level = models.CharField(_("level of response"), max_length=3, choices=ResponseLevel.choices)
     role = models.ForeignKey(
         PlanRole, verbose_name=_("post or role"), null=True, blank=True, on_delete=models.PROTECT, related_name="steps"
     )
@@ -257,7 +257,7 @@ class PlanResource(models.Model):
     expert = models.ForeignKey(
         "resources.Expert", verbose_name=_("expert"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    note = models.CharField(_("note"), max_length=200, blank=True)
+    note = models.CharField(_("remark"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["plan", "id"]
@@ -314,7 +314,7 @@ class PlanVersion(models.Model):
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField(_("version"))
     text = models.TextField(_("text"))
-    note = models.CharField(_("note"), max_length=200, blank=True)
+    note = models.CharField(_("remark"), max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),

@@ -10,8 +10,11 @@ class WarningsConfig(AppConfig):
     def ready(self) -> None:
         from yingji.core.nav import NAV, NavEntry
         from yingji.core.roles import Role, grant
+        from yingji.warnings.lifecycle import PERM_ROLES
 
         grant(list(Role), "warnings.view_earlywarning")
+        for permission, roles in PERM_ROLES.items():
+            grant(list(roles), permission)
         grant(Role.ADMIN, "core.view_subscription", "core.add_subscription", "core.change_subscription")
         grant(Role.ADMIN, "core.view_channelconfig", "core.add_channelconfig", "core.change_channelconfig")
         grant(Role.ADMIN, "core.view_delivery", "core.change_delivery", "core.view_outboxmessage")

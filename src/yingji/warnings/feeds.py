@@ -13,10 +13,13 @@ from yingji.warnings.selectors import warning_current
 
 
 class CapAtomFeed(Atom1Feed):
-    """Atom with a rel="alternate" link of type application/cap+xml in each entry."""
+    """Atom with a rel="alternate" link of type application/cap+xml in each entry, and the summary as plain text:
+    a warning's description is what its author typed, never markup for a reader to render."""
 
     def add_item_elements(self, handler, item) -> None:
-        super().add_item_elements(handler, item)
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
         handler.addQuickElement("link", "", {"rel": "alternate", "type": cap.MIME_TYPE, "href": item["cap_url"]})
 
 

@@ -17,16 +17,26 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "cancelled": (),
 }
 
-# Who may take each action (a superuser holds every role).
-ACTION_ROLES: dict[str, tuple[str, ...]] = {
-    EDIT: (Role.ADMIN, Role.DUTY_OFFICER, Role.COMMANDER, Role.STREET_OFFICER),
-    APPROVE: (Role.ADMIN, Role.COMMANDER),
-    PUBLISH: (Role.ADMIN, Role.COMMANDER, Role.DUTY_OFFICER),
-    UPDATE: (Role.ADMIN, Role.DUTY_OFFICER, Role.COMMANDER, Role.STREET_OFFICER),
-    CANCEL: (Role.ADMIN, Role.COMMANDER),
+# The permission each action needs (granted to roles in WarningsConfig.ready(), as in every other app).
+DRAFT_PERM = "warnings.add_earlywarning"
+IMPORT_PERM = "warnings.import_earlywarning"
+ACTION_PERMS: dict[str, str] = {
+    EDIT: "warnings.change_earlywarning",
+    APPROVE: "warnings.approve_earlywarning",
+    PUBLISH: "warnings.publish_earlywarning",
+    UPDATE: "warnings.change_earlywarning",
+    CANCEL: "warnings.cancel_earlywarning",
 }
-DRAFT_ROLES = ACTION_ROLES[EDIT]
-IMPORT_ROLES = (Role.ADMIN, Role.DUTY_OFFICER, Role.COMMANDER)
+_DRAFTERS = (Role.ADMIN, Role.DUTY_OFFICER, Role.COMMANDER, Role.STREET_OFFICER)
+# Which roles hold each permission.
+PERM_ROLES: dict[str, tuple[str, ...]] = {
+    DRAFT_PERM: _DRAFTERS,
+    "warnings.change_earlywarning": _DRAFTERS,
+    "warnings.approve_earlywarning": (Role.ADMIN, Role.COMMANDER),
+    "warnings.publish_earlywarning": (Role.ADMIN, Role.COMMANDER, Role.DUTY_OFFICER),
+    "warnings.cancel_earlywarning": (Role.ADMIN, Role.COMMANDER),
+    IMPORT_PERM: (Role.ADMIN, Role.DUTY_OFFICER, Role.COMMANDER),
+}
 
 
 def allowed_actions(*, status: str, msg_type: str, source: str) -> tuple[str, ...]:
@@ -37,9 +47,14 @@ def allowed_actions(*, status: str, msg_type: str, source: str) -> tuple[str, ..
     return TRANSITIONS.get(status, ())
 
 
-def roles_for(action: str, *, status: str) -> tuple[str, ...]:
-    """Who may take an action: discarding an unpublished draft is the drafters' business, cancelling a
+def perm_for(action: str, *, status: str) -> str:
+    """The permission an action needs: discarding an unpublished draft is the drafters' business, cancelling a
     published warning the commander's."""
     if action == CANCEL and status != "published":
-        return ACTION_ROLES[EDIT]
-    return ACTION_ROLES[action]
+        return ACTION_PERMS[EDIT]
+    return ACTION_PERMS[action]
+
+
+def needs_second_person(level: str, levels: list[str]) -> bool:
+    """Whether a warning of `level` must be approved by someone other than its author (the two-person rule)."""
+    return level in levels

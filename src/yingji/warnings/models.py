@@ -123,6 +123,12 @@ class EarlyWarning(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("early warning")
         verbose_name_plural = _("early warnings")
+        permissions = [
+            ("approve_earlywarning", _("Can approve early warnings")),
+            ("publish_earlywarning", _("Can publish early warnings")),
+            ("cancel_earlywarning", _("Can cancel published early warnings")),
+            ("import_earlywarning", _("Can import CAP messages of other agencies")),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["sender", "identifier"], name="%(app_label)s_%(class)s_unique_message"),
             models.CheckConstraint(

@@ -6,30 +6,32 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from shapely.errors import GEOSException
 from shapely.geometry import shape
 
 from yingji.core.audit import audit_append
+from yingji.core.commands import require_perm, validation_failed
 from yingji.core.errors import Conflict, NotAllowed, ValidationFailed
 from yingji.core.models import OrgKind, OrgUnit, Subscription, User, WarningLevel
 from yingji.core.notify import Dispatch, notify_subscribers
-from yingji.core.roles import user_has_role
-from yingji.core.services import validation_failed
 from yingji.warnings import cap
 from yingji.warnings.lifecycle import (
-    ACTION_ROLES,
+    ACTION_PERMS,
     APPROVE,
     CANCEL,
-    DRAFT_ROLES,
+    DRAFT_PERM,
     EDIT,
-    IMPORT_ROLES,
+    IMPORT_PERM,
     PUBLISH,
     UPDATE,
     allowed_actions,
-    roles_for,
+    needs_second_person,
+    perm_for,
 )
 from yingji.warnings.models import EarlyWarning, EventType, MsgType, Source, Status
 
@@ -43,9 +45,8 @@ GEOCODE_SCHEMES = {6: "GB/T 2260", 9: "GB/T 10114", 12: "GB/T 10114"}
 # --- checks -------------------------------------------------------------------------------------------------
 
 
-def _require_role(user: User, action: str) -> None:
-    if not user_has_role(user, *ACTION_ROLES[action]):
-        raise NotAllowed(f"your role may not {action} warnings")
+def _require_action_perm(user: User, action: str) -> None:
+    require_perm(user, ACTION_PERMS[action])
 
 
 def _require_action(warning: EarlyWarning, action: str) -> None:
@@ -144,8 +145,7 @@ def warning_create(
     exercise: bool = False,
 ) -> EarlyWarning:
     """Draft a warning issued by the drafter's unit; an exercise warning (a drill's) never reaches the public feed."""
-    if not user_has_role(by, *DRAFT_ROLES):
-        raise NotAllowed("your role may not draft warnings")
+    require_perm(by, DRAFT_PERM)
     if by.org_id is None:
         raise NotAllowed("you belong to no unit that could issue a warning")
     street_list = list(streets)
@@ -185,7 +185,7 @@ def warning_edit(
     *, by: User, warning: EarlyWarning, streets: Iterable[OrgUnit] | None = None, **changes: Any
 ) -> EarlyWarning:
     """Change a draft or an approved warning; an approved one goes back to draft and needs approval again."""
-    _require_role(by, EDIT)
+    _require_action_perm(by, EDIT)
     warning = _locked(warning)
     _require_action(warning, EDIT)
     for name, value in changes.items():
@@ -211,9 +211,13 @@ def warning_edit(
 @transaction.atomic
 def warning_approve(*, by: User, warning: EarlyWarning) -> EarlyWarning:
     """A commander approves a draft for publication."""
-    _require_role(by, APPROVE)
+    _require_action_perm(by, APPROVE)
     warning = _locked(warning)
     _require_action(warning, APPROVE)
+    if needs_second_person(warning.level, settings.WARNING_TWO_PERSON_LEVELS) and warning.created_by_id == by.pk:
+        # Two-person rule: a red or orange warning reaches the public only after a second person has checked it.
+        detail = _("A warning of this level must be approved by someone other than its author.")
+        raise NotAllowed(detail, {"__all__": [detail]})
     warning.status, warning.approved_by, warning.approved_at = Status.APPROVED, by, timezone.now()
     warning.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
     audit_append(
@@ -311,7 +315,7 @@ def _notify(warning: EarlyWarning, *, cancelled: bool = False) -> Dispatch:
 @transaction.atomic
 def warning_publish(*, by: User, warning: EarlyWarning) -> EarlyWarning:
     """Publish an approved warning: freeze its CAP message, supersede the one it updates, tell subscribers."""
-    _require_role(by, PUBLISH)
+    _require_action_perm(by, PUBLISH)
     warning = _locked(warning)
     _require_action(warning, PUBLISH)
     if warning.expires and warning.expires <= timezone.now():
@@ -368,7 +372,7 @@ def warning_update(
 ) -> EarlyWarning:
     """Draft an Update of a published warning: a new message referencing it, approved and published like any
     other; publishing it supersedes the original."""
-    _require_role(by, UPDATE)
+    _require_action_perm(by, UPDATE)
     warning = _locked(warning)
     _require_action(warning, UPDATE)
     successor = _successor(warning, by=by, msg_type=MsgType.UPDATE)
@@ -397,8 +401,7 @@ def warning_cancel(*, by: User, warning: EarlyWarning, reason: str = "") -> Earl
     discarded draft."""
     warning = _locked(warning)
     _require_action(warning, CANCEL)
-    if not user_has_role(by, *roles_for(CANCEL, status=warning.status)):
-        raise NotAllowed("your role may not cancel this warning")
+    require_perm(by, perm_for(CANCEL, status=warning.status))
     if warning.status != Status.PUBLISHED:
         warning.status = Status.CANCELLED
         warning.save(update_fields=["status", "updated_at"])
@@ -467,8 +470,7 @@ def _referenced(references: list[str]) -> EarlyWarning | None:
 def warning_import(*, by: User, document: bytes) -> EarlyWarning:
     """Take in another agency's CAP 1.2 message (e.g. the weather service's) as a published warning.
     Invalid documents are refused with the schema's error and line."""
-    if not user_has_role(by, *IMPORT_ROLES):
-        raise NotAllowed("your role may not import warnings")
+    require_perm(by, IMPORT_PERM)
     if by.org_id is None:
         raise NotAllowed("you belong to no unit")
     try:

@@ -1,14 +1,18 @@
 """The audit chain detects entries altered, deleted or reordered directly in the database."""
 
+import hashlib
+import hmac
+import importlib
 import subprocess
 import sys
+from datetime import UTC
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from yingji.core.audit import audit_append, audit_verify
+from yingji.core.audit import audit_append, audit_verify, canonical_json
 from yingji.core.models import AuditEntry, AuditHead
 
 
@@ -132,3 +136,88 @@ def test_admin_audit_log_is_read_only(chain, cast, client):
     assert page.status_code == 200 and "事件 5" in page.content.decode()
     assert client.get(f"/admin/core/auditentry/{chain[0].pk}/delete/").status_code == 403
     assert client.get("/admin/core/auditentry/add/").status_code == 403
+
+
+def _reseal(hash_fn) -> None:
+    """What someone with write access to the database but not the key would do: recompute every link."""
+    prev = "0" * 64
+    for entry in AuditEntry.objects.order_by("seq"):
+        fields = {
+            "seq": entry.seq,
+            "at": entry.at.astimezone(UTC).isoformat(timespec="microseconds"),
+            "actor": entry.actor_name,
+            "action": entry.action,
+            "object_type": entry.object_type,
+            "object_id": entry.object_id,
+            "summary": entry.summary,
+            "payload": entry.payload,
+            "prev_hash": prev,
+        }
+        digest = hash_fn(canonical_json(fields).encode("utf-8"))
+        AuditEntry.objects.filter(pk=entry.pk).update(prev_hash=prev, hash=digest)
+        prev = digest
+    AuditHead.objects.update(hash=prev)
+
+
+def test_chain_recomputed_with_plain_sha256_fails_verification(chain):
+    # Issue 10: the chain could be recomputed by anyone with database access (no key).
+    AuditEntry.objects.filter(seq=3).update(summary="伪造")
+    _reseal(lambda data: hashlib.sha256(data).hexdigest())
+    report = audit_verify()
+    assert not report.ok and report.first_bad_seq == 1
+
+
+def test_chain_recomputed_with_another_key_fails_and_with_the_key_passes(chain, settings):
+    _reseal(lambda data: hmac.new(b"guessed key", data, hashlib.sha256).hexdigest())
+    assert not audit_verify().ok
+    _reseal(lambda data: hmac.new(settings.AUDIT_KEY.encode(), data, hashlib.sha256).hexdigest())
+    assert audit_verify().ok
+
+
+def _legacy_chain(n: int) -> None:
+    AuditEntry.objects.all().delete()
+    AuditHead.objects.all().delete()
+    for i in range(1, n + 1):
+        audit_append(actor=None, action="test.event", summary=f"旧事件 {i}", payload={"n": i})
+    _reseal(lambda data: hashlib.sha256(data).hexdigest())
+
+
+def test_migration_reseals_an_intact_legacy_chain_with_the_key(db):
+    from django.apps import apps
+
+    rekey = importlib.import_module("yingji.core.migrations.0005_security").rekey_audit_chain
+    _legacy_chain(4)
+    assert not audit_verify().ok  # plain SHA-256 no longer verifies
+    rekey(apps, None)
+    report = audit_verify()
+    assert report.ok and report.entries == 4
+
+
+def test_migration_keeps_a_broken_legacy_chain_broken_where_it_was(db):
+    from django.apps import apps
+
+    rekey = importlib.import_module("yingji.core.migrations.0005_security").rekey_audit_chain
+    _legacy_chain(4)
+    AuditEntry.objects.filter(seq=3).update(summary="改过的")
+    rekey(apps, None)
+    report = audit_verify()
+    assert not report.ok and report.first_bad_seq == 3
+
+
+def test_audit_key_is_generated_once_outside_the_database_and_private(tmp_path):
+    import os
+
+    data = tmp_path / "data"
+    env = {"YINGJI_DATA_DIR": str(data), "PATH": "/usr/bin:/bin", "PYTHONPATH": os.environ.get("PYTHONPATH", "")}
+    script = "import django; django.setup(); from django.conf import settings; print(settings.AUDIT_KEY)"
+    env["DJANGO_SETTINGS_MODULE"] = "yingji.settings"
+    first = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    again = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    assert first.stdout == again.stdout and len(first.stdout.strip()) >= 40
+    assert (data / "audit_key").read_text().strip() == first.stdout.strip()
+    assert (data / "audit_key").stat().st_mode & 0o777 == 0o600
+    assert data.stat().st_mode & 0o777 == 0o700
+    given = subprocess.run(
+        [sys.executable, "-c", script], env={**env, "YINGJI_AUDIT_KEY": "from-env"}, capture_output=True, text=True
+    )
+    assert given.stdout.strip() == "from-env"

@@ -59,7 +59,7 @@ def test_others_cannot_see_or_revoke_a_token_but_admin_can(cast, api, bearer):
 def test_five_failures_lock_the_account_even_for_the_right_password(cast, api):
     for _ in range(5):
         assert post_token(api, "t_duty", "wrong-password").status_code == 401
-    assert is_locked_out("t_duty")
+    assert is_locked_out("t_duty", "127.0.0.1")
     response = post_token(api, "t_duty", PASSWORD)
     assert response.status_code == 401
     assert "locked" in response.json()["detail"]
@@ -69,7 +69,7 @@ def test_lockout_ends_after_fifteen_minutes(cast, api):
     for _ in range(5):
         post_token(api, "t_duty", "wrong-password")
     with time_machine.travel(timezone.now() + timedelta(minutes=15, seconds=1)):
-        assert not is_locked_out("t_duty")
+        assert not is_locked_out("t_duty", "127.0.0.1")
         assert post_token(api, "t_duty", PASSWORD).status_code == 200
 
 
@@ -78,7 +78,7 @@ def test_four_failures_then_success_resets_the_count(cast, api):
         post_token(api, "t_duty", "wrong-password")
     assert post_token(api, "t_duty", PASSWORD).status_code == 200
     post_token(api, "t_duty", "wrong-password")
-    assert not is_locked_out("t_duty")
+    assert not is_locked_out("t_duty", "127.0.0.1")
     assert LoginAttempt.objects.filter(username="t_duty", succeeded=False).count() == 5
 
 

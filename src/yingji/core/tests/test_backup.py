@@ -67,3 +67,10 @@ def test_restore_rejects_a_database_that_is_not_yingji(tmp_path, settings):
         call_command("restore", str(foreign), "--no-safety-backup")
     assert err.value.returncode == 2
     assert OrgUnit.objects.filter(code="B420202").exists()
+
+
+def test_backups_are_readable_by_the_platform_user_only(tmp_path):
+    # Issue 10: the database and backups were world-readable (0644).
+    target = tmp_path / "private.backup"
+    call_command("backup", str(target))
+    assert target.stat().st_mode & 0o777 == 0o600

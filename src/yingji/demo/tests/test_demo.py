@@ -117,6 +117,8 @@ def test_second_load_changes_nothing(loaded: DemoSummary) -> None:
     ("username", "role", "org_code"),
     [
         ("admin", Role.ADMIN, data.BUREAU_CODE),
+        ("security", Role.SECURITY_ADMIN, data.BUREAU_CODE),
+        ("auditor", Role.AUDIT_ADMIN, data.BUREAU_CODE),
         ("duty", Role.DUTY_OFFICER, data.DUTY_DEPARTMENT_CODE),
         ("commander", Role.COMMANDER, data.BUREAU_CODE),
         ("inspector", Role.INSPECTOR, data.ENFORCEMENT_DEPARTMENT_CODE),
@@ -163,10 +165,12 @@ def test_generated_passwords_are_printed_once(db: None) -> None:
     credentials = [line.split("  ") for line in printed if line.count("  ") == 1]
     assert sorted(username for username, _ in credentials) == [
         "admin",
+        "auditor",
         "commander",
         "duty",
         "enterprise",
         "inspector",
+        "security",
         "street",
         "team",
     ]

@@ -283,6 +283,7 @@ def test_a_red_alarm_proposes_the_plans_at_once(cast, make_plan, django_capture_
         orange=35,
         red=50,
         opens_incident=True,
+        opens_at_once=True,
     )
     with django_capture_on_commit_callbacks(execute=True):
         ref = alarm_raise(device=detector, rule=rule, metric="ch4_lel", level="yellow", value=25, at=timezone.now())

@@ -65,16 +65,17 @@ def test_invalid_moves_are_409_naming_the_allowed(make_plan, commander, start, t
     plan = make_plan(status=start)
     with pytest.raises(Conflict) as caught:
         services.plan_transition(by=commander, plan=plan, to=target)
-    allowed = ", ".join(PLAN.allowed(start))
-    assert caught.value.detail == f"cannot go from {start} to {target}; allowed: {allowed}"
+    assert caught.value.extra["allowed"] == list(PLAN.allowed(start))
+    assert ", ".join(PLAN.allowed(start)) in caught.value.detail and target in caught.value.detail
 
 
 def test_abolished_is_final(make_plan, commander):
     plan = make_plan(status=S.APPROVED)
     plan = services.plan_transition(by=commander, plan=plan, to=S.ABOLISHED)
     for target in S.values:
-        with pytest.raises(Conflict, match="allowed: none"):
+        with pytest.raises(Conflict) as caught:
             services.plan_transition(by=commander, plan=plan, to=target)
+        assert caught.value.extra["allowed"] == []
 
 
 def test_enterprise_may_not_approve_or_file_its_own_plan(make_plan, cast, commander):

@@ -48,7 +48,17 @@ def test_expired_warnings_leave_the_feed(cast, commander, draft):
 
 def test_updated_warning_is_replaced_in_the_feed(cast, commander, draft):
     original = publish(commander, draft)
-    update = services.warning_update(by=commander, warning=original, level="orange", headline="暴雨橙色预警")
+    # The duty officer drafts the raise to orange; the commander, a second person, approves it.
+    update = services.warning_update(by=cast.duty, warning=original, level="orange", headline="暴雨橙色预警")
     services.warning_approve(by=commander, warning=update)
     services.warning_publish(by=commander, warning=update)
     assert [e.findtext(f"{ATOM}title") for e in entries(Client())] == ["暴雨橙色预警"]
+
+
+def test_summary_is_plain_text_not_html(cast, commander, draft):
+    # Issue 10: the summary was type="html", so a reader would render markup typed into a description.
+    publish(commander, draft, description='请注意 <img src=x onerror="alert(1)"> 防范')
+    (entry,) = entries(Client())
+    summary = entry.find(f"{ATOM}summary")
+    assert summary.get("type") == "text"
+    assert summary.text == '请注意 <img src=x onerror="alert(1)"> 防范'

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from yingji.core.management.commands._args import host_arg, port_arg
+from yingji.core.processes import hold_pid_file
 
 
 class Command(BaseCommand):
@@ -13,4 +14,5 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=port_arg, default=settings.PORT)
 
     def handle(self, *args, host: str, port: int, **options):
+        hold_pid_file("web")
         uvicorn.run("yingji.asgi:application", host=host, port=port, lifespan="off", log_level="info")

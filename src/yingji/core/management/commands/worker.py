@@ -2,6 +2,7 @@ import signal
 
 from django.core.management.base import BaseCommand
 
+from yingji.core.processes import hold_pid_file
 from yingji.core.worker import run_due, run_forever
 
 
@@ -16,6 +17,7 @@ class Command(BaseCommand):
             for name in run_due():
                 self.stdout.write(f"ran {name}")
             return
+        hold_pid_file("worker")
         stopping = False
 
         def stop(signum, frame):

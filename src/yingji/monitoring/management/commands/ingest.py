@@ -6,6 +6,7 @@ from collections.abc import Callable
 from django.core.management.base import BaseCommand, CommandError
 
 from yingji.core.mqtt import parse_mqtt_url
+from yingji.core.processes import hold_pid_file
 from yingji.monitoring import conf
 from yingji.monitoring.ingest import IngestResult
 from yingji.monitoring.mqtt_ingest import MqttIngest, run_processes, worker_client_id
@@ -56,6 +57,7 @@ class Command(BaseCommand):
             raise CommandError("--batch-size and --flush-ms must be at least 1", returncode=2)
         if processes < 1:
             raise CommandError("--processes must be at least 1", returncode=2)
+        hold_pid_file("ingest")
         base_id = conf.mqtt_client_id()
 
         def make(index: int | None) -> MqttIngest:
