@@ -154,7 +154,12 @@ INSTALLED_APPS = [
     "yingji.plans",
     "yingji.monitoring",
     "yingji.warnings",
+    "yingji.risk",
+    "yingji.forest",
+    "yingji.training",
     "yingji.incidents",
+    "yingji.relief",
+    "yingji.portal",
     "yingji.demo",
 ]
 

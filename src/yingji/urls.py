@@ -24,6 +24,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("public/", include("yingji.portal.public_urls")),
     path("", include("yingji.core.urls")),
 ]
 # Every other app of ours with a `urls` module serves its pages under /<app label>/.

@@ -14,11 +14,16 @@ from yingji.core.models import OrgUnit, User
 from yingji.core.passwords import generate_password
 from yingji.core.services import org_create, user_create
 from yingji.demo.plan import demo_plan
+from yingji.forest.demo import demo_load_forest
 from yingji.incidents.demo import demo_load_incidents
 from yingji.monitoring.demo import demo_load_monitoring
 from yingji.plans.demo import demo_load_plans
+from yingji.portal.demo import demo_load_portal
+from yingji.relief.demo import demo_load_relief
 from yingji.resources.demo import demo_load_resources
+from yingji.risk.demo import demo_load_risk
 from yingji.routing.demo import demo_load_routing
+from yingji.training.demo import demo_load_training
 from yingji.warnings.demo import demo_load_warnings
 
 # Each app's demo data, loaded after the org tree in the order of the layers; each loader is idempotent.
@@ -28,7 +33,12 @@ APP_LOADERS: list[Callable[..., dict[str, int]]] = [
     demo_load_plans,
     demo_load_monitoring,
     demo_load_warnings,
+    demo_load_risk,
+    demo_load_forest,
+    demo_load_training,
     demo_load_incidents,
+    demo_load_relief,
+    demo_load_portal,
 ]
 
 DEFAULT_SEED = 2021

@@ -33,7 +33,7 @@ class CodesField(forms.CharField):
 
 class PlanForm(forms.Form):
     org = forms.ModelChoiceField(label=_("Plan owner"), queryset=None)
-    title = forms.CharField(label=_("Name"), max_length=200)
+    title = forms.CharField(label=_("Designation"), max_length=200)
     level = forms.ChoiceField(label=_("Plan level"), choices=PlanLevel.choices)
     incident_types = CodesField(
         label=_("Incident types covered"), required=False, max_length=500, help_text=_("Type codes, comma-separated.")
@@ -101,7 +101,7 @@ class TierForm(forms.Form):
 
 class DrillCreateForm(forms.Form):
     org = forms.ModelChoiceField(label=_("Organiser"), queryset=None)
-    title = forms.CharField(label=_("Name"), max_length=200)
+    title = forms.CharField(label=_("Designation"), max_length=200)
     plan = forms.ModelChoiceField(label=_("Plan drilled"), queryset=None, required=False)
     scenario = forms.ModelChoiceField(label=_("Scenario"), queryset=None, required=False)
     content = forms.ChoiceField(label=_("Content"), choices=DrillContent.choices)

@@ -61,7 +61,7 @@ class Plan(models.Model):
         _("incident types covered"), default=list, blank=True, help_text=_("Incident type codes; empty: every type.")
     )
     response_levels = models.JSONField(_("response levels covered"), default=list, blank=True)
-    scope = models.TextField(_("scope"), blank=True)
+    scope = models.TextField(_("scope of application"), blank=True)
     status = models.CharField(_("status"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
     version = models.PositiveIntegerField(_("version"), default=0)
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
@@ -117,10 +117,10 @@ class SectionPart(models.TextChoices):
 class PlanSection(models.Model):
     """A heading of the plan with its prose, filed under the GB/T 29639-2020 part it belongs to."""
 
-    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="sections")
+    plan = models.ForeignKey(Plan, verbose_name=_("emergency plan"), on_delete=models.CASCADE, related_name="sections")
     part = models.CharField(_("part"), max_length=20, choices=SectionPart.choices)
     heading = models.CharField(_("heading"), max_length=200)
-    body = models.TextField(_("text"), blank=True)
+    body = models.TextField(_("body text"), blank=True)
     sort = models.PositiveIntegerField(_("sort order"), default=0)
 
     class Meta:
@@ -135,7 +135,7 @@ class PlanSection(models.Model):
 class PlanRole(models.Model):
     """A role of the plan's organisation (GB/T 29639-2020 6.2): its duties, the unit that fills it, its contact."""
 
-    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="roles")
+    plan = models.ForeignKey(Plan, verbose_name=_("emergency plan"), on_delete=models.CASCADE, related_name="roles")
     name = models.CharField(_("post or role"), max_length=80)
     duties = models.TextField(_("duties"), blank=True)
     org = models.ForeignKey(
@@ -164,7 +164,7 @@ class PlanRole(models.Model):
 class PlanTier(models.Model):
     """A response level the plan provides, with the trigger that starts it (GB/T 29639-2020 6.1.2, 6.3.3)."""
 
-    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="tiers")
+    plan = models.ForeignKey(Plan, verbose_name=_("emergency plan"), on_delete=models.CASCADE, related_name="tiers")
     level = models.CharField(_("level of response"), max_length=3, choices=ResponseLevel.choices)
     trigger = models.TextField(_("trigger"))
 
@@ -187,7 +187,7 @@ class PlanTier(models.Model):
 class PlanStep(models.Model):
     """One response step: at a level, for a role, in order (GB/T 29639-2020 6.3.4)."""
 
-    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="steps")
+    plan = models.ForeignKey(Plan, verbose_name=_("emergency plan"), on_delete=models.CASCADE, related_name="steps")
     level = models.CharField(_("level of response"), max_length=3, choices=ResponseLevel.choices)
     role = models.ForeignKey(
         PlanRole, verbose_name=_("post or role"), null=True, blank=True, on_delete=models.PROTECT, related_name="steps"
@@ -208,7 +208,7 @@ class PlanStep(models.Model):
 class PlanReporting(models.Model):
     """An information-reporting duty (GB/T 29639-2020 6.3.1): what, by whom, to whom, within how long."""
 
-    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="reporting")
+    plan = models.ForeignKey(Plan, verbose_name=_("emergency plan"), on_delete=models.CASCADE, related_name="reporting")
     role = models.ForeignKey(
         PlanRole,
         verbose_name=_("post or role"),
@@ -234,7 +234,7 @@ class PlanReporting(models.Model):
 class PlanResource(models.Model):
     """A resource the plan counts on, linked to the resource registries (GB/T 29639-2020 6.5, annex 9.4)."""
 
-    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="resources")
+    plan = models.ForeignKey(Plan, verbose_name=_("emergency plan"), on_delete=models.CASCADE, related_name="resources")
     team = models.ForeignKey(
         "resources.Team", verbose_name=_("team"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -294,9 +294,9 @@ class PlanResource(models.Model):
 class PlanAnnex(models.Model):
     """An annex (GB/T 29639-2020 ch. 9): contact lists, formatted texts, maps and routes, agreements."""
 
-    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="annexes")
+    plan = models.ForeignKey(Plan, verbose_name=_("emergency plan"), on_delete=models.CASCADE, related_name="annexes")
     title = models.CharField(_("name"), max_length=200)
-    body = models.TextField(_("text"), blank=True)
+    body = models.TextField(_("body text"), blank=True)
     sort = models.PositiveIntegerField(_("sort order"), default=0)
 
     class Meta:
@@ -311,9 +311,9 @@ class PlanAnnex(models.Model):
 class PlanVersion(models.Model):
     """A frozen copy of the plan's structured body as readable text, to compare with the next one."""
 
-    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="versions")
+    plan = models.ForeignKey(Plan, verbose_name=_("emergency plan"), on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField(_("version"))
-    text = models.TextField(_("text"))
+    text = models.TextField(_("body text"))
     note = models.CharField(_("remark"), max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -344,7 +344,9 @@ class PlanVersion(models.Model):
 class PlanAttachment(models.Model):
     """The original Word or PDF file of a plan, kept with its SHA-256 so a copy can be checked against it."""
 
-    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="attachments")
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("emergency plan"), on_delete=models.PROTECT, related_name="attachments"
+    )
     file = models.FileField(_("file"), upload_to="plans/%Y/")
     name = models.CharField(_("file name"), max_length=200)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
@@ -369,7 +371,7 @@ class PlanAttachment(models.Model):
 
 
 class Conclusion(models.TextChoices):
-    PASS = "pass", _("Passed")
+    PASS = "pass", _("Review passed")
     REVISE = "revise", _("Passed after revision")
     FAIL = "fail", _("Not passed")
 
@@ -377,7 +379,7 @@ class Conclusion(models.TextChoices):
 class PlanReview(models.Model):
     """An expert review (评审) of a plan: the experts from the expert registry, their comments, the conclusion."""
 
-    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="reviews")
+    plan = models.ForeignKey(Plan, verbose_name=_("emergency plan"), on_delete=models.PROTECT, related_name="reviews")
     version = models.PositiveIntegerField(_("version reviewed"))
     experts = models.ManyToManyField("resources.Expert", verbose_name=_("experts"), blank=True, related_name="+")
     comments = models.TextField(_("comments"), blank=True)
@@ -425,7 +427,7 @@ class FilingCounter(models.Model):
 class PlanFiling(models.Model):
     """A filing (备案) of a plan with the district: its number, unique and sequential per year, and receipt."""
 
-    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="filings")
+    plan = models.ForeignKey(Plan, verbose_name=_("emergency plan"), on_delete=models.PROTECT, related_name="filings")
     version = models.PositiveIntegerField(_("version filed"))
     year = models.PositiveIntegerField(_("year"))
     seq = models.PositiveIntegerField(_("sequence"))
@@ -479,8 +481,8 @@ class DrillForm(models.TextChoices):
 
 
 class DrillStatus(models.TextChoices):
-    PLANNED = "planned", _("Planned")
-    DONE = "done", _("Done")
+    PLANNED = "planned", _("Drill planned")
+    DONE = "done", _("Drill done")
     EVALUATED = "evaluated", _("Evaluated")
     CANCELLED = "cancelled", _("Called off")
 
@@ -488,7 +490,7 @@ class DrillStatus(models.TextChoices):
 class Drill(models.Model):
     """A drill (演练) of one or more plans: its plan, type, scenario, participants, and afterwards its score."""
 
-    org = models.ForeignKey(OrgUnit, verbose_name=_("organiser"), on_delete=models.PROTECT, related_name="+")
+    org = models.ForeignKey(OrgUnit, verbose_name=_("drill organiser"), on_delete=models.PROTECT, related_name="+")
     title = models.CharField(_("name"), max_length=200)
     plan = models.ForeignKey(
         Plan, verbose_name=_("plan drilled"), null=True, blank=True, on_delete=models.PROTECT, related_name="drills"
@@ -503,7 +505,7 @@ class Drill(models.Model):
     scheduled_for = models.DateTimeField(_("scheduled for"))
     status = models.CharField(_("status"), max_length=12, choices=DrillStatus.choices, default=DrillStatus.PLANNED)
     metrics = models.JSONField(_("measured from the logs"), default=dict, blank=True)
-    score = models.PositiveSmallIntegerField(_("score"), null=True, blank=True)
+    score = models.PositiveSmallIntegerField(_("drill score"), null=True, blank=True)
     findings = models.TextField(_("problems found"), blank=True)
     improvements = models.TextField(_("improvement tasks"), blank=True)
     created_by = models.ForeignKey(
@@ -524,7 +526,7 @@ class Drill(models.Model):
             models.CheckConstraint(
                 condition=models.Q(score__isnull=True) | models.Q(score__lte=100),
                 name="%(app_label)s_%(class)s_score_in_range",
-                violation_error_message=_("A score lies between 0 and 100."),
+                violation_error_message=_("A drill score lies between 0 and 100."),
             )
         ]
 
@@ -542,10 +544,10 @@ class DrillEvaluationItem(models.Model):
 
     drill = models.ForeignKey(Drill, verbose_name=_("drill"), on_delete=models.CASCADE, related_name="items")
     code = models.CharField(_("checklist item"), max_length=10)
-    group = models.CharField(_("group"), max_length=60)
+    group = models.CharField(_("checklist group"), max_length=60)
     text = models.CharField(_("requirement"), max_length=300)
-    result = models.CharField(_("result"), max_length=3, choices=ItemResult.choices, blank=True)
-    reason = models.CharField(_("explanation"), max_length=300, blank=True)
+    result = models.CharField(_("evaluation result"), max_length=3, choices=ItemResult.choices, blank=True)
+    reason = models.CharField(_("explanation of the result"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["drill", "id"]

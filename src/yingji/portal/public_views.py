@@ -1,0 +1,197 @@
+"""The public portal at /public/: no sign-in, readable without JavaScript, light enough for a weak connection.
+Thin: selectors and services do the work; only published, non-exercise content and no personal data."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from yingji.core.errors import ValidationFailed, YingjiError
+from yingji.portal import selectors, services
+from yingji.portal.api import client_address
+from yingji.portal.forms import ArticleFilterForm, LeadForm, QuestionForm, ReceiptForm, ShelterSearchForm
+from yingji.portal.models import QuestionCategory
+from yingji.portal.ratelimit import rate_hit
+from yingji.portal.services import PHOTO_MAX_BYTES, Photo, RateLimited
+from yingji.portal.svgmap import route_svg
+
+
+def _errors_to_form(form, exc: YingjiError) -> None:
+    placed = False
+    for field, messages in exc.errors.items():
+        if field in form.fields:
+            for message in messages:
+                form.add_error(field, message)
+            placed = True
+    if not placed:
+        form.add_error(None, exc.detail)
+
+
+def _too_many(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    minutes = max(1, exc.retry_after_s // 60)
+    response = render(request, "portal/public/too_many.html", {"minutes": minutes}, status=429)
+    response["Retry-After"] = str(exc.retry_after_s)
+    return response
+
+
+@login_not_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "portal/public/home.html",
+        {
+            "cards": selectors.public_warning_cards(),
+            "knowledge": selectors.public_articles(kind="knowledge")[:4],
+            "news": selectors.public_articles(kind="news")[:3],
+            "notices": selectors.public_articles(kind="notice")[:3],
+        },
+    )
+
+
+@login_not_required
+def warnings(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/public/warnings.html", {"cards": selectors.public_warning_cards()})
+
+
+@login_not_required
+def shelters(request: HttpRequest) -> HttpResponse:
+    """Nearest open shelters on foot, from the phone's location (lat/lon) or a typed community or street."""
+    form = ShelterSearchForm(request.GET or None)
+    results, places, origin, error = [], [], None, ""
+    if form.is_valid():
+        lat, lon, q = form.cleaned_data["lat"], form.cleaned_data["lon"], form.cleaned_data["q"]
+        if lat is None or lon is None:
+            places = selectors.places_matching(q=q) if q else []
+            if len(places) >= 1:
+                origin = places[0]
+                lat, lon = origin.lat, origin.lon
+            elif q:
+                error = _("No community or street of that name. Try part of the name, e.g. 胜阳港.")
+        if lat is not None and lon is not None:
+            decision = rate_hit(scope="nearest", address=client_address(request))
+            if not decision.allowed:
+                return _too_many(request, RateLimited(decision))
+            try:
+                results = selectors.nearest_shelters(lat=lat, lon=lon, limit=5)
+            except YingjiError as exc:
+                error = exc.detail
+            if not results and not error:
+                error = _("No open shelter with free places can be reached on foot from here.")
+    for row in results:
+        row["eta_min"] = max(1, round(row["eta_s"] / 60))
+        row["map"] = route_svg(row["route"]["coordinates"])
+    return render(
+        request,
+        "portal/public/shelters.html",
+        {"form": form, "results": results, "places": places[1:6], "origin": origin, "error": error},
+    )
+
+
+@login_not_required
+def articles(request: HttpRequest) -> HttpResponse:
+    form = ArticleFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    rows = selectors.public_articles(**{k: v or None for k, v in filters.items()})[:50]
+    return render(request, "portal/public/articles.html", {"form": form, "articles": rows})
+
+
+@login_not_required
+def article(request: HttpRequest, article_id: int) -> HttpResponse:
+    return render(
+        request, "portal/public/article.html", {"article": selectors.public_article_get(article_id=article_id)}
+    )
+
+
+@login_not_required
+def faq(request: HttpRequest) -> HttpResponse:
+    category = request.GET.get("category") or None
+    if category not in QuestionCategory.values:
+        category = None
+    q = (request.GET.get("q") or "")[:100]
+    return render(
+        request,
+        "portal/public/faq.html",
+        {
+            "faqs": selectors.faq_list(category=category, q=q)[:100],
+            "categories": QuestionCategory.choices,
+            "category": category,
+            "q": q,
+        },
+    )
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def ask(request: HttpRequest) -> HttpResponse:
+    form = QuestionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            question = services.question_ask(
+                address=client_address(request),
+                category=data["category"],
+                text=data["text"],
+                contact=data["contact"],
+                honeypot=data["website"],
+            )
+        except RateLimited as exc:
+            return _too_many(request, exc)
+        except YingjiError as exc:
+            _errors_to_form(form, exc)
+        else:
+            return redirect(reverse("public:question", args=[question.receipt]))
+    return render(request, "portal/public/ask.html", {"form": form})
+
+
+@login_not_required
+def question(request: HttpRequest, receipt: str) -> HttpResponse:
+    return render(request, "portal/public/question.html", {"question": selectors.question_by_receipt(receipt=receipt)})
+
+
+@login_not_required
+def follow(request: HttpRequest) -> HttpResponse:
+    """Look up a question or a hazard report by its receipt code."""
+    form = ReceiptForm(request.GET or None)
+    if form.is_valid():
+        code = form.cleaned_data["receipt"].strip().upper()
+        target = "public:question" if code.startswith("Q") else "public:report-status"
+        return redirect(reverse(target, args=[code]))
+    return render(request, "portal/public/follow.html", {"form": form})
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest) -> HttpResponse:
+    """随手拍: report a hazard with a photo and a place."""
+    form = LeadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        upload = data.get("photo")
+        try:
+            if upload is not None and upload.size > PHOTO_MAX_BYTES:
+                raise ValidationFailed("too large", {"photo": [_("The photo is larger than 5 MB.")]})
+            lead = services.lead_report(
+                address=client_address(request),
+                kind=data["kind"],
+                description=data["description"],
+                lat=data["lat"],
+                lon=data["lon"],
+                place=data["place"],
+                contact=data["contact"],
+                photo=Photo(content=upload.read(), name=upload.name) if upload is not None else None,
+                honeypot=data["website"],
+            )
+        except RateLimited as exc:
+            return _too_many(request, exc)
+        except YingjiError as exc:
+            _errors_to_form(form, exc)
+        else:
+            return redirect(reverse("public:report-status", args=[lead.receipt]))
+    return render(request, "portal/public/report.html", {"form": form})
+
+
+@login_not_required
+def report_status(request: HttpRequest, receipt: str) -> HttpResponse:
+    return render(request, "portal/public/report_status.html", {"lead": selectors.lead_by_receipt(receipt=receipt)})

@@ -1,0 +1,67 @@
+"""Admin of training, the base and the hall: for looking things up; changes go through the services."""
+
+from django.contrib import admin
+
+from yingji.training.models import Booking, Certificate, Course, Facility, HallBooking, HallSlot, Question, QuizAttempt
+
+
+class ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Course)
+class CourseAdmin(ReadOnly):
+    list_display = ("code", "title", "audience", "hours", "certificate_months", "active")
+    list_filter = ("audience",)
+
+
+@admin.register(Certificate)
+class CertificateAdmin(ReadOnly):
+    list_display = ("number", "holder", "org", "course", "issued_on", "expires_on", "status")
+    list_filter = ("status", "course")
+    search_fields = ("number", "holder")
+    list_select_related = ("org", "course")
+
+
+@admin.register(Facility)
+class FacilityAdmin(ReadOnly):
+    list_display = ("code", "name", "kind", "capacity", "active")
+
+
+@admin.register(Booking)
+class BookingAdmin(ReadOnly):
+    list_display = ("facility", "org", "starts_at", "ends_at", "people", "status")
+    list_filter = ("status", "facility")
+    list_select_related = ("facility", "org")
+
+
+@admin.register(HallSlot)
+class HallSlotAdmin(ReadOnly):
+    list_display = ("starts_at", "ends_at", "capacity", "active")
+
+
+@admin.register(HallBooking)
+class HallBookingAdmin(ReadOnly):
+    list_display = ("slot", "group_name", "group_kind", "visitors", "code", "status")
+    list_filter = ("status", "group_kind")
+    list_select_related = ("slot",)
+
+
+@admin.register(Question)
+class QuestionAdmin(ReadOnly):
+    list_display = ("topic", "text", "active")
+    list_filter = ("topic",)
+    search_fields = ("text",)
+
+
+@admin.register(QuizAttempt)
+class QuizAttemptAdmin(ReadOnly):
+    list_display = ("created_at", "topic", "correct", "total", "score")
+    list_filter = ("topic",)
