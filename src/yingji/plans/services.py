@@ -53,6 +53,15 @@ def _fail(field: str, message: str) -> ValidationFailed:
     return ValidationFailed(f"{field}: {message}", {field: [message]})
 
 
+def _clean(instance: Any, **kwargs: Any) -> None:
+    """`clean_or_fail`, refusing text with NUL characters first (PostgreSQL cannot store them)."""
+    for field in instance._meta.concrete_fields:
+        value = getattr(instance, field.attname, None)
+        if isinstance(value, str) and "\x00" in value:
+            raise _fail(field.name, "text may not contain NUL characters")
+    clean_or_fail(instance, **kwargs)
+
+
 def _check_levels(levels: Iterable[str], field: str) -> list[str]:
     values = list(levels)
     bad = [v for v in values if v not in ResponseLevel.values]
@@ -63,7 +72,7 @@ def _check_levels(levels: Iterable[str], field: str) -> list[str]:
 
 def _check_types(types: Iterable[str]) -> list[str]:
     values = [str(t).strip() for t in types]
-    if any(not v or len(v) > 40 for v in values):
+    if any(not v or len(v) > 40 or "\x00" in v for v in values):
         raise _fail("incident_types", "give incident type codes of at most 40 characters")
     return sorted(set(values))
 
@@ -105,7 +114,7 @@ def plan_create(
         scope=scope,
         created_by=by,
     )
-    clean_or_fail(plan)
+    _clean(plan)
     plan.save()
     audit_append(actor=by, action="plans.plan.create", obj=plan, summary=f"登记预案 {title}", payload={"level": level})
     return plan
@@ -117,6 +126,9 @@ def plan_update(*, by: User | None, plan: Plan, **changes: Any) -> Plan:
     require_perm(by, "plans.change_plan")
     plan = _locked(plan)
     _require_editable(plan)
+    for name, value in changes.items():
+        if isinstance(value, str) and "\x00" in value:
+            raise _fail(name, "text may not contain NUL characters")
     if "incident_types" in changes:
         changes["incident_types"] = _check_types(changes["incident_types"])
     if "response_levels" in changes:
@@ -208,7 +220,7 @@ def _pick(row: Mapping[str, Any], names: Iterable[str]) -> dict[str, Any]:
 
 def _save(instance: Any, prefix: str) -> Any:
     try:
-        clean_or_fail(instance, exclude=["plan"])
+        _clean(instance, exclude=["plan"])
     except ValidationFailed as exc:
         errors = {f"{prefix}.{field}": messages for field, messages in exc.errors.items()}
         raise ValidationFailed(f"{prefix}: {exc.detail}", errors) from None
@@ -243,7 +255,7 @@ def attachment_add(*, by: User | None, plan: Plan, name: str, content: bytes) ->
         raise _fail("file", "the file is empty")
     if len(content) > MAX_ATTACHMENT_BYTES:
         raise _fail("file", "the file is larger than 50 MB")
-    name = (name or "plan").rsplit("/", 1)[-1][:200]
+    name = (name or "plan").replace("\x00", "").rsplit("/", 1)[-1][:200] or "plan"
     digest = hashlib.sha256(content).hexdigest()
     attachment = PlanAttachment(plan=plan, name=name, sha256=digest, size=len(content), uploaded_by=by)
     attachment.file.save(name, ContentFile(content), save=False)
@@ -358,7 +370,7 @@ def plan_review_update(
         review.comments = comments
     if conclusion is not None:
         review.conclusion = conclusion
-    clean_or_fail(review)
+    _clean(review)
     review.save()
     if experts is not None:
         review.experts.set(list(experts))
@@ -459,7 +471,7 @@ def drill_create(
         objectives=objectives,
         created_by=by,
     )
-    clean_or_fail(drill)
+    _clean(drill)
     drill.save()
     DrillEvaluationItem.objects.bulk_create(
         [DrillEvaluationItem(drill=drill, code=i.code, group=i.group, text=i.text) for i in evaluation.ITEMS]
@@ -486,7 +498,7 @@ def drill_evaluate(
         if row is None:
             raise _fail(f"items.{code}", "no such item on the form")
         row.result, row.reason = result, reason
-        clean_or_fail(row)
+        _clean(row)
         row.save(update_fields=["result", "reason"])
     if findings is not None:
         drill.findings = findings
@@ -552,7 +564,7 @@ def scenario_create(
         expected_deaths=expected_deaths,
         expected_injuries=expected_injuries,
     )
-    clean_or_fail(scenario)
+    _clean(scenario)
     scenario.save()
     for kind, quantity in needs.items():
         if kind not in NEED_KINDS:

@@ -306,3 +306,31 @@ def test_body_links_registry_resources_and_review_names_experts(api, bearer, cas
         headers=bearer(commander),
     )
     assert unknown.status_code == 400 and "experts" in unknown.json()["errors"]
+
+
+def test_nul_characters_are_a_field_error_not_a_crash(api, bearer, cast, make_plan):
+    headers = bearer(cast.enterprise_manager)
+    created = api.post(
+        "/api/v1/plans",
+        {"org": cast.enterprise_x.pk, "title": "a\x00b", "level": "enterprise_onsite"},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert created.status_code == 400 and "title" in created.json()["errors"]
+    typed = api.post(
+        "/api/v1/plans",
+        {"org": cast.enterprise_x.pk, "title": "ok", "level": "enterprise_onsite", "incident_types": ["x\x00"]},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert typed.status_code == 400 and "incident_types" in typed.json()["errors"]
+    plan = make_plan(body={})
+    body = api.put(
+        f"/api/v1/plans/{plan.pk}/body",
+        {"roles": [{"name": "总指挥", "duties": "x\x00"}]},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert body.status_code == 400 and "roles.0.duties" in body.json()["errors"]
+    patched = api.patch(f"/api/v1/plans/{plan.pk}", {"scope": "\x00"}, content_type="application/json", headers=headers)
+    assert patched.status_code == 400
