@@ -27,6 +27,7 @@ lint: dev
 	$(BIN)/ruff format --check src bench
 
 test: lint
+	./scripts/test-deps.sh
 	$(BIN)/pytest
 
 # Each domain app keeps its own catalogue (src/yingji/<app>/locale); the project's holds core and the templates.

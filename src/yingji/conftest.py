@@ -132,7 +132,11 @@ def chromium_page(base_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         context = browser.new_context(base_url=base_url, locale="zh-CN", viewport={"width": 1280, "height": 800})
         try:
-            yield context.new_page()
+            tab = context.new_page()
+            # Confirmations (publish, release, close) are accepted, and kept for tests that check they were asked.
+            tab.dialogs = []
+            tab.on("dialog", lambda dialog: (tab.dialogs.append(dialog.message), dialog.accept()))
+            yield tab
         finally:
             context.close()
             browser.close()

@@ -11,15 +11,13 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from yingji.core.errors import ValidationFailed
+from yingji.core.inputs import MAX_ID
 from yingji.core.models import OrgUnit
 from yingji.core.scopes import scope_root, scoped
 
 M = TypeVar("M", bound=Model)
 
 __all__ = ["get_scoped_or_404", "org_in_scope", "resolve_in_scope", "scope_root", "scoped", "under"]
-
-# The largest id the database can hold (bigint); anything beyond cannot exist and must not reach the query.
-MAX_ID = 2**63 - 1
 
 
 def _queryset(model_or_qs: type[M] | QuerySet[M]) -> QuerySet[M]:

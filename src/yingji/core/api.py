@@ -13,6 +13,7 @@ from yingji.core import selectors, services
 from yingji.core.audit import audit_verify
 from yingji.core.backends import client_ip
 from yingji.core.errors import NotAllowed
+from yingji.core.inputs import MAX_ID
 from yingji.core.maplayers import LAYERS
 from yingji.core.models import OrgKind
 from yingji.core.notify import notification_list, notification_mark_read
@@ -23,13 +24,25 @@ router = Router()
 
 
 class Pages(PageNumberPagination):
+    """The API paginator: `page` and `page_size` (at most 500). Ninja keeps one paginator per endpoint for
+    every request, so the page size is worked out per call and never stored on the instance."""
+
     class Input(Schema):
-        page: int = Field(1, ge=1)
+        page: int = Field(1, ge=1, le=MAX_ID)
         page_size: int = Field(50, ge=1, le=500)
 
-    def paginate_queryset(self, queryset, pagination: Input, **params):
-        self.page_size = pagination.page_size
-        return super().paginate_queryset(queryset, PageNumberPagination.Input(page=pagination.page), **params)
+    def paginate_queryset(self, queryset, pagination: Input, **params) -> dict:
+        size = pagination.page_size
+        offset = (pagination.page - 1) * size
+        # A page past what an SQL OFFSET can express is simply empty.
+        items = queryset[offset : offset + size] if offset + size <= MAX_ID else queryset[:0]
+        return {self.items_attribute: items, "count": self._items_count(queryset)}
+
+    async def apaginate_queryset(self, queryset, pagination: Input, **params) -> dict:
+        size = pagination.page_size
+        offset = (pagination.page - 1) * size
+        items = queryset[offset : offset + size] if offset + size <= MAX_ID else queryset[:0]
+        return {self.items_attribute: [row async for row in items], "count": await self._aitems_count(queryset)}
 
 
 class ErrorOut(Schema):

@@ -67,6 +67,20 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     return values
 
 
+def refuse_nulls(instance: models.Model, changes: Mapping[str, Any]) -> None:
+    """`ValidationFailed` naming each field of `changes` set to None that the model does not allow to be null (a
+    PATCH with `null` for a required field is the client's mistake, not a database error)."""
+    fields = {f.name: f for f in instance._meta.get_fields() if hasattr(f, "null")}
+    required = sorted(
+        name for name, value in changes.items() if value is None and name in fields and not fields[name].null
+    )
+    if required:
+        raise ValidationFailed(
+            _("%(field)s may not be empty.") % {"field": required[0]},
+            {name: [_("This field may not be null.")] for name in required},
+        )
+
+
 def apply_changes(
     *,
     by: Any,
@@ -89,6 +103,7 @@ def apply_changes(
             _("%(field)s cannot be changed here.") % {"field": unknown[0]},
             {name: [_("This field cannot be changed here.")] for name in unknown},
         )
+    refuse_nulls(instance, changes)
     before = snapshot(instance, changes)
     for name, value in changes.items():
         setattr(instance, name, value)

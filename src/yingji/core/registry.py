@@ -27,13 +27,12 @@ from ninja.pagination import paginate
 from pydantic import create_model
 from pydantic.fields import FieldInfo
 
-from yingji.core.access import MAX_ID, resolve_in_scope
+from yingji.core.access import resolve_in_scope
 from yingji.core.audit import audit_export
 from yingji.core.errors import ValidationFailed
+from yingji.core.inputs import MAX_ID, MAX_QUANTITY
 from yingji.core.models import OrgUnit
 
-# The largest quantity or count the platform accepts anywhere (stock, headcounts, areas).
-MAX_QUANTITY = 10**9
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils import dateformat, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from yingji.incidents.review import ReviewFigures, duration_text
 
@@ -220,7 +221,7 @@ def review_document(
             )
         )
     sections += [
-        Section(heading=_("Findings"), paragraphs=_paragraphs(findings)),
+        Section(heading=pgettext("after-action review", "Findings"), paragraphs=_paragraphs(findings)),
         Section(heading=_("Improvement actions"), paragraphs=_paragraphs(improvements)),
     ]
     return Document(

@@ -15,6 +15,7 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.text.run import Run
 
 from yingji.core.audit import audit_export
+from yingji.core.inputs import xml_safe
 from yingji.core.models import User
 from yingji.incidents.documents import Document
 
@@ -39,7 +40,7 @@ def _fonts(element, east_asia: str) -> None:
 
 
 def _run(paragraph, text: str, *, font: str = BODY_FONT, size: int = BODY_PT, bold: bool = False) -> Run:
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(xml_safe(text))
     run.font.size = Pt(size)
     run.font.bold = bold
     run.font.color.rgb = RGBColor(0, 0, 0)

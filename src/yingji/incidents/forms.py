@@ -114,7 +114,9 @@ class HandoverForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 6}), required=False)
+    findings = forms.CharField(
+        label=pgettext_lazy("after-action review", "Findings"), widget=forms.Textarea(attrs={"rows": 6}), required=False
+    )
     improvements = forms.CharField(
         label=_("Improvement actions"), widget=forms.Textarea(attrs={"rows": 6}), required=False
     )

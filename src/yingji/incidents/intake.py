@@ -10,7 +10,7 @@ from shapely.geometry import Point, shape
 
 from yingji.core.access import org_in_scope
 from yingji.core.audit import audit_append
-from yingji.core.commands import clean_or_fail, require_perm
+from yingji.core.commands import clean_or_fail, refuse_nulls, require_perm
 from yingji.core.errors import Conflict, ValidationFailed
 from yingji.core.models import OrgKind, OrgUnit, User
 from yingji.core.scopes import scope_root
@@ -204,6 +204,7 @@ def incident_update(*, by: User | None, incident: Incident, **changes: Any) -> I
         raise ValidationFailed(f"unknown field {unknown[0]}", {f: ["cannot be changed here"] for f in unknown})
     if not incident.is_open:
         raise Conflict("the incident is no longer open", {"status": [f"{incident.status}: no changes allowed"]})
+    refuse_nulls(incident, changes)
     before = {f: getattr(incident, f) for f in changes}
     for field, value in changes.items():
         setattr(incident, field, value)

@@ -16,7 +16,7 @@ from yingji.core.services import token_authenticate
 from yingji.monitoring import firealarm, hydrology, selectors, services
 from yingji.monitoring.conf import fwi_bands
 from yingji.monitoring.fwi import Codes, Weather, consecutive, danger_band, fwi_series
-from yingji.monitoring.ingest import Envelope, IngestEngine
+from yingji.monitoring.ingest import Envelope, IngestEngine, valid_device_code
 from yingji.monitoring.models import AlarmStatus, DeviceStatus, DeviceType, Level, StationKind, Verification
 
 router = Router(tags=["monitoring"])
@@ -129,7 +129,7 @@ def telemetry_post(request):
         raise ValidationFailed("the body must be a JSON array", {"body": ["expected an array of readings"]})
     if len(items) > MAX_BATCH:
         raise ValidationFailed(f"at most {MAX_BATCH} items per request", {"body": [f"more than {MAX_BATCH} items"]})
-    codes = {item["device"] for item in items if isinstance(item, dict) and isinstance(item.get("device"), str)}
+    codes = {item["device"] for item in items if isinstance(item, dict) and valid_device_code(item.get("device"))}
     allowed = selectors.telemetry_devices_allowed(auth=request.auth, codes=codes)
     envelopes = [
         Envelope("http", str(item.get("device", ""))[:200] if isinstance(item, dict) else "", item) for item in items
@@ -273,8 +273,9 @@ def rules_list(request, q: str | None = None):
 
 class StartCodes(Schema):
     ffmc: float = Field(85.0, ge=0, le=101)
-    dmc: float = Field(6.0, ge=0)
-    dc: float = Field(15.0, ge=0)
+    # Far above any observed value (DMC rarely passes a few hundred, DC a thousand): finite and bounded.
+    dmc: float = Field(6.0, ge=0, le=10_000)
+    dc: float = Field(15.0, ge=0, le=10_000)
 
 
 class Observation(Schema):

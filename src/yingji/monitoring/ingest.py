@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
-from django.db import IntegrityError, connection, transaction
+from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest, Least
 from django.utils import timezone
@@ -36,9 +36,14 @@ from yingji.monitoring.services import AlarmRef, alarm_clear, alarm_escalate, al
 
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 MAX_AHEAD = timedelta(minutes=10)
-METRIC_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+# Checked with fullmatch: `$` would let a final newline through ("temp_c\n"), which breaks a COPY row.
+METRIC_NAME = re.compile(r"[a-z][a-z0-9_]*")
+# A device code names a row: printable text without control characters (NUL is refused by PostgreSQL).
+DEVICE_CODE = re.compile(r"[^\x00-\x1f\x7f]{1,64}")
 MAX_PAYLOAD = 64 * 1024
 MAX_METRICS = 64
+# No sensor reports beyond this; larger values are typing or encoding errors, and their sums overflow.
+MAX_VALUE = 1e12
 
 
 LAST_SEEN_STEP = timedelta(seconds=10)
@@ -114,14 +119,27 @@ def device_code_from_topic(topic: str) -> str:
     if not topic.startswith(TOPIC_PREFIX):
         raise BadMessage(f"topic {topic!r} is not under {TOPIC_PREFIX}")
     code = topic[len(TOPIC_PREFIX) :]
-    if not code or "/" in code or len(code) > 64:
+    if not code or "/" in code or not valid_device_code(code):
         raise BadMessage(f"topic {topic!r} does not end in one device code")
     return code
+
+
+def valid_device_code(code: Any) -> bool:
+    """A device code ingest may look up: 1-64 characters, no control characters, encodable as UTF-8."""
+    if not isinstance(code, str) or not DEVICE_CODE.fullmatch(code):
+        return False
+    try:
+        code.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate from a JSON escape
+        return False
+    return True
 
 
 def parse_time(value: Any, *, now: datetime) -> datetime:
     """An ISO 8601 time with its offset, or epoch milliseconds; not before 2000 nor over 10 minutes ahead."""
     if isinstance(value, str):
+        if len(value) > 64 or not value.isprintable():
+            raise BadMessage(f"ts {value[:40]!r} is not ISO 8601")
         try:
             ts = datetime.fromisoformat(value)
         except ValueError:
@@ -172,7 +190,7 @@ def parse_metrics(value: Any) -> dict[str, float]:
     metrics = {}
     for name, number in value.items():
         if name not in _VALID_NAMES:
-            if not isinstance(name, str) or len(name) > METRIC_CODE_MAX or not METRIC_NAME.match(name):
+            if not isinstance(name, str) or len(name) > METRIC_CODE_MAX or not METRIC_NAME.fullmatch(name):
                 raise BadMessage(f"metric name {str(name)[:40]!r} is not valid")
             if len(_VALID_NAMES) < _VALID_NAMES_MAX:
                 _VALID_NAMES.add(name)
@@ -185,6 +203,8 @@ def parse_metrics(value: Any) -> dict[str, float]:
             raise BadMessage(f"metric {name} is not a finite number") from None
         if not math.isfinite(number):
             raise BadMessage(f"metric {name} is not a finite number")
+        if abs(number) > MAX_VALUE:
+            raise BadMessage(f"metric {name} is out of range (at most {MAX_VALUE:g} in size)")
         metrics[name] = number
     return metrics
 
@@ -210,16 +230,38 @@ def parse_body(body: Any, *, device_code: str | None, now: datetime) -> Parsed:
         device_code = body.get("device")
         if not isinstance(device_code, str) or not device_code:
             raise BadMessage("device is missing")
+        if not valid_device_code(device_code):
+            raise BadMessage("device is not a valid device code")
     return Parsed(device_code, parse_time(body.get("ts"), now=now), parse_metrics(body.get("metrics")))
+
+
+def storable(text: str) -> str:
+    """Text any database stores: NUL and lone surrogates (which PostgreSQL and UTF-8 refuse) escaped."""
+    if "\x00" in text:
+        text = text.replace("\x00", "\\x00")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = text.encode("utf-8", errors="backslashreplace").decode("utf-8")
+    return text
 
 
 def _payload_text(body: Any) -> str:
     if isinstance(body, bytes | bytearray):
-        return bytes(body[:4000]).decode("utf-8", errors="replace")
+        return storable(bytes(body[:4000]).decode("utf-8", errors="replace"))
     try:
-        return json.dumps(body, ensure_ascii=False, default=str)[:4000]
+        return storable(json.dumps(body, ensure_ascii=False, default=str)[:4000])
     except (TypeError, ValueError):
-        return repr(body)[:4000]
+        return storable(repr(body)[:4000])
+
+
+def dead_letter(envelope: Envelope, reason: str) -> DeadLetter:
+    return DeadLetter(
+        source=envelope.source,
+        topic=storable(envelope.label[:200]),
+        payload=_payload_text(envelope.body),
+        reason=storable(reason[:300]),
+    )
 
 
 class Extremes:
@@ -383,6 +425,7 @@ class IngestEngine:
         seen_written = self._seen_written
         dead: list[DeadLetter] = []
         good: list[tuple[Device, Parsed]] = []
+        stored: list[tuple[int, Envelope, list[tuple[int, str, Any, float]]]] = []
         seen: dict[int, Device] = {}
         for index, envelope, item, reason in parsed:
             device = devices.get(item.device_code) if item else None
@@ -391,21 +434,16 @@ class IngestEngine:
             if reason:
                 result.rejected += 1
                 result.errors.append((index, reason))
-                dead.append(
-                    DeadLetter(
-                        source=envelope.source,
-                        topic=envelope.label[:200],
-                        payload=_payload_text(envelope.body),
-                        reason=reason[:300],
-                    )
-                )
+                dead.append(dead_letter(envelope, reason))
                 continue
             device_id, ts, metrics = device.id, item.ts, item.metrics
             result.accepted += 1
             result.readings += len(metrics)
             stored_ts = adapt(ts)
+            start = len(rows)
             for metric, value in metrics.items():
                 append((device_id, metric, stored_ts, value))
+            stored.append((index, envelope, rows[start:]))
             good.append((device, item))
             if device.last_seen_at is None or ts > device.last_seen_at:
                 device.last_seen_at = ts
@@ -420,18 +458,54 @@ class IngestEngine:
                 device.status = DeviceStatus.ONLINE
                 seen[device_id] = device
 
-        with transaction.atomic():
-            insert_readings(rows)
-            if dead:
-                DeadLetter.objects.bulk_create(dead)
-            if seen:
-                Device.objects.bulk_update(list(seen.values()), ["last_seen_at", "status"])
+        try:
+            with transaction.atomic():
+                insert_readings(rows)
+                if dead:
+                    DeadLetter.objects.bulk_create(dead)
+                if seen:
+                    Device.objects.bulk_update(list(seen.values()), ["last_seen_at", "status"])
+        except (DataError, IntegrityError, ValueError):
+            # Something in the batch the checks above let through and the database refuses: store message by
+            # message so only the culprit goes to the dead letters. (An outage is an OperationalError and
+            # propagates: the batch is then not acknowledged and comes again.)
+            refused = self._store_one_by_one(stored, dead, seen, result)
+            good = [pair for pair, (index, _e, _r) in zip(good, stored, strict=True) if index not in refused]
         for device in seen.values():
             seen_written[device.id] = device.last_seen_at
 
         good.sort(key=lambda pair: pair[1].ts)
         self._judge(good, result)
         return result
+
+    @staticmethod
+    def _store_one_by_one(
+        stored: list[tuple[int, Envelope, list[tuple[int, str, Any, float]]]],
+        dead: list[DeadLetter],
+        seen: dict[int, Device],
+        result: IngestResult,
+    ) -> set[int]:
+        """Store each message in its own savepoint; those the database refuses become dead letters.
+        Returns the indexes of the refused messages."""
+        refused: set[int] = set()
+        with transaction.atomic():
+            for index, envelope, rows in stored:
+                try:
+                    with transaction.atomic():
+                        insert_readings(rows)
+                except (DataError, IntegrityError, ValueError) as exc:
+                    reason = f"the database refused the message: {type(exc).__name__}: {str(exc)[:200]}"
+                    refused.add(index)
+                    result.accepted -= 1
+                    result.readings -= len(rows)
+                    result.rejected += 1
+                    result.errors.append((index, reason))
+                    dead.append(dead_letter(envelope, reason))
+            DeadLetter.objects.bulk_create(dead)
+            if seen:
+                Device.objects.bulk_update(list(seen.values()), ["last_seen_at", "status"])
+        result.errors.sort()
+        return refused
 
     # Judging ------------------------------------------------------------------------------------
 

@@ -192,7 +192,10 @@ class MqttIngest:
 
     @staticmethod
     def _envelope(message: mqtt.MQTTMessage) -> Envelope:
-        topic = message.topic
+        try:
+            topic = message.topic
+        except UnicodeDecodeError:  # brokers check topics are UTF-8, but a message must never stop ingest
+            return Envelope("mqtt", repr(message._topic)[:200], message.payload, None, error="topic is not UTF-8")
         try:
             code = device_code_from_topic(topic)
         except BadMessage as exc:

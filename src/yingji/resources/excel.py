@@ -5,22 +5,20 @@ reads every row, creates records whose code is new and updates those it finds (i
 one transaction: when any row is bad nothing is written, and each problem is reported as "第N行 字段: 原因".
 """
 
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from io import BytesIO
 from typing import Any
-from zipfile import BadZipFile
 
 from django.db import models, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
-from openpyxl.utils.exceptions import InvalidFileException
 
 from yingji.core.errors import ValidationFailed
+from yingji.core.inputs import MAX_QUANTITY
 from yingji.core.models import User
+from yingji.core.xlsx import read_rows, write_xlsx
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_IMPORT_ROWS = 5000
@@ -76,9 +74,12 @@ class Column:
             return _int(raw, text)
         if self.kind == "float":
             try:
-                return float(raw) if isinstance(raw, int | float) else float(text)
-            except ValueError:
+                number = float(raw) if isinstance(raw, int | float) else float(text)
+            except (ValueError, OverflowError):
                 raise CellError(_("not a number: %(value)s") % {"value": text}) from None
+            if not math.isfinite(number) or abs(number) > MAX_QUANTITY:
+                raise CellError(_("not a number: %(value)s") % {"value": text})
+            return number
         if self.kind == "date":
             return _date(raw, text)
         if self.kind == "bool":
@@ -116,14 +117,18 @@ def _empty(kind: str) -> Any:
 def _int(raw: Any, text: str) -> int:
     if isinstance(raw, bool):
         raise CellError(_("not a whole number: %(value)s") % {"value": text})
-    if isinstance(raw, int):
-        return raw
-    if isinstance(raw, float) and raw.is_integer():
-        return int(raw)
     try:
-        return int(text)
-    except ValueError:
+        if isinstance(raw, int):
+            number = raw
+        elif isinstance(raw, float) and raw.is_integer():
+            number = int(raw)
+        else:
+            number = int(text)
+    except (ValueError, OverflowError):
         raise CellError(_("not a whole number: %(value)s") % {"value": text}) from None
+    if abs(number) > MAX_QUANTITY:
+        raise CellError(_("at most %(n)d") % {"n": MAX_QUANTITY})
+    return number
 
 
 def _date(raw: Any, text: str) -> date:
@@ -167,33 +172,15 @@ class ImportReport:
 
 
 def export_xlsx(sheet: Sheet, *, user: User) -> bytes:
-    """The registry as the user sees it, as an .xlsx file."""
-    workbook = Workbook(write_only=False)
-    ws = workbook.active
-    ws.title = sheet.title
-    ws.append([column.header for column in sheet.columns])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
+    """The registry as the user sees it, as an .xlsx file (texts as text, never formulas)."""
     # Choice labels are written in Chinese whatever language the user reads: the file format is fixed.
     with translation.override("zh-hans"):
-        for obj in sheet.rows(user):
-            ws.append([column.value_of(obj) for column in sheet.columns])
-    for letter, column in zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", sheet.columns, strict=False):
-        ws.column_dimensions[letter].width = max(10, len(column.header) * 2 + 4)
-    ws.freeze_panes = "A2"
-    out = BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+        rows = [[column.value_of(obj) for column in sheet.columns] for obj in sheet.rows(user)]
+    return write_xlsx(title=sheet.title, header=[column.header for column in sheet.columns], rows=rows)
 
 
 def _read(data: bytes) -> list[tuple[Any, ...]]:
-    try:
-        workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise ValidationFailed(_("not an .xlsx file"), {"file": [_("Not an .xlsx file.")]}) from exc
-    rows = [row for row in workbook.active.iter_rows(values_only=True)]
-    workbook.close()
-    return rows
+    return read_rows(data, max_rows=MAX_IMPORT_ROWS)
 
 
 def _error(line: int, header: str, reason: str) -> str:

@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 
 from yingji.core.access import org_in_scope
 from yingji.core.audit import audit_append
-from yingji.core.commands import clean_or_fail, require_perm
+from yingji.core.commands import clean_or_fail, refuse_nulls, require_perm
 from yingji.core.errors import ValidationFailed
+from yingji.core.inputs import MAX_QUANTITY
 from yingji.core.models import OrgKind, OrgUnit, User
 from yingji.core.services import org_create, org_update
 from yingji.resources import shelter_capacity
@@ -110,6 +111,7 @@ def _snapshot(instance: models.Model, fields: tuple[str, ...]) -> dict[str, Any]
 
 
 def _set_fields(instance: models.Model, changes: dict[str, Any], allowed: tuple[str, ...]) -> None:
+    refuse_nulls(instance, changes)
     for field, value in changes.items():
         if field not in allowed:
             raise ValidationFailed(f"unknown field {field}", {field: [_("Unknown field.")]})
@@ -233,6 +235,7 @@ def team_update(*, by: User | None, team: Team, **changes: Any) -> Team:
         field = sorted(unknown)[0]
         raise ValidationFailed(f"unknown field {field}", {field: [_("Unknown field.")]})
     before = _snapshot(team, TEAM_FIELDS)
+    refuse_nulls(team, {f: v for f, v in changes.items() if f in TEAM_FIELDS})
     for field in TEAM_FIELDS:
         if field in changes:
             setattr(team, field, changes[field])
@@ -436,6 +439,8 @@ def _stock_checks(by: User | None, warehouse: Warehouse, item: MaterialItem, qua
         errors["warehouse"] = [_("The warehouse is closed.")]
     if not isinstance(quantity, int) or quantity <= 0:
         errors["quantity"] = [_("Must be a positive whole number.")]
+    elif quantity > MAX_QUANTITY:
+        errors["quantity"] = [_("At most %(n)d.") % {"n": MAX_QUANTITY}]
     if not reason.strip():
         errors["reason"] = [_("Give a reason.")]
     if errors:
@@ -512,6 +517,8 @@ def _append(
     lot.quantity += delta
     if balance.quantity < 0 or lot.quantity < 0:
         raise ValidationFailed("stock cannot go negative", {"quantity": [_("Stock cannot go negative.")]})
+    if balance.quantity > MAX_QUANTITY:
+        raise ValidationFailed("stock too large", {"quantity": [_("At most %(n)d.") % {"n": MAX_QUANTITY}]})
     balance.save(update_fields=["quantity"])
     lot.save(update_fields=["quantity", "expiry"])
     return StockMovement.objects.create(

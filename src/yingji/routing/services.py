@@ -16,6 +16,7 @@ from shapely.geometry import box
 from yingji.core.audit import audit_append
 from yingji.core.errors import NotAllowed, ValidationFailed
 from yingji.core.geo import district_geometry
+from yingji.core.inputs import MAX_QUANTITY
 from yingji.core.models import User
 from yingji.core.roles import is_system_admin
 from yingji.routing.evacuation import assign_min_cost
@@ -336,6 +337,10 @@ def _counts(rows: Sequence[tuple], field: str) -> np.ndarray:
     counts = np.array([row[3] for row in rows], dtype=float)
     if len(counts) and (not np.all(np.isfinite(counts)) or counts.min() < 0 or np.any(counts != np.rint(counts))):
         raise ValidationFailed(_("People and capacities are whole numbers, not negative."), {field: [_("bad count")]})
+    # The flow's costs are people times seconds in 64-bit integers: bounded counts keep them from overflowing.
+    if len(counts) and counts.sum() > MAX_QUANTITY:
+        message = _("At most %(n)d people or places in all.") % {"n": MAX_QUANTITY}
+        raise ValidationFailed(message, {field: [message]})
     return counts.astype(np.int64)
 
 

@@ -21,9 +21,9 @@ class TrainingConfig(AppConfig):
         grant(staff, *(f"training.{a}_{m}" for m in managed for a in ("add", "change")))
         grant(staff, "training.change_attendance", "training.change_hallbooking", "training.view_quizattempt")
         grant(staff, "training.view_question", "training.view_reminder")
-        # Units enroll their own staff and book the base for their teams.
-        grant(everyone, "training.add_attendance")
+        # Units enroll their own staff and book the base for their teams (the audit administrator changes nothing).
         bookers = [*staff, Role.STREET_OFFICER, Role.ENTERPRISE_MANAGER, Role.TEAM_LEADER]
+        grant(bookers, "training.add_attendance")
         grant(bookers, "training.add_booking", "training.change_booking")
         post_migrate.connect(lambda **kwargs: ensure_roles(), sender=self, weak=False)
         NAV.append(NavEntry(_("Training"), "training:index", order=46))

@@ -15,7 +15,7 @@ from shapely.errors import GEOSException
 from shapely.geometry import shape
 
 from yingji.core.audit import audit_append
-from yingji.core.commands import require_perm, validation_failed
+from yingji.core.commands import refuse_nulls, require_perm, validation_failed
 from yingji.core.errors import Conflict, NotAllowed, ValidationFailed
 from yingji.core.models import OrgKind, OrgUnit, Subscription, User, WarningLevel
 from yingji.core.notify import Dispatch, notify_subscribers
@@ -188,6 +188,7 @@ def warning_edit(
     _require_action_perm(by, EDIT)
     warning = _locked(warning)
     _require_action(warning, EDIT)
+    refuse_nulls(warning, changes)
     for name, value in changes.items():
         if name not in (*EDITABLE, "effective", "expires"):
             raise ValidationFailed(f"unknown field {name}", {name: ["unknown field"]})
@@ -375,6 +376,7 @@ def warning_update(
     _require_action_perm(by, UPDATE)
     warning = _locked(warning)
     _require_action(warning, UPDATE)
+    refuse_nulls(warning, changes)
     successor = _successor(warning, by=by, msg_type=MsgType.UPDATE)
     for name, value in changes.items():
         if name not in (*EDITABLE, "effective", "expires"):

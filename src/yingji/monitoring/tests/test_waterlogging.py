@@ -41,7 +41,7 @@ def underpass(cast):
 
 def test_depth_over_the_threshold_alerts_the_street_and_the_desk(underpass, cast, django_capture_on_commit_callbacks):
     officer_b = user_create(
-        by=None, username="t_street_b", password="x" * 12, org=cast.street_b, roles=[Role.STREET_OFFICER]
+        by=None, username="t_street_b", password="Correct-Horse-42", org=cast.street_b, roles=[Role.STREET_OFFICER]
     )
     heard = []
     alarm_changed.connect(

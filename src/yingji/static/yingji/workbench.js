@@ -1,10 +1,12 @@
 // The workbench map: no tiles (the intranet has none), only the district's own layers from the API.
+// Every label from data is set as text (Yingji.text), never as HTML.
 (function () {
   "use strict";
   var el = document.getElementById("map");
   if (!el) { return; }
   var urlFor = function (layer) { return el.dataset.layersUrl.replace("__layer__", layer); };
   var map = L.map(el, { preferCanvas: true, zoomSnap: 0.25, attributionControl: false });
+  el.leafletMap = map;  // scripts (and the browser tests) reach the map through its element
   var overlays = {};
   var control = L.control.layers(null, overlays, { collapsed: false }).addTo(map);
 
@@ -25,7 +27,7 @@
     var streets = L.geoJSON(data, {
       style: { color: "#1d4ed8", weight: 1, dashArray: "4 4", fillColor: "#93c5fd", fillOpacity: 0.18 },
       onEachFeature: function (f, layer) {
-        layer.bindTooltip(f.properties.name, { permanent: true, direction: "center", className: "street-label" });
+        layer.bindTooltip(Yingji.text(f.properties.name), { permanent: true, direction: "center", className: "street-label" });
       }
     }).addTo(map);
     control.addOverlay(streets, el.dataset.labelStreets);

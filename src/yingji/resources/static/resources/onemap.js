@@ -1,5 +1,5 @@
 // The one map (一张图): resource layers with clustering, nearest-by-travel-time, evacuation and coverage.
-// No tiles (the intranet has none): the district's own layers only.
+// No tiles (the intranet has none): the district's own layers only. Every label from data is set as text.
 (function () {
   "use strict";
   var el = document.getElementById("map");
@@ -40,7 +40,7 @@
     return getJSON(urlFor(name)).then(function (data) {
       var layer = name === "streets"
         ? L.geoJSON(data, { style: { color: "#1d4ed8", weight: 1, dashArray: "4 4", fillColor: "#93c5fd", fillOpacity: 0.15 },
-            onEachFeature: function (f, l) { l.bindTooltip(f.properties.name, { permanent: true, direction: "center", className: "street-label" }); } })
+            onEachFeature: function (f, l) { l.bindTooltip(Yingji.text(f.properties.name), { permanent: true, direction: "center", className: "street-label" }); } })
         : pointLayer(name, data);
       layers[name] = layer;
       el.dataset[name] = String(data.features.length);
@@ -103,7 +103,7 @@
     }).then(function (plan) {
       plan.assignments.forEach(function (a) {
         L.geoJSON(a.line, { style: { color: "#15803d", weight: 1 + Math.min(a.people / 500, 6), opacity: 0.7 } })
-          .bindTooltip(a.block_name + " → " + a.shelter_name + ": " + a.people + " " + el.dataset.labelPeople).addTo(evacuation);
+          .bindTooltip(Yingji.text(a.block_name + " → " + a.shelter_name + ": " + a.people + " " + el.dataset.labelPeople)).addTo(evacuation);
       });
       document.getElementById("evacuation-summary").textContent = plan.population + " " + el.dataset.labelPeople + "; " + plan.unassigned + " " + el.dataset.labelUnassigned;
     }).catch(function (body) { document.getElementById("evacuation-summary").textContent = (body && body.detail) || "error"; });
@@ -118,7 +118,7 @@
     if (kind) { params.kind = kind; }
     getJSON(el.dataset.coverageUrl + "?" + new URLSearchParams(params)).then(function (data) {
       L.geoJSON(data, { style: { color: "#b42318", weight: 1, fillColor: "#ef4444", fillOpacity: 0.45 },
-        onEachFeature: function (f, l) { l.bindTooltip(f.properties.name); } }).addTo(coverage);
+        onEachFeature: function (f, l) { l.bindTooltip(Yingji.text(f.properties.name)); } }).addTo(coverage);
       document.getElementById("coverage-summary").textContent = data.features.length + " " + el.dataset.labelUnreached;
     }).catch(function (body) { document.getElementById("coverage-summary").textContent = (body && body.detail) || "error"; });
   });

@@ -6,6 +6,7 @@
   if (!el) { return; }
   var drawing = el.id === "draw-map";
   var map = L.map(el, { zoomSnap: 0.25, attributionControl: false });
+  el.leafletMap = map;  // scripts (and the browser tests) reach the map through its element
   var levelColours = { blue: "#1d4ed8", yellow: "#eab308", orange: "#ea580c", red: "#dc2626" };
   var colour = levelColours[el.dataset.level] || "#b42318";
   var data = function (id) { var node = document.getElementById(id); return node ? JSON.parse(node.textContent) : null; };
@@ -24,7 +25,7 @@
     L.geoJSON(streets, {
       style: drawing ? { color: "#1d4ed8", weight: 1, dashArray: "4 4", fillOpacity: 0.05 } : { color: colour, weight: 2, fillOpacity: 0.25 },
       interactive: !drawing,
-      onEachFeature: function (f, layer) { layer.bindTooltip(f.properties.name, { direction: "center", className: "street-label" }); }
+      onEachFeature: function (f, layer) { layer.bindTooltip(Yingji.text(f.properties.name), { direction: "center", className: "street-label" }); }
     }).addTo(drawing ? map : focus);
   }
   var polygon = data("area-polygon");
