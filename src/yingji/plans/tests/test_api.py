@@ -4,7 +4,6 @@ import hashlib
 import io
 
 import pytest
-
 from docx import Document
 
 from yingji.core.services import user_create
