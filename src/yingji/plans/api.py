@@ -411,7 +411,7 @@ def plans_attach(request, plan_id: int, file: File[UploadedFile]):
 
 
 class EvaluatedIn(Schema):
-    on: date
+    on: date = Field(..., ge=date(2000, 1, 1), le=date(2100, 12, 31))
 
 
 @router.post("/plans/{plan_id}/evaluations", response=PlanOut)
@@ -500,7 +500,7 @@ class DrillIn(Schema):
     title: str = Field(..., min_length=1, max_length=200)
     content: DrillContent
     form: DrillForm
-    scheduled_for: datetime
+    scheduled_for: datetime = Field(..., description="between the years 2000 and 2100")
     plan: Id | None = None
     scenario: Id | None = None
     participants: str = Field("", max_length=5000)
@@ -519,6 +519,8 @@ def drills_create(request, payload: DrillIn):
     data = payload.dict()
     data["org"] = org_in_scope(request.auth, data["org"], required=True)
     data["scheduled_for"] = _aware(data["scheduled_for"])
+    if not 2000 <= data["scheduled_for"].year <= 2100:
+        raise ValidationFailed("scheduled_for: out of range", {"scheduled_for": ["give a time between 2000 and 2100"]})
     return Status(201, services.drill_create(by=request.auth, **data))
 
 

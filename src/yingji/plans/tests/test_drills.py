@@ -112,3 +112,8 @@ def test_scenarios_api(api, bearer, cast, commander):
     )
     listing = api.get("/api/v1/scenarios", headers=bearer(cast.street_officer)).json()
     assert listing["count"] == 0  # the district's library lies above a street's scope
+
+
+def test_drill_time_out_of_range_is_400(api, bearer, cast):
+    response = _drill(api, bearer(cast.duty), cast, scheduled_for="0001-01-01T00:00:00")
+    assert response.status_code == 400 and "scheduled_for" in response.json()["errors"]
