@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from yingji.core.access import org_in_scope, resolve_in_scope
 from yingji.core.audit import audit_append
-from yingji.core.commands import apply_changes, clean_or_fail, require_perm
+from yingji.core.commands import apply_changes, clean_or_fail, refuse_nulls, require_perm
 from yingji.core.errors import Conflict, ValidationFailed
 from yingji.core.models import OrgUnit, User
 from yingji.core.notify import notify
@@ -126,6 +126,7 @@ def plan_update(*, by: User | None, plan: Plan, **changes: Any) -> Plan:
     require_perm(by, "plans.change_plan")
     plan = _locked(plan)
     _require_editable(plan)
+    refuse_nulls(plan, changes)
     for name, value in changes.items():
         if isinstance(value, str) and "\x00" in value:
             raise _fail(name, "text may not contain NUL characters")

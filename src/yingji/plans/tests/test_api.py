@@ -336,3 +336,15 @@ def test_nul_characters_are_a_400_not_a_crash(api, bearer, cast, make_plan):
     with pytest.raises(ValidationFailed) as caught:
         services.plan_create(by=None, org=cast.enterprise_x, title="ok", level="street", incident_types=["x\x00"])
     assert "incident_types" in caught.value.errors
+
+
+def test_patch_null_is_a_400(api, bearer, cast, make_plan):
+    plan = make_plan(body={})
+    headers = bearer(cast.enterprise_manager)
+    for field in ("title", "level", "incident_types", "response_levels", "scope"):
+        response = api.patch(
+            f"/api/v1/plans/{plan.pk}", {field: None}, content_type="application/json", headers=headers
+        )
+        assert response.status_code == 400 and field in response.json()["errors"], (field, response.json())
+    ok = api.patch(f"/api/v1/plans/{plan.pk}", {"title": "新名称"}, content_type="application/json", headers=headers)
+    assert ok.status_code == 200 and ok.json()["title"] == "新名称"
