@@ -112,7 +112,7 @@ class YingjiUserAdmin(UserAdmin):
                 services.password_reset_record(by=request.user, user=obj)
             audit_append(
                 actor=request.user,
-                action="user.update" if change else "user.create",
+                action="core.user.update" if change else "core.user.create",
                 obj=obj,
                 summary=f"{'修改' if change else '新建'}用户 {obj.username}",
                 payload={"changed": sorted(set(form.changed_data) - set(access) - {"groups"})},

@@ -149,7 +149,7 @@ def audit_export(*, actor: User | None, what: str, filename: str) -> AuditEntry:
     """Record a download of data (an Excel registry, a Word report): who took what, from which address."""
     return audit_append(
         actor=actor,
-        action="export.download",
+        action="core.export.download",
         summary=f"导出 {filename}"[:300],
         payload={"what": what, "file": filename},
     )

@@ -51,7 +51,9 @@ def org_create(*, by: User | None, **fields: Any) -> OrgUnit:
     org.save()
     org.path = f"{org.parent.path if org.parent else '/'}{org.pk}/"
     org.save(update_fields=["path"])
-    audit_append(actor=by, action="org.create", obj=org, summary=f"新建组织 {org.name}", payload=_org_snapshot(org))
+    audit_append(
+        actor=by, action="core.org.create", obj=org, summary=f"新建组织 {org.name}", payload=_org_snapshot(org)
+    )
     return org
 
 
@@ -76,7 +78,7 @@ def org_update(*, by: User | None, org: OrgUnit, **changes: Any) -> OrgUnit:
     after = _org_snapshot(org)
     changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
     if changed or "area" in changes:
-        audit_append(actor=by, action="org.update", obj=org, summary=f"修改组织 {org.name}", payload=changed)
+        audit_append(actor=by, action="core.org.update", obj=org, summary=f"修改组织 {org.name}", payload=changed)
     return org
 
 
@@ -124,7 +126,7 @@ def user_create(
     user.groups.set([role_group(r) for r in roles])
     audit_append(
         actor=by,
-        action="user.create",
+        action="core.user.create",
         obj=user,
         summary=f"新建用户 {username}",
         payload={"org": org.pk if org else None, "roles": sorted(roles), "superuser": is_superuser},
@@ -141,7 +143,7 @@ def token_issue(*, user: User, name: str = "") -> tuple[ApiToken, str]:
     """Issue an API token; returns the row and the token itself, which is not stored and shown once."""
     raw = "yj_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(user=user, name=name[:80], prefix=raw[:10], key_hash=_token_digest(raw))
-    audit_append(actor=user, action="token.issue", obj=token, summary=f"签发 API 令牌 {token.prefix}…")
+    audit_append(actor=user, action="core.token.issue", obj=token, summary=f"签发 API 令牌 {token.prefix}…")
     return token, raw
 
 
@@ -156,7 +158,7 @@ def token_revoke(*, by: User, token: ApiToken) -> ApiToken:
         token.save(update_fields=["revoked_at"])
         audit_append(
             actor=by,
-            action="token.revoke",
+            action="core.token.revoke",
             obj=token,
             summary=f"吊销 API 令牌 {token.prefix}…",
             payload={"owner": token.user.get_username()},
@@ -220,18 +222,18 @@ def login_attempt_record(*, username: str, ip: str | None, succeeded: bool, fact
     if succeeded:
         return attempt
     payload = {"username": username[:150], "ip": ip, "factor": factor}
-    audit_append(actor=None, action="auth.signin.fail", summary=f"账户 {username[:100]} 登录失败", payload=payload)
+    audit_append(actor=None, action="core.user.signin_fail", summary=f"账户 {username[:100]} 登录失败", payload=payload)
     if _pair_failures(username, ip) == settings.LOCKOUT_ATTEMPTS:
         audit_append(
             actor=None,
-            action="auth.lockout",
+            action="core.user.lockout",
             summary=f"账户 {username[:100]} 因连续登录失败被锁定（来源 {ip}）",
             payload=payload,
         )
     if _address_failures(ip) == settings.LOCKOUT_ADDRESS_ATTEMPTS:
         audit_append(
             actor=None,
-            action="auth.lockout.address",
+            action="core.user.lockout_address",
             summary=f"来源地址 {ip} 因连续登录失败被锁定",
             payload=payload,
         )
@@ -243,7 +245,7 @@ def signin_record(*, user: User, ip: str | None, method: str) -> None:
     """A completed sign-in (password, and the second factor where there is one)."""
     audit_append(
         actor=user,
-        action="auth.signin",
+        action="core.user.signin",
         obj=user,
         summary=f"{user.get_username()} 登录",
         payload={"ip": ip, "method": method},
@@ -252,7 +254,9 @@ def signin_record(*, user: User, ip: str | None, method: str) -> None:
 
 @transaction.atomic
 def signout_record(*, user: User, ip: str | None) -> None:
-    audit_append(actor=user, action="auth.signout", obj=user, summary=f"{user.get_username()} 退出", payload={"ip": ip})
+    audit_append(
+        actor=user, action="core.user.signout", obj=user, summary=f"{user.get_username()} 退出", payload={"ip": ip}
+    )
 
 
 # --- passwords ----------------------------------------------------------------------------------------------
@@ -279,7 +283,7 @@ def password_change(*, user: User, old_password: str, new_password: str) -> User
     user.password_changed_at = timezone.now()
     user.save(update_fields=["password", "password_changed_at"])
     _remember_password(user)
-    audit_append(actor=user, action="auth.password.change", obj=user, summary=f"{user.get_username()} 修改密码")
+    audit_append(actor=user, action="core.user.password_change", obj=user, summary=f"{user.get_username()} 修改密码")
     return user
 
 
@@ -295,7 +299,9 @@ def password_reset_record(*, by: User, user: User) -> User:
     user.password_changed_at = None
     user.save(update_fields=["password_changed_at"])
     _remember_password(user)
-    audit_append(actor=by, action="auth.password.reset", obj=user, summary=f"重置用户 {user.get_username()} 的密码")
+    audit_append(
+        actor=by, action="core.user.password_reset", obj=user, summary=f"重置用户 {user.get_username()} 的密码"
+    )
     return user
 
 
@@ -353,7 +359,7 @@ def user_change_access(
     user.save(update_fields=["is_superuser", "is_staff", "is_active"])
     audit_append(
         actor=by,
-        action="user.access",
+        action="core.user.access",
         obj=user,
         summary=f"变更用户 {user.get_username()} 的权限",
         payload={k: [before[k], v] for k, v in changes.items()},
@@ -398,7 +404,7 @@ def totp_confirm(*, user: User, code: str) -> list[str]:
         raise ValidationFailed(_("Wrong code."), {"code": [_("Wrong code: type the six digits the app shows now.")]})
     device.confirmed_at, device.last_step = timezone.now(), step
     device.save(update_fields=["confirmed_at", "last_step"])
-    audit_append(actor=user, action="auth.mfa.enrol", obj=user, summary=f"{user.get_username()} 启用双因素认证")
+    audit_append(actor=user, action="core.user.mfa_enrol", obj=user, summary=f"{user.get_username()} 启用双因素认证")
     return _new_recovery_codes(user)
 
 
@@ -417,7 +423,7 @@ def _new_recovery_codes(user: User) -> list[str]:
 def recovery_codes_renew(*, user: User) -> list[str]:
     if not mfa_enabled(user):
         raise Conflict(_("Set up an authenticator first."))
-    audit_append(actor=user, action="auth.mfa.recovery_renew", obj=user, summary="重新生成恢复码")
+    audit_append(actor=user, action="core.user.mfa_recovery_renew", obj=user, summary="重新生成恢复码")
     return _new_recovery_codes(user)
 
 
@@ -446,7 +452,7 @@ def mfa_verify(*, user: User, code: str, ip: str | None) -> bool:
                 left = RecoveryCode.objects.filter(user=user, used_at__isnull=True).count()
                 audit_append(
                     actor=user,
-                    action="auth.mfa.recovery_used",
+                    action="core.user.mfa_recovery_used",
                     obj=user,
                     summary=f"{user.get_username()} 使用恢复码登录（剩余 {left} 个）",
                     payload={"ip": ip, "left": left},
@@ -467,4 +473,6 @@ def mfa_reset(*, by: User, user: User) -> None:
         raise NotAllowed(_("Only a security administrator resets another person's second factor."))
     TotpDevice.objects.filter(user=user).delete()
     RecoveryCode.objects.filter(user=user).delete()
-    audit_append(actor=by, action="auth.mfa.reset", obj=user, summary=f"移除用户 {user.get_username()} 的双因素认证")
+    audit_append(
+        actor=by, action="core.user.mfa_reset", obj=user, summary=f"移除用户 {user.get_username()} 的双因素认证"
+    )

@@ -26,6 +26,7 @@ from yingji.core.notify import notification_list as inbox
 from yingji.core.notify import notification_mark_read
 from yingji.core.passwords import password_expired
 from yingji.core.roles import Role, mfa_required, user_roles
+from yingji.core.todos import todos_for
 from yingji.core.web import page_of, run_service
 
 # The half-finished sign-in of a user with a second factor: who, how, and until when the code may be given.
@@ -188,6 +189,7 @@ def workbench(request):
                 for kind in (OrgKind.STREET, OrgKind.COMMUNITY, OrgKind.ENTERPRISE, OrgKind.TEAM)
             ],
             "roles": roles,
+            "todos": todos_for(request.user),
         },
     )
 

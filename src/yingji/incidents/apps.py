@@ -25,7 +25,8 @@ class IncidentsConfig(AppConfig):
         from yingji.core.maplayers import LAYERS
         from yingji.core.nav import NAV, NavEntry
         from yingji.core.roles import Role, grant
-        from yingji.incidents import activation, receivers
+        from yingji.core.todos import TODO_SOURCES
+        from yingji.incidents import activation, receivers, todos
         from yingji.incidents.selectors import incidents_layer
         from yingji.incidents.taxonomy import seed_types
 
@@ -75,6 +76,7 @@ class IncidentsConfig(AppConfig):
             )
         )
         LAYERS["incidents"] = incidents_layer
+        TODO_SOURCES.extend(todos.SOURCES)
         receivers.connect()
         activation.connect()  # a red alarm proposes plans (after the incident it opens)
         # The taxonomy is data the duty desk relies on: restore missing types after every migrate (and flush).

@@ -229,6 +229,9 @@ def material_issue(
         payload={"material_request": request.pk},
     )
     audit_append(
-        actor=by, action="incidents.material.issue", obj=request, summary=f"{incident.code} 调拨 {item} × {quantity}"
+        actor=by,
+        action="incidents.materialrequest.issue",
+        obj=request,
+        summary=f"{incident.code} 调拨 {item} × {quantity}",
     )
     return request

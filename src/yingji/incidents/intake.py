@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from shapely.geometry import Point, shape
@@ -13,6 +14,7 @@ from yingji.core.audit import audit_append
 from yingji.core.commands import clean_or_fail, refuse_nulls, require_perm
 from yingji.core.errors import Conflict, ValidationFailed
 from yingji.core.models import OrgKind, OrgUnit, User
+from yingji.core.notify import notify
 from yingji.core.scopes import scope_root
 from yingji.incidents import deadlines, grading, lifecycle
 from yingji.incidents.command import COMMAND_FIELDS, incident_command
@@ -28,7 +30,7 @@ from yingji.incidents.models import (
     Status,
     TimelineEntry,
 )
-from yingji.incidents.reporting import ask_progress_report, recipient_for, refresh_deadline
+from yingji.incidents.reporting import ask_progress_report, escalation_recipients, recipient_for, refresh_deadline
 from yingji.incidents.timeline import log, push
 
 CASUALTY_FIELDS = ("deaths", "missing", "serious_injuries", "minor_injuries", "direct_loss_yuan")
@@ -65,6 +67,11 @@ def next_code(received_at: datetime) -> str:
     counter.last += 1
     counter.save(update_fields=["last"])
     return f"{prefix}{counter.last:03d}"
+
+
+def _severity(grade: str) -> int:
+    # Ungraded counts below 一般 (IV); 特别重大 (I) is the most severe.
+    return grading.ORDER.index(grade) + 1 if grade in grading.ORDER else 0
 
 
 def grade_of(incident: Incident) -> str:
@@ -233,8 +240,17 @@ def incident_update(*, by: User | None, incident: Incident, **changes: Any) -> I
                     payload={"from": incident.grade or None, "to": new_grade or None},
                 )
                 reason = f"事故等级调整为{new_label}"
+                raised = _severity(new_grade) > _severity(incident.grade)
                 incident.grade = new_grade
                 incident.save(update_fields=["grade", "updated_at"])
+                if raised:
+                    notify(
+                        recipients=escalation_recipients(now=now, incident=incident),
+                        title=f"{incident.code} 事故等级上调为{new_label}",
+                        body=f"{incident.title}：{old_label}调整为{new_label}，请关注续报和响应级别。",
+                        link=reverse("incidents:detail", args=[incident.pk]),
+                        category="incident.regraded",
+                    )
             ask_progress_report(incident, reason, now)
             refresh_deadline(incident)
         else:
@@ -350,7 +366,11 @@ def incident_note(*, by: User, incident: Incident, text: str) -> TimelineEntry:
         raise ValidationFailed("empty note", {"text": ["write something"]})
     entry = log(incident, kind=EventKind.NOTE, by=by, text=text.strip())
     audit_append(
-        actor=by, action="incidents.note", obj=incident, summary=f"{incident.code} 记录", payload={"text": text}
+        actor=by,
+        action="incidents.incident.note",
+        obj=incident,
+        summary=f"{incident.code} 记录",
+        payload={"text": text},
     )
     return entry
 

@@ -52,5 +52,5 @@ def handover_create(*, by: User, shift: DutyShift, notes: str, open_items: str =
     handover = Handover(shift=shift, by=by, at=timezone.now(), notes=notes, open_items=open_items)
     clean_or_fail(handover)
     handover.save()
-    audit_append(actor=by, action="incidents.handover", obj=handover, summary=f"交接班 {shift}")
+    audit_append(actor=by, action="incidents.handover.create", obj=handover, summary=f"交接班 {shift}")
     return handover

@@ -104,6 +104,11 @@ def timeline(*, user: User, incident_id: int) -> QuerySet[TimelineEntry]:
     return incident.timeline.select_related("actor").order_by("at", "id")
 
 
+def scoped_timeline(*, user: User) -> QuerySet[TimelineEntry]:
+    """Timeline entries of the incidents the user sees."""
+    return scoped(TimelineEntry.objects.all(), user, org_field="incident__org")
+
+
 def reports_due(*, user: User) -> QuerySet[Report]:
     """Reports still to be sent for open incidents, soonest first."""
     return (

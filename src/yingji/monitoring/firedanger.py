@@ -93,7 +93,7 @@ def fire_danger_compute(*, device: Device, day: date) -> FireDangerDay | None:
     if created:
         audit_append(
             actor=None,
-            action="firedanger.compute",
+            action="monitoring.firedanger.compute",
             obj=record,
             summary=f"{device.code} {day} 森林火险{band.level}级",
             payload={"fwi": round(result.fwi, 1), "level": band.level},

@@ -99,7 +99,11 @@ def device_create(*, by: User | None, **fields: Any) -> Device:
     clean_or_fail(device)
     device.save()
     audit_append(
-        actor=by, action="device.create", obj=device, summary=f"登记设备 {device.code}", payload={"org": device.org_id}
+        actor=by,
+        action="monitoring.device.create",
+        obj=device,
+        summary=f"登记设备 {device.code}",
+        payload={"org": device.org_id},
     )
     return device
 
@@ -120,7 +124,7 @@ def device_update(*, by: User | None, device: Device, **changes: Any) -> Device:
     device.save()
     audit_append(
         actor=by,
-        action="device.update",
+        action="monitoring.device.update",
         obj=device,
         summary=f"修改设备 {device.code}",
         payload={k: str(v) for k, v in changes.items()},
@@ -138,7 +142,7 @@ def device_token_issue(*, by: User | None, device: Device) -> str:
     require_perm(by, "monitoring.change_device")
     raw = "yjd_" + secrets.token_urlsafe(32)
     Device.objects.filter(pk=device.pk).update(token_prefix=raw[:10], token_hash=_digest(raw))
-    audit_append(actor=by, action="device.token", obj=device, summary=f"签发设备令牌 {device.code}")
+    audit_append(actor=by, action="monitoring.device.token", obj=device, summary=f"签发设备令牌 {device.code}")
     return raw
 
 
@@ -191,7 +195,11 @@ def rule_create(*, by: User | None, **fields: Any) -> Rule:
     _check_rule(rule)
     rule.save()
     audit_append(
-        actor=by, action="rule.create", obj=rule, summary=f"新建报警规则 {rule.name}", payload=_rule_snapshot(rule)
+        actor=by,
+        action="monitoring.rule.create",
+        obj=rule,
+        summary=f"新建报警规则 {rule.name}",
+        payload=_rule_snapshot(rule),
     )
     return rule
 
@@ -209,7 +217,11 @@ def rule_update(*, by: User | None, rule: Rule, **changes: Any) -> Rule:
     _check_rule(rule)
     rule.save()
     audit_append(
-        actor=by, action="rule.update", obj=rule, summary=f"修改报警规则 {rule.name}", payload=_rule_snapshot(rule)
+        actor=by,
+        action="monitoring.rule.update",
+        obj=rule,
+        summary=f"修改报警规则 {rule.name}",
+        payload=_rule_snapshot(rule),
     )
     return rule
 
@@ -319,7 +331,7 @@ def alarm_raise(*, device: Device, rule: Rule, metric: str, level: str, value: f
         )
         audit_append(
             actor=None,
-            action="alarm.raise",
+            action="monitoring.alarm.raise",
             obj=alarm,
             summary=f"设备 {device.code} 报警：{rule.name}",
             payload={"level": level, "value": value, "metric": metric},
@@ -347,7 +359,7 @@ def alarm_escalate(*, alarm_id: int, level: str, value: float | None, at: dateti
     _warning_suggestion(alarm, alarm.rule)
     audit_append(
         actor=None,
-        action="alarm.escalate",
+        action="monitoring.alarm.escalate",
         obj=alarm,
         summary=f"设备 {alarm.device.code} 报警升级为{alarm.get_level_display()}",
         payload={"level": level, "value": value},
@@ -371,7 +383,7 @@ def alarm_clear(*, alarm_id: int, at: datetime, value: float | None = None) -> b
         alarm.value = value
     alarm.save(update_fields=["status", "cleared_at", "value"])
     _event(alarm, AlarmEvent.Kind.CLEARED, at)
-    audit_append(actor=None, action="alarm.clear", obj=alarm, summary=f"设备 {alarm.device.code} 报警解除")
+    audit_append(actor=None, action="monitoring.alarm.clear", obj=alarm, summary=f"设备 {alarm.device.code} 报警解除")
     alarm_changed_on_commit(alarm.pk, created=False)
     return True
 
@@ -404,7 +416,7 @@ def alarm_acknowledge(*, by: User, alarm: Alarm, comment: str = "", assignee: Us
     _event(alarm, AlarmEvent.Kind.ACKNOWLEDGED, now, by=by, comment=comment[:500])
     audit_append(
         actor=by,
-        action="alarm.acknowledge",
+        action="monitoring.alarm.acknowledge",
         obj=alarm,
         summary=f"确认报警 {alarm.device.code} {alarm.rule.name}",
         payload={"comment": comment[:500], "assignee": assignee.pk if assignee else None},
@@ -424,7 +436,7 @@ def alarm_assign(*, by: User, alarm: Alarm, assignee: User) -> Alarm:
     alarm.save(update_fields=["assignee"])
     now = timezone.now()
     _event(alarm, AlarmEvent.Kind.ASSIGNED, now, by=by, comment=assignee.get_username())
-    audit_append(actor=by, action="alarm.assign", obj=alarm, summary=f"报警指派给 {assignee.get_username()}")
+    audit_append(actor=by, action="monitoring.alarm.assign", obj=alarm, summary=f"报警指派给 {assignee.get_username()}")
     notify(
         recipients=[assignee],
         title=f"指派给您的报警：{alarm}",
@@ -447,7 +459,11 @@ def alarm_close(*, by: User, alarm: Alarm, comment: str = "") -> Alarm:
     alarm.save(update_fields=["status", "closed_at", "closed_by"])
     _event(alarm, AlarmEvent.Kind.CLOSED, now, by=by, comment=comment[:500])
     audit_append(
-        actor=by, action="alarm.close", obj=alarm, summary=f"关闭报警 {alarm.device.code}", payload={"comment": comment}
+        actor=by,
+        action="monitoring.alarm.close",
+        obj=alarm,
+        summary=f"关闭报警 {alarm.device.code}",
+        payload={"comment": comment},
     )
     alarm_changed_on_commit(alarm.pk, created=False)
     return alarm
@@ -491,7 +507,10 @@ def alarms_escalate_unacknowledged(*, now: datetime) -> int:
                 alarm=alarm, at=now, kind=AlarmEvent.Kind.UNACKNOWLEDGED, level=alarm.level, comment=f"{minutes} min"
             )
             audit_append(
-                actor=None, action="alarm.unacknowledged", obj=alarm, summary=f"报警 {minutes} 分钟未确认，已上报"
+                actor=None,
+                action="monitoring.alarm.unacknowledged",
+                obj=alarm,
+                summary=f"报警 {minutes} 分钟未确认，已上报",
             )
         count += 1
     return count

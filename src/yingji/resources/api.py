@@ -9,12 +9,13 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from yingji.core.access import scoped
 from yingji.core.api import Pages
 from yingji.core.errors import ValidationFailed
 from yingji.core.geo import in_district
 from yingji.core.registry import registry_api
 from yingji.resources import reach, selectors, services
-from yingji.resources.models import TeamKind
+from yingji.resources.models import TeamKind, Warehouse
 from yingji.resources.registries import REGISTRIES
 
 router = Router(tags=["resources"])
@@ -122,7 +123,10 @@ def warehouses_move(request, warehouse_id: int, payload: StockIn):
                 expiry=payload.expiry,
             )
         ]
-    return Status(201, moves)
+    # A transfer's receiving side may lie outside the sender's scope: answer only with movements the sender may see.
+    warehouses = {m.warehouse_id for m in moves}
+    visible = set(scoped(Warehouse.objects.filter(pk__in=warehouses), request.auth).values_list("pk", flat=True))
+    return Status(201, [m for m in moves if m.warehouse_id in visible])
 
 
 class AlertsOut(Schema):

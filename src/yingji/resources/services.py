@@ -135,7 +135,7 @@ def _create(*, by: User | None, model: type[M], fields: dict[str, Any], allowed:
     instance.save()
     audit_append(
         actor=by,
-        action=f"{model._meta.model_name}.create",
+        action=f"resources.{model._meta.model_name}.create",
         obj=instance,
         summary=f"新建{model._meta.verbose_name} {instance}",
         payload=_snapshot(instance, allowed),
@@ -158,7 +158,7 @@ def _audit_update(by: User | None, instance: models.Model, before: dict[str, Any
     if changed:
         audit_append(
             actor=by,
-            action=f"{instance._meta.model_name}.update",
+            action=f"resources.{instance._meta.model_name}.update",
             obj=instance,
             summary=f"修改{instance._meta.verbose_name} {instance}",
             payload=changed,
@@ -218,7 +218,7 @@ def team_create(*, by: User | None, org: OrgUnit | None = None, **fields: Any) -
     team.save()
     audit_append(
         actor=by,
-        action="team.create",
+        action="resources.team.create",
         obj=team,
         summary=f"登记救援队伍 {org.name}",
         payload=_snapshot(team, TEAM_FIELDS),
@@ -264,7 +264,7 @@ def team_member_save(*, by: User | None, team: Team, member: TeamMember | None =
     member.save()
     audit_append(
         actor=by,
-        action="team.member.add" if created else "team.member.update",
+        action="resources.teammember.add" if created else "team.member.update",
         obj=team,
         summary=f"{'添加' if created else '修改'}队员 {member.name}（{team.org.name}）",
         payload={"member": member.pk, **_snapshot(member, MEMBER_FIELDS)},
@@ -280,7 +280,7 @@ def team_member_remove(*, by: User | None, team: Team, member: TeamMember) -> No
         raise ValidationFailed("member of another team", {"member": [_("Not a member of this team.")]})
     audit_append(
         actor=by,
-        action="team.member.remove",
+        action="resources.teammember.remove",
         obj=team,
         summary=f"移除队员 {member.name}（{team.org.name}）",
         payload={"member": member.pk, "name": member.name},
@@ -375,7 +375,7 @@ def shelter_create(*, by: User | None, **fields: Any) -> Shelter:
     shelter.save()
     audit_append(
         actor=by,
-        action="shelter.create",
+        action="resources.shelter.create",
         obj=shelter,
         summary=f"新建避难场所 {shelter.name}",
         payload={**_snapshot(shelter, SHELTER_FIELDS), "capacity": shelter.capacity},
@@ -420,7 +420,7 @@ def community_population_set(
     )
     audit_append(
         actor=by,
-        action="community.population",
+        action="resources.communitypopulation.update",
         obj=community,
         summary=f"社区人口 {community.name}: {population}",
         payload={"population": population, "source": source},
@@ -593,7 +593,10 @@ def stock_withdraw(
         for lot, take in _draw(warehouse, item, quantity, batch)
     ]
     _audit_movements(
-        by, "stock.withdraw", f"出库 {warehouse.name} {item.name} {quantity}{item.unit}（{reason}）", movements
+        by,
+        "resources.stockmovement.withdraw",
+        f"出库 {warehouse.name} {item.name} {quantity}{item.unit}（{reason}）",
+        movements,
     )
     return movements
 
@@ -705,7 +708,7 @@ def stock_minimum_set(*, by: User | None, warehouse: Warehouse, item: MaterialIt
     if before != minimum:
         audit_append(
             actor=by,
-            action="stock.minimum",
+            action="resources.stockbalance.minimum",
             obj=balance,
             summary=f"最低库存 {warehouse.name} {item.name}: {minimum}{item.unit}",
             payload={"minimum": [before, minimum]},

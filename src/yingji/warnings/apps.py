@@ -10,7 +10,11 @@ class WarningsConfig(AppConfig):
     def ready(self) -> None:
         from yingji.core.nav import NAV, NavEntry
         from yingji.core.roles import Role, grant
+        from yingji.core.todos import TODO_SOURCES
         from yingji.warnings.lifecycle import PERM_ROLES
+        from yingji.warnings.todos import warning_todos
+
+        TODO_SOURCES.append(warning_todos)
 
         grant(list(Role), "warnings.view_earlywarning")
         for permission, roles in PERM_ROLES.items():

@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from shapely.errors import GEOSException
@@ -17,8 +18,8 @@ from shapely.geometry import shape
 from yingji.core.audit import audit_append
 from yingji.core.commands import refuse_nulls, require_perm, validation_failed
 from yingji.core.errors import Conflict, NotAllowed, ValidationFailed
-from yingji.core.models import OrgKind, OrgUnit, Subscription, User, WarningLevel
-from yingji.core.notify import Dispatch, notify_subscribers
+from yingji.core.models import DISTRICT_WIDE_KINDS, OrgKind, OrgUnit, Subscription, User, WarningLevel
+from yingji.core.notify import Dispatch, notify, notify_subscribers
 from yingji.warnings import cap
 from yingji.warnings.lifecycle import (
     ACTION_PERMS,
@@ -171,9 +172,46 @@ def warning_create(
     warning.save()
     warning.streets.set(street_list)
     audit_append(
-        actor=by, action="warning.create", obj=warning, summary=f"起草预警 {headline}", payload=_snapshot(warning)
+        actor=by,
+        action="warnings.warning.create",
+        obj=warning,
+        summary=f"起草预警 {headline}",
+        payload=_snapshot(warning),
     )
+    _ask_approval(warning)
     return warning
+
+
+def approvers(warning: EarlyWarning) -> list[User]:
+    """Who may approve the warning: holders of the approval permission whose scope covers its unit, its author
+    excluded where the two-person rule applies."""
+    people = (
+        User.objects.filter(is_active=True, groups__permissions__codename="approve_earlywarning")
+        .select_related("org")
+        .distinct()
+    )
+    found = [
+        p
+        for p in people
+        if p.is_superuser
+        or p.org_id is None
+        or p.org.kind in DISTRICT_WIDE_KINDS
+        or warning.org.path.startswith(p.org.path)
+    ]
+    if needs_second_person(warning.level, settings.WARNING_TWO_PERSON_LEVELS):
+        found = [p for p in found if p.pk != warning.created_by_id]
+    return found
+
+
+def _ask_approval(warning: EarlyWarning) -> None:
+    """A new draft is a to-do for the commanders; tell them in their inbox too."""
+    notify(
+        recipients=approvers(warning),
+        title=f"待审批预警：{warning.headline}",
+        body=f"{warning.created_by} 起草了{warning.get_level_display()}预警，等待审批后发布。",
+        link=reverse("warnings:detail", args=[warning.pk]),
+        category="warning.approval",
+    )
 
 
 def _locked(warning: EarlyWarning) -> EarlyWarning:
@@ -201,7 +239,7 @@ def warning_edit(
     warning.streets.set(street_list)
     audit_append(
         actor=by,
-        action="warning.edit",
+        action="warnings.warning.edit",
         obj=warning,
         summary=f"修改预警 {warning.headline}" + ("（退回待审批）" if was_approved else ""),
         payload={"changed": sorted(changes) + (["streets"] if streets is not None else [])},
@@ -223,7 +261,7 @@ def warning_approve(*, by: User, warning: EarlyWarning) -> EarlyWarning:
     warning.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
     audit_append(
         actor=by,
-        action="warning.approve",
+        action="warnings.warning.approve",
         obj=warning,
         summary=f"审批预警 {warning.headline}",
         payload=_snapshot(warning),
@@ -333,7 +371,7 @@ def warning_publish(*, by: User, warning: EarlyWarning) -> EarlyWarning:
     dispatch = _notify(warning)
     audit_append(
         actor=by,
-        action="warning.publish",
+        action="warnings.warning.publish",
         obj=warning,
         summary=f"发布预警 {warning.headline}",
         payload={**_snapshot(warning), "inbox": dispatch.inbox, "deliveries": dispatch.deliveries},
@@ -388,7 +426,7 @@ def warning_update(
     successor.streets.set(street_list)
     audit_append(
         actor=by,
-        action="warning.update",
+        action="warnings.warning.update",
         obj=successor,
         summary=f"起草预警更新 {successor.headline}",
         payload={**_snapshot(successor), "references": warning.pk, "changed": sorted(changes)},
@@ -409,7 +447,7 @@ def warning_cancel(*, by: User, warning: EarlyWarning, reason: str = "") -> Earl
         warning.save(update_fields=["status", "updated_at"])
         audit_append(
             actor=by,
-            action="warning.discard",
+            action="warnings.warning.discard",
             obj=warning,
             summary=f"作废预警草稿 {warning.headline}",
             payload={**_snapshot(warning), "reason": reason},
@@ -428,7 +466,7 @@ def warning_cancel(*, by: User, warning: EarlyWarning, reason: str = "") -> Earl
     dispatch = _notify(message, cancelled=True)
     audit_append(
         actor=by,
-        action="warning.cancel",
+        action="warnings.warning.cancel",
         obj=warning,
         summary=f"解除预警 {warning.headline}",
         payload={**_snapshot(warning), "cancel_message": message.identifier, "reason": reason, "inbox": dispatch.inbox},
@@ -532,7 +570,7 @@ def warning_import(*, by: User, document: bytes) -> EarlyWarning:
     dispatch = _notify(warning, cancelled=alert.msg_type == MsgType.CANCEL)
     audit_append(
         actor=by,
-        action="warning.import",
+        action="warnings.warning.import",
         obj=warning,
         summary=f"导入外部预警 {warning.headline}",
         payload={**_snapshot(warning), "sender": alert.sender, "inbox": dispatch.inbox},
@@ -563,7 +601,7 @@ def subscription_create_own(
         raise validation_failed(exc) from None
     subscription.save()
     subscription.streets.set(list(streets))
-    audit_append(actor=by, action="subscription.create", obj=subscription, summary=f"订阅预警 {name}")
+    audit_append(actor=by, action="warnings.subscription.create", obj=subscription, summary=f"订阅预警 {name}")
     return subscription
 
 
@@ -571,5 +609,7 @@ def subscription_create_own(
 def subscription_delete_own(*, by: User, subscription: Subscription) -> None:
     if subscription.owner_id != by.pk:
         raise NotAllowed("only your own subscriptions")
-    audit_append(actor=by, action="subscription.delete", obj=subscription, summary=f"取消订阅 {subscription.name}")
+    audit_append(
+        actor=by, action="warnings.subscription.delete", obj=subscription, summary=f"取消订阅 {subscription.name}"
+    )
     subscription.delete()

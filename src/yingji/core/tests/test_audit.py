@@ -36,7 +36,7 @@ def test_intact_chain_verifies(chain):
 
 def test_services_append_entries(cast):
     actions = set(AuditEntry.objects.values_list("action", flat=True))
-    assert {"org.create", "user.create"} <= actions
+    assert {"core.org.create", "core.user.create"} <= actions
     assert audit_verify().ok
 
 

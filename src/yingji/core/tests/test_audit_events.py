@@ -16,15 +16,15 @@ def latest(action: str) -> AuditEntry:
 def test_sign_in_and_sign_out_are_audited_with_the_address(cast):
     browser = Client(REMOTE_ADDR=ADDRESS)
     browser.post("/login/", {"username": "t_duty", "password": PASSWORD})
-    entry = latest("auth.signin")
+    entry = latest("core.user.signin")
     assert entry.actor_name == "t_duty" and entry.payload == {"ip": ADDRESS, "method": "password"}
     browser.post("/logout/")
-    assert latest("auth.signout").payload["ip"] == ADDRESS
+    assert latest("core.user.signout").payload["ip"] == ADDRESS
 
 
 def test_failed_sign_in_on_the_page_is_audited(cast):
     Client(REMOTE_ADDR=ADDRESS).post("/login/", {"username": "t_duty", "password": "wrong-password"})
-    entry = latest("auth.signin.fail")
+    entry = latest("core.user.signin_fail")
     assert entry.payload["username"] == "t_duty" and entry.payload["ip"] == ADDRESS
 
 
@@ -32,13 +32,13 @@ def test_changes_made_in_a_request_carry_its_address(cast):
     browser = Client(REMOTE_ADDR=ADDRESS)
     browser.force_login(cast.duty)
     browser.post("/account/tokens/", {"name": "GIS"})
-    assert latest("token.issue").payload["ip"] == ADDRESS
+    assert latest("core.token.issue").payload["ip"] == ADDRESS
 
 
 def test_exports_are_audited(cast, bearer):
     response = Client(REMOTE_ADDR=ADDRESS).get("/api/v1/teams/export", headers=bearer(cast.duty))
     assert response.status_code == 200
-    entry = latest("export.download")
+    entry = latest("core.export.download")
     assert entry.actor_name == "t_duty"
     assert entry.payload["what"] == "resources.teams" and entry.payload["ip"] == ADDRESS
 
@@ -48,5 +48,5 @@ def test_signing_out_of_the_admin_is_audited_too(cast):
     browser.force_login(cast.admin)
     response = browser.post("/admin/logout/")
     assert response.status_code == 302
-    assert latest("auth.signout").actor_name == "t_admin"
+    assert latest("core.user.signout").actor_name == "t_admin"
     assert "_auth_user_id" not in browser.session

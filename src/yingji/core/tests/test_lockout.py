@@ -38,7 +38,7 @@ def test_an_address_guessing_many_usernames_is_locked_for_all(cast, settings):
     assert is_locked_out("t_street", ATTACKER)
     assert sign_in(ATTACKER, "t_street", PASSWORD).status_code == 401
     assert sign_in(OFFICE, "t_street", PASSWORD).status_code == 200
-    assert AuditEntry.objects.filter(action="auth.lockout.address", payload__ip=ATTACKER).exists()
+    assert AuditEntry.objects.filter(action="core.user.lockout_address", payload__ip=ATTACKER).exists()
 
 
 def test_a_success_does_not_reset_the_address_count(cast, settings):
@@ -64,7 +64,7 @@ def test_address_lock_ends_after_the_window(cast, settings):
 
 def test_failures_are_audited_with_the_source_address(cast):
     sign_in(ATTACKER, "t_duty", "wrong-password")
-    entry = AuditEntry.objects.filter(action="auth.signin.fail").latest("seq")
+    entry = AuditEntry.objects.filter(action="core.user.signin_fail").latest("seq")
     assert entry.payload["username"] == "t_duty" and entry.payload["ip"] == ATTACKER
 
 
@@ -75,7 +75,7 @@ def test_forwarded_address_is_used_only_when_trusted(cast, settings):
         )
 
     via_proxy()
-    assert AuditEntry.objects.filter(action="auth.signin.fail").latest("seq").payload["ip"] == "10.0.0.1"
+    assert AuditEntry.objects.filter(action="core.user.signin_fail").latest("seq").payload["ip"] == "10.0.0.1"
     settings.TRUST_X_FORWARDED_FOR = True
     via_proxy()
-    assert AuditEntry.objects.filter(action="auth.signin.fail").latest("seq").payload["ip"] == ATTACKER
+    assert AuditEntry.objects.filter(action="core.user.signin_fail").latest("seq").payload["ip"] == ATTACKER

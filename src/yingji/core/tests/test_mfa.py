@@ -74,7 +74,7 @@ def test_enrol_page_shows_a_qr_code_and_a_first_code_turns_it_on(cast, client, f
     assert len(codes) == 10 and mfa_enabled(cast.duty)
     # Recovery codes are stored hashed.
     assert not RecoveryCode.objects.filter(code_hash__in=codes).exists()
-    assert AuditEntry.objects.filter(action="auth.mfa.enrol", actor_name="t_duty").exists()
+    assert AuditEntry.objects.filter(action="core.user.mfa_enrol", actor_name="t_duty").exists()
 
 
 def test_sign_in_asks_for_the_code_after_the_password(cast, frozen):
@@ -90,7 +90,7 @@ def test_sign_in_asks_for_the_code_after_the_password(cast, frozen):
     response = browser.post("/login/otp/", {"code": totp.totp(secret, timezone.now().timestamp())})
     assert response.status_code == 302 and response.url == "/"
     assert browser.get("/orgs/").status_code == 200
-    entry = AuditEntry.objects.filter(action="auth.signin").latest("seq")
+    entry = AuditEntry.objects.filter(action="core.user.signin").latest("seq")
     assert entry.payload["method"] == "password+otp" and entry.payload["ip"] == "127.0.0.1"
 
 
@@ -113,7 +113,7 @@ def test_recovery_codes_work_once_each(cast, frozen):
         browser.post("/login/", {"username": "t_duty", "password": PASSWORD})
         assert browser.post("/login/otp/", {"code": codes[0].lower()}).status_code == expected
     assert RecoveryCode.objects.filter(user=cast.duty, used_at__isnull=True).count() == 9
-    assert AuditEntry.objects.filter(action="auth.mfa.recovery_used").count() == 1
+    assert AuditEntry.objects.filter(action="core.user.mfa_recovery_used").count() == 1
 
 
 def test_wrong_codes_count_towards_the_lockout(cast, frozen):

@@ -37,7 +37,7 @@ def test_moving_a_community_moves_its_subtree_and_changes_who_sees_it(cast):
     org_update(by=cast.admin, org=cast.community_a, parent=cast.street_b)
     enterprise.refresh_from_db()
     assert enterprise.path == f"/{cast.district.pk}/{cast.street_b.pk}/{cast.community_a.pk}/{enterprise.pk}/"
-    entry = AuditEntry.objects.filter(action="org.update").latest("seq")
+    entry = AuditEntry.objects.filter(action="core.org.update").latest("seq")
     assert entry.payload == {"parent": [cast.street_a.pk, cast.street_b.pk]}
     assert entry.actor_name == "t_admin"
 

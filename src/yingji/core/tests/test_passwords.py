@@ -32,7 +32,7 @@ def test_user_changes_own_password_over_the_api(cast, api, bearer):
     assert response.status_code == 204
     cast.duty.refresh_from_db()
     assert cast.duty.check_password(NEW) and not cast.duty.check_password(PASSWORD)
-    assert AuditEntry.objects.filter(action="auth.password.change", actor_name="t_duty").exists()
+    assert AuditEntry.objects.filter(action="core.user.password_change", actor_name="t_duty").exists()
 
 
 def test_wrong_current_password_is_400_on_that_field(cast, api, bearer):

@@ -74,7 +74,7 @@ def test_security_admin_grants_a_role_in_the_admin_and_it_is_audited(admins, cas
     )
     assert response.status_code == 302
     assert sorted(user_roles(duty)) == sorted([Role.DUTY_OFFICER, Role.COMMANDER])
-    entry = AuditEntry.objects.filter(action="user.access").latest("seq")
+    entry = AuditEntry.objects.filter(action="core.user.access").latest("seq")
     assert entry.actor_name == "t_secadmin"
     assert entry.payload["roles"] == [[Role.DUTY_OFFICER], sorted([Role.COMMANDER, Role.DUTY_OFFICER])]
     assert entry.payload["ip"] == "127.0.0.1"
@@ -136,7 +136,7 @@ def test_security_admin_resets_a_lost_second_factor_in_the_admin(admins, cast, c
     client.force_login(admins["security"])
     client.post("/admin/core/user/", {"action": "reset_second_factor", "_selected_action": [cast.duty.pk]})
     assert not mfa_enabled(cast.duty)
-    assert AuditEntry.objects.filter(action="auth.mfa.reset", actor_name="t_secadmin").exists()
+    assert AuditEntry.objects.filter(action="core.user.mfa_reset", actor_name="t_secadmin").exists()
 
 
 def test_audit_admin_cannot_revoke_tokens_in_the_admin(admins, cast, client):

@@ -24,7 +24,7 @@ def test_admin_adds_a_rule_through_the_service(plant, cast, client):
     response = client.post("/admin/monitoring/rule/add/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Rule.objects.get(name="氨气浓度").red == 150
-    assert AuditEntry.objects.filter(action="rule.create", summary__contains="氨气浓度").exists()
+    assert AuditEntry.objects.filter(action="monitoring.rule.create", summary__contains="氨气浓度").exists()
     for page in (
         "rule",
         "device",

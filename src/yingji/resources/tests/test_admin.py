@@ -33,4 +33,4 @@ def test_adding_a_material_in_the_admin_is_audited(cast, client):
     )
     assert response.status_code == 302
     item = MaterialItem.objects.get(code="M-ADM")
-    assert AuditEntry.objects.filter(action="materialitem.create", object_id=str(item.pk)).exists()
+    assert AuditEntry.objects.filter(action="resources.materialitem.create", object_id=str(item.pk)).exists()

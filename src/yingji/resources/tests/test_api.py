@@ -40,7 +40,7 @@ def test_creating_a_team_creates_its_org_unit(cast, api, bearer):
     org = OrgUnit.objects.get(code="TM-NEW")
     assert org.kind == OrgKind.TEAM and org.parent == cast.street_a and org.path.startswith(cast.street_a.path)
     assert Team.objects.get(org=org).headcount == 30
-    assert AuditEntry.objects.filter(action="team.create").exists()
+    assert AuditEntry.objects.filter(action="resources.team.create").exists()
 
 
 def test_on_duty_above_headcount_is_a_field_error(cast, api, bearer):
@@ -129,6 +129,26 @@ def test_stock_movements_through_the_api(stock, cast, api, bearer):
     assert {m["code"]: m["on_hand"] for m in materials} == {"M-TENT": 8, "M-WATER": 0}
     # Street B's officer would not see street A's stock in the catalogue totals.
     assert api.get(f"/api/v1/warehouses/{stock.warehouse_b.pk}/stock", headers=headers).status_code == 404
+
+
+def test_a_transfer_never_shows_the_receiving_warehouse_outside_the_senders_scope(stock, cast, api, bearer):
+    headers = bearer(cast.street_officer)
+    path = f"/api/v1/warehouses/{stock.warehouse_a.pk}/movements"
+    post(api, path, {"kind": "in", "item": stock.tent.pk, "quantity": 8, "reason": "采购"}, headers)
+    sent = post(
+        api,
+        path,
+        {
+            "kind": "transfer",
+            "item": stock.tent.pk,
+            "quantity": 3,
+            "reason": "支援乙街道",
+            "target": stock.warehouse_b.pk,
+        },
+        headers,
+    )
+    assert sent.status_code == 201, sent.content
+    assert [m["warehouse"] for m in sent.json()] == [stock.warehouse_a.pk]  # street B's balance stays unseen
 
 
 @pytest.mark.parametrize("path", ["teams", "experts", "equipment", "materials", "warehouses", "shelters"])

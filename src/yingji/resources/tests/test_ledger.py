@@ -31,7 +31,7 @@ def test_receipts_and_withdrawals_add_up(stock, cast):
     assert out.delta == -30 and out.balance_after == 120 and out.actor == cast.admin
     assert on_hand(wh, water) == 120
     assert_ledger_matches(wh, water)
-    assert AuditEntry.objects.filter(action="stock.withdraw").count() == 1
+    assert AuditEntry.objects.filter(action="resources.stockmovement.withdraw").count() == 1
 
 
 @time_machine.travel("2026-06-01 09:00 +0800", tick=False)

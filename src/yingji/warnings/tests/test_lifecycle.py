@@ -37,7 +37,7 @@ def test_commander_approves_and_publishes_a_valid_cap_message(cast, commander, d
         .order_by("seq")
         .values_list("action", flat=True)
     )
-    assert actions == ["warning.create", "warning.approve", "warning.publish"]
+    assert actions == ["warnings.warning.create", "warnings.warning.approve", "warnings.warning.publish"]
 
 
 def test_round_trip_generate_parse_gives_the_warning_back(cast, commander, draft):
@@ -147,7 +147,7 @@ def test_updating_a_cancelled_warning_fails_at_publish(cast, commander, draft):
 def test_drafter_may_discard_their_draft(cast, draft):
     warning = services.warning_cancel(by=cast.duty, warning=draft())
     assert warning.status == Status.CANCELLED and not warning.cap_xml
-    assert AuditEntry.objects.filter(action="warning.discard", object_id=str(warning.pk)).exists()
+    assert AuditEntry.objects.filter(action="warnings.warning.discard", object_id=str(warning.pk)).exists()
 
 
 def test_expired_warning_cannot_be_published(cast, commander, draft):

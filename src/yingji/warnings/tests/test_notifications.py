@@ -1,5 +1,6 @@
 """Publishing a warning notifies matching subscribers: inbox at once, email/SMS/WeChat Work through the
 outbox; 10,000 recipients are queued in a bounded number of queries and delivered by the worker."""
+# Drafts also ask the commanders for approval (category "warning.approval"); these tests count what publication sends.
 
 from django.contrib.auth.hashers import make_password
 from django.core import mail
@@ -25,18 +26,22 @@ def test_subscribers_by_role_org_area_and_level(areas, commander, draft):
     other.streets.set([cast.street_b])
     publish(commander, draft(level="yellow", streets=[cast.street_a]))
     # Street A's unit with its subtree: the street officer and the enterprise manager under it.
-    assert set(Notification.objects.values_list("recipient__username", flat=True)) == {"t_street", "t_enterprise"}
-    Notification.objects.all().delete()
+    assert set(
+        Notification.objects.exclude(category="warning.approval").values_list("recipient__username", flat=True)
+    ) == {"t_street", "t_enterprise"}
+    Notification.objects.exclude(category="warning.approval").all().delete()
     # A polygon inside street B concerns street B's subscribers; orange reaches the duty officer.
     publish(commander, draft(level="orange", streets=[], area_polygon=HILLS, event_type="forest_fire"))
     # Street B's subscription is for its own unit only (no subtree), where nobody works in the cast.
-    assert set(Notification.objects.values_list("recipient__username", flat=True)) == {"t_duty"}
+    assert set(
+        Notification.objects.exclude(category="warning.approval").values_list("recipient__username", flat=True)
+    ) == {"t_duty"}
 
 
 def test_event_type_filter(cast, commander, draft):
     Subscription.objects.create(name="只看森林火险", owner=cast.duty, event_types=["forest_fire"])
     publish(commander, draft())
-    assert not Notification.objects.exists()
+    assert not Notification.objects.exclude(category="warning.approval").exists()
 
 
 def test_publish_reaches_wecom_robot_sms_and_email(cast, commander, draft, webhook_server, settings):  # noqa: F811
@@ -64,7 +69,9 @@ def test_cancelling_tells_subscribers(cast, commander, draft):
     Subscription.objects.create(name="值班员", role="duty_officer")
     warning = publish(commander, draft())
     services.warning_cancel(by=commander, warning=warning)
-    assert list(Notification.objects.order_by("id").values_list("title", flat=True)) == [
+    assert list(
+        Notification.objects.exclude(category="warning.approval").order_by("id").values_list("title", flat=True)
+    ) == [
         warning.headline,
         f"解除：{warning.headline}",
     ]
@@ -87,7 +94,7 @@ def test_ten_thousand_recipients_are_queued_in_bounded_queries_and_delivered(
     with django_assert_max_num_queries(40):
         services.warning_publish(by=commander, warning=warning)
     # The street officer and the enterprise manager are under street A too.
-    assert Notification.objects.count() == 10_002
+    assert Notification.objects.exclude(category="warning.approval").count() == 10_002
     assert Delivery.objects.filter(status=DeliveryStatus.PENDING).count() == 10_000
     report = outbox_deliver_due(batch_size=1000, max_batches=20)
     assert report.sent == 10_000 and len(mail.outbox) == 10_000
