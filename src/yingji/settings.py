@@ -151,6 +151,7 @@ INSTALLED_APPS = [
     "yingji.core",
     "yingji.routing",
     "yingji.resources",
+    "yingji.plans",
     "yingji.monitoring",
     "yingji.warnings",
     "yingji.risk",

@@ -18,6 +18,7 @@ from yingji.demo.plan import demo_plan
 from yingji.forest.demo import demo_load_forest
 from yingji.incidents.demo import demo_load_incidents
 from yingji.monitoring.demo import demo_load_monitoring
+from yingji.plans.demo import demo_load_plans
 from yingji.portal.demo import demo_load_portal
 from yingji.relief.demo import demo_load_relief
 from yingji.resources.demo import demo_load_resources
@@ -30,6 +31,7 @@ from yingji.warnings.demo import demo_load_warnings
 APP_LOADERS: list[Callable[..., dict[str, int]]] = [
     demo_load_routing,
     demo_load_resources,
+    demo_load_plans,
     demo_load_monitoring,
     demo_load_warnings,
     demo_load_risk,

@@ -3,6 +3,7 @@
 from datetime import date, datetime
 from typing import Annotated, Literal
 
+from django.db import transaction
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -12,7 +13,7 @@ from yingji.core.access import org_in_scope, resolve_in_scope
 from yingji.core.api import Pages
 from yingji.core.errors import ValidationFailed
 from yingji.core.models import User
-from yingji.incidents import grading, selectors, services
+from yingji.incidents import activation, grading, selectors, services
 from yingji.incidents.documents import report_filename, review_filename
 from yingji.incidents.docx_writer import docx_response
 from yingji.incidents.models import (
@@ -70,6 +71,7 @@ class IncidentIn(Schema):
     serious_injuries: int = Field(0, ge=0, le=100_000)
     minor_injuries: int = Field(0, ge=0, le=100_000)
     direct_loss_yuan: int = Field(0, ge=0, le=10**15)
+    exercise: bool = False
 
 
 class IncidentPatch(Schema):
@@ -122,6 +124,7 @@ class IncidentOut(Schema):
     serious_injuries: int
     minor_injuries: int
     direct_loss_yuan: int
+    exercise: bool
     grade: str | None
     grade_label: str | None
     report_deadline: LocalTime | None
@@ -176,7 +179,11 @@ def incidents_create(request, payload: IncidentIn):
     data["received_at"] = _aware(data["received_at"])
     data["enterprise"] = org_in_scope(request.auth, data["enterprise"], field="enterprise")
     data["org"] = org_in_scope(request.auth, data["org"], field="org")
-    incident = services.incident_create(by=request.auth, type=incident_type, **data)
+    exercise = data.pop("exercise")
+    with transaction.atomic():
+        incident = services.incident_create(by=request.auth, type=incident_type, **data)
+        if exercise:
+            incident = activation.incident_mark_exercise(by=request.auth, incident=incident)
     return Status(201, incident)
 
 
@@ -552,3 +559,8 @@ def incidents_review_docx(request, incident_id: int):
     """The after-action review as a Word file (.docx)."""
     incident = selectors.incident_get(user=request.auth, incident_id=incident_id)
     return docx_response(selectors.review_document(incident=incident), review_filename(incident), by=request.auth)
+
+
+from yingji.incidents.api_plans import router as plans_router  # noqa: E402 — plans on an incident, its own module
+
+router.add_router("", plans_router)

@@ -26,7 +26,7 @@ class IncidentsConfig(AppConfig):
         from yingji.core.nav import NAV, NavEntry
         from yingji.core.roles import Role, grant
         from yingji.core.todos import TODO_SOURCES
-        from yingji.incidents import receivers, todos
+        from yingji.incidents import activation, receivers, todos
         from yingji.incidents.selectors import incidents_layer
         from yingji.incidents.taxonomy import seed_types
 
@@ -59,6 +59,7 @@ class IncidentsConfig(AppConfig):
         # Streets report incidents in their area and write on their timelines; enterprises report their own accidents.
         grant(Role.STREET_OFFICER, "incidents.add_incident", "incidents.add_timelineentry")
         grant(Role.ENTERPRISE_MANAGER, "incidents.add_incident")
+        grant([Role.DUTY_OFFICER, Role.COMMANDER, Role.ADMIN], "incidents.add_planactivation")
         # A team leader acknowledges and reports the progress of orders sent to their team.
         grant(Role.TEAM_LEADER, "incidents.change_dispatch")
         grant(Role.ADMIN, "incidents.add_incidenttype", "incidents.change_incidenttype")
@@ -77,5 +78,6 @@ class IncidentsConfig(AppConfig):
         LAYERS["incidents"] = incidents_layer
         TODO_SOURCES.extend(todos.SOURCES)
         receivers.connect()
+        activation.connect()  # a red alarm proposes plans (after the incident it opens)
         # The taxonomy is data the duty desk relies on: restore missing types after every migrate (and flush).
         post_migrate.connect(lambda **kwargs: seed_types(self.get_model("IncidentType")), sender=self, weak=False)

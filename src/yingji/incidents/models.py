@@ -175,6 +175,9 @@ class Incident(models.Model):
         "self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.PROTECT, related_name="merged"
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    exercise = models.BooleanField(
+        _("exercise"), default=False, help_text=_("Made in a drill: never public, never counted in statistics.")
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
@@ -540,3 +543,68 @@ class MaterialRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.incident.code} {self.item} × {self.quantity}"
+
+
+class PlanActivation(models.Model):
+    """A plan activated for an incident at a response level; raising the level adds that level's tasks. One row
+    per plan and incident: activating again at the same level changes nothing."""
+
+    incident = models.ForeignKey(
+        Incident, verbose_name=_("incident"), on_delete=models.PROTECT, related_name="plan_activations"
+    )
+    plan = models.ForeignKey("plans.Plan", verbose_name=_("plan"), on_delete=models.PROTECT, related_name="+")
+    level = models.CharField(_("response level"), max_length=3, choices=ResponseLevel.choices)
+    levels = models.JSONField(_("levels activated"), default=list, blank=True)
+    activated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("activated by"), on_delete=models.PROTECT, related_name="+"
+    )
+    activated_at = models.DateTimeField(_("activated at"))
+    raised_at = models.DateTimeField(_("level last raised at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["activated_at", "id"]
+        verbose_name = _("plan activation")
+        verbose_name_plural = _("plan activations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident", "plan"],
+                name="%(app_label)s_%(class)s_unique_plan",
+                violation_error_message=_("This plan is already activated for the incident."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.incident.code} {self.plan} {self.level}"
+
+
+class ActivationTask(models.Model):
+    """The task an activation created from one step of the plan, so a step never becomes two tasks."""
+
+    activation = models.ForeignKey(
+        PlanActivation, verbose_name=_("activation"), on_delete=models.PROTECT, related_name="links"
+    )
+    step = models.ForeignKey(
+        "plans.PlanStep",
+        verbose_name=_("plan step"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    level = models.CharField(_("response level"), max_length=3, choices=ResponseLevel.choices)
+    task = models.OneToOneField(Task, verbose_name=_("task"), on_delete=models.PROTECT, related_name="plan_link")
+
+    class Meta:
+        ordering = ["activation", "id"]
+        verbose_name = _("task from a plan step")
+        verbose_name_plural = _("tasks from plan steps")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activation", "step"],
+                name="%(app_label)s_%(class)s_unique_step",
+                violation_error_message=_("This step already has its task."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.task)

@@ -59,6 +59,7 @@ class WarningOut(Schema):
     effective: datetime
     expires: datetime | None
     sent: datetime | None
+    exercise: bool
     org: int = Field(..., alias="org_id")
     org_name: str = Field(..., alias="org.name")
     actions: list[str]
@@ -88,6 +89,7 @@ class WarningIn(Schema):
     area_desc: str = Field("", max_length=500)
     effective: datetime | None = None
     expires: datetime
+    exercise: bool = False
 
 
 class WarningChangeIn(Schema):

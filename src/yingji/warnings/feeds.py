@@ -32,7 +32,8 @@ class CurrentWarningsFeed(Feed):
         return reverse("warnings:list")
 
     def items(self) -> QuerySet[EarlyWarning]:
-        return warning_current()[:200]
+        # A drill's warnings stay inside the platform.
+        return warning_current().filter(exercise=False)[:200]
 
     def item_title(self, item: EarlyWarning) -> str:
         return item.headline

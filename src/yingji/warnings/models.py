@@ -113,6 +113,9 @@ class EarlyWarning(models.Model):
     )
     sent = models.DateTimeField(_("sent"), null=True, blank=True, db_index=True)
     cap_xml = models.TextField(_("CAP message"), blank=True, editable=False)
+    exercise = models.BooleanField(
+        _("exercise"), default=False, help_text=_("Issued in a drill: never in the public feed.")
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -143,8 +143,9 @@ def warning_create(
     area_polygon: dict[str, Any] | None = None,
     area_desc: str = "",
     effective: datetime | None = None,
+    exercise: bool = False,
 ) -> EarlyWarning:
-    """Draft a warning issued by the drafter's unit."""
+    """Draft a warning issued by the drafter's unit; an exercise warning (a drill's) never reaches the public feed."""
     require_perm(by, DRAFT_PERM)
     if by.org_id is None:
         raise NotAllowed("you belong to no unit that could issue a warning")
@@ -165,6 +166,7 @@ def warning_create(
         expires=expires,
         org=org,
         created_by=by,
+        exercise=exercise,
     )
     _clean(warning, streets=street_list)
     warning.save()
