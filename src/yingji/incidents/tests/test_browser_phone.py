@@ -89,6 +89,11 @@ def test_team_leader_moves_a_dispatch_order_on_a_phone(page, demo_world):
     order = services.dispatch_create(by=duty, incident=leak(duty), team=team)
     page.set_viewport_size(PHONE)
     sign_in(page, "team", PASSWORD)
+    # The workbench loads yingji.js twice (base and its map): the menu still opens with one click.
+    page.wait_for_selector("#map[data-boundary-loaded='true']")
+    assert_menu_folds_and_opens(page)
+    # The order's message waits in the inbox: the folded menu's button shows the unread count.
+    assert int(page.locator("button.menu-toggle .badge").inner_text()) >= 1
     page.goto("/incidents/dispatches/")
     assert_fits_the_phone(page)
     assert_menu_folds_and_opens(page)

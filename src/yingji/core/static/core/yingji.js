@@ -2,6 +2,8 @@
 // Every label from data is set as text (textContent), never as HTML.
 var Yingji = (function () {
   "use strict";
+  // Some pages load this file a second time in their scripts block: set up once (one menu toggle, one confirm).
+  if (window.Yingji && window.Yingji.labelTables) { return window.Yingji; }
   function pad(n) { return (n < 10 ? "0" : "") + n; }
   function format(seconds, overdueLabel) {
     var late = seconds < 0, s = Math.abs(seconds);
