@@ -8,6 +8,7 @@ app_name = "public"
 urlpatterns = [
     path("", views.home, name="home"),
     path("warnings/", views.warnings, name="warnings"),
+    path("warnings/<int:warning_id>/", views.warning, name="warning"),
     path("shelters/", views.shelters, name="shelters"),
     path("articles/", views.articles, name="articles"),
     path("articles/<int:article_id>/", views.article, name="article"),

@@ -56,6 +56,12 @@ def warnings(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
+def warning(request: HttpRequest, warning_id: int) -> HttpResponse:
+    """One published warning with what to do: the page the Atom feed's entries link to."""
+    return render(request, "portal/public/warning.html", {"card": selectors.public_warning_card(warning_id=warning_id)})
+
+
+@login_not_required
 def shelters(request: HttpRequest) -> HttpResponse:
     """Nearest open shelters on foot, from the phone's location (lat/lon) or a typed community or street."""
     form = ShelterSearchForm(request.GET or None)

@@ -16,8 +16,8 @@ from yingji.portal.guides import guide_for
 from yingji.portal.models import Article, Lead, PublishStatus, Question, QuestionStatus
 from yingji.portal.walking import walk_from
 from yingji.resources.models import Shelter
-from yingji.warnings.models import EarlyWarning
-from yingji.warnings.selectors import warning_current
+from yingji.warnings.models import EarlyWarning, Status
+from yingji.warnings.selectors import warning_current, warning_visible
 
 
 def _has_field(model: type, name: str) -> bool:
@@ -35,6 +35,22 @@ def public_warnings() -> QuerySet[EarlyWarning]:
     if WARNINGS_HAVE_EXERCISE_FLAG:
         warnings = warnings.filter(exercise=False)
     return warnings.prefetch_related("streets")
+
+
+def public_warning_card(*, warning_id: int) -> dict[str, Any]:
+    """One warning for its public page (the Atom feed links here): published ones only, also once superseded,
+    cancelled or expired (the page says so); drafts, unpublished and exercise messages are Http404."""
+    # warning_visible(user=None) is the public record: every message ever sent, never a draft or an approval.
+    rows = warning_visible(user=None).filter(status__in=[Status.PUBLISHED, Status.UPDATED, Status.CANCELLED])
+    if WARNINGS_HAVE_EXERCISE_FLAG:
+        rows = rows.filter(exercise=False)
+    try:
+        warning = rows.prefetch_related("streets").get(pk=warning_id)
+    except (EarlyWarning.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404 from None
+    items, verified = guide_for(warning.event_type, warning.level)
+    in_force = warning_current().filter(pk=warning.pk).exists()
+    return {"warning": warning, "guide": items, "guide_verified": verified, "in_force": in_force}
 
 
 def public_warning_cards() -> list[dict[str, Any]]:

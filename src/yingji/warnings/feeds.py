@@ -1,9 +1,10 @@
-"""The public Atom 1.0 feed of warnings in force, each entry linking to its CAP 1.2 message; other
-agencies and the public portal read it without signing in."""
+"""The public Atom 1.0 feed of warnings in force, each entry linking to the warning's public page and to its
+CAP 1.2 message; other agencies and the public portal read it without signing in. A browser opening the feed
+gets the same entries as a page (views.feed); Chromium is removing XSLT, so an xml-stylesheet would not last."""
 
 from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
@@ -23,13 +24,22 @@ class CapAtomFeed(Atom1Feed):
         handler.addQuickElement("link", "", {"rel": "alternate", "type": cap.MIME_TYPE, "href": item["cap_url"]})
 
 
+def _public_url(name: str, fallback: str, *args: int) -> str:
+    """The public portal's page when the portal is installed (it sits above this app and is reached by URL name
+    only, never imported), else the staff page."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return reverse(fallback, args=args)
+
+
 class CurrentWarningsFeed(Feed):
     feed_type = CapAtomFeed
     title = _("Huangshigang District: warnings in force")
     subtitle = _("Early warnings published and not yet expired or cancelled, each as a CAP 1.2 message.")
 
     def link(self) -> str:
-        return reverse("warnings:list")
+        return _public_url("public:warnings", "warnings:list")
 
     def items(self) -> QuerySet[EarlyWarning]:
         # A drill's warnings stay inside the platform.
@@ -42,7 +52,8 @@ class CurrentWarningsFeed(Feed):
         return item.description
 
     def item_link(self, item: EarlyWarning) -> str:
-        return reverse("warnings:detail", args=[item.pk])
+        """The warning's public page: the feed is public, so its links must open without signing in."""
+        return _public_url("public:warning", "warnings:detail", item.pk)
 
     def item_guid(self, item: EarlyWarning) -> str:
         return f"urn:cap:{item.sender}:{item.identifier}"

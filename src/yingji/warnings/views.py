@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -233,7 +234,24 @@ def subscription_delete(request: HttpRequest, subscription_id: int) -> HttpRespo
     return redirect("warnings:subscriptions")
 
 
+def _browser_navigation(request: HttpRequest) -> bool:
+    """A browser opening the URL asks for text/html; feed readers ask for Atom or anything (*/*)."""
+    accept = request.headers.get("Accept", "")
+    return "text/html" in accept and "application/atom+xml" not in accept
+
+
 @login_not_required
 def feed(request: HttpRequest) -> HttpResponse:
-    """The public Atom feed of warnings in force (a fresh Feed per request: it keeps the request)."""
-    return CurrentWarningsFeed()(request)
+    """The public Atom feed of warnings in force (a fresh Feed per request: it keeps the request). A browser gets
+    the same entries as a readable page (browsers show Atom as raw text), with the feed's address to copy."""
+    if _browser_navigation(request):
+        atom = CurrentWarningsFeed().get_feed(None, request)
+        response = render(
+            request,
+            "warnings/feed.html",
+            {"feed": atom.feed, "entries": atom.items, "feed_url": request.build_absolute_uri()},
+        )
+    else:
+        response = CurrentWarningsFeed()(request)
+    patch_vary_headers(response, ["Accept"])
+    return response

@@ -67,3 +67,22 @@ def test_public_finds_shelter_asks_and_staff_answer_shows_in_faq(page, cast, she
     assert "请拴绳或装笼" in page.locator(".answer").inner_text()
     # Everything the public pages loaded came from the platform itself.
     assert all(url.startswith(page.url.split("/public/")[0]) for url in requested)
+
+
+def test_public_opens_the_feed_and_a_warning_page_on_a_phone_without_signing_in(page, live_server, warning_states):
+    published = warning_states["published"]
+    page.set_viewport_size(PHONE)
+    # The feed opened in a browser is a page (not raw XML) whose entries lead to the public warning page.
+    page.goto("/warnings/feed.atom")
+    assert page.locator("h1").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.get_by_role("link", name="暴雨黄色预警（已发布）").click()
+    page.wait_for_url(f"**/public/warnings/{published.pk}/")
+    assert "/login/" not in page.url
+    assert "暴雨黄色预警（已发布）" in page.locator("h2").first.inner_text()
+    assert page.locator(".guide li").count() == 4
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "portal-warning-390.png"), full_page=True)
+    draft = page.goto(f"/public/warnings/{warning_states['draft'].pk}/")
+    assert draft.status == 404

@@ -9,6 +9,7 @@ from django.contrib.staticfiles import finders
 from yingji.portal import services
 from yingji.portal.models import Article, PublishStatus
 from yingji.routing.tests.conftest import offset
+from yingji.warnings import services as warnings
 
 PAGES = [
     "/public/",
@@ -259,3 +260,29 @@ def test_without_a_road_network_the_finder_says_so(api, client, cast):
     assert response.status_code == 409 and "network" in response.json()["errors"]
     page = client.get("/public/shelters/", {"lat": lat, "lon": lon})
     assert page.status_code == 200 and 'role="alert"' in page.content.decode()
+
+
+def test_a_published_warning_has_its_own_public_page_and_drafts_404(client, cast, warning_states):
+    published = warning_states["published"]
+    response = client.get(f"/public/warnings/{published.pk}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "暴雨黄色预警（已发布）" in html and "注意防范城市内涝。" in html
+    assert "转移危险地带人员和危房居民到安全场所避雨" in html  # the defence guide
+    assert f'href="/api/v1/warnings/{published.pk}/cap"' in html
+    for key in ["t_duty", "t_admin"]:
+        assert key not in html
+    assert client.get(f"/public/warnings/{warning_states['draft'].pk}/").status_code == 404
+    assert client.get(f"/public/warnings/{warning_states['approved'].pk}/").status_code == 404
+    assert client.get("/public/warnings/99999999/").status_code == 404
+    # The list links each warning to its page.
+    assert f'href="/public/warnings/{published.pk}/"' in client.get("/public/warnings/").content.decode()
+
+
+def test_a_cancelled_warning_page_says_it_is_no_longer_in_force(client, cast, warning_states):
+    published = warning_states["published"]
+    html = client.get(f"/public/warnings/{published.pk}/").content.decode()
+    assert 'id="not-in-force"' not in html
+    warnings.warning_cancel(by=cast.admin, warning=published)
+    html = client.get(f"/public/warnings/{published.pk}/").content.decode()
+    assert 'id="not-in-force"' in html

@@ -64,3 +64,33 @@ def test_suggested_warning_prefills_and_a_polygon_is_drawn_by_clicking(page):
     page.get_by_label("失效时间").fill((timezone.localtime() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"))
     page.get_by_role("button", name="保存草稿").click()
     assert page.locator("#warning-status").inner_text() == "草稿"
+
+
+def test_warning_pages_fit_a_phone_with_the_menu_folded(page, live_server):
+    demo_load(seed=2021, password=PASSWORD, out=lambda line: None)
+    services.warning_create(
+        by=User.objects.get(username="duty"),
+        event_type="rainstorm",
+        level="yellow",
+        headline="黄石港区暴雨黄色预警：预计未来6小时黄石港街道降雨量将达50毫米以上",
+        description="预计未来6小时黄石港街道降雨量将达50毫米以上。",
+        streets=[OrgUnit.objects.get(name="黄石港街道")],
+        expires=timezone.now() + timedelta(hours=6),
+    )
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, "commander", PASSWORD)
+    page.goto("/warnings/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    nav, button = page.locator("#mainnav"), page.locator("button.menu-toggle")
+    assert button.is_visible() and nav.is_hidden()
+    button.click()
+    assert nav.get_by_role("link", name="预警发布").is_visible()
+    # The warnings table is cards: every row inside the screen, each cell labelled with its column.
+    rows = page.locator("table.list tbody tr")
+    assert rows.count() >= 1
+    assert rows.first.bounding_box()["width"] <= 390
+    assert rows.first.locator("td[data-label]").count() >= 2
+    rows.first.locator("a").first.click()
+    page.wait_for_selector("#warning-map[data-ready='true']")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.locator("#mainnav").is_hidden()

@@ -4,9 +4,10 @@ own examples parse; broken documents are refused with the schema's error and lin
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from django.test import Client
 
-from yingji.warnings import cap
-from yingji.warnings.tests.conftest import DATA
+from yingji.warnings import cap, services
+from yingji.warnings.tests.conftest import DATA, HILLS
 
 CST = timezone(timedelta(hours=8))
 
@@ -151,3 +152,17 @@ def test_multipolygon_rings_are_closed_and_holes_dropped():
         [(31.0, 116.0), (31.0, 116.1), (31.1, 116.1), (31.0, 116.0)],
     ]
     assert cap.rings_from_geojson(cap.geojson_from_rings(rings)) == rings
+
+
+def test_a_published_warning_carries_its_drawn_polygon_in_the_cap_area(cast, commander, draft):
+    """CAP 1.2 §3.3.2.4: <polygon> is lat,lon pairs (WGS 84), at least four, the first and last the same."""
+    warning = services.warning_approve(by=commander, warning=draft(area_polygon=HILLS))
+    warning = services.warning_publish(by=commander, warning=warning)
+    response = Client().get(f"/api/v1/warnings/{warning.pk}/cap")
+    assert response.status_code == 200
+    root = cap.validate(response.content)
+    (polygon,) = root.findall(f"{{{cap.NS}}}info/{{{cap.NS}}}area/{{{cap.NS}}}polygon")
+    assert polygon.text == "30.205,115.09 30.205,115.095 30.21,115.095 30.205,115.09"
+    (area,) = cap.parse(response.content).infos[0].areas
+    assert area.polygons == [[(30.205, 115.09), (30.205, 115.095), (30.21, 115.095), (30.205, 115.09)]]
+    assert area.geocodes  # the street stays named too

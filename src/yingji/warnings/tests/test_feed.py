@@ -62,3 +62,34 @@ def test_summary_is_plain_text_not_html(cast, commander, draft):
     summary = entry.find(f"{ATOM}summary")
     assert summary.get("type") == "text"
     assert summary.text == '请注意 <img src=x onerror="alert(1)"> 防范'
+
+
+def test_entries_link_to_the_public_page_which_opens_without_sign_in(cast, commander, draft):
+    current = publish(commander, draft, headline="暴雨黄色预警")
+    client = Client()
+    (entry,) = entries(client)
+    (page_link,) = [link for link in entry.findall(f"{ATOM}link") if link.get("type") is None]
+    assert page_link.get("rel") == "alternate"
+    assert page_link.get("href") == f"http://testserver/public/warnings/{current.pk}/"
+    response = client.get(f"/public/warnings/{current.pk}/")
+    assert response.status_code == 200 and "暴雨黄色预警" in response.content.decode()
+    # The staff page it used to link to asks for a sign-in.
+    assert client.get(f"/warnings/{current.pk}/").status_code == 302
+
+
+def test_a_browser_opening_the_feed_gets_a_readable_page(cast, commander, draft):
+    current = publish(commander, draft, headline="暴雨黄色预警", description="<b>不是标记</b>")
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    response = Client().get("/warnings/feed.atom", headers={"Accept": browser})
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+    assert "Accept" in response["Vary"]
+    html = response.content.decode()
+    assert f'href="http://testserver/public/warnings/{current.pk}/"' in html
+    assert f'href="http://testserver/api/v1/warnings/{current.pk}/cap"' in html
+    assert "&lt;b&gt;不是标记&lt;/b&gt;" in html and "<b>不是标记" not in html
+    assert 'type="application/atom+xml"' in html
+    # A feed reader asking for Atom (or anything) still gets the Atom document.
+    for accept in ["application/atom+xml", "*/*", "application/atom+xml,text/html;q=0.5"]:
+        reader = Client().get("/warnings/feed.atom", headers={"Accept": accept})
+        assert reader["Content-Type"].startswith("application/atom+xml"), accept
+        assert etree.fromstring(reader.content).tag == f"{ATOM}feed"

@@ -2,6 +2,8 @@
 // Every label from data is set as text (textContent), never as HTML.
 var Yingji = (function () {
   "use strict";
+  // Some pages load this file a second time in their scripts block: set up once (one menu toggle, one confirm).
+  if (window.Yingji && window.Yingji.labelTables) { return window.Yingji; }
   function pad(n) { return (n < 10 ? "0" : "") + n; }
   function format(seconds, overdueLabel) {
     var late = seconds < 0, s = Math.abs(seconds);
@@ -103,7 +105,54 @@ var Yingji = (function () {
     var question = (button && button.dataset && button.dataset.confirm) || (form.dataset && form.dataset.confirm);
     if (question && !window.confirm(question)) { e.preventDefault(); }
   }, true);
+  // Phones: the main menu folds behind its button (without JavaScript it simply stays open).
+  function menu() {
+    var button = document.querySelector(".menu-toggle"), nav = document.getElementById("mainnav");
+    if (!button || !nav) { return; }
+    document.documentElement.classList.add("menu-js");
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var open = nav.classList.toggle("open");
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  }
+  // Phones: a wide table shows each row as a card, each cell labelled with its column's header (app.css reads
+  // data-label). Rows added later (live updates, htmx) are labelled too.
+  function labelTable(table) {
+    var heads = table.tHead ? Array.prototype.map.call(table.tHead.rows[0] ? table.tHead.rows[0].cells : [],
+      function (th) { return th.textContent.trim(); }) : [];
+    if (!heads.length) { return; }
+    Array.prototype.forEach.call(table.tBodies, function (body) {
+      Array.prototype.forEach.call(body.rows, function (row) {
+        var column = 0;
+        Array.prototype.forEach.call(row.cells, function (cell) {
+          var label = heads[column];
+          if (label && cell.colSpan === 1 && !cell.hasAttribute("data-label")) { cell.setAttribute("data-label", label); }
+          column += cell.colSpan || 1;
+        });
+      });
+    });
+  }
+  function labelTables() { document.querySelectorAll("table.list").forEach(labelTable); }
+  function cardTables() {
+    labelTables();
+    if (!window.MutationObserver) { return; }
+    var pending = false;
+    new MutationObserver(function (mutations) {
+      if (pending) { return; }
+      var tables = mutations.some(function (m) {
+        var node = m.target;
+        return node.nodeType === 1 && (node.closest("table.list") || node.querySelector("table.list"));
+      });
+      if (!tables) { return; }
+      pending = true;
+      setTimeout(function () { pending = false; labelTables(); }, 50);
+    }).observe(document.body, { childList: true, subtree: true });
+  }
+  menu();
+  cardTables();
   return {
+    labelTables: labelTables,
     countdowns: countdowns, tickCountdowns: tickCountdowns, listen: listen,
     basemap: basemap, legend: legend, text: text, loadLayer: loadLayer
   };
