@@ -4,6 +4,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from shapely.geometry import MultiLineString, mapping
 from shapely.ops import linemerge
 
@@ -48,7 +49,7 @@ def network_geojson(*, network: RoadNetwork) -> dict[str, Any]:
     }
 
 
-EMPTY: dict[str, Any] = {"type": "FeatureCollection", "features": []}
+EMPTY: dict[str, Any] = {"type": "FeatureCollection", "features": []}  # each layer adds its "name"
 # Road classes drawn at a zoom below the key (a district view shows the arterials only, a street view all).
 MAJOR = {"motorway", "motorway_link", "trunk", "trunk_link", "primary", "primary_link", "bridge"}
 MIDDLE = MAJOR | {"secondary", "secondary_link", "tertiary", "tertiary_link"}
@@ -76,7 +77,7 @@ def roads_layer(user: User, view: Viewport | None = None) -> dict[str, Any]:
     infrastructure: every signed-in user sees them."""
     network = active_network()
     if network is None:
-        return EMPTY
+        return {**EMPTY, "name": _("Roads")}
     edges = RoadEdge.objects.filter(network=network)
     classes = _classes_at(view.zoom if view else None)
     if classes is not None:
@@ -116,7 +117,7 @@ def roads_layer(user: User, view: Viewport | None = None) -> dict[str, Any]:
                 },
             }
         )
-    return {"type": "FeatureCollection", "features": features}
+    return {"type": "FeatureCollection", "name": _("Roads"), "features": features}
 
 
 def _rounded(value: Any) -> Any:
@@ -125,10 +126,10 @@ def _rounded(value: Any) -> Any:
     return [_rounded(v) for v in value]
 
 
-def _base_layer(kinds: list[str], view: Viewport | None, max_rank: int | None = None) -> dict[str, Any]:
+def _base_layer(kinds: list[str], view: Viewport | None, name: str, max_rank: int | None = None) -> dict[str, Any]:
     network = active_network()
     if network is None:
-        return EMPTY
+        return {**EMPTY, "name": name}
     rows = BaseFeature.objects.filter(network=network, kind__in=kinds)
     if view is not None:
         rows = rows.filter(
@@ -139,6 +140,7 @@ def _base_layer(kinds: list[str], view: Viewport | None, max_rank: int | None = 
     labels = dict(BaseKind.choices)
     return {
         "type": "FeatureCollection",
+        "name": name,
         "features": [
             {
                 "type": "Feature",
@@ -159,16 +161,16 @@ def _base_layer(kinds: list[str], view: Viewport | None, max_rank: int | None = 
 
 def water_layer(user: User, view: Viewport | None = None) -> dict[str, Any]:
     """Map layer "water": lakes, river areas and river lines of the active network's extract."""
-    return _base_layer([BaseKind.WATER, BaseKind.RIVER], view)
+    return _base_layer([BaseKind.WATER, BaseKind.RIVER], view, _("Water"))
 
 
 def railways_layer(user: User, view: Viewport | None = None) -> dict[str, Any]:
     """Map layer "railways"."""
-    return _base_layer([BaseKind.RAILWAY], view)
+    return _base_layer([BaseKind.RAILWAY], view, _("Railways"))
 
 
 def places_layer(user: User, view: Viewport | None = None) -> dict[str, Any]:
     """Map layer "places": place names, the minor ones only when the view is close enough to read them."""
     zoom = view.zoom if view else None
     max_rank = None if zoom is None or zoom >= 15 else 2 if zoom < 13 else 3
-    return _base_layer([BaseKind.PLACE], view, max_rank)
+    return _base_layer([BaseKind.PLACE], view, _("Place names"), max_rank)
