@@ -73,4 +73,4 @@ def test_one_map_has_the_base_map_and_a_legend_of_its_marker_colours(page, live_
     assert int(page.locator("#map").get_attribute("data-base-water")) >= 1
     assert page.locator(".place-label").count() >= 1
     assert all(url.startswith(live_server.url) for url in requested), requested
-    page.screenshot(path="/tmp/basemap-onemap-1440.png")
+    page.screenshot(path=str(ARTIFACTS / "resources-map-legend.png"))
