@@ -159,7 +159,8 @@ def _keep_strongly_connected(n: int, streets: list[tuple]) -> list[bool]:
 
 # Illustrative water: 磁湖 on the district's southern edge, and the Yangtze's bank along its north-east.
 LAKE_CENTRE, LAKE_RADII = (115.047, 30.2125), (0.013, 0.0045)
-RIVER_WIDTH_DEG = 0.008
+RIVER_WIDTH_DEG = 0.012
+YANGTZE_LINE = [(115.066, 30.29), (115.088, 30.262), (115.108, 30.232), (115.117, 30.212), (115.128, 30.19)]
 
 
 def demo_base_features() -> list[OsmBase]:
@@ -168,17 +169,19 @@ def demo_base_features() -> list[OsmBase]:
     angles = np.linspace(0, 2 * np.pi, 33)
     (cx, cy), (rx, ry) = LAKE_CENTRE, LAKE_RADII
     lake = Polygon([(cx + rx * np.cos(a) * (1 + 0.12 * np.sin(3 * a)), cy + ry * np.sin(a)) for a in angles])
-    centre = district.centroid
-    # The far side of the line through the centre running north-west to south-east: the river side.
-    x, y = centre.x, centre.y
-    half = Polygon([(x - 0.3, y + 0.3), (x + 0.3, y - 0.3), (x + 0.6, y + 0.6)])
-    river = district.buffer(RIVER_WIDTH_DEG).difference(district.buffer(0.0004)).intersection(half)
+    # The Yangtze runs north-west to south-east between the main part and 江北管理区 across the river.
+    river = LineString(YANGTZE_LINE).buffer(RIVER_WIDTH_DEG / 2).difference(district.buffer(0.0004))
     river = max(getattr(river, "geoms", [river]), key=lambda part: part.area)
     features = [
         OsmBase(BaseKind.WATER, "磁湖（示意）", 0, list(lake.exterior.coords)),
         OsmBase(BaseKind.WATER, "长江（示意）", 0, list(river.exterior.coords)),
     ]
-    ranks = {OrgKind.STREET: 2, OrgKind.COMMUNITY: 4}
+    # Water is named too; street names already show on the street areas, so the org tree gives the communities'.
+    features += [
+        OsmBase(BaseKind.PLACE, name, 2, [(shape_.representative_point().x, shape_.representative_point().y)])
+        for name, shape_ in (("磁湖（示意）", lake), ("长江（示意）", river))
+    ]
+    ranks = {OrgKind.COMMUNITY: 4}
     for org in OrgUnit.objects.filter(kind__in=ranks, active=True).order_by("pk"):
         if org.area:
             point = shape(org.area).representative_point()

@@ -73,4 +73,5 @@ def test_one_map_has_the_base_map_and_a_legend_of_its_marker_colours(page, live_
     assert int(page.locator("#map").get_attribute("data-base-water")) >= 1
     assert page.locator(".place-label").count() >= 1
     assert all(url.startswith(live_server.url) for url in requested), requested
+    ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "resources-map-legend.png"))

@@ -116,13 +116,15 @@ def test_no_active_network_means_empty_layers(api, bearer, cast, network):
 
 
 def test_demo_base_map_has_illustrative_water_and_org_names(cast):
-    street = OrgUnit.objects.filter(kind=OrgKind.STREET).first()
-    street.lat, street.lon = offset(0, 0)
-    street.save(update_fields=["lat", "lon"])
+    community = OrgUnit.objects.filter(kind=OrgKind.COMMUNITY).first()
+    community.lat, community.lon = (float(v) for v in offset(0, 0))
+    community.save(update_fields=["lat", "lon"])
     features = demo_base_features()
     water = [f.name for f in features if f.kind == BaseKind.WATER]
     assert water == ["磁湖（示意）", "长江（示意）"]
-    assert street.name in {f.name for f in features if f.kind == BaseKind.PLACE}
+    places = {f.name: f.rank for f in features if f.kind == BaseKind.PLACE}
+    # water is named; communities come from the org tree (streets are named on their own areas already)
+    assert places == {"磁湖（示意）": 2, "长江（示意）": 2, community.name: 4}
     demo_load_routing(seed=1, out=lambda _line: None)
     assert BaseFeature.objects.filter(network__illustrative=True, kind=BaseKind.WATER).count() == 2
-    assert BaseFeature.objects.filter(network__illustrative=True, kind=BaseKind.PLACE, name=street.name).exists()
+    assert BaseFeature.objects.filter(network__illustrative=True, kind=BaseKind.PLACE, name=community.name).exists()
