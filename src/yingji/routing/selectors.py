@@ -42,7 +42,12 @@ def network_geojson(*, network: RoadNetwork) -> dict[str, Any]:
             {
                 "type": "Feature",
                 "geometry": {"type": "MultiLineString", "coordinates": parts},
-                "properties": {"road_class": road_class, "network": network.pk, "illustrative": network.illustrative},
+                "properties": {
+                    "road_class": road_class,
+                    "label": str(dict(RoadClass.choices).get(road_class, road_class)),
+                    "network": network.pk,
+                    "illustrative": network.illustrative,
+                },
             }
             for road_class, parts in sorted(lines.items())
         ],

@@ -90,7 +90,7 @@ var Yingji = (function () {
     });
     var places = L.layerGroup();
     var layers = { water: water, roads: roads, railways: rail, places: places };
-    var named = {}, classes = {}, order = [];
+    var named = {}, seen = {}, classes = {}, order = [];
     var box = L.control({ position: "bottomleft" });
     var div;
     box.onAdd = function () { div = L.DomUtil.create("div", "map-legend base-legend"); return div; };
@@ -107,8 +107,8 @@ var Yingji = (function () {
     function drawLegend() {
       div.textContent = "";
       order.forEach(function (cls) { row("line", roadStyle(cls).color, classes[cls]); });
-      if (named.water) { row("area", WATER, named.water); }
-      if (named.railways) { row("line dashed", RAIL, named.railways); }
+      if (seen.water) { row("area", WATER, named.water); }
+      if (seen.railways) { row("line dashed", RAIL, named.railways); }
       el.dataset.baseLegend = String(div.children.length);
     }
     function fill(name, data) {
@@ -116,6 +116,7 @@ var Yingji = (function () {
         named[name] = data.name;
         if (name !== "places" || data.features.length) { control.addOverlay(layers[name], data.name); }
       }
+      if (data.features.length) { seen[name] = true; }
       if (name === "places") {
         places.clearLayers();
         data.features.forEach(function (f) {
@@ -213,6 +214,6 @@ var Yingji = (function () {
   }, true);
   return {
     countdowns: countdowns, tickCountdowns: tickCountdowns, listen: listen,
-    basemap: basemap, legend: legend, text: text, loadLayer: loadLayer
+    basemap: basemap, legend: legend, text: text, loadLayer: loadLayer, roadStyle: roadStyle
   };
 })();
