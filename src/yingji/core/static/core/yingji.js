@@ -93,7 +93,7 @@ var Yingji = (function () {
     var named = {}, seen = {}, classes = {}, order = [];
     var box = L.control({ position: "bottomleft" });
     var div;
-    box.onAdd = function () { div = L.DomUtil.create("div", "map-legend base-legend"); return div; };
+    box.onAdd = function () { div = L.DomUtil.create("div", "base-legend"); return div; };
     box.addTo(map);
     function row(swatchClass, colour, label) {
       var r = document.createElement("div");
