@@ -14,7 +14,7 @@ from yingji.core.audit import audit_verify
 from yingji.core.backends import client_ip
 from yingji.core.errors import NotAllowed
 from yingji.core.inputs import MAX_ID
-from yingji.core.maplayers import LAYERS
+from yingji.core.maplayers import LAYERS, VIEW_LAYERS, parse_viewport
 from yingji.core.models import OrgKind
 from yingji.core.notify import notification_list, notification_mark_read
 from yingji.core.passwords import password_expired
@@ -190,11 +190,14 @@ def audit_chain_verify(request):
 
 
 @router.get("/map/layers/{layer}", tags=["map"])
-def map_layer(request, layer: str):
-    """A GeoJSON FeatureCollection of one map layer, scoped to you."""
+def map_layer(request, layer: str, bbox: str | None = Query(None, max_length=200), zoom: float | None = None):
+    """A GeoJSON FeatureCollection of one map layer, scoped to you. Base-map layers (roads, water, railways,
+    places) take `bbox` (west,south,east,north) and `zoom` and send only what that view shows."""
     build = LAYERS.get(layer)
     if build is None:
         raise Http404
+    if layer in VIEW_LAYERS:
+        return build(request.auth, view=parse_viewport(bbox, zoom))
     return build(request.auth)
 
 

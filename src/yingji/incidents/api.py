@@ -192,6 +192,12 @@ def incidents_get(request, incident_id: int):
     return selectors.incident_get(user=request.auth, incident_id=incident_id)
 
 
+@router.get("/incidents/{incident_id}/map", tags=["map"])
+def incidents_map(request, incident_id: int):
+    """GeoJSON of the incident, its dispatched resources (not yet released) and their road routes to it."""
+    return selectors.incident_map(user=request.auth, incident_id=incident_id)
+
+
 @router.patch("/incidents/{incident_id}", response=IncidentOut)
 def incidents_patch(request, incident_id: int, payload: IncidentPatch):
     """Change details, casualty figures (regrades within the art. 13 window), command or status."""

@@ -369,3 +369,70 @@ def pending_proposals(*, user: User) -> QuerySet[IncidentProposal]:
 
 def proposal_get(*, user: User, proposal_id: int) -> IncidentProposal:
     return get_scoped_or_404(IncidentProposal.objects.select_related("type", "org", "alarm__device"), user, proposal_id)
+
+
+def _resource_point(dispatch: Dispatch) -> tuple[float, float] | None:
+    """Where a dispatched resource sets out from: a team's base (its org unit), equipment's or expert's place."""
+    place = dispatch.team.org if dispatch.team_id else dispatch.equipment or dispatch.expert
+    if place is None or place.lat is None or place.lon is None:
+        return None
+    return place.lat, place.lon
+
+
+def incident_map(*, user: User, incident_id: int) -> dict[str, Any]:
+    """The incident page's small map as GeoJSON: the incident, each dispatched resource not yet released and its
+    road route to the incident on the active network (left out when there is no network or no road near). Scoped
+    like the incident itself: not found and not yours are the same 404."""
+    from yingji.routing.services import NoRoadNetwork, nearest
+
+    incident = incident_get(user=user, incident_id=incident_id)
+    features: list[dict[str, Any]] = []
+    if incident.lat is not None and incident.lon is not None:
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [incident.lon, incident.lat]},
+                "properties": {"role": "incident", "name": f"{incident.code} {incident.title}", "id": incident.pk},
+            }
+        )
+    orders = dispatches(incident=incident).exclude(status=DispatchStatus.RELEASED)
+    placed = [(d, point) for d in orders if (point := _resource_point(d)) is not None]
+    routes: dict[int, Any] = {}
+    if placed and incident.lat is not None and incident.lon is not None:
+        try:
+            reaches = nearest(
+                lat=incident.lat, lon=incident.lon, targets=[(d.pk, lat, lon) for d, (lat, lon) in placed]
+            )
+        except (NoRoadNetwork, ValidationFailed):
+            reaches = []
+        routes = {r.key: r for r in reaches}
+    for d, (lat, lon) in placed:
+        properties = {
+            "dispatch": d.pk,
+            "kind": d.resource_kind,
+            "name": d.resource_name,
+            "status": d.status,
+            "status_label": d.get_status_display(),
+        }
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "properties": {"role": "resource", **properties},
+            }
+        )
+        reach = routes.get(d.pk)
+        if reach is not None and reach.route:
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": reach.route,
+                    "properties": {
+                        "role": "route",
+                        **properties,
+                        "eta_s": round(reach.eta_s),
+                        "distance_m": round(reach.distance_m),
+                    },
+                }
+            )
+    return {"type": "FeatureCollection", "features": features}

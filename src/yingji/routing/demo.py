@@ -15,13 +15,15 @@ from scipy.sparse import csr_array
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 from shapely.affinity import scale
-from shapely.geometry import LineString, Point
+from shapely.geometry import LineString, Point, Polygon, shape
 from shapely.prepared import prep
 
 from yingji.core.geo import district_geometry
+from yingji.core.models import OrgKind, OrgUnit
 from yingji.routing.geometry import LocalProjection, haversine_m
-from yingji.routing.models import RoadClass, RoadNetwork
-from yingji.routing.services import network_create
+from yingji.routing.models import BaseFeature, BaseKind, RoadClass, RoadNetwork
+from yingji.routing.osm import OsmBase
+from yingji.routing.services import base_features_store, network_create
 from yingji.routing.speeds import CLASS_SPEED_KMH
 
 DEMO_SOURCE = "generated: illustrative street grid of Huangshigang"
@@ -155,10 +157,52 @@ def _keep_strongly_connected(n: int, streets: list[tuple]) -> list[bool]:
         oneway &= ~stranded
 
 
+# Illustrative water: 磁湖 on the district's southern edge, and the Yangtze's bank along its north-east.
+LAKE_CENTRE, LAKE_RADII = (115.047, 30.2125), (0.013, 0.0045)
+RIVER_WIDTH_DEG = 0.012
+YANGTZE_LINE = [(115.066, 30.29), (115.088, 30.262), (115.108, 30.232), (115.117, 30.212), (115.128, 30.19)]
+
+
+def demo_base_features() -> list[OsmBase]:
+    """The demo network's base map: rough illustrative water (labelled 示意) and the org tree's place names."""
+    district = district_geometry()
+    angles = np.linspace(0, 2 * np.pi, 33)
+    (cx, cy), (rx, ry) = LAKE_CENTRE, LAKE_RADII
+    lake = Polygon([(cx + rx * np.cos(a) * (1 + 0.12 * np.sin(3 * a)), cy + ry * np.sin(a)) for a in angles])
+    # The Yangtze runs north-west to south-east between the main part and 江北管理区 across the river.
+    river = LineString(YANGTZE_LINE).buffer(RIVER_WIDTH_DEG / 2).difference(district.buffer(0.0004))
+    river = max(getattr(river, "geoms", [river]), key=lambda part: part.area)
+    features = [
+        OsmBase(BaseKind.WATER, "磁湖（示意）", 0, list(lake.exterior.coords)),
+        OsmBase(BaseKind.WATER, "长江（示意）", 0, list(river.exterior.coords)),
+    ]
+    # Water is named too; street names already show on the street areas, so the org tree gives the communities'.
+    features += [
+        OsmBase(BaseKind.PLACE, name, 2, [(shape_.representative_point().x, shape_.representative_point().y)])
+        for name, shape_ in (("磁湖（示意）", lake), ("长江（示意）", river))
+    ]
+    ranks = {OrgKind.COMMUNITY: 4}
+    for org in OrgUnit.objects.filter(kind__in=ranks, active=True).order_by("pk"):
+        if org.area:
+            point = shape(org.area).representative_point()
+            lon, lat = point.x, point.y
+        elif org.lat is not None and org.lon is not None:
+            lon, lat = org.lon, org.lat
+        else:
+            continue
+        features.append(OsmBase(BaseKind.PLACE, org.name, ranks[org.kind], [(lon, lat)]))
+    return features
+
+
 def demo_load_routing(*, seed: int, out: Callable[[str], None]) -> dict[str, int]:
-    """Create the illustrative demo network unless it exists; it becomes active when no network is."""
-    if RoadNetwork.objects.filter(source=DEMO_SOURCE).exists():
-        return {"networks": 0, "nodes": 0, "edges": 0}
+    """Create the illustrative demo network unless it exists; it becomes active when no network is. Its base map
+    (illustrative water, place names from the org tree) is made with it, or added to a demo network without one."""
+    existing = RoadNetwork.objects.filter(source=DEMO_SOURCE).first()
+    if existing is not None:
+        added = 0
+        if not BaseFeature.objects.filter(network=existing).exists():
+            added = base_features_store(network=existing, features=demo_base_features())
+        return {"networks": 0, "nodes": 0, "edges": 0, "base_features": added}
     roads = demo_roads(seed=seed)
     lat, lon = roads.lat, roads.lon
     s, t = np.array(roads.sources), np.array(roads.targets)
@@ -179,5 +223,6 @@ def demo_load_routing(*, seed: int, out: Callable[[str], None]) -> dict[str, int
         serves_district=True,
         activate=not RoadNetwork.objects.filter(active=True).exists(),
     )
+    added = base_features_store(network=network, features=demo_base_features())
     out(f"road network: {network.name} ({network.node_count} nodes, {network.edge_count} edges, illustrative)")
-    return {"networks": 1, "nodes": network.node_count, "edges": network.edge_count}
+    return {"networks": 1, "nodes": network.node_count, "edges": network.edge_count, "base_features": added}

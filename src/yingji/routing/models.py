@@ -118,3 +118,48 @@ class RoadEdge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_id} → {self.target_id} {self.name}".strip()
+
+
+class BaseKind(models.TextChoices):
+    """What a base-map feature is: the layers drawn under every map besides the roads."""
+
+    WATER = "water", _("Lake or river area")
+    RIVER = "river", _("River or canal")
+    RAILWAY = "railway", _("Railway")
+    PLACE = "place", _("Place name")
+
+
+class BaseFeature(models.Model):
+    """A simplified base-map feature kept with a road network: water (areas and river lines), railways and place
+    names from the OpenStreetMap extract, or illustrative ones generated for the demo network. `geometry` is a
+    GeoJSON geometry (WGS84, simplified on import); the bounding box lets a map ask only for what it shows."""
+
+    network = models.ForeignKey(
+        RoadNetwork, verbose_name=_("network"), on_delete=models.CASCADE, related_name="base_features"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=BaseKind.choices)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    rank = models.PositiveSmallIntegerField(
+        _("rank"), default=0, help_text=_("Importance (a city before a neighbourhood); lower ranks show first.")
+    )
+    geometry = models.JSONField(_("geometry"))
+    min_lat = models.FloatField(_("south"))
+    max_lat = models.FloatField(_("north"))
+    min_lon = models.FloatField(_("west"))
+    max_lon = models.FloatField(_("east"))
+
+    class Meta:
+        verbose_name = _("base-map feature")
+        verbose_name_plural = _("base-map features")
+        ordering = ["network", "kind", "rank", "pk"]
+        indexes = [models.Index(fields=["network", "kind"], name="routing_basefeature_kind")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_lat__lte=models.F("max_lat")) & Q(min_lon__lte=models.F("max_lon")),
+                name="%(app_label)s_%(class)s_bbox_order",
+                violation_error_message=_("South must not lie north of north, nor west east of east."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.name}".strip()

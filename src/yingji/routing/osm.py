@@ -28,6 +28,49 @@ IMPLIED_ONEWAY_CLASSES = {"motorway"}
 IMPLIED_ONEWAY_JUNCTIONS = {"roundabout", "circular"}
 
 
+# Base-map features kept besides the roads: what a map needs to be read (water, railways, place names).
+WATER_AREAS = {("natural", "water"), ("landuse", "reservoir"), ("landuse", "basin"), ("waterway", "riverbank")}
+RIVER_LINES = {"river", "canal"}
+RAIL_LINES = {"rail", "light_rail", "subway", "narrow_gauge"}
+# Place kinds named on the map, by rank (a city shows at lower zooms than a neighbourhood).
+PLACE_RANKS = {
+    "city": 0,
+    "town": 1,
+    "district": 2,
+    "borough": 2,
+    "suburb": 2,
+    "village": 3,
+    "quarter": 3,
+    "neighbourhood": 4,
+}
+
+
+@dataclass
+class OsmBase:
+    """One base-map feature read from the extract: kind (water/river/railway/place), name, rank, and its points
+    as (lon, lat); a water area's points form a closed ring."""
+
+    kind: str
+    name: str
+    rank: int
+    points: list[tuple[float, float]]
+
+
+def base_kind(tags: dict[str, str]) -> str | None:
+    """ "water", "river" or "railway" for a way worth drawing on the base map, else None."""
+    if any((key, tags.get(key)) in WATER_AREAS for key in ("natural", "landuse", "waterway")):
+        return "water"
+    if tags.get("waterway") in RIVER_LINES:
+        return "river"
+    if tags.get("railway") in RAIL_LINES and not tags.get("service"):
+        return "railway"
+    return None
+
+
+def _name(tags: dict[str, str]) -> str:
+    return (tags.get("name:zh") or tags.get("name", ""))[:200]
+
+
 @dataclass
 class OsmRoads:
     """The drivable graph of an extract: node OSM ids with coordinates, and directed edges between them."""
@@ -42,6 +85,7 @@ class OsmRoads:
     speeds_kmh: list[float] = field(default_factory=list)
     oneway: list[bool] = field(default_factory=list)
     ways: int = 0
+    base: list[OsmBase] = field(default_factory=list)  # water, railways and place names for the base map
 
     def lengths_m(self) -> np.ndarray:
         lat, lon = np.asarray(self.lats), np.asarray(self.lons)
@@ -86,9 +130,27 @@ class _Handler(osmium.SimpleHandler):
             self.roads.lons.append(lon)
         return index
 
+    def node(self, node) -> None:
+        place = node.tags.get("place")
+        name = node.tags.get("name:zh") or node.tags.get("name")
+        if place in PLACE_RANKS and name and node.location.valid():
+            point = (node.location.lon, node.location.lat)
+            self.roads.base.append(OsmBase("place", name[:200], PLACE_RANKS[place], [point]))
+
+    def _base(self, way, tags: dict[str, str]) -> None:
+        kind = base_kind(tags)
+        if kind is None:
+            return
+        points = [(n.location.lon, n.location.lat) for n in way.nodes if n.location.valid()]
+        if kind == "water" and (len(points) < 4 or points[0] != points[-1]):
+            return  # an open ring is half of a multipolygon: left out rather than drawn wrong
+        if len(points) >= 2:
+            self.roads.base.append(OsmBase(kind, _name(tags), 0, points))
+
     def way(self, way) -> None:
         tags = {tag.k: tag.v for tag in way.tags}
         if not is_drivable(tags):
+            self._base(way, tags)
             return
         direction = way_direction(tags)
         road_class = tags["highway"]

@@ -11,7 +11,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from scipy.sparse import csr_array
 from scipy.sparse.csgraph import dijkstra
-from shapely.geometry import box
+from shapely.geometry import LineString, Point, Polygon, box, mapping
+from shapely.geometry.base import BaseGeometry
 
 from yingji.core.audit import audit_append
 from yingji.core.errors import NotAllowed, ValidationFailed
@@ -22,8 +23,8 @@ from yingji.core.roles import is_system_admin
 from yingji.routing.evacuation import assign_min_cost
 from yingji.routing.geometry import haversine_m
 from yingji.routing.graph import Graph, NoRoadNetwork, active_graph
-from yingji.routing.models import RoadEdge, RoadNetwork, RoadNode
-from yingji.routing.osm import read_osm_roads
+from yingji.routing.models import BaseFeature, BaseKind, RoadEdge, RoadNetwork, RoadNode
+from yingji.routing.osm import OsmBase, read_osm_roads
 from yingji.routing.speeds import travel_time_s
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "evacuation_assign",
     "evacuation_costs",
     "nearest",
+    "base_features_store",
     "network_activate",
     "network_create",
     "network_import_osm",
@@ -139,7 +141,7 @@ def network_create(
 def network_import_osm(*, by: User | None, path: Path, name: str = "", activate: bool = False) -> RoadNetwork:
     """Build a network from the drivable roads of an OpenStreetMap extract (.osm.pbf)."""
     roads = read_osm_roads(path)
-    return network_create(
+    network = network_create(
         by=by,
         name=name or path.name.split(".")[0],
         source=path.name,
@@ -155,6 +157,62 @@ def network_import_osm(*, by: User | None, path: Path, name: str = "", activate:
         oneway=roads.oneway,
         activate=activate,
     )
+    base_features_store(network=network, features=roads.base)
+    return network
+
+
+# Simplification tolerance of base-map geometry (degrees, about 5 m): the base map is for finding one's way.
+SIMPLIFY_DEG = 5e-5
+
+
+def _round(value: object) -> object:
+    if isinstance(value, float):
+        return round(value, 6)
+    if isinstance(value, list | tuple):
+        return [_round(v) for v in value]
+    return value
+
+
+def _base_geometry(feature: OsmBase) -> BaseGeometry | None:
+    if feature.kind == BaseKind.PLACE:
+        return Point(feature.points[0])
+    if feature.kind == BaseKind.WATER:
+        shape = Polygon(feature.points)
+        if not shape.is_valid:
+            shape = shape.buffer(0)
+    else:
+        shape = LineString(feature.points)
+    shape = shape.simplify(SIMPLIFY_DEG, preserve_topology=True)
+    return None if shape.is_empty else shape
+
+
+def base_features_store(*, network: RoadNetwork, features: Sequence[OsmBase]) -> int:
+    """Keep the base-map features (water, rivers, railways, place names) of `network`, simplified; replaces what
+    the network had. Part of a network's import or generation, not a user action of its own."""
+    rows = []
+    for feature in features:
+        shape = _base_geometry(feature)
+        if shape is None:
+            continue
+        west, south, east, north = shape.bounds
+        geometry = mapping(shape)
+        rows.append(
+            BaseFeature(
+                network=network,
+                kind=feature.kind,
+                name=feature.name[:200],
+                rank=min(max(feature.rank, 0), 32767),
+                geometry={"type": geometry["type"], "coordinates": _round(geometry["coordinates"])},
+                min_lat=south,
+                max_lat=north,
+                min_lon=west,
+                max_lon=east,
+            )
+        )
+    with transaction.atomic():
+        BaseFeature.objects.filter(network=network).delete()
+        BaseFeature.objects.bulk_create(rows, batch_size=BULK)
+    return len(rows)
 
 
 @transaction.atomic

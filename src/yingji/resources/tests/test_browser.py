@@ -48,3 +48,30 @@ def test_commander_clicks_the_map_and_sees_the_nearest_teams(page, live_server, 
     assert all(url.startswith(live_server.url) for url in requested), requested
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "resources-map.png"))
+
+
+def test_one_map_has_the_base_map_and_a_legend_of_its_marker_colours(page, live_server, demo_world):
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.set_viewport_size({"width": 1440, "height": 900})
+    sign_in(page, "commander")
+    page.goto("/resources/map/")
+    page.wait_for_selector("#map[data-ready='true'][data-base-loaded='true']")
+    # The marker legend lists every resource layer by its colour, in Chinese.
+    legend = page.locator(".map-legend:not(.base-legend)")
+    assert legend.is_visible()
+    rows = legend.locator("div")
+    labels = [rows.nth(i).inner_text().strip() for i in range(rows.count())]
+    assert labels == ["救援队伍", "专家", "大型装备", "物资储备库", "避难场所", "企业"]
+    colours = legend.locator("i").evaluate_all("els => els.map(e => getComputedStyle(e).backgroundColor)")
+    assert colours[0] == "rgb(180, 35, 24)" and len(set(colours)) == 6
+    # The base map under it: roads by class, illustrative water and place names, with the base legend.
+    base = page.locator(".base-legend")
+    assert base.is_visible()
+    assert "水系" in base.inner_text() and "主干路" in base.inner_text()
+    assert int(page.locator("#map").get_attribute("data-base-roads")) >= 1
+    assert int(page.locator("#map").get_attribute("data-base-water")) >= 1
+    assert page.locator(".place-label").count() >= 1
+    assert all(url.startswith(live_server.url) for url in requested), requested
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "resources-map-legend.png"))

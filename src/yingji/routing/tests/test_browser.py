@@ -28,6 +28,9 @@ def test_duty_officer_opens_the_demo_road_network(page, live_server):
     page.wait_for_selector("#roadmap[data-roads-loaded]")
     assert int(page.locator("#roadmap").get_attribute("data-roads-loaded")) >= 3
     assert page.locator("#roadmap path.leaflet-interactive, #roadmap canvas").count() >= 1
+    # A legend names each road class drawn, in Chinese.
+    legend = page.locator("#roadmap .map-legend").inner_text()
+    assert "主干路" in legend and "次干路" in legend
     assert requested and all(url.startswith(live_server.url) for url in requested), requested
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "routing-network.png"))

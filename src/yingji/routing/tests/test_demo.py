@@ -28,7 +28,12 @@ def test_demo_network_is_illustrative_active_and_idempotent(demo_network):
     demo_load(password="Demo-Password-2026", out=lambda s: None)
     assert demo_network.illustrative and demo_network.active and demo_network.serves_district
     edges = RoadEdge.objects.count()
-    assert demo_load_routing(seed=2021, out=lambda s: None) == {"networks": 0, "nodes": 0, "edges": 0}
+    assert demo_load_routing(seed=2021, out=lambda s: None) == {
+        "networks": 0,
+        "nodes": 0,
+        "edges": 0,
+        "base_features": 0,
+    }
     assert RoadNetwork.objects.count() == 1 and RoadEdge.objects.count() == edges
 
 

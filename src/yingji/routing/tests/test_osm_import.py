@@ -104,3 +104,15 @@ def test_drivable_and_oneway_rules():
     assert way_direction({"highway": "motorway"}) == 1
     assert way_direction({"highway": "motorway", "oneway": "no"}) == 0
     assert way_direction({"highway": "residential"}) == 0
+
+
+def test_import_keeps_water_railways_and_place_names(helsinki):
+    from yingji.routing.models import BaseFeature
+
+    kinds = dict.fromkeys(["water", "river", "railway", "place"], 0)
+    for kind in BaseFeature.objects.filter(network=helsinki).values_list("kind", flat=True):
+        kinds[kind] += 1
+    assert kinds["water"] > 0 and kinds["railway"] > 0 and kinds["place"] > 0, kinds
+    for feature in BaseFeature.objects.filter(network=helsinki):
+        assert 60.0 < feature.min_lat <= feature.max_lat < 60.4 and 24.5 < feature.min_lon <= feature.max_lon < 25.3
+        assert feature.geometry["type"] in {"Point", "LineString", "Polygon", "MultiPolygon", "MultiLineString"}

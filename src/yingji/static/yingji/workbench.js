@@ -1,37 +1,14 @@
-// The workbench map: no tiles (the intranet has none), only the district's own layers from the API.
+// The workbench map: no tiles (the intranet has none), only the platform's own layers from the API.
 // Every label from data is set as text (Yingji.text), never as HTML.
 (function () {
   "use strict";
   var el = document.getElementById("map");
   if (!el) { return; }
-  var urlFor = function (layer) { return el.dataset.layersUrl.replace("__layer__", layer); };
-  var map = L.map(el, { preferCanvas: true, zoomSnap: 0.25, attributionControl: false });
+  // The shared base map: boundary, streets, roads by class, water, railways and place names, with its legend.
+  var base = Yingji.basemap(el, { collapsed: false });
+  var map = base.map, control = base.control, load = base.load;
   el.leafletMap = map;  // scripts (and the browser tests) reach the map through its element
-  var overlays = {};
-  var control = L.control.layers(null, overlays, { collapsed: false }).addTo(map);
-
-  function load(layer) {
-    return fetch(urlFor(layer), { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then(function (r) { if (!r.ok) { throw new Error(layer + ": " + r.status); } return r.json(); });
-  }
-
-  load("district").then(function (data) {
-    var boundary = L.geoJSON(data, { style: { color: "#b42318", weight: 3, fill: true, fillOpacity: 0.04 } });
-    boundary.addTo(map);
-    map.fitBounds(boundary.getBounds(), { padding: [10, 10] });
-    el.dataset.boundaryLoaded = "true";
-    control.addOverlay(boundary, el.dataset.labelDistrict);
-  });
-
-  load("streets").then(function (data) {
-    var streets = L.geoJSON(data, {
-      style: { color: "#1d4ed8", weight: 1, dashArray: "4 4", fillColor: "#93c5fd", fillOpacity: 0.18 },
-      onEachFeature: function (f, layer) {
-        layer.bindTooltip(Yingji.text(f.properties.name), { permanent: true, direction: "center", className: "street-label" });
-      }
-    }).addTo(map);
-    control.addOverlay(streets, el.dataset.labelStreets);
-  });
+  Yingji.legend(map, [["#f59e0b", el.dataset.labelEnterprises]]);
 
   load("enterprises").then(function (data) {
     var enterprises = L.geoJSON(data, {

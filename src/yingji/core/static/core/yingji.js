@@ -46,21 +46,130 @@ var Yingji = (function () {
     var template = typeof source === "string" ? source : source.dataset.layersUrl;
     return template.replace("__layer__", layer);
   }
-  function loadLayer(source, layer) {
-    return fetch(layerUrl(source, layer), { credentials: "same-origin", headers: { Accept: "application/json" } })
+  function loadLayer(source, layer, params) {
+    var url = layerUrl(source, layer);
+    if (params) { url += (url.indexOf("?") < 0 ? "?" : "&") + new URLSearchParams(params).toString(); }
+    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (r) { if (!r.ok) { throw new Error(layer + ": " + r.status); } return r.json(); });
   }
-  // The district base map (no tiles: the intranet has none): the boundary and the streets, labelled as text.
+  // Road styles by class (OSM highway values and the demo's classes): major roads wide and warm, minor thin grey.
+  var ROAD_STYLES = {
+    motorway: ["#c2410c", 4.5], motorway_link: ["#c2410c", 2], trunk: ["#ea580c", 4], trunk_link: ["#ea580c", 2],
+    primary: ["#f59e0b", 3.5], primary_link: ["#f59e0b", 2], secondary: ["#eab308", 2.8], secondary_link: ["#eab308", 1.6],
+    tertiary: ["#a3a3a3", 2.2], tertiary_link: ["#a3a3a3", 1.4], bridge: ["#64748b", 2.5]
+  };
+  var WATER = "#60a5fa", RAIL = "#374151";
+  function roadStyle(cls) {
+    var s = ROAD_STYLES[cls] || ["#9ca3af", 1.3];
+    return { color: s[0], weight: s[1], opacity: 0.9, interactive: false };
+  }
+  // The base map drawn under every map, served by the platform (no tiles, no internet): water, roads by class,
+  // railways and place names of the active road network, reloaded for the view (bounding box and zoom) as it
+  // moves, with a layer control entry each and a legend of what is drawn.
+  function baseLayers(map, source, control, el) {
+    ["water", "roads", "rail"].forEach(function (name, i) {
+      var pane = map.createPane("base-" + name);
+      pane.style.zIndex = String(250 + i * 10);
+      pane.style.pointerEvents = "none";
+    });
+    var renderer = {};
+    ["water", "roads", "rail"].forEach(function (name) { renderer[name] = L.canvas({ pane: "base-" + name }); });
+    var water = L.geoJSON(null, {
+      pane: "base-water", renderer: renderer.water, interactive: false,
+      style: function (f) {
+        return f.properties.kind === "river"
+          ? { color: WATER, weight: 3, opacity: 0.9 }
+          : { color: WATER, weight: 1, fillColor: "#bfdbfe", fillOpacity: 0.85 };
+      }
+    });
+    var roads = L.geoJSON(null, {
+      pane: "base-roads", renderer: renderer.roads, interactive: false,
+      style: function (f) { return roadStyle(f.properties.road_class); }
+    });
+    var rail = L.geoJSON(null, {
+      pane: "base-rail", renderer: renderer.rail, interactive: false,
+      style: { color: RAIL, weight: 2, dashArray: "8 6", opacity: 0.85 }
+    });
+    var places = L.layerGroup();
+    var layers = { water: water, roads: roads, railways: rail, places: places };
+    var named = {}, seen = {}, classes = {}, order = [];
+    var box = L.control({ position: "bottomleft" });
+    var div;
+    box.onAdd = function () { div = L.DomUtil.create("div", "base-legend"); return div; };
+    box.addTo(map);
+    function row(swatchClass, colour, label) {
+      var r = document.createElement("div");
+      var sw = document.createElement("i");
+      sw.className = swatchClass;
+      sw.style.backgroundColor = colour;
+      r.appendChild(sw);
+      r.appendChild(document.createTextNode(" " + label));
+      div.appendChild(r);
+    }
+    function drawLegend() {
+      div.textContent = "";
+      order.forEach(function (cls) { row("line", roadStyle(cls).color, classes[cls]); });
+      if (seen.water) { row("area", WATER, named.water); }
+      if (seen.railways) { row("line dashed", RAIL, named.railways); }
+      el.dataset.baseLegend = String(div.children.length);
+    }
+    function fill(name, data) {
+      if (data.name && !named[name]) {
+        named[name] = data.name;
+        if (name !== "places" || data.features.length) { control.addOverlay(layers[name], data.name); }
+      }
+      if (data.features.length) { seen[name] = true; }
+      if (name === "places") {
+        places.clearLayers();
+        data.features.forEach(function (f) {
+          var c = f.geometry.coordinates;
+          L.tooltip({ permanent: true, direction: "center", className: "place-label place-rank-" + f.properties.rank, interactive: false })
+            .setLatLng([c[1], c[0]]).setContent(text(f.properties.name)).addTo(places);
+        });
+      } else {
+        layers[name].clearLayers().addData(data);
+      }
+      if (name === "roads") {
+        data.features.forEach(function (f) {
+          var cls = f.properties.road_class;
+          if (!classes[cls]) { classes[cls] = f.properties.label; order.push(cls); }
+        });
+      }
+      drawLegend();
+      el.dataset["base" + name.charAt(0).toUpperCase() + name.slice(1)] = String(data.features.length);
+    }
+    var timer = null, seq = 0;
+    function refresh() {
+      var b = map.getBounds().pad(0.25), mine = ++seq;
+      var params = { bbox: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) {
+        return Math.max(-180, Math.min(180, v)).toFixed(5);
+      }).join(","), zoom: Math.round(map.getZoom()) };
+      var lat = params.bbox.split(",");
+      lat[1] = Math.max(-90, +lat[1]).toFixed(5); lat[3] = Math.min(90, +lat[3]).toFixed(5);
+      params.bbox = lat.join(",");
+      return Promise.all(Object.keys(layers).map(function (name) {
+        return loadLayer(source, name, params).then(function (data) { if (mine === seq) { fill(name, data); } })
+          .catch(function () { /* a base layer that fails leaves the page's own layers working */ });
+      })).then(function () { if (mine === seq) { el.dataset.baseLoaded = "true"; } });
+    }
+    Object.keys(layers).forEach(function (name) { layers[name].addTo(map); });
+    map.on("moveend", function () { clearTimeout(timer); timer = setTimeout(refresh, 200); });
+    return { layers: layers, legend: box, refresh: refresh };
+  }
+  // The district base map (no tiles: the intranet has none): the boundary, the streets labelled as text, and the
+  // base layers (roads by class, water, railways, place names) unless `options.base` is false.
   // `options.layersUrl` (else `el.dataset.layersUrl`) is the map-layer URL with "__layer__" for the layer's name.
-  // Returns {map, control, load(layer), ready} where `ready` resolves once the boundary is drawn.
+  // Returns {map, control, load(layer), ready, base} where `ready` resolves once the boundary is drawn.
   function basemap(el, options) {
     options = options || {};
     var source = options.layersUrl || el;
-    var map = L.map(el, { preferCanvas: true, zoomSnap: 0.25, attributionControl: false });
-    map.setView([30.215, 115.08], 13);
+    var map = L.map(el, { preferCanvas: options.preferCanvas !== false, zoomSnap: 0.25, maxZoom: options.maxZoom || 18, attributionControl: false });
+    el.leafletMap = el.leafletMap || map;
     var control = L.control.layers(null, {}, { collapsed: options.collapsed !== false && window.innerWidth < 700 }).addTo(map);
+    var base = options.base === false ? null : baseLayers(map, source, control, el);
+    map.setView([30.235, 115.08], 13);
     var ready = loadLayer(source, "district").then(function (data) {
-      var boundary = L.geoJSON(data, { style: { color: "#b42318", weight: 3, fill: true, fillOpacity: 0.04 } });
+      var boundary = L.geoJSON(data, { style: { color: "#b42318", weight: 3, fill: true, fillOpacity: 0.04 }, interactive: false });
       boundary.addTo(map);
       if (!options.keepView) { map.fitBounds(boundary.getBounds(), { padding: [10, 10] }); }
       el.dataset.boundaryLoaded = "true";
@@ -70,7 +179,7 @@ var Yingji = (function () {
     if (options.streets !== false) {
       loadLayer(source, "streets").then(function (data) {
         var streets = L.geoJSON(data, {
-          style: { color: "#1d4ed8", weight: 1, dashArray: "4 4", fillColor: "#93c5fd", fillOpacity: 0.18 },
+          style: { color: "#1d4ed8", weight: 1, dashArray: "4 4", fillColor: "#93c5fd", fillOpacity: 0.12 },
           onEachFeature: function (f, layer) {
             layer.bindTooltip(text(f.properties.name), { permanent: true, direction: "center", className: "street-label" });
           }
@@ -78,7 +187,7 @@ var Yingji = (function () {
         if (el.dataset.labelStreets) { control.addOverlay(streets, el.dataset.labelStreets); }
       });
     }
-    return { map: map, control: control, ready: ready, load: function (layer) { return loadLayer(source, layer); } };
+    return { map: map, control: control, ready: ready, base: base, load: function (layer) { return loadLayer(source, layer); } };
   }
   // A legend: items are [colour, label] pairs.
   function legend(map, items, title) {
@@ -154,6 +263,6 @@ var Yingji = (function () {
   return {
     labelTables: labelTables,
     countdowns: countdowns, tickCountdowns: tickCountdowns, listen: listen,
-    basemap: basemap, legend: legend, text: text, loadLayer: loadLayer
+    basemap: basemap, legend: legend, text: text, loadLayer: loadLayer, roadStyle: roadStyle
   };
 })();

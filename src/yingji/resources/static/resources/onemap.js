@@ -1,10 +1,12 @@
 // The one map (一张图): resource layers with clustering, nearest-by-travel-time, evacuation and coverage.
-// No tiles (the intranet has none): the district's own layers only. Every label from data is set as text.
+// No tiles (the intranet has none): the platform's base map and the district's own layers only. Every label from data is set as text.
 (function () {
   "use strict";
   var el = document.getElementById("map");
   if (!el) { return; }
-  var map = L.map(el, { zoomSnap: 0.25, maxZoom: 19, attributionControl: false });
+  // The shared base map (roads by class, water, railways, place names, its legend); the streets are a toggle here.
+  var base = Yingji.basemap(el, { streets: false, maxZoom: 19, keepView: true, preferCanvas: false });
+  var map = base.map;
   // Scripts (and the browser test) reach the map through its element.
   el.leafletMap = map;
   var layers = {};
@@ -54,8 +56,17 @@
     if (layers[name]) { apply(layers[name]); } else { load(name).then(apply); }
   }
 
-  getJSON(urlFor("district")).then(function (data) {
-    var boundary = L.geoJSON(data, { style: { color: "#b42318", weight: 3, fill: true, fillOpacity: 0.03 }, interactive: false }).addTo(map);
+  // A legend of the marker colours (resources.css), labelled by the layer toggles' own text.
+  var MARKER_COLOURS = { teams: "#b42318", experts: "#7c3aed", equipment: "#0f766e", warehouses: "#a16207",
+    shelters: "#15803d", enterprises: "#f59e0b" };
+  var legendItems = [];
+  document.querySelectorAll("#layer-toggles input[data-layer]").forEach(function (box) {
+    var colour = MARKER_COLOURS[box.dataset.layer];
+    if (colour) { legendItems.push([colour, box.parentNode.textContent.trim()]); }
+  });
+  Yingji.legend(map, legendItems, el.dataset.legendTitle);
+
+  base.ready.then(function (boundary) {
     map.fitBounds(boundary.getBounds(), { padding: [10, 10] });
     var boxes = document.querySelectorAll("#layer-toggles input[data-layer]");
     // One layer after another: a gentler load on the server than a burst of parallel queries.

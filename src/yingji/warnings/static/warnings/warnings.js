@@ -1,24 +1,23 @@
-// Warning maps, offline: the district boundary and street areas from the API, no tiles.
+// Warning maps, offline: the platform's base map and the district's street areas from the API, no tiles.
 // On the detail page the warning's streets and polygon; on the form a click-to-add-vertices polygon.
 (function () {
   "use strict";
   var el = document.getElementById("warning-map") || document.getElementById("draw-map");
   if (!el) { return; }
   var drawing = el.id === "draw-map";
-  var map = L.map(el, { zoomSnap: 0.25, attributionControl: false });
+  // The shared base map (roads, water, railways, place names and its legend) under the warning's own areas.
+  var base = Yingji.basemap(el, { streets: false, keepView: true, collapsed: true, preferCanvas: false });
+  var map = base.map;
   el.leafletMap = map;  // scripts (and the browser tests) reach the map through its element
   var levelColours = { blue: "#1d4ed8", yellow: "#eab308", orange: "#ea580c", red: "#dc2626" };
   var colour = levelColours[el.dataset.level] || "#b42318";
   var data = function (id) { var node = document.getElementById(id); return node ? JSON.parse(node.textContent) : null; };
   var focus = L.featureGroup().addTo(map);
 
-  fetch(el.dataset.layersUrl.replace("__layer__", "district"), { credentials: "same-origin" })
-    .then(function (r) { return r.json(); })
-    .then(function (district) {
-      var boundary = L.geoJSON(district, { style: { color: "#616e7c", weight: 2, fill: false }, interactive: false }).addTo(map);
-      map.fitBounds(focus.getLayers().length ? focus.getBounds() : boundary.getBounds(), { padding: [10, 10] });
-      el.dataset.ready = "true";
-    });
+  base.ready.then(function (boundary) {
+    map.fitBounds(focus.getLayers().length ? focus.getBounds() : boundary.getBounds(), { padding: [10, 10] });
+    el.dataset.ready = "true";
+  });
 
   var streets = data("street-areas");
   if (streets && streets.features.length) {
