@@ -73,10 +73,10 @@ def _tree(times: np.ndarray, predecessors: np.ndarray) -> Tree:
 class TreeCache:
     """The trees of one graph, by (direction, root node), least recently used first."""
 
-    def __init__(self, graph: Graph, *, bound_s: float = TREE_BOUND_S, budget_bytes: int = TREE_BUDGET_BYTES):
+    def __init__(self, graph: Graph, *, bound_s: float | None = None, budget_bytes: int | None = None):
         self.graph = graph
-        self.bound_s = bound_s
-        self.budget_bytes = budget_bytes
+        self.bound_s = TREE_BOUND_S if bound_s is None else bound_s
+        self.budget_bytes = TREE_BUDGET_BYTES if budget_bytes is None else budget_bytes
         self.nbytes = 0
         self.built = 0
         self._trees: OrderedDict[tuple[bool, int], Tree] = OrderedDict()
