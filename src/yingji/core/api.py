@@ -14,7 +14,8 @@ from yingji.core.audit import audit_verify
 from yingji.core.backends import client_ip
 from yingji.core.errors import NotAllowed
 from yingji.core.inputs import MAX_ID
-from yingji.core.maplayers import LAYERS
+from yingji.core.maplayers import BBox
+from yingji.core.maplayers import layer as map_layer_features
 from yingji.core.models import OrgKind
 from yingji.core.notify import notification_list, notification_mark_read
 from yingji.core.passwords import password_expired
@@ -190,12 +191,13 @@ def audit_chain_verify(request):
 
 
 @router.get("/map/layers/{layer}", tags=["map"])
-def map_layer(request, layer: str):
-    """A GeoJSON FeatureCollection of one map layer, scoped to you."""
-    build = LAYERS.get(layer)
-    if build is None:
+def map_layer(request, layer: str, bbox: str | None = Query(None, max_length=200)):  # noqa: B008
+    """A GeoJSON FeatureCollection of one map layer, scoped to you; `bbox=west,south,east,north` keeps only the
+    features meeting that window (a street-size view of a large layer)."""
+    found = map_layer_features(layer, request.auth, bbox=BBox.parse(bbox) if bbox is not None else None)
+    if found is None:
         raise Http404
-    return build(request.auth)
+    return found
 
 
 class NotificationOut(Schema):
