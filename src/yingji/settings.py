@@ -117,6 +117,8 @@ SHELTER_AREA_PER_PERSON_M2 = env_float_map("YINGJI_SHELTER_AREA_PER_PERSON_M2")
 
 HOST = env_str("YINGJI_HOST", "127.0.0.1")
 PORT = env_int("YINGJI_PORT", 8000, minimum=1)
+# Web processes `yingji serve` / `run` start on the port (uvicorn workers).
+WEB_WORKERS = env_int("YINGJI_WEB_WORKERS", 1, minimum=1)
 MQTT_URL = os.environ.get("YINGJI_MQTT_URL", "").strip()
 # MQTT ingest: a fixed client id keeps the broker's persistent session (and queued readings) across restarts;
 # several ingest processes share one MQTT 5 subscription when YINGJI_MQTT_SHARED is on.

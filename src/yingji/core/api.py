@@ -14,7 +14,8 @@ from yingji.core.audit import audit_verify
 from yingji.core.backends import client_ip
 from yingji.core.errors import NotAllowed
 from yingji.core.inputs import MAX_ID
-from yingji.core.maplayers import LAYERS, VIEW_LAYERS, parse_viewport
+from yingji.core.maplayers import LAYERS, VIEW_LAYERS, BBox, parse_viewport
+from yingji.core.maplayers import layer as map_layer_features
 from yingji.core.models import OrgKind
 from yingji.core.notify import notification_list, notification_mark_read
 from yingji.core.passwords import password_expired
@@ -190,15 +191,16 @@ def audit_chain_verify(request):
 
 
 @router.get("/map/layers/{layer}", tags=["map"])
-def map_layer(request, layer: str, bbox: str | None = Query(None, max_length=200), zoom: float | None = None):
-    """A GeoJSON FeatureCollection of one map layer, scoped to you. Base-map layers (roads, water, railways,
-    places) take `bbox` (west,south,east,north) and `zoom` and send only what that view shows."""
-    build = LAYERS.get(layer)
-    if build is None:
-        raise Http404
+def map_layer(request, layer: str, bbox: str | None = Query(None, max_length=200), zoom: float | None = None):  # noqa: B008
+    """A GeoJSON FeatureCollection of one map layer, scoped to you; `bbox=west,south,east,north` keeps only the
+    features meeting that window. Base-map layers (roads, water, railways, places) also take `zoom` and send only
+    what that view shows."""
     if layer in VIEW_LAYERS:
-        return build(request.auth, view=parse_viewport(bbox, zoom))
-    return build(request.auth)
+        return LAYERS[layer](request.auth, view=parse_viewport(bbox, zoom))
+    found = map_layer_features(layer, request.auth, bbox=BBox.parse(bbox) if bbox is not None else None)
+    if found is None:
+        raise Http404
+    return found
 
 
 class NotificationOut(Schema):

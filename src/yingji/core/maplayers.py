@@ -1,8 +1,9 @@
 """GeoJSON layers of the one map. Each layer is a function of the user, scoped like everything else;
 later apps register their layers (teams, shelters, …) in LAYERS."""
 
+import inspect
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from yingji.core.errors import ValidationFailed
 from yingji.core.geo import district_feature
-from yingji.core.models import OrgKind, OrgUnit
+from yingji.core.models import Industry, OrgKind, OrgUnit
 from yingji.core.scopes import scoped
 
 FeatureCollection = dict[str, Any]
@@ -68,28 +69,86 @@ def _area_layer(user, kind: str) -> FeatureCollection:
     )
 
 
-def enterprises_layer(user) -> FeatureCollection:
+@dataclass(frozen=True)
+class BBox:
+    """A map window in degrees: west, south, east, north (the order of Leaflet's toBBoxString)."""
+
+    west: float
+    south: float
+    east: float
+    north: float
+
+    @classmethod
+    def parse(cls, text: str) -> "BBox":
+        """From "west,south,east,north"; a 4xx (field "bbox") for anything else."""
+        message = _("Give the box as west,south,east,north in degrees.")
+        try:
+            west, south, east, north = (float(part) for part in text.split(",", 4))
+        except ValueError:
+            raise ValidationFailed(message, {"bbox": [message]}) from None
+        if not all(math.isfinite(v) for v in (west, south, east, north)):
+            raise ValidationFailed(message, {"bbox": [message]})
+        if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
+            raise ValidationFailed(message, {"bbox": [message]})
+        return cls(west, south, east, north)
+
+    def lookups(self, lat: str = "lat", lon: str = "lon") -> dict[str, float]:
+        """ORM filters keeping points inside the box (for layers that filter in SQL)."""
+        return {
+            f"{lat}__gte": self.south,
+            f"{lat}__lte": self.north,
+            f"{lon}__gte": self.west,
+            f"{lon}__lte": self.east,
+        }
+
+    def touches(self, geometry: dict[str, Any] | None) -> bool:
+        """Whether a GeoJSON geometry's own bounding box meets this box."""
+        xs, ys = [], []
+        for x, y in _positions(geometry.get("coordinates") if geometry else None):
+            xs.append(x)
+            ys.append(y)
+        if not xs:
+            return False
+        return min(xs) <= self.east and max(xs) >= self.west and min(ys) <= self.north and max(ys) >= self.south
+
+
+def _positions(coordinates: Any) -> Iterator[tuple[float, float]]:
+    if not coordinates:
+        return
+    if isinstance(coordinates[0], int | float):
+        yield float(coordinates[0]), float(coordinates[1])
+        return
+    for part in coordinates:
+        yield from _positions(part)
+
+
+def enterprises_layer(user, bbox: BBox | None = None) -> FeatureCollection:
     orgs = scoped(
-        OrgUnit.objects.filter(kind=OrgKind.ENTERPRISE, active=True, lat__isnull=False).select_related("parent"),
+        OrgUnit.objects.filter(
+            kind=OrgKind.ENTERPRISE, active=True, lat__isnull=False, **(bbox.lookups() if bbox else {})
+        ),
         user,
         org_field="",
     )
+    # Rows, not model instances: a district of 20,000 enterprises is one query and no objects.
+    industries = {value: str(label) for value, label in Industry.choices}
+    rows = orgs.values_list("pk", "name", "industry", "parent__name", "lat", "lon", "illustrative")
     return _collection(
         [
             {
                 "type": "Feature",
-                "id": org.pk,
-                "geometry": {"type": "Point", "coordinates": [org.lon, org.lat]},
+                "id": pk,
+                "geometry": {"type": "Point", "coordinates": [lon, lat]},
                 "properties": {
-                    "id": org.pk,
-                    "name": org.name,
-                    "industry": org.get_industry_display(),
-                    "street": org.parent.name if org.parent else "",
-                    "url": f"/orgs/{org.pk}/",
-                    "illustrative": org.illustrative,
+                    "id": pk,
+                    "name": name,
+                    "industry": industries.get(industry, industry),
+                    "street": parent_name or "",
+                    "url": f"/orgs/{pk}/",
+                    "illustrative": illustrative,
                 },
             }
-            for org in orgs
+            for pk, name, industry, parent_name, lat, lon, illustrative in rows
         ]
     )
 
@@ -103,3 +162,21 @@ LAYERS: dict[str, Callable[..., FeatureCollection]] = {
     "communities": lambda user: _area_layer(user, OrgKind.COMMUNITY),
     "enterprises": enterprises_layer,
 }
+
+
+def layer(name: str, user, *, bbox: BBox | None = None) -> FeatureCollection | None:
+    """Layer `name` for `user` (None: no such layer), narrowed to the features meeting `bbox` when given. A layer
+    function that takes `bbox` filters in its query; for the others the features are filtered here."""
+    build = LAYERS.get(name)
+    if build is None:
+        return None
+    if bbox is None:
+        return build(user)
+    try:
+        takes_bbox = "bbox" in inspect.signature(build).parameters
+    except (TypeError, ValueError):  # pragma: no cover - builtins without a signature
+        takes_bbox = False
+    if takes_bbox:
+        return build(user, bbox=bbox)
+    collection = build(user)
+    return {**collection, "features": [f for f in collection["features"] if bbox.touches(f.get("geometry"))]}

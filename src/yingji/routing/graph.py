@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass
 
 import numpy as np
+from django.db import connection
 from django.utils.translation import gettext as _
 from scipy.sparse import csr_array
 from scipy.spatial import cKDTree
@@ -118,7 +119,8 @@ class Graph:
         return self.edge_lengths[np.searchsorted(self.edge_keys, keys)]
 
     def coordinates(self, nodes: list[int]) -> list[list[float]]:
-        return [[round(float(self.lon[i]), 6), round(float(self.lat[i]), 6)] for i in nodes]
+        index = np.asarray(nodes, dtype=np.int64)
+        return np.round(np.column_stack((self.lon[index], self.lat[index])), 6).tolist()
 
 
 def load_graph(network: RoadNetwork) -> Graph:
@@ -145,13 +147,26 @@ def load_graph(network: RoadNetwork) -> Graph:
 
 _cache: Graph | None = None
 _lock = threading.Lock()
+_active_query: tuple[str, tuple] | None = None
+
+
+def _active_sql() -> tuple[str, tuple]:
+    """SQL of the active network's (uid, serves_district), built by the ORM once per process."""
+    global _active_query
+    if _active_query is None:
+        query = RoadNetwork.objects.filter(active=True).order_by().values_list("uid", "serves_district")[:1]
+        _active_query = query.query.sql_with_params()
+    return _active_query
 
 
 def active_graph() -> Graph:
     """The graph of the active network, loaded once per process and reloaded when the active one changes."""
     global _cache
-    # The cheapest query that tells a switch apart: no ordering, two columns.
-    active = list(RoadNetwork.objects.filter(active=True).order_by().values_list("uid", "serves_district")[:1])
+    # The cheapest query that tells a switch apart: no ordering, two columns, compiled once per process.
+    with connection.cursor() as cursor:
+        sql, params = _active_sql()
+        cursor.execute(sql, params)
+        active = [(uid if isinstance(uid, uuid.UUID) else uuid.UUID(uid), bool(serves)) for uid, serves in cursor]
     if not active:
         raise no_road_network()
     cached = _cache

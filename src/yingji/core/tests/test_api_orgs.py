@@ -1,3 +1,5 @@
+import pytest
+
 from yingji.core.models import OrgKind
 
 
@@ -55,3 +57,34 @@ def test_map_layers_are_scoped(cast, api, bearer):
     district = api.get("/api/v1/map/layers/district", headers=bearer(cast.street_officer)).json()
     assert district["features"][0]["geometry"]["type"] == "MultiPolygon"
     assert api.get("/api/v1/map/layers/nonsense", headers=bearer(cast.duty)).status_code == 404
+
+
+def test_map_layer_bbox_keeps_the_features_in_the_window(cast, api, bearer):
+    headers = bearer(cast.duty)
+    everything = api.get("/api/v1/map/layers/enterprises", headers=headers).json()["features"]
+    assert len(everything) >= 2
+    lon, lat = everything[0]["geometry"]["coordinates"]
+    window = f"{lon - 1e-4},{lat - 1e-4},{lon + 1e-4},{lat + 1e-4}"
+    inside = api.get(f"/api/v1/map/layers/enterprises?bbox={window}", headers=headers).json()["features"]
+    expected = [
+        f["id"]
+        for f in everything
+        if abs(f["geometry"]["coordinates"][0] - lon) <= 1e-4 and abs(f["geometry"]["coordinates"][1] - lat) <= 1e-4
+    ]
+    assert [f["id"] for f in inside] == expected and len(expected) < len(everything)
+    # A layer without its own bbox filter is filtered by its geometries' extent: the district meets any
+    # window inside it and no window far away.
+    district = api.get(f"/api/v1/map/layers/district?bbox={window}", headers=headers).json()["features"]
+    assert len(district) == 1
+    far = api.get("/api/v1/map/layers/district?bbox=10,10,10.1,10.1", headers=headers).json()["features"]
+    assert far == []
+    # Scope still applies inside the window.
+    street = api.get(f"/api/v1/map/layers/enterprises?bbox={window}", headers=bearer(cast.street_officer)).json()
+    assert {f["id"] for f in street["features"]} <= {f["id"] for f in inside}
+
+
+@pytest.mark.parametrize("bbox", ["1,2,3", "a,b,c,d", "3,0,1,1", "0,0,200,1", "nan,0,1,1", "0,0,1,1,5"])
+def test_map_layer_bad_bbox_is_a_field_error(cast, api, bearer, bbox):
+    response = api.get(f"/api/v1/map/layers/enterprises?bbox={bbox}", headers=bearer(cast.duty))
+    assert response.status_code in (400, 422)
+    assert "bbox" in response.text

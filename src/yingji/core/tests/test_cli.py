@@ -1,7 +1,11 @@
 """The `yingji` command: wrong arguments exit 2 with a message naming the problem."""
 
+import os
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 
 import pytest
 from django.core.management import call_command
@@ -9,9 +13,12 @@ from django.core.management.base import CommandError
 
 from yingji.core.models import User
 
+# The code under test (a checkout's src on PYTHONPATH wins over the installed package).
+CODE = {"PYTHONPATH": os.environ["PYTHONPATH"]} if "PYTHONPATH" in os.environ else {}
+
 
 def yingji(*args: str, tmp_path) -> subprocess.CompletedProcess:
-    env = {"YINGJI_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    env = {"YINGJI_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path), **CODE}
     return subprocess.run(
         [sys.executable, "-m", "yingji.cli", *args], capture_output=True, text=True, env=env, timeout=60, check=False
     )
@@ -24,6 +31,8 @@ def yingji(*args: str, tmp_path) -> subprocess.CompletedProcess:
         (("serve", "--port", "99999"), "port must be from 1 to 65535"),
         (("serve", "--port", "eighty"), "port must be a number"),
         (("serve", "--host", "not a host"), "host must be an IP address"),
+        (("serve", "--workers", "0"), "workers must be from 1 to 64"),
+        (("serve", "--workers", "many"), "workers must be a number"),
         (("demo", "--seed", "abc"), "invalid int value"),
         (("backup", "a", "b"), "unrecognized arguments"),
         (("createadmin",), "--username"),
@@ -89,3 +98,47 @@ def test_createadmin_refuses_a_weak_password(db, tmp_path):
         call_command("createadmin", "--username", "chief", "--password-file", str(password_file))
     assert err.value.returncode == 2
     assert not User.objects.filter(username="chief").exists()
+
+
+def _children(pid: int) -> list[int]:
+    """Process ids whose parent is `pid` (from /proc)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = open(f"/proc/{entry}/stat").read()  # noqa: SIM115, PTH123
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry))
+    return found
+
+
+def test_serve_with_two_workers_answers_from_two_processes(tmp_path):
+    assert yingji("migrate", tmp_path=tmp_path).returncode == 0
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {"YINGJI_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path), **CODE}
+    env["YINGJI_WEB_WORKERS"] = "2"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "yingji.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        status = None
+        while time.monotonic() < deadline and status is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=5) as response:
+                    status = response.status
+            except OSError:
+                time.sleep(0.5)
+        assert status == 200
+        workers = [pid for pid in _children(server.pid) if b"spawn_main" in open(f"/proc/{pid}/cmdline", "rb").read()]  # noqa: SIM115, PTH123
+        assert len(workers) == 2
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

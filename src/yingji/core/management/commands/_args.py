@@ -20,3 +20,18 @@ def host_arg(value: str) -> str:
     except ValueError:
         raise argparse.ArgumentTypeError(f"host must be an IP address or localhost, not {value!r}") from None
     return value
+
+
+MAX_WEB_WORKERS = 64
+
+
+def workers_arg(value: str) -> int:
+    try:
+        workers = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"workers must be a number from 1 to {MAX_WEB_WORKERS}, not {value!r}"
+        ) from None
+    if not 1 <= workers <= MAX_WEB_WORKERS:
+        raise argparse.ArgumentTypeError(f"workers must be from 1 to {MAX_WEB_WORKERS}, not {workers}")
+    return workers

@@ -94,7 +94,7 @@ class Command(BaseCommand):
             call_command("demo")
         base = [sys.executable, "-m", "yingji.cli"]
         children = [
-            Child("web", [*base, "serve", "--host", host, "--port", str(port)]),
+            Child("web", [*base, "serve", "--host", host, "--port", str(port), "--workers", str(settings.WEB_WORKERS)]),
             Child("worker", [*base, "worker"]),
         ]
         if settings.MQTT_URL:
