@@ -63,7 +63,7 @@ class CommandForm(forms.Form):
     response_level = forms.ChoiceField(
         label=_("Response level"), choices=[("", "—"), *ResponseLevel.choices], required=False
     )
-    post_address = forms.CharField(label=_("Command post"), max_length=200, required=False)
+    post_address = forms.CharField(label=pgettext_lazy("incident", "Command post"), max_length=200, required=False)
     post_lat = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90)
     post_lon = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180)
 

@@ -4,6 +4,7 @@ the after-action review."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yingji.core.models import VALID_COORDINATES, OrgUnit
 
@@ -47,7 +48,7 @@ class ResponseLevel(models.TextChoices):
 class Status(models.TextChoices):
     OPEN = "open", _("Received")
     RESPONDING = "responding", _("Responding")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("incident", "Closed")
     MERGED = "merged", _("Merged into another")
 
 
@@ -253,7 +254,7 @@ class Report(models.Model):
 
 
 class TaskStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("task", "Open")
     IN_PROGRESS = "in_progress", _("In progress")
     DONE = "done", _("Done")
     CANCELLED = "cancelled", _("Cancelled")
@@ -428,7 +429,7 @@ class Review(models.Model):
     incident = models.OneToOneField(
         Incident, verbose_name=_("incident"), on_delete=models.PROTECT, related_name="review"
     )
-    findings = models.TextField(_("findings"), blank=True)
+    findings = models.TextField(pgettext_lazy("assessment", "findings"), blank=True)
     improvements = models.TextField(_("improvement actions"), blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("updated by"), on_delete=models.PROTECT, related_name="+"
@@ -528,7 +529,7 @@ class MaterialRequest(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
     )
-    fulfilled_at = models.DateTimeField(_("issued at"))
+    fulfilled_at = models.DateTimeField(pgettext_lazy("stock", "issued at"))
 
     class Meta:
         ordering = ["-fulfilled_at", "-id"]

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yingji.core.models import VALID_COORDINATES, OrgUnit
 from yingji.monitoring.metrics import METRIC_CODE_MAX, TYPE_METRICS, DeviceType
@@ -192,7 +193,7 @@ class Rule(models.Model):
 
 
 class AlarmStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("alarm", "Active")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
     CLEARED = "cleared", _("Cleared")
     CLOSED = "closed", _("Closed")
@@ -242,7 +243,7 @@ class Alarm(models.Model):
         on_delete=models.PROTECT,
         related_name="assigned_alarms",
     )
-    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+    escalated_at = models.DateTimeField(pgettext_lazy("alarm", "escalated at"), null=True, blank=True)
     cleared_at = models.DateTimeField(_("cleared at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closed_by = models.ForeignKey(
