@@ -5,6 +5,7 @@ from datetime import datetime
 from django.contrib.auth import authenticate
 from django.db import connection
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -185,7 +186,7 @@ class ChainOut(Schema):
 def audit_chain_verify(request):
     """Check the audit chain end to end (whoever may read the audit log: the audit administrator)."""
     if not request.auth.has_perm("core.view_auditentry"):
-        raise NotAllowed("audit administrators only")
+        raise NotAllowed(_("audit administrators only"))
     return audit_verify().as_dict()
 
 

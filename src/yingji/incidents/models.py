@@ -342,7 +342,9 @@ class IncidentProposal(models.Model):
     (of the same enterprise, say), or dismisses it with a reason."""
 
     alarm = models.ForeignKey("monitoring.Alarm", verbose_name=_("alarm"), on_delete=models.PROTECT, related_name="+")
-    org = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    org = models.ForeignKey(
+        OrgUnit, verbose_name=pgettext_lazy("organisation", "unit"), on_delete=models.PROTECT, related_name="+"
+    )
     enterprise = models.ForeignKey(
         OrgUnit, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )

@@ -62,7 +62,7 @@ def test_a_device_token_posts_only_its_own_readings(plant, api):
 
 def test_telemetry_body_must_be_an_array(plant, cast, api, bearer):
     response = post_json(api, "/api/v1/telemetry", {"device": "GAS-X-01"}, bearer(cast.duty))
-    assert response.status_code == 400 and response.json()["errors"] == {"body": ["expected an array of readings"]}
+    assert response.status_code == 400 and response.json()["errors"] == {"body": ["应为监测数据数组"]}
     response = api.post("/api/v1/telemetry", data=b"{", content_type="application/json", headers=bearer(cast.duty))
     assert response.status_code == 400
 
