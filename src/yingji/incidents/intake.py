@@ -17,6 +17,7 @@ from yingji.core.scopes import scope_root
 from yingji.incidents import deadlines, grading, lifecycle
 from yingji.incidents.command import COMMAND_FIELDS, incident_command
 from yingji.incidents.models import (
+    Category,
     EventKind,
     Incident,
     IncidentCounter,
@@ -110,7 +111,12 @@ def incident_create(
     if type.category != category:
         raise ValidationFailed(
             _("the type does not belong to the category"),
-            {"type": [_("%(type)s is not of category %(category)s") % {"type": type.name, "category": category.name}]},
+            {
+                "type": [
+                    _("%(type)s is not of category %(category)s")
+                    % {"type": type.name, "category": dict(Category.choices).get(category, category)}
+                ]
+            },
         )
     if occurred_at > now + timedelta(minutes=5):
         raise ValidationFailed(_("occurred in the future"), {"occurred_at": [_("cannot be in the future")]})

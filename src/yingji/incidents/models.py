@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from yingji.core.geo import distance_label
 from yingji.core.models import VALID_COORDINATES, OrgUnit
 
 
@@ -500,6 +501,11 @@ class Dispatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.incident.code} → {self.resource_name}"
+
+    @property
+    def distance_label(self) -> str:
+        """The road distance as people read it: metres under 1 km, else kilometres to one decimal."""
+        return distance_label(self.distance_m) if self.distance_m is not None else ""
 
     @property
     def resource(self) -> models.Model:

@@ -188,6 +188,13 @@ class Rule(models.Model):
         return self.name
 
     @property
+    def metric_display(self) -> str:
+        """The metric's name and unit in the active language (可燃气体 (%LEL)), never the raw code."""
+        from yingji.monitoring.metrics import metric_label
+
+        return metric_label(self.metric) if self.metric else ""
+
+    @property
     def thresholds(self) -> dict[str, float]:
         return {level: getattr(self, level) for level in Level.values if getattr(self, level) is not None}
 
@@ -283,6 +290,13 @@ class Alarm(models.Model):
 
     def __str__(self) -> str:
         return f"{self.device.code} {self.rule.name} ({self.get_level_display()})"
+
+    @property
+    def metric_display(self) -> str:
+        """The metric's name and unit in the active language (可燃气体 (%LEL)), never the raw code."""
+        from yingji.monitoring.metrics import metric_label
+
+        return metric_label(self.metric) if self.metric else ""
 
     @property
     def is_open(self) -> bool:

@@ -21,7 +21,7 @@ from yingji.core.notify import notify
 from yingji.core.roles import GROUP_NAMES, Role
 from yingji.core.scopes import scoped
 from yingji.monitoring import conf
-from yingji.monitoring.metrics import METRICS, RAINSTORM_SIGNAL, TYPE_METRICS
+from yingji.monitoring.metrics import METRICS, RAINSTORM_SIGNAL, TYPE_METRICS, metric_label
 from yingji.monitoring.models import (
     OPEN_STATUSES,
     Alarm,
@@ -317,7 +317,7 @@ def alarm_raise(*, device: Device, rule: Rule, metric: str, level: str, value: f
         notify(
             recipients=list({u.pk: u for u in [*_owner_staff(device.org_id), *_served_staff(device), *duty]}.values()),
             title=f"报警：{device.name} {rule.name}（{alarm.get_level_display()}）",
-            body=f"{metric} = {value:g}" if value is not None else rule.name,
+            body=f"{metric_label(metric)} = {value:g}" if value is not None else rule.name,
             link=f"/monitoring/alarms/{alarm.pk}/",
             category="alarm",
         )
@@ -487,7 +487,7 @@ def alarms_escalate_unacknowledged(*, now: datetime) -> int:
             notify(
                 recipients=[*_owner_staff(alarm.org_id), *duty],
                 title=f"报警 {minutes} 分钟未确认：{alarm.device.name} {alarm.rule.name}",
-                body=f"{alarm.get_level_display()}，{alarm.metric} = {alarm.value}",
+                body=f"{alarm.get_level_display()}，{metric_label(alarm.metric)} = {alarm.value}",
                 link=f"/monitoring/alarms/{alarm.pk}/",
                 category="alarm",
             )

@@ -139,7 +139,7 @@ def test_unknown_assignee_is_a_field_error(plant, cast, api, bearer):
 
     ref = alarm_raise(device=plant.gas, rule=plant.gas_rule, metric="ch4_lel", level="blue", value=12, at=NOW)
     response = post_json(api, f"/api/v1/alarms/{ref.id}/ack", {"assignee": "nobody"}, bearer(cast.duty))
-    assert response.status_code == 400 and response.json()["errors"] == {"assignee": ["no such user"]}
+    assert response.status_code == 400 and response.json()["errors"] == {"assignee": ["没有这个用户"]}
 
 
 REFERENCE = Path(__file__).with_name("fwi_reference_first10days.csv")
