@@ -32,7 +32,7 @@ def test_bad_credentials_get_401(cast, api):
 def test_missing_field_is_400_naming_it(db, api):
     response = api.post("/api/v1/auth/token", {"username": "x"}, content_type="application/json")
     assert response.status_code == 400
-    assert response.json()["errors"] == {"password": ["Field required"]}
+    assert response.json()["errors"] == {"password": ["此项为必填项。"]}
 
 
 def test_owner_lists_and_revokes_own_token(cast, api):
