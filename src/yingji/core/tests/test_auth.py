@@ -62,7 +62,7 @@ def test_five_failures_lock_the_account_even_for_the_right_password(cast, api):
     assert is_locked_out("t_duty", "127.0.0.1")
     response = post_token(api, "t_duty", PASSWORD)
     assert response.status_code == 401
-    assert "locked" in response.json()["detail"]
+    assert "锁定" in response.json()["detail"]
 
 
 def test_lockout_ends_after_fifteen_minutes(cast, api):

@@ -1,8 +1,8 @@
 """Chinese throughout: every page a district administrator or a street officer can open, and the API's error
 answers, show no untranslated English under zh-hans.
 
-The pages are found by walking the URL patterns (those without parameters; the ones with an object id are opened
-for the objects the small fixture has), so a new page is checked the day it is added. Visible text and the
+The pages are found by walking the URL patterns (those without parameters, and those whose `<int:…_id>` the small
+fixture has: an incident and its report), so a new page is checked the day it is added. Visible text and the
 attributes people read (title, placeholder, aria-label, alt) are checked; scripts, styles and <code> are not.
 """
 
@@ -176,16 +176,36 @@ def _routes(resolver: URLResolver, prefix: str = "") -> list[str]:
     return routes
 
 
-def parameterless_pages() -> list[str]:
-    pages = []
+def _fill(route: str, ids: dict[str, int]) -> str | None:
+    """The route with each `<int:name>` replaced by the fixture's object of that name; None if one is missing."""
+    missing = False
+
+    def one(match: re.Match) -> str:
+        nonlocal missing
+        converter, name = match.group(1), match.group(2)
+        if converter != "int" or name not in ids:
+            missing = True
+            return ""
+        return str(ids[name])
+
+    filled = re.sub(r"<(?:(\w+):)?(\w+)>", one, route)
+    return None if missing else filled
+
+
+def pages(ids: dict[str, int] | None = None) -> list[str]:
+    """Every page's path: those without parameters, and those whose `<int:…_id>` parameters the fixture has."""
+    found = []
     for route in _routes(get_resolver()):
-        if "<" in route or "(" in route or "\\" in route or "[" in route:
+        if "(" in route or "\\" in route or "[" in route:
+            continue
+        route = _fill(route, ids or {})
+        if route is None:
             continue
         path = "/" + route.lstrip("^").rstrip("$")
         if path.startswith(SKIP_PREFIXES) or path.endswith(SKIP_SUFFIXES):
             continue
-        pages.append(path)
-    return sorted(set(pages))
+        found.append(path)
+    return sorted(set(found))
 
 
 def _data_words(cast) -> set[str]:
@@ -197,12 +217,38 @@ def _data_words(cast) -> set[str]:
     return words
 
 
+def _objects(cast) -> dict[str, int]:
+    """A few records, so that detail pages open too: an incident in street A with its initial report."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from yingji.incidents import services
+    from yingji.incidents.models import IncidentType
+
+    leak = IncidentType.objects.get(code="hazchem_leak")
+    incident = services.incident_create(
+        by=cast.duty,
+        title="甲化工储罐泄漏",
+        category=leak.category,
+        type=leak,
+        occurred_at=timezone.now() - timedelta(minutes=20),
+        lat=30.215,
+        lon=115.085,
+        enterprise=cast.enterprise_x,
+        reporter_name="张三",
+        reporter_phone="13800000000",
+    )
+    return {"incident_id": incident.pk, "report_id": incident.reports.first().pk}
+
+
 @pytest.mark.parametrize("who", ["admin", "street_officer"])
 def test_every_page_is_in_chinese(cast, client, who):
+    ids = _objects(cast)
     client.force_login(getattr(cast, who))
     data_words = _data_words(cast)
     problems, opened = [], 0
-    for path in parameterless_pages():
+    for path in pages(ids):
         response = client.get(path, HTTP_ACCEPT_LANGUAGE="zh-hans")
         if response.status_code != 200 or not response.get("Content-Type", "").startswith("text/html"):
             continue
@@ -248,7 +294,8 @@ def _strings(value) -> list[str]:
 
 def _readable(body: dict) -> list[str]:
     """The parts of an error answer people read: `detail` and the field messages (not codes or `allowed` states)."""
-    return _strings(body.get("detail")) + _strings(body.get("errors"))
+    detail = re.sub(r"^[\w.]+: ", "", str(body.get("detail", "")))  # "category: …" names the field by its code
+    return [detail, *_strings(body.get("errors"))]
 
 
 @pytest.mark.parametrize("who", ["duty", "street_officer", "outsider"])
