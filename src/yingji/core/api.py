@@ -5,6 +5,7 @@ from datetime import datetime
 from django.contrib.auth import authenticate
 from django.db import connection
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -96,17 +97,17 @@ def token_create(request, payload: TokenIn):
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
         if services.is_locked_out(payload.username, client_ip(request)):
-            return Status(401, {"detail": "account locked after repeated failed sign-ins; try again later"})
-        return Status(401, {"detail": "invalid username or password"})
+            return Status(401, {"detail": _("account locked after repeated failed sign-ins; try again later")})
+        return Status(401, {"detail": _("invalid username or password")})
     if services.mfa_enabled(user):
         if not payload.otp:
-            return Status(401, {"detail": "this account signs in with two factors: give the code as `otp`"})
+            return Status(401, {"detail": _("this account signs in with two factors: give the code as `otp`")})
         if not services.mfa_verify(user=user, code=payload.otp, ip=client_ip(request)):
-            return Status(401, {"detail": "wrong two-factor code"})
+            return Status(401, {"detail": _("wrong two-factor code")})
     elif mfa_required(user):
-        return Status(403, {"detail": "your role requires two-factor sign-in: set it up on the account page first"})
+        return Status(403, {"detail": _("your role requires two-factor sign-in: set it up on the account page first")})
     if password_expired(user):
-        return Status(403, {"detail": "your password is temporary or expired: change it on the account page first"})
+        return Status(403, {"detail": _("your password is temporary or expired: change it on the account page first")})
     token, raw = services.token_issue(user=user, name=payload.name)
     return Status(200, {"token": raw, "id": token.pk, "prefix": token.prefix})
 
@@ -186,7 +187,7 @@ class ChainOut(Schema):
 def audit_chain_verify(request):
     """Check the audit chain end to end (whoever may read the audit log: the audit administrator)."""
     if not request.auth.has_perm("core.view_auditentry"):
-        raise NotAllowed("audit administrators only")
+        raise NotAllowed(_("audit administrators only"))
     return audit_verify().as_dict()
 
 

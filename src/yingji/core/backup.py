@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from yingji.core.errors import ValidationFailed
 
@@ -48,9 +49,9 @@ def backup_database(path: Path) -> Path:
     if path.is_dir():
         path = path / default_backup_name()
     if path.exists():
-        raise ValidationFailed(f"{path} already exists", {"path": ["already exists; choose a new file"]})
+        raise ValidationFailed(f"{path} already exists", {"path": [_("already exists; choose a new file")]})
     if not path.parent.is_dir():
-        raise ValidationFailed(f"directory {path.parent} does not exist", {"path": ["directory does not exist"]})
+        raise ValidationFailed(f"directory {path.parent} does not exist", {"path": [_("directory does not exist")]})
     partial = path.with_name(path.name + ".partial")
     try:
         if connection.vendor == "sqlite":
@@ -83,17 +84,19 @@ def _check_sqlite_backup(path: Path) -> None:
         finally:
             source.close()
     except sqlite3.DatabaseError as exc:
-        raise ValidationFailed(f"{path} is not a SQLite backup: {exc}", {"path": ["not a SQLite database"]}) from None
+        raise ValidationFailed(
+            f"{path} is not a SQLite backup: {exc}", {"path": [_("not a SQLite database")]}
+        ) from None
     if "django_migrations" not in tables or "core_orgunit" not in tables:
-        raise ValidationFailed(f"{path} is not a Yingji backup", {"path": ["not a Yingji database"]})
+        raise ValidationFailed(f"{path} is not a Yingji backup", {"path": [_("not a Yingji database")]})
     if ok != "ok":
-        raise ValidationFailed(f"{path} is damaged: {ok}", {"path": ["damaged database file"]})
+        raise ValidationFailed(f"{path} is damaged: {ok}", {"path": [_("damaged database file")]})
 
 
 def restore_database(path: Path) -> None:
     """Replace the live database with the backup at `path`, made by `backup_database`."""
     if not path.is_file():
-        raise ValidationFailed(f"{path} does not exist", {"path": ["no such file"]})
+        raise ValidationFailed(f"{path} does not exist", {"path": [_("no such file")]})
     if connection.vendor == "sqlite":
         _check_sqlite_backup(path)
         connection.ensure_connection()
@@ -107,7 +110,9 @@ def restore_database(path: Path) -> None:
         try:
             script = _run(["pg_restore", "--no-owner", "--file", "-", str(path)], env)
         except ValidationFailed:
-            raise ValidationFailed(f"{path} is not a PostgreSQL backup", {"path": ["not a pg_dump archive"]}) from None
+            raise ValidationFailed(
+                f"{path} is not a PostgreSQL backup", {"path": [_("not a pg_dump archive")]}
+            ) from None
         connection.close()
         # One transaction replaces the whole schema: a failed restore leaves the database as it was.
         # (pg_restore --clean cannot drop the constraints of partitioned tables, such as the telemetry.)

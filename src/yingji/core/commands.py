@@ -25,26 +25,66 @@ def require_perm(by: Any, permission: str) -> None:
         raise NotAllowed(_("Your role may not do this."), {"__all__": [_("Your role may not do this.")]})
 
 
-def _constraint_message(message: str, instance: models.Model) -> str:
-    # A database constraint's default message names the constraint ("约束 … 是无效的"); say what it guards instead.
+def _condition_fields(condition: Any) -> list[str]:
+    """The model fields a check constraint's Q condition reads, in order ("lat__gte" reads `lat`)."""
+    names: list[str] = []
+    for child in getattr(condition, "children", []):
+        for name in [child[0].split("__")[0]] if isinstance(child, tuple) else _condition_fields(child):
+            if name not in names:
+                names.append(name)
+    return names
+
+
+def _coordinate_errors(instance: models.Model) -> dict[str, list[str]]:
+    """What is wrong with a record's lat/lon, field by field (the check constraint only says "invalid")."""
+    lat, lon = getattr(instance, "lat", None), getattr(instance, "lon", None)
+    if (lat is None) != (lon is None):
+        missing = "lat" if lat is None else "lon"
+        return {missing: [_("Give both latitude and longitude, or neither.")]}
+    errors: dict[str, list[str]] = {}
+    if lat is not None and not -90 <= lat <= 90:
+        errors["lat"] = [_("Latitude must lie between -90 and 90 degrees (%(value)s given).") % {"value": lat}]
+    if lon is not None and not -180 <= lon <= 180:
+        errors["lon"] = [_("Longitude must lie between -180 and 180 degrees (%(value)s given).") % {"value": lon}]
+    return errors
+
+
+def _constraint_errors(message: str, instance: models.Model) -> dict[str, list[str]] | None:
+    """A database constraint's default message names the constraint ("约束 … 是无效的"); say which field is wrong
+    and why instead. None when the message is not a constraint's."""
+    from yingji.core.models import VALID_COORDINATES
+
     for constraint in getattr(instance._meta, "constraints", []):
-        if constraint.name in message:
-            custom = getattr(constraint, "violation_error_message", None)
-            default = getattr(type(constraint), "default_violation_error_message", None)
-            if custom and custom != default:
-                return str(custom)
-            return _("The values given do not fit together.")
-    return message
+        if constraint.name not in message:
+            continue
+        condition = getattr(constraint, "condition", None)
+        if condition is not None and condition == VALID_COORDINATES:
+            errors = _coordinate_errors(instance)
+            if errors:
+                return errors
+        custom = getattr(constraint, "violation_error_message", None)
+        default = getattr(type(constraint), "default_violation_error_message", None)
+        text = str(custom) if custom and custom != default else _("The values given do not fit together.")
+        fields = list(getattr(constraint, "fields", ()) or ()) or _condition_fields(condition)
+        known = {f.name for f in instance._meta.get_fields()}
+        fields = [f for f in fields if f in known]
+        return {fields[0] if len(fields) == 1 else "__all__": [text]}
+    return None
 
 
 def validation_failed(exc: ValidationError, instance: models.Model | None = None) -> ValidationFailed:
-    """Turn Django's ValidationError into our field-level error."""
+    """Turn Django's ValidationError into our field-level error; a constraint's message becomes the field it
+    guards and the reason, never the constraint's name."""
     if hasattr(exc, "error_dict"):
-        errors = {field: [str(m) for m in messages] for field, messages in exc.message_dict.items()}
+        raw = {field: [str(m) for m in messages] for field, messages in exc.message_dict.items()}
     else:
-        errors = {"__all__": [str(m) for m in exc.messages]}
-    if instance is not None:
-        errors = {field: [_constraint_message(m, instance) for m in ms] for field, ms in errors.items()}
+        raw = {"__all__": [str(m) for m in exc.messages]}
+    errors: dict[str, list[str]] = {}
+    for field, messages in raw.items():
+        for message in messages:
+            mapped = _constraint_errors(message, instance) if instance is not None else None
+            for name, texts in (mapped or {field: [message]}).items():
+                errors.setdefault(name, []).extend(t for t in texts if t not in errors.get(name, []))
     return ValidationFailed(next(iter(errors.values()))[0], errors)
 
 

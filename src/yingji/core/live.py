@@ -28,6 +28,7 @@ from django.db import connection
 from django.db.models import Max
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext as _
 
 from yingji.core.models import LiveEvent
 from yingji.core.scopes import scope_root
@@ -347,9 +348,9 @@ async def stream(request: HttpRequest, channel: str) -> HttpResponse:
     try:
         _user, root_path, credential = await sync_to_async(_user_and_root)(request)
     except LookupError:
-        return JsonResponse({"detail": "authentication required"}, status=401)
+        return JsonResponse({"detail": _("authentication required")}, status=401)
     except PermissionError:
-        return JsonResponse({"detail": "not found"}, status=404)
+        return JsonResponse({"detail": _("not found")}, status=404)
     if not isinstance(request, ASGIRequest):
         # A WSGI server would buffer an endless stream: ask the browser to come back later instead.
         return HttpResponse("retry: 60000\n\n", content_type="text/event-stream")

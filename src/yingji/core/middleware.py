@@ -9,6 +9,7 @@ from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 
 from yingji.core.audit import current_address
 from yingji.core.backends import client_ip
@@ -131,33 +132,39 @@ class InputGuardMiddleware:
     def refuse(request: HttpRequest) -> HttpResponse | None:
         query = request.META.get("QUERY_STRING", "")
         if "\x00" in request.path or b"\x00" in unquote_to_bytes(query.replace("+", " ")):
-            return _bad(request, 400, "NUL characters are not allowed")
+            return _bad(request, 400, _("NUL characters are not allowed"))
         if not request.path_info.startswith(API_PREFIX):
             return None
         if any(_out_of_range(segment) for segment in request.path_info.split("/")):
-            return _bad(request, 404, "not found")
+            return _bad(request, 404, _("not found"))
         for name, values in request.GET.lists():
             if any(_out_of_range(value.strip()) for value in values):
-                return _bad(request, 400, f"{name}: the number is out of range", name)
+                return _bad(request, 400, _("%(name)s: the number is out of range") % {"name": name}, name)
         content_type = request.content_type or ""
         if request.method in ("POST", "PUT", "PATCH", "DELETE") and _has_body(request):
             if content_type not in JSON_TYPES + FORM_TYPES + XML_TYPES:
-                return _bad(request, 415, "the request body must be application/json")
+                return _bad(request, 415, _("the request body must be application/json"))
         if content_type in FORM_TYPES and request.method == "POST":
             try:
                 request.FILES  # noqa: B018 (parsed now, so a broken upload is a 400 rather than a crash later)
             except MultiPartParserError as exc:
-                return _bad(request, 400, f"the upload cannot be read: {exc}", "file")
+                return _bad(request, 400, _("the upload cannot be read: %(reason)s") % {"reason": exc}, "file")
         return None
 
     @staticmethod
     def as_json(response: HttpResponse) -> HttpResponse:
         if response.status_code < 400 or response.get("Content-Type", "").startswith("application/json"):
             return response
+        known = {
+            404: _("not found"),
+            405: _("method not allowed"),
+            413: _("request too large"),
+            500: _("internal error"),
+        }
         try:
-            detail = HTTPStatus(response.status_code).phrase.lower()
+            detail = known.get(response.status_code) or HTTPStatus(response.status_code).phrase.lower()
         except ValueError:
-            detail = "error"
+            detail = _("error")
         fresh = JsonResponse({"detail": detail}, status=response.status_code)
         for header in ("Allow", "WWW-Authenticate", "Retry-After"):
             if header in response:

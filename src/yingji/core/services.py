@@ -64,7 +64,7 @@ def org_update(*, by: User | None, org: OrgUnit, **changes: Any) -> OrgUnit:
     before = _org_snapshot(org)
     for field, value in changes.items():
         if field not in ORG_FIELDS:
-            raise ValidationFailed(f"unknown field {field}", {field: ["unknown field"]})
+            raise ValidationFailed(f"unknown field {field}", {field: [_("unknown field")]})
         setattr(org, field, value)
     clean_or_fail(org)
     old_path = org.path
@@ -151,7 +151,7 @@ def token_issue(*, user: User, name: str = "") -> tuple[ApiToken, str]:
 def token_revoke(*, by: User, token: ApiToken) -> ApiToken:
     """Revoke a token: its owner or whoever manages tokens may."""
     if token.user_id != by.pk and not by.has_perm("core.change_apitoken"):
-        raise NotAllowed("only the token's owner or an administrator may revoke it")
+        raise NotAllowed(_("only the token's owner or an administrator may revoke it"))
     token = ApiToken.objects.select_for_update().get(pk=token.pk)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()

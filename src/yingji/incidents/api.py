@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import PlainSerializer
@@ -47,7 +48,7 @@ def _user(user_id: int | None, field: str) -> User | None:
         return None
     found = User.objects.filter(pk=user_id, is_active=True).first()
     if found is None:
-        raise ValidationFailed(f"unknown {field}", {field: ["no such active user"]})
+        raise ValidationFailed(_("unknown %(field)s") % {"field": field}, {field: [_("no such active user")]})
     return found
 
 
@@ -174,7 +175,7 @@ def incidents_create(request, payload: IncidentIn):
     data = payload.dict()
     incident_type = IncidentType.objects.filter(code=data.pop("type"), active=True).first()
     if incident_type is None:
-        raise ValidationFailed("unknown type", {"type": ["no such incident type"]})
+        raise ValidationFailed(_("unknown type"), {"type": [_("no such incident type")]})
     data["occurred_at"] = _aware(data["occurred_at"])
     data["received_at"] = _aware(data["received_at"])
     data["enterprise"] = org_in_scope(request.auth, data["enterprise"], field="enterprise")
@@ -251,7 +252,7 @@ def incidents_merge(request, incident_id: int, payload: MergeIn):
     try:
         into = selectors.incident_get(user=request.auth, incident_id=payload.into)
     except Exception:
-        raise ValidationFailed("unknown incident", {"into": ["no such incident"]}) from None
+        raise ValidationFailed(_("unknown incident"), {"into": [_("no such incident")]}) from None
     return services.incident_merge(by=request.auth, duplicate=duplicate, into=into)
 
 
@@ -541,7 +542,7 @@ def incidents_materials(request, incident_id: int, payload: MaterialIn):
     warehouse = resolve_in_scope(Warehouse, request.auth, payload.warehouse, field="warehouse")
     item = MaterialItem.objects.filter(pk=payload.item).first()
     if item is None:
-        raise ValidationFailed("unknown item", {"item": ["no such material"]})
+        raise ValidationFailed(_("unknown item"), {"item": [_("no such material")]})
     request_ = services.material_issue(
         by=request.auth,
         incident=incident,

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from yingji.core.audit import audit_append
 from yingji.core.commands import clean_or_fail, require_perm
@@ -24,17 +25,22 @@ def incident_command(*, by: User | None, incident: Incident, **changes: Any) -> 
     incident = Incident.objects.select_for_update().select_related("type", "org").get(pk=incident.pk)
     unknown = [f for f in changes if f not in COMMAND_FIELDS]
     if unknown:
-        raise ValidationFailed(f"unknown field {unknown[0]}", {f: ["cannot be changed here"] for f in unknown})
+        raise ValidationFailed(
+            _("unknown field %(field)s") % {"field": unknown[0]}, {f: [_("cannot be changed here")] for f in unknown}
+        )
     if not incident.is_open:
-        raise Conflict("the incident is no longer open", {"status": [f"{incident.status}: no changes allowed"]})
+        raise Conflict(
+            _("the incident is no longer open"),
+            {"status": [_("%(status)s: no changes allowed") % {"status": incident.get_status_display()}]},
+        )
     commander = changes.get("commander")
     if commander is not None and not commander.is_active:
-        raise ValidationFailed("inactive user", {"commander": ["this user is not active"]})
+        raise ValidationFailed(_("inactive user"), {"commander": [_("this user is not active")]})
     before = {f: getattr(incident, f) for f in changes}
     for field, value in changes.items():
         setattr(incident, field, value)
     if (incident.post_lat is None) != (incident.post_lon is None):
-        raise ValidationFailed("half a location", {"post_lon": ["give both latitude and longitude, or neither"]})
+        raise ValidationFailed(_("half a location"), {"post_lon": [_("give both latitude and longitude, or neither")]})
     clean_or_fail(incident)
     changed = {f: [str(before[f] or ""), str(getattr(incident, f) or "")] for f in changes}
     changed = {f: v for f, v in changed.items() if v[0] != v[1]}
@@ -73,9 +79,9 @@ def task_create(
     """Give a command task to an org unit or a person."""
     require_perm(by, "incidents.command_incident")
     if not incident.is_open:
-        raise Conflict("the incident is no longer open", {"title": ["no tasks for a finished incident"]})
+        raise Conflict(_("the incident is no longer open"), {"title": [_("no tasks for a finished incident")]})
     if assignee_org is None and assignee_user is None:
-        raise ValidationFailed("nobody to do it", {"assignee_org": ["assign a unit or a person"]})
+        raise ValidationFailed(_("nobody to do it"), {"assignee_org": [_("assign a unit or a person")]})
     task = Task(
         incident=incident,
         title=title,
@@ -113,7 +119,7 @@ def review_save(*, by: User, incident: Incident, findings: str, improvements: st
     require_perm(by, "incidents.change_incident")
     incident = Incident.objects.get(pk=incident.pk)
     if incident.status != Status.CLOSED:
-        raise Conflict("review a closed incident", {"findings": ["close the incident first"]})
+        raise Conflict(_("review a closed incident"), {"findings": [_("close the incident first")]})
     review, _created = Review.objects.select_for_update().get_or_create(incident=incident, defaults={"updated_by": by})
     review.findings, review.improvements, review.updated_by = findings, improvements, by
     review.save()

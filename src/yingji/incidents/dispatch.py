@@ -54,7 +54,7 @@ def dispatch_create(
     require_perm(by, "incidents.add_dispatch")
     chosen = {k: v for k, v in (("team", team), ("equipment", equipment), ("expert", expert)) if v is not None}
     if len(chosen) != 1:
-        raise ValidationFailed("choose one resource", {"team": ["give exactly one of team, equipment or expert"]})
+        raise ValidationFailed(_("choose one resource"), {"team": [_("give exactly one of team, equipment or expert")]})
     ((kind, resource),) = chosen.items()
     # The route may load the road graph: compute it before the transaction takes the incident's row lock.
     eta_s, distance_m = _travel(incident, *_location(kind, resource))
@@ -110,7 +110,10 @@ def _dispatch_record(
 ) -> Dispatch:
     incident = Incident.objects.select_for_update().select_related("type", "org").get(pk=incident.pk)
     if not incident.is_open:
-        raise Conflict("the incident is no longer open", {"status": [f"{incident.status}: no dispatch"]})
+        raise Conflict(
+            _("the incident is no longer open"),
+            {"status": [_("%(status)s: no dispatch") % {"status": incident.get_status_display()}]},
+        )
     # Lock the resource's row: two desks may send the same team to two incidents at the same moment.
     resource = type(resource).objects.select_for_update().select_related("org").get(pk=resource.pk)
     active = Dispatch.objects.filter(**{kind: resource}).exclude(status=DispatchStatus.RELEASED)
@@ -204,7 +207,7 @@ def material_issue(
     locks the balance and refuses to overdraw it (a field error on `quantity`, nothing written)."""
     require_perm(by, "incidents.add_materialrequest")
     if not incident.is_open:
-        raise Conflict("the incident is no longer open", {"quantity": ["no materials for a finished incident"]})
+        raise Conflict(_("the incident is no longer open"), {"quantity": [_("no materials for a finished incident")]})
     reason = reason.strip()
     stock_withdraw(
         by=by, warehouse=warehouse, item=item, quantity=quantity, reason=f"{incident.code} {reason or incident.title}"

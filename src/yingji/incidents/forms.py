@@ -12,6 +12,24 @@ from yingji.resources.models import MaterialItem, StockBalance, Warehouse
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
+class TypeSelect(forms.Select):
+    """The incident-type list grouped by category (readable without JavaScript); each option carries its category
+    in `data-category` so incidents/intake.js can show only the chosen category's types."""
+
+    def optgroups(self, name: str, value: list, attrs: dict | None = None) -> list:
+        groups: dict[str, list] = {}
+        labels = dict(Category.choices)
+        for index, (option_value, option_label) in enumerate(self.choices):
+            instance = getattr(option_value, "instance", None)
+            category = instance.category if instance is not None else ""
+            selected = str(option_value) in value
+            option = self.create_option(name, option_value, option_label, selected, index, attrs=attrs)
+            if category:
+                option["attrs"]["data-category"] = category
+            groups.setdefault(category, []).append(option)
+        return [(str(labels.get(c, "")) or None, options, i) for i, (c, options) in enumerate(groups.items())]
+
+
 class IncidentForm(forms.Form):
     """Intake (接报登记)."""
 
@@ -20,7 +38,10 @@ class IncidentForm(forms.Form):
         label=pgettext_lazy("incident", "Category"), choices=Category.choices, initial=Category.ACCIDENT
     )
     type = forms.ModelChoiceField(
-        label=pgettext_lazy("incident", "Type"), queryset=IncidentType.objects.filter(active=True), to_field_name="code"
+        label=pgettext_lazy("incident", "Type"),
+        queryset=IncidentType.objects.filter(active=True).order_by("category", "code"),
+        to_field_name="code",
+        widget=TypeSelect,
     )
     source = forms.ChoiceField(label=pgettext_lazy("incident", "Source"), choices=Source.choices, initial=Source.PHONE)
     occurred_at = forms.DateTimeField(label=_("Occurred at"), widget=DATETIME)
@@ -63,7 +84,7 @@ class CommandForm(forms.Form):
     response_level = forms.ChoiceField(
         label=_("Response level"), choices=[("", "—"), *ResponseLevel.choices], required=False
     )
-    post_address = forms.CharField(label=_("Command post"), max_length=200, required=False)
+    post_address = forms.CharField(label=pgettext_lazy("incident", "Command post"), max_length=200, required=False)
     post_lat = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90)
     post_lon = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180)
 

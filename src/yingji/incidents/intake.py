@@ -19,6 +19,7 @@ from yingji.core.scopes import scope_root
 from yingji.incidents import deadlines, grading, lifecycle
 from yingji.incidents.command import COMMAND_FIELDS, incident_command
 from yingji.incidents.models import (
+    Category,
     EventKind,
     Incident,
     IncidentCounter,
@@ -49,7 +50,7 @@ def _locate_org(lat: float, lon: float) -> OrgUnit | None:
 def _district() -> OrgUnit:
     district = OrgUnit.objects.filter(kind=OrgKind.DISTRICT).order_by("path").first()
     if district is None:
-        raise ValidationFailed("no district in the org tree", {"org": ["the org tree has no district"]})
+        raise ValidationFailed(_("no district in the org tree"), {"org": [_("the org tree has no district")]})
     return district
 
 
@@ -116,16 +117,24 @@ def incident_create(
     received_at = received_at or now
     if type.category != category:
         raise ValidationFailed(
-            "the type does not belong to the category", {"type": [f"{type.code} is not of category {category}"]}
+            _("the type does not belong to the category"),
+            {
+                "type": [
+                    _("%(type)s is not of category %(category)s")
+                    % {"type": type.name, "category": dict(Category.choices).get(category, category)}
+                ]
+            },
         )
     if occurred_at > now + timedelta(minutes=5):
-        raise ValidationFailed("occurred in the future", {"occurred_at": ["cannot be in the future"]})
+        raise ValidationFailed(_("occurred in the future"), {"occurred_at": [_("cannot be in the future")]})
     if occurred_at > received_at:
-        raise ValidationFailed("occurred after it was received", {"occurred_at": ["must not be after received_at"]})
+        raise ValidationFailed(
+            _("occurred after it was received"), {"occurred_at": [_("must not be after received_at")]}
+        )
     if lat is None and lon is None and not address:
-        raise ValidationFailed("where did it happen?", {"address": ["give a map location or an address"]})
+        raise ValidationFailed(_("where did it happen?"), {"address": [_("give a map location or an address")]})
     if enterprise is not None and enterprise.kind != OrgKind.ENTERPRISE:
-        raise ValidationFailed("not an enterprise", {"enterprise": ["must be an enterprise"]})
+        raise ValidationFailed(_("not an enterprise"), {"enterprise": [_("must be an enterprise")]})
     root = scope_root(by) if by is not None else None
     if root is not None:
         # A street or an enterprise reports what happens in its own area (街道报告, 企业报告).
@@ -208,9 +217,14 @@ def incident_update(*, by: User | None, incident: Incident, **changes: Any) -> I
     incident = Incident.objects.select_for_update().select_related("type", "org").get(pk=incident.pk)
     unknown = [f for f in changes if f not in (*DETAIL_FIELDS, *CASUALTY_FIELDS)]
     if unknown:
-        raise ValidationFailed(f"unknown field {unknown[0]}", {f: ["cannot be changed here"] for f in unknown})
+        raise ValidationFailed(
+            _("unknown field %(field)s") % {"field": unknown[0]}, {f: [_("cannot be changed here")] for f in unknown}
+        )
     if not incident.is_open:
-        raise Conflict("the incident is no longer open", {"status": [f"{incident.status}: no changes allowed"]})
+        raise Conflict(
+            _("the incident is no longer open"),
+            {"status": [_("%(status)s: no changes allowed") % {"status": incident.get_status_display()}]},
+        )
     refuse_nulls(incident, changes)
     before = {f: getattr(incident, f) for f in changes}
     for field, value in changes.items():
@@ -300,11 +314,12 @@ def incident_close(*, by: User | None, incident: Incident) -> Incident:
     incident = Incident.objects.select_for_update().select_related("type", "org").get(pk=incident.pk)
     if not incident.is_open:
         raise Conflict(
-            f"cannot close an incident that is {incident.status}; allowed: none", {"status": ["already finished"]}
+            _("cannot close an incident that is %(status)s; allowed: none") % {"status": incident.get_status_display()},
+            {"status": [_("already finished")]},
         )
     if not incident.reports.filter(kind=ReportKind.FINAL, status=ReportStatus.SENT).exists():
         raise ValidationFailed(
-            "closing requires a final report", {"status": ["send the final report (终报) before closing"]}
+            _("closing requires a final report"), {"status": [_("send the final report (终报) before closing")]}
         )
     now = timezone.now()
     incident.reports.filter(status=ReportStatus.DUE).update(status=ReportStatus.CANCELLED)
@@ -324,7 +339,7 @@ def incident_merge(*, by: User | None, duplicate: Incident, into: Incident) -> I
     reporting; both timelines say so."""
     require_perm(by, "incidents.change_incident")
     if duplicate.pk == into.pk:
-        raise ValidationFailed("cannot merge an incident into itself", {"into": ["choose another incident"]})
+        raise ValidationFailed(_("cannot merge an incident into itself"), {"into": [_("choose another incident")]})
     first, second = sorted([duplicate.pk, into.pk])
     locked = {
         i.pk: i
@@ -332,7 +347,7 @@ def incident_merge(*, by: User | None, duplicate: Incident, into: Incident) -> I
     }
     duplicate, into = locked[duplicate.pk], locked[into.pk]
     if not duplicate.is_open or not into.is_open:
-        raise Conflict("only open incidents can be merged", {"into": ["both incidents must be open"]})
+        raise Conflict(_("only open incidents can be merged"), {"into": [_("both incidents must be open")]})
     duplicate.status = Status.MERGED
     duplicate.merged_into = into
     duplicate.save(update_fields=["status", "merged_into", "updated_at"])
@@ -363,7 +378,7 @@ def incident_note(*, by: User, incident: Incident, text: str) -> TimelineEntry:
     """Write a note on the timeline (the desk, the commander, and the street the incident is in)."""
     require_perm(by, "incidents.add_timelineentry")
     if not text.strip():
-        raise ValidationFailed("empty note", {"text": ["write something"]})
+        raise ValidationFailed(_("empty note"), {"text": [_("write something")]})
     entry = log(incident, kind=EventKind.NOTE, by=by, text=text.strip())
     audit_append(
         actor=by,

@@ -4,7 +4,9 @@ the after-action review."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from yingji.core.geo import distance_label
 from yingji.core.models import VALID_COORDINATES, OrgUnit
 
 
@@ -47,7 +49,7 @@ class ResponseLevel(models.TextChoices):
 class Status(models.TextChoices):
     OPEN = "open", _("Received")
     RESPONDING = "responding", _("Responding")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("incident", "Closed")
     MERGED = "merged", _("Merged into another")
 
 
@@ -256,7 +258,7 @@ class Report(models.Model):
 
 
 class TaskStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("task", "Open")
     IN_PROGRESS = "in_progress", _("In progress")
     DONE = "done", _("Done")
     CANCELLED = "cancelled", _("Cancelled")
@@ -344,7 +346,9 @@ class IncidentProposal(models.Model):
     (of the same enterprise, say), or dismisses it with a reason."""
 
     alarm = models.ForeignKey("monitoring.Alarm", verbose_name=_("alarm"), on_delete=models.PROTECT, related_name="+")
-    org = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    org = models.ForeignKey(
+        OrgUnit, verbose_name=pgettext_lazy("organisation", "unit"), on_delete=models.PROTECT, related_name="+"
+    )
     enterprise = models.ForeignKey(
         OrgUnit, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
@@ -431,7 +435,7 @@ class Review(models.Model):
     incident = models.OneToOneField(
         Incident, verbose_name=_("incident"), on_delete=models.PROTECT, related_name="review"
     )
-    findings = models.TextField(_("findings"), blank=True)
+    findings = models.TextField(pgettext_lazy("assessment", "findings"), blank=True)
     improvements = models.TextField(_("improvement actions"), blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("updated by"), on_delete=models.PROTECT, related_name="+"
@@ -502,6 +506,11 @@ class Dispatch(models.Model):
         return f"{self.incident.code} → {self.resource_name}"
 
     @property
+    def distance_label(self) -> str:
+        """The road distance as people read it: metres under 1 km, else kilometres to one decimal."""
+        return distance_label(self.distance_m) if self.distance_m is not None else ""
+
+    @property
     def resource(self) -> models.Model:
         return self.team or self.equipment or self.expert
 
@@ -531,7 +540,7 @@ class MaterialRequest(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
     )
-    fulfilled_at = models.DateTimeField(_("issued at"))
+    fulfilled_at = models.DateTimeField(pgettext_lazy("stock", "issued at"))
 
     class Meta:
         ordering = ["-fulfilled_at", "-id"]

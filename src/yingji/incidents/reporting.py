@@ -8,6 +8,7 @@ from django.db.models import Min
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from yingji.core.audit import audit_append
 from yingji.core.commands import require_perm
@@ -55,13 +56,15 @@ def report_add(*, by: User, incident: Incident, kind: str, reason: str = "") -> 
     require_perm(by, "incidents.change_incident")
     incident = Incident.objects.select_for_update().select_related("type", "org").get(pk=incident.pk)
     if not incident.is_open:
-        raise Conflict("the incident is no longer open", {"kind": ["no reports for a finished incident"]})
+        raise Conflict(_("the incident is no longer open"), {"kind": [_("no reports for a finished incident")]})
     if kind == ReportKind.INITIAL:
-        raise ValidationFailed("the initial report is created at intake", {"kind": ["choose progress or final"]})
+        raise ValidationFailed(_("the initial report is created at intake"), {"kind": [_("choose progress or final")]})
     if kind not in ReportKind.values:
-        raise ValidationFailed("unknown kind", {"kind": [f"one of {', '.join(ReportKind.values)}"]})
+        raise ValidationFailed(
+            _("unknown kind"), {"kind": [_("one of %(kinds)s") % {"kinds": ", ".join(ReportKind.values)}]}
+        )
     if kind == ReportKind.FINAL and incident.reports.filter(kind=kind).exclude(status=ReportStatus.CANCELLED).exists():
-        raise Conflict("a final report exists already", {"kind": ["there is one final report"]})
+        raise Conflict(_("a final report exists already"), {"kind": [_("there is one final report")]})
     report = Report.objects.create(
         incident=incident,
         kind=kind,
@@ -85,7 +88,10 @@ def report_send(*, by: User, report: Report) -> Report:
         .get(pk=report.pk)
     )
     if report.status != ReportStatus.DUE:
-        raise Conflict(f"the report is {report.status}; allowed: none", {"status": ["only due reports can be sent"]})
+        raise Conflict(
+            _("the report is %(status)s; allowed: none") % {"status": report.get_status_display()},
+            {"status": [_("only due reports can be sent")]},
+        )
     now = timezone.now()
     report.sent_at = now
     report.sent_by = by

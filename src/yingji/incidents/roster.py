@@ -4,6 +4,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from yingji.core.audit import audit_append
 from yingji.core.commands import clean_or_fail, require_perm
@@ -31,9 +32,9 @@ def shift_create(
     )
     clean_or_fail(shift, validate_constraints=False)
     if ends_at <= starts_at:
-        raise ValidationFailed("a shift must end after it starts", {"ends_at": ["must be after the start"]})
+        raise ValidationFailed(_("a shift must end after it starts"), {"ends_at": [_("must be after the start")]})
     if DutyShift.objects.filter(org=org, starts_at__lt=ends_at, ends_at__gt=starts_at).exists():
-        raise ValidationFailed("overlaps another shift", {"starts_at": ["overlaps another shift of this unit"]})
+        raise ValidationFailed(_("overlaps another shift"), {"starts_at": [_("overlaps another shift of this unit")]})
     shift.save()
     audit_append(
         actor=by,

@@ -323,7 +323,7 @@ def dispatch_recommend(
     from yingji.resources.reach import nearest_resources
 
     if kind is not None and kind not in ("team", "equipment", "expert"):
-        raise ValidationFailed("unknown kind", {"kind": [_("Choose team, equipment or expert.")]})
+        raise ValidationFailed(_("unknown kind"), {"kind": [_("Choose team, equipment or expert.")]})
     if incident.lat is None:
         message = _("Place the incident on the map to get travel times.")
         raise ValidationFailed(message, {"lat": [message]})

@@ -267,7 +267,7 @@ def _dispatch(request: HttpRequest, incident: Incident) -> None:
 def _merge(request: HttpRequest, incident: Incident, into_code: str) -> None:
     into = selectors.incident_list(user=request.user).filter(code=into_code.strip()).first()
     if into is None:
-        raise ValidationFailed("no such incident", {"into": ["no open incident with this number"]})
+        raise ValidationFailed(_("no such incident"), {"into": [_("no open incident with this number")]})
     services.incident_merge(by=request.user, duplicate=incident, into=into)
 
 

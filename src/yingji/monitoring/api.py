@@ -4,6 +4,7 @@ import json
 from datetime import date, datetime, timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from ninja.security import HttpBearer, django_auth
@@ -124,9 +125,9 @@ def telemetry_post(request):
     try:
         items = json.loads(request.body or b"null")
     except (json.JSONDecodeError, UnicodeDecodeError):
-        raise ValidationFailed("the body is not JSON", {"body": ["not JSON"]}) from None
+        raise ValidationFailed(_("the body is not JSON"), {"body": [_("not JSON")]}) from None
     if not isinstance(items, list):
-        raise ValidationFailed("the body must be a JSON array", {"body": ["expected an array of readings"]})
+        raise ValidationFailed(_("the body must be a JSON array"), {"body": [_("expected an array of readings")]})
     if len(items) > MAX_BATCH:
         raise ValidationFailed(f"at most {MAX_BATCH} items per request", {"body": [f"more than {MAX_BATCH} items"]})
     codes = {item["device"] for item in items if isinstance(item, dict) and valid_device_code(item.get("device"))}
@@ -213,7 +214,7 @@ def _assignee(username: str | None) -> User | None:
         return None
     user = User.objects.filter(username=username, is_active=True).first()
     if user is None:
-        raise ValidationFailed("unknown assignee", {"assignee": ["no such user"]})
+        raise ValidationFailed(_("unknown assignee"), {"assignee": [_("no such user")]})
     return user
 
 
@@ -446,9 +447,9 @@ def hydrology_rainfall(request, code: str, window: Query[RainfallQuery]):
     the `gaps` themselves (shown, not filled)."""
     station = hydrology.station_get(user=request.auth, code=code)
     if window.to is not None and window.to.tzinfo is None:
-        raise ValidationFailed("to needs a UTC offset", {"to": ["give a UTC offset (Z or +08:00)"]})
+        raise ValidationFailed(_("to needs a UTC offset"), {"to": [_("give a UTC offset (Z or +08:00)")]})
     if window.to is not None and not 2000 <= window.to.year <= 2100:
-        raise ValidationFailed("to is out of range", {"to": ["a time between 2000 and 2100"]})
+        raise ValidationFailed(_("to is out of range"), {"to": [_("a time between 2000 and 2100")]})
     return hydrology.rainfall(station=station, hours=window.hours, end=window.to)
 
 
@@ -473,7 +474,7 @@ def hydrology_level(request, code: str):
     (negative: below), metres per hour over the last hour, and the last 24 hours hour by hour."""
     station = hydrology.station_get(user=request.auth, code=code)
     if station.kind not in hydrology.LEVEL_KINDS:
-        raise ValidationFailed("not a level station", {"code": ["not a river, lake or reservoir station"]})
+        raise ValidationFailed(_("not a level station"), {"code": [_("not a river, lake or reservoir station")]})
     return hydrology.level_state(station=station)
 
 
@@ -528,5 +529,5 @@ def hydrology_reach(request, code: str):
     why there are none (no road network, no position)."""
     station = hydrology.station_get(user=request.auth, code=code)
     if station.kind != StationKind.WATERLOGGING:
-        raise ValidationFailed("not a waterlogging point", {"code": ["not a waterlogging point"]})
+        raise ValidationFailed(_("not a waterlogging point"), {"code": [_("not a waterlogging point")]})
     return hydrology.waterlogging_reach(user=request.auth, station=station)

@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from yingji.core.access import scoped
 from yingji.core.audit import audit_append
@@ -44,14 +45,14 @@ def alarm_verify(*, by: User, alarm: Alarm, result: str, note: str = "") -> Alar
     """Record what a fire alarm turned out to be (see the module's docstring)."""
     require_perm(by, "monitoring.change_alarm")
     if result not in Verification.values:
-        raise ValidationFailed("unknown result", {"result": [f"use one of: {', '.join(Verification.values)}"]})
+        raise ValidationFailed(_("unknown result"), {"result": [f"use one of: {', '.join(Verification.values)}"]})
     alarm = Alarm.objects.select_for_update().select_related("device", "rule").get(pk=alarm.pk)
     if not alarm.rule.needs_verification:
-        raise Conflict("this alarm is not one to verify", {"result": ["only fire alarms are verified"]})
+        raise Conflict(_("this alarm is not one to verify"), {"result": [_("only fire alarms are verified")]})
     if alarm.verification:
-        raise Conflict("the alarm is already verified", {"result": ["the alarm is already verified"]})
+        raise Conflict(_("the alarm is already verified"), {"result": [_("the alarm is already verified")]})
     if alarm.status == AlarmStatus.CLOSED:
-        raise Conflict("the alarm is closed", {"status": [alarm.status]})
+        raise Conflict(_("the alarm is closed"), {"status": [alarm.status]})
     now = timezone.now()
     note = note[:500]
     alarm.verification, alarm.verified_at, alarm.verified_by, alarm.verify_note = result, now, by, note

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from yingji.core.access import get_scoped_or_404, org_in_scope, scoped
 from yingji.core.audit import audit_append
@@ -142,7 +143,7 @@ def station_save(
     require_perm(by, "monitoring.change_device")
     unknown = set(fields) - set(STATION_FIELDS)
     if unknown:
-        raise ValidationFailed("unknown field", {f: ["unknown field"] for f in unknown})
+        raise ValidationFailed(_("unknown field"), {f: ["unknown field"] for f in unknown})
     station = HydroStation.objects.select_for_update().filter(device=device).first() or HydroStation(device=device)
     for field, value in fields.items():
         setattr(station, field, value)
@@ -196,7 +197,7 @@ def _rain(station: HydroStation, since: datetime, until: datetime) -> list[tuple
 def rainfall(*, station: HydroStation, hours: int, end: datetime | None = None) -> dict[str, Any]:
     """The rain of the last `hours` before `end` (now): amount, window, completeness, gaps and the signal it meets."""
     if not 1 <= hours <= MAX_HOURS:
-        raise ValidationFailed("hours from 1 to 24", {"hours": ["from 1 to 24"]})
+        raise ValidationFailed(_("hours from 1 to 24"), {"hours": [_("from 1 to 24")]})
     end = end or timezone.now()
     start = end - timedelta(hours=hours)
     acc = accumulate(_rain(station, start, end), start=start, end=end, max_gap=station.max_gap)

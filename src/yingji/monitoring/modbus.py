@@ -18,6 +18,7 @@ from datetime import datetime
 
 from django.db import close_old_connections, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from pymodbus.client import ModbusTcpClient
 from pymodbus.exceptions import ModbusException
 
@@ -115,12 +116,12 @@ def modbus_endpoint_save(*, by: User | None, device: Device, **fields: object) -
     require_perm(by, "monitoring.change_device")
     unknown = set(fields) - set(ENDPOINT_FIELDS)
     if unknown:
-        raise ValidationFailed("unknown field", {f: ["unknown field"] for f in unknown})
+        raise ValidationFailed(_("unknown field"), {f: ["unknown field"] for f in unknown})
     endpoint = ModbusEndpoint.objects.select_for_update().filter(device=device).first() or ModbusEndpoint(device=device)
     for field, value in fields.items():
         setattr(endpoint, field, value)
     if endpoint.profile not in PROFILES:
-        raise ValidationFailed("unknown profile", {"profile": [f"use one of: {', '.join(PROFILES)}"]})
+        raise ValidationFailed(_("unknown profile"), {"profile": [f"use one of: {', '.join(PROFILES)}"]})
     clean_or_fail(endpoint)
     endpoint.save()
     audit_append(

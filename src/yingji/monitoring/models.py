@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yingji.core.models import VALID_COORDINATES, OrgUnit
 from yingji.monitoring.metrics import METRIC_CODE_MAX, TYPE_METRICS, DeviceType
@@ -187,12 +188,19 @@ class Rule(models.Model):
         return self.name
 
     @property
+    def metric_display(self) -> str:
+        """The metric's name and unit in the active language (可燃气体 (%LEL)), never the raw code."""
+        from yingji.monitoring.metrics import metric_label
+
+        return metric_label(self.metric) if self.metric else ""
+
+    @property
     def thresholds(self) -> dict[str, float]:
         return {level: getattr(self, level) for level in Level.values if getattr(self, level) is not None}
 
 
 class AlarmStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("alarm", "Active")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
     CLEARED = "cleared", _("Cleared")
     CLOSED = "closed", _("Closed")
@@ -242,7 +250,7 @@ class Alarm(models.Model):
         on_delete=models.PROTECT,
         related_name="assigned_alarms",
     )
-    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+    escalated_at = models.DateTimeField(pgettext_lazy("alarm", "escalated at"), null=True, blank=True)
     cleared_at = models.DateTimeField(_("cleared at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closed_by = models.ForeignKey(
@@ -282,6 +290,13 @@ class Alarm(models.Model):
 
     def __str__(self) -> str:
         return f"{self.device.code} {self.rule.name} ({self.get_level_display()})"
+
+    @property
+    def metric_display(self) -> str:
+        """The metric's name and unit in the active language (可燃气体 (%LEL)), never the raw code."""
+        from yingji.monitoring.metrics import metric_label
+
+        return metric_label(self.metric) if self.metric else ""
 
     @property
     def is_open(self) -> bool:

@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from yingji.core.access import org_in_scope
 from yingji.core.audit import audit_append
@@ -20,7 +21,7 @@ from yingji.core.notify import notify
 from yingji.core.roles import GROUP_NAMES, Role
 from yingji.core.scopes import scoped
 from yingji.monitoring import conf
-from yingji.monitoring.metrics import METRICS, RAINSTORM_SIGNAL, TYPE_METRICS
+from yingji.monitoring.metrics import METRICS, RAINSTORM_SIGNAL, TYPE_METRICS, metric_label
 from yingji.monitoring.models import (
     OPEN_STATUSES,
     Alarm,
@@ -77,7 +78,10 @@ RULE_FIELDS = (
 def _check_device(device: Device) -> None:
     unknown = [m for m in device.metrics if m not in METRICS]
     if unknown:
-        raise ValidationFailed(f"unknown metric {unknown[0]}", {"metrics": [f"unknown metric {m}" for m in unknown]})
+        raise ValidationFailed(
+            _("unknown metric %(code)s") % {"code": unknown[0]},
+            {"metrics": [_("unknown metric %(code)s") % {"code": m} for m in unknown]},
+        )
     if not device.metrics:
         device.metrics = list(TYPE_METRICS.get(device.type, []))
 
@@ -91,7 +95,7 @@ def device_create(*, by: User | None, **fields: Any) -> Device:
     require_perm(by, "monitoring.add_device")
     unknown = set(fields) - set(DEVICE_FIELDS)
     if unknown:
-        raise ValidationFailed("unknown field", {f: ["unknown field"] for f in unknown})
+        raise ValidationFailed(_("unknown field"), {f: ["unknown field"] for f in unknown})
     device = Device(**fields)
     org_in_scope(by, fields.get("org"), field="org")
     org_in_scope(by, fields.get("installation_org"), field="installation_org")
@@ -115,7 +119,7 @@ def device_update(*, by: User | None, device: Device, **changes: Any) -> Device:
     device = Device.objects.select_for_update().get(pk=device.pk)
     for field, value in changes.items():
         if field not in DEVICE_FIELDS:
-            raise ValidationFailed("unknown field", {field: ["unknown field"]})
+            raise ValidationFailed(_("unknown field"), {field: [_("unknown field")]})
         setattr(device, field, value)
     org_in_scope(by, changes.get("org"), field="org")
     org_in_scope(by, changes.get("installation_org"), field="installation_org")
@@ -189,7 +193,7 @@ def rule_create(*, by: User | None, **fields: Any) -> Rule:
     require_perm(by, "monitoring.add_rule")
     unknown = set(fields) - set(RULE_FIELDS)
     if unknown:
-        raise ValidationFailed("unknown field", {f: ["unknown field"] for f in unknown})
+        raise ValidationFailed(_("unknown field"), {f: ["unknown field"] for f in unknown})
     rule = Rule(**fields)
     clean_or_fail(rule)
     _check_rule(rule)
@@ -211,7 +215,7 @@ def rule_update(*, by: User | None, rule: Rule, **changes: Any) -> Rule:
     rule = Rule.objects.select_for_update().get(pk=rule.pk)
     for field, value in changes.items():
         if field not in RULE_FIELDS:
-            raise ValidationFailed("unknown field", {field: ["unknown field"]})
+            raise ValidationFailed(_("unknown field"), {field: [_("unknown field")]})
         setattr(rule, field, value)
     clean_or_fail(rule)
     _check_rule(rule)
@@ -325,7 +329,7 @@ def alarm_raise(*, device: Device, rule: Rule, metric: str, level: str, value: f
         notify(
             recipients=list({u.pk: u for u in [*_owner_staff(device.org_id), *_served_staff(device), *duty]}.values()),
             title=f"报警：{device.name} {rule.name}（{alarm.get_level_display()}）",
-            body=f"{metric} = {value:g}" if value is not None else rule.name,
+            body=f"{metric_label(metric)} = {value:g}" if value is not None else rule.name,
             link=f"/monitoring/alarms/{alarm.pk}/",
             category="alarm",
         )
@@ -345,7 +349,7 @@ def alarm_escalate(*, alarm_id: int, level: str, value: float | None, at: dateti
     """Raise an open alarm's level (it never falls while the alarm is open)."""
     alarm = Alarm.objects.select_for_update().select_related("device", "rule").filter(pk=alarm_id).first()
     if alarm is None or not alarm.is_open:
-        raise Conflict("the alarm is no longer open")
+        raise Conflict(_("the alarm is no longer open"))
     if RANK[level] <= RANK[alarm.level]:
         return AlarmRef(alarm.pk, alarm.level)
     alarm.level, alarm.value, alarm.last_at = level, value, at
@@ -401,9 +405,9 @@ def alarm_acknowledge(*, by: User, alarm: Alarm, comment: str = "", assignee: Us
     require_perm(by, "monitoring.change_alarm")
     alarm = _alarm_for_update(alarm)
     if alarm.acknowledged_at is not None or alarm.status == AlarmStatus.CLOSED:
-        raise Conflict("the alarm is already acknowledged", {"status": [alarm.status]})
+        raise Conflict(_("the alarm is already acknowledged"), {"status": [alarm.status]})
     if assignee is not None and not scoped(User.objects.filter(pk=assignee.pk), by).exists():
-        raise ValidationFailed("unknown assignee", {"assignee": ["no such user"]})
+        raise ValidationFailed(_("unknown assignee"), {"assignee": [_("no such user")]})
     now = timezone.now()
     alarm.acknowledged_at, alarm.acknowledged_by, alarm.ack_comment = now, by, comment[:500]
     if alarm.status == AlarmStatus.ACTIVE:
@@ -431,7 +435,7 @@ def alarm_assign(*, by: User, alarm: Alarm, assignee: User) -> Alarm:
     require_perm(by, "monitoring.change_alarm")
     alarm = _alarm_for_update(alarm)
     if not scoped(User.objects.filter(pk=assignee.pk), by).exists():
-        raise ValidationFailed("unknown assignee", {"assignee": ["no such user"]})
+        raise ValidationFailed(_("unknown assignee"), {"assignee": [_("no such user")]})
     alarm.assignee = assignee
     alarm.save(update_fields=["assignee"])
     now = timezone.now()
@@ -453,7 +457,7 @@ def alarm_close(*, by: User, alarm: Alarm, comment: str = "") -> Alarm:
     require_perm(by, "monitoring.change_alarm")
     alarm = _alarm_for_update(alarm)
     if alarm.status not in (AlarmStatus.ACKNOWLEDGED, AlarmStatus.CLEARED):
-        raise Conflict("acknowledge the alarm before closing it", {"status": [alarm.status]})
+        raise Conflict(_("acknowledge the alarm before closing it"), {"status": [alarm.status]})
     now = timezone.now()
     alarm.status, alarm.closed_at, alarm.closed_by = AlarmStatus.CLOSED, now, by
     alarm.save(update_fields=["status", "closed_at", "closed_by"])
@@ -499,7 +503,7 @@ def alarms_escalate_unacknowledged(*, now: datetime) -> int:
             notify(
                 recipients=[*_owner_staff(alarm.org_id), *duty],
                 title=f"报警 {minutes} 分钟未确认：{alarm.device.name} {alarm.rule.name}",
-                body=f"{alarm.get_level_display()}，{alarm.metric} = {alarm.value}",
+                body=f"{alarm.get_level_display()}，{metric_label(alarm.metric)} = {alarm.value}",
                 link=f"/monitoring/alarms/{alarm.pk}/",
                 category="alarm",
             )

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yingji.core.models import VALID_COORDINATES, OrgUnit
 
@@ -19,7 +20,7 @@ class Topic(models.TextChoices):
     FLOOD = "flood", _("Floods and rainstorms")
     GEOLOGICAL = "geological", _("Geological hazards")
     EARTHQUAKE = "earthquake", _("Earthquakes")
-    FIRE = "fire", _("Fire")
+    FIRE = "fire", pgettext_lazy("hazard", "Fire")
     FOREST_FIRE = "forest_fire", _("Forest fire")
     WEATHER = "weather", _("Severe weather")
     CHEMICALS = "chemicals", _("Hazardous chemicals")
@@ -105,7 +106,7 @@ class Question(models.Model):
     answer is published as an FAQ entry without it."""
 
     category = models.CharField(_("category"), max_length=20, choices=QuestionCategory.choices)
-    text = models.TextField(_("question"), max_length=2000)
+    text = models.TextField(pgettext_lazy("consultation", "question"), max_length=2000)
     contact = models.CharField(_("contact"), max_length=100, blank=True)
     receipt = models.CharField(_("receipt code"), max_length=16, unique=True)
     status = models.CharField(_("status"), max_length=10, choices=QuestionStatus.choices, default=QuestionStatus.OPEN)
@@ -125,8 +126,8 @@ class Question(models.Model):
 
     class Meta:
         ordering = ["-asked_at", "-id"]
-        verbose_name = _("question")
-        verbose_name_plural = _("questions")
+        verbose_name = pgettext_lazy("consultation", "question")
+        verbose_name_plural = pgettext_lazy("consultation", "questions")
         constraints = [
             models.CheckConstraint(
                 condition=Q(faq=False) | (Q(status="answered") & ~Q(answer="")),

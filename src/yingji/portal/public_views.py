@@ -177,7 +177,7 @@ def report(request: HttpRequest) -> HttpResponse:
         upload = data.get("photo")
         try:
             if upload is not None and upload.size > PHOTO_MAX_BYTES:
-                raise ValidationFailed("too large", {"photo": [_("The photo is larger than 5 MB.")]})
+                raise ValidationFailed(_("too large"), {"photo": [_("The photo is larger than 5 MB.")]})
             lead = services.lead_report(
                 address=client_address(request),
                 kind=data["kind"],

@@ -261,7 +261,7 @@ def _street_of(lat: float | None, lon: float | None) -> OrgUnit:
                 return OrgUnit.objects.get(pk=unit.pk)
     district = OrgUnit.objects.filter(kind=OrgKind.DISTRICT).order_by("path").first()
     if district is None:
-        raise ValidationFailed("no district", {"__all__": [_("The org tree has no district.")]})
+        raise ValidationFailed(_("no district"), {"__all__": [_("The org tree has no district.")]})
     return district
 
 

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yingji.relief.models import FIGURES, Availability, Stage
 
@@ -26,7 +27,7 @@ class VolunteerForm(forms.Form):
     name = forms.CharField(label=_("Volunteer's name"), max_length=60)
     phone = forms.CharField(label=_("Mobile phone"), max_length=40)
     skills = forms.CharField(label=_("Skills"), max_length=300, required=False)
-    availability = forms.ChoiceField(label=_("Availability"), choices=Availability.choices)
+    availability = forms.ChoiceField(label=pgettext_lazy("volunteer", "Availability"), choices=Availability.choices)
     consent = forms.BooleanField(
         label=_("The volunteer agrees to be kept on file and called in emergencies"), required=True
     )

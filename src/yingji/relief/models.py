@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yingji.core.models import OrgUnit
 
@@ -245,7 +246,10 @@ class Volunteer(models.Model):
     phone = models.CharField(_("phone"), max_length=40)
     skills = models.CharField(_("skills"), max_length=300, blank=True)
     availability = models.CharField(
-        _("availability"), max_length=20, choices=Availability.choices, default=Availability.ANYTIME
+        pgettext_lazy("volunteer", "availability"),
+        max_length=20,
+        choices=Availability.choices,
+        default=Availability.ANYTIME,
     )
     hours_served = models.DecimalField(
         _("hours served"), max_digits=8, decimal_places=1, default=Decimal("0"), validators=[MinValueValidator(0)]

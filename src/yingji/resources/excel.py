@@ -184,6 +184,8 @@ def _read(data: bytes) -> list[tuple[Any, ...]]:
 
 
 def _error(line: int, header: str, reason: str) -> str:
+    if header == "__all__":  # a rule over several fields: the row, not a column
+        return f"第{line}行: {reason}"
     return f"第{line}行 {header}: {reason}"
 
 
@@ -229,8 +231,13 @@ def import_xlsx(sheet: Sheet, *, user: User, data: bytes) -> ImportReport:
                     sheet.create(by=user, **values)
                     created += 1
                 else:
+                    # Count a row as updated only when its record reads differently afterwards: re-importing an
+                    # exported file reports 0, changing one row reports 1.
+                    before = [column.value_of(existing) for column in sheet.columns]
                     sheet.update(by=user, obj=existing, **values)
-                    updated += 1
+                    after_obj = sheet.find(user, key)
+                    if after_obj is None or [column.value_of(after_obj) for column in sheet.columns] != before:
+                        updated += 1
             except ValidationFailed as exc:
                 for name, messages in (exc.errors or {"__all__": [exc.detail]}).items():
                     problems.extend(_error(line, by_field.get(name, name), str(m)) for m in messages)

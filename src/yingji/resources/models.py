@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yingji.core.models import VALID_COORDINATES, OrgUnit
 
@@ -105,9 +106,9 @@ class Expert(models.Model):
 
     org = models.ForeignKey(OrgUnit, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="+")
     code = models.CharField(_("code"), max_length=40)
-    name = models.CharField(_("name"), max_length=60)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=60)
     field = models.CharField(_("field"), max_length=20, choices=ExpertField.choices)
-    title = models.CharField(_("title"), max_length=60, blank=True)
+    title = models.CharField(pgettext_lazy("expert", "title"), max_length=60, blank=True)
     organisation = models.CharField(_("organisation"), max_length=120, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     availability = models.CharField(

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from yingji.core.models import OrgUnit
 from yingji.core.registry import Registry, by_slug
@@ -115,7 +115,7 @@ REGISTRIES: dict[str, Registry] = by_slug(
             form=forms.ExpertForm,
             columns=[
                 (gettext_lazy("Field"), lambda x: x.get_field_display()),
-                (gettext_lazy("Title"), lambda x: x.title),
+                (pgettext_lazy("expert", "Title"), lambda x: x.title),
                 (gettext_lazy("Organisation"), lambda x: x.organisation),
                 (gettext_lazy("Phone"), lambda x: x.phone),
                 (gettext_lazy("Availability"), lambda x: x.get_availability_display()),
@@ -123,7 +123,7 @@ REGISTRIES: dict[str, Registry] = by_slug(
             detail=[
                 (gettext_lazy("Code"), lambda x: x.code),
                 (gettext_lazy("Field"), lambda x: x.get_field_display()),
-                (gettext_lazy("Title"), lambda x: x.title or "—"),
+                (pgettext_lazy("expert", "Title"), lambda x: x.title or "—"),
                 (gettext_lazy("Organisation"), lambda x: x.organisation or "—"),
                 (gettext_lazy("Phone"), lambda x: x.phone or "—"),
                 (gettext_lazy("Availability"), lambda x: x.get_availability_display()),

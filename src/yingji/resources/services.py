@@ -114,13 +114,13 @@ def _set_fields(instance: models.Model, changes: dict[str, Any], allowed: tuple[
     refuse_nulls(instance, changes)
     for field, value in changes.items():
         if field not in allowed:
-            raise ValidationFailed(f"unknown field {field}", {field: [_("Unknown field.")]})
+            raise ValidationFailed(_("unknown field %(field)s") % {"field": field}, {field: [_("Unknown field.")]})
         setattr(instance, field, value)
 
 
 def _check_coordinates(lat: float | None, lon: float | None) -> None:
     if (lat is None) != (lon is None):
-        raise ValidationFailed("give both latitude and longitude", {"lon": [_("Give both latitude and longitude.")]})
+        raise ValidationFailed(_("give both latitude and longitude"), {"lon": [_("Give both latitude and longitude.")]})
 
 
 def _create(*, by: User | None, model: type[M], fields: dict[str, Any], allowed: tuple[str, ...]) -> M:
@@ -188,7 +188,7 @@ def _team_org_fields(fields: dict[str, Any]) -> dict[str, Any]:
 
 def _team_check(team: Team) -> None:
     if team.on_duty > team.headcount:
-        raise ValidationFailed("more on duty than the headcount", {"on_duty": [_("Cannot exceed the headcount.")]})
+        raise ValidationFailed(_("more on duty than the headcount"), {"on_duty": [_("Cannot exceed the headcount.")]})
     clean_or_fail(team, exclude=["org"])
 
 
@@ -200,7 +200,7 @@ def team_create(*, by: User | None, org: OrgUnit | None = None, **fields: Any) -
     unknown = set(fields) - set(TEAM_FIELDS) - set(TEAM_ORG_FIELDS)
     if unknown:
         field = sorted(unknown)[0]
-        raise ValidationFailed(f"unknown field {field}", {field: [_("Unknown field.")]})
+        raise ValidationFailed(_("unknown field %(field)s") % {"field": field}, {field: [_("Unknown field.")]})
     team = Team(**{k: v for k, v in fields.items() if k in TEAM_FIELDS})
     _team_check(team)
     if org is None:
@@ -210,7 +210,7 @@ def team_create(*, by: User | None, org: OrgUnit | None = None, **fields: Any) -
         org_in_scope(by, org, required=True)
         if org.kind != OrgKind.TEAM or Team.objects.filter(org=org).exists():
             raise ValidationFailed(
-                "not a team unit without a profile", {"org": [_("Not a team unit without a profile.")]}
+                _("not a team unit without a profile"), {"org": [_("Not a team unit without a profile.")]}
             )
         if _team_org_fields(fields):
             org = org_update(by=by, org=org, **_team_org_fields(fields))
@@ -233,7 +233,7 @@ def team_update(*, by: User | None, team: Team, **changes: Any) -> Team:
     unknown = set(changes) - set(TEAM_FIELDS) - set(TEAM_ORG_FIELDS)
     if unknown:
         field = sorted(unknown)[0]
-        raise ValidationFailed(f"unknown field {field}", {field: [_("Unknown field.")]})
+        raise ValidationFailed(_("unknown field %(field)s") % {"field": field}, {field: [_("Unknown field.")]})
     before = _snapshot(team, TEAM_FIELDS)
     refuse_nulls(team, {f: v for f, v in changes.items() if f in TEAM_FIELDS})
     for field in TEAM_FIELDS:
@@ -257,7 +257,7 @@ def team_member_save(*, by: User | None, team: Team, member: TeamMember | None =
     if member is None:
         member = TeamMember(team=team)
     elif member.team_id != team.pk:
-        raise ValidationFailed("member of another team", {"member": [_("Not a member of this team.")]})
+        raise ValidationFailed(_("member of another team"), {"member": [_("Not a member of this team.")]})
     _set_fields(member, fields, MEMBER_FIELDS)
     clean_or_fail(member, exclude=["team"])
     created = member.pk is None
@@ -277,7 +277,7 @@ def team_member_remove(*, by: User | None, team: Team, member: TeamMember) -> No
     """Take a member off a team's roll."""
     team = _locked(by, team)
     if member.team_id != team.pk:
-        raise ValidationFailed("member of another team", {"member": [_("Not a member of this team.")]})
+        raise ValidationFailed(_("member of another team"), {"member": [_("Not a member of this team.")]})
     audit_append(
         actor=by,
         action="resources.teammember.remove",
@@ -335,7 +335,7 @@ def _shelter_derive(shelter: Shelter) -> None:
     unknown = [f for f in shelter.facilities or [] if f not in Facility.values]
     if unknown:
         raise ValidationFailed(
-            "unknown facility", {"facilities": [_("Unknown facility: %(f)s") % {"f": f} for f in unknown]}
+            _("unknown facility"), {"facilities": [_("Unknown facility: %(f)s") % {"f": f} for f in unknown]}
         )
     if shelter.effective_area_m2 is None or not shelter.shelter_class:
         return  # full_clean reports the missing field
@@ -343,7 +343,7 @@ def _shelter_derive(shelter: Shelter) -> None:
         ceiling = shelter_capacity.max_stated_capacity(shelter.effective_area_m2, shelter.shelter_class)
         if ceiling is not None and shelter.capacity_given > ceiling:
             raise ValidationFailed(
-                "capacity too large for the area",
+                _("capacity too large for the area"),
                 {
                     "capacity_given": [
                         _("GB 21734-2008 §5.4: more than 1.5 m² per person; at most %(n)d.") % {"n": ceiling}
@@ -357,7 +357,7 @@ def _shelter_derive(shelter: Shelter) -> None:
         )
     if shelter.occupancy is not None and shelter.occupancy > shelter.capacity:
         raise ValidationFailed(
-            "occupancy above capacity",
+            _("occupancy above capacity"),
             {"occupancy": [_("Cannot exceed the capacity (%(n)d).") % {"n": shelter.capacity}]},
         )
 
@@ -412,9 +412,9 @@ def community_population_set(
     require_perm(by, "resources.change_communitypopulation")
     org_in_scope(by, community, field="community", required=True)
     if community.kind != OrgKind.COMMUNITY:
-        raise ValidationFailed("not a community", {"community": [_("Not a community.")]})
+        raise ValidationFailed(_("not a community"), {"community": [_("Not a community.")]})
     if population < 0:
-        raise ValidationFailed("negative population", {"population": [_("Cannot be negative.")]})
+        raise ValidationFailed(_("negative population"), {"population": [_("Cannot be negative.")]})
     estimate, _created = CommunityPopulation.objects.update_or_create(
         community=community, defaults={"population": population, "source": source, "illustrative": illustrative}
     )
@@ -469,7 +469,7 @@ def _draw(warehouse: Warehouse, item: MaterialItem, quantity: int, batch: str | 
     available = sum(lot.quantity for lot in usable)
     if quantity > available:
         raise ValidationFailed(
-            "insufficient stock",
+            _("insufficient stock"),
             {"quantity": [_("Only %(n)d %(unit)s usable on hand.") % {"n": available, "unit": item.unit}]},
         )
     taken, left = [], quantity
@@ -489,7 +489,7 @@ def _lot_for_receipt(warehouse: Warehouse, item: MaterialItem, batch: str, expir
     if not created and lot.expiry != expiry:
         if lot.quantity > 0:
             raise ValidationFailed(
-                "batch already on hand with another expiry",
+                _("batch already on hand with another expiry"),
                 {
                     "expiry": [
                         _("Batch %(batch)s is on hand with expiry %(expiry)s.")
@@ -516,9 +516,9 @@ def _append(
     balance.quantity += delta
     lot.quantity += delta
     if balance.quantity < 0 or lot.quantity < 0:
-        raise ValidationFailed("stock cannot go negative", {"quantity": [_("Stock cannot go negative.")]})
+        raise ValidationFailed(_("stock cannot go negative"), {"quantity": [_("Stock cannot go negative.")]})
     if balance.quantity > MAX_QUANTITY:
-        raise ValidationFailed("stock too large", {"quantity": [_("At most %(n)d.") % {"n": MAX_QUANTITY}]})
+        raise ValidationFailed(_("stock too large"), {"quantity": [_("At most %(n)d.") % {"n": MAX_QUANTITY}]})
     balance.save(update_fields=["quantity"])
     lot.save(update_fields=["quantity", "expiry"])
     return StockMovement.objects.create(
@@ -615,9 +615,9 @@ def stock_transfer(
     """Move stock between warehouses, batches and expiry dates kept; a pair of ledger lines per batch."""
     _stock_checks(by, source, item, quantity, reason)
     if target.pk == source.pk:
-        raise ValidationFailed("same warehouse", {"target": [_("Choose another warehouse.")]})
+        raise ValidationFailed(_("same warehouse"), {"target": [_("Choose another warehouse.")]})
     if not target.active:
-        raise ValidationFailed("target closed", {"target": [_("The warehouse is closed.")]})
+        raise ValidationFailed(_("target closed"), {"target": [_("The warehouse is closed.")]})
     out_balance, in_balance = _locked_balances([(source, item), (target, item)])
     ref = uuid.uuid4().hex
     movements = []
@@ -668,7 +668,7 @@ def stock_adjust(
     """Correct a batch's quantity after a stock-take or a write-off (expired, damaged); never below zero."""
     require_perm(by, "resources.change_stockbalance")
     if not isinstance(delta, int) or delta == 0:
-        raise ValidationFailed("adjustment must be a non-zero whole number", {"delta": [_("Must not be zero.")]})
+        raise ValidationFailed(_("adjustment must be a non-zero whole number"), {"delta": [_("Must not be zero.")]})
     _stock_checks(by, warehouse, item, abs(delta), reason)
     (balance,) = _locked_balances([(warehouse, item)])
     batch = batch.strip()
@@ -679,7 +679,7 @@ def stock_adjust(
         if lot is None or lot.quantity + delta < 0:
             on_hand = lot.quantity if lot else 0
             raise ValidationFailed(
-                "stock cannot go negative",
+                _("stock cannot go negative"),
                 {
                     "delta": [
                         _("Batch %(batch)s has only %(n)d %(unit)s.")
@@ -700,7 +700,7 @@ def stock_minimum_set(*, by: User | None, warehouse: Warehouse, item: MaterialIt
     require_perm(by, "resources.change_stockbalance")
     org_in_scope(by, warehouse.org, field="warehouse", required=True)
     if minimum < 0:
-        raise ValidationFailed("negative minimum", {"minimum": [_("Cannot be negative.")]})
+        raise ValidationFailed(_("negative minimum"), {"minimum": [_("Cannot be negative.")]})
     (balance,) = _locked_balances([(warehouse, item)])
     before = balance.minimum
     balance.minimum = minimum

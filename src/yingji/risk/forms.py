@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yingji.risk.lec import C_VALUES, E_VALUES, L_VALUES, LIKELIHOOD_LABELS, SEVERITY_LABELS
 from yingji.risk.models import (
@@ -70,7 +71,10 @@ class ChecklistForm(forms.Form):
     """One checkbox (passed) and one note per checklist item, then free findings, a summary and a re-inspection date."""
 
     summary = forms.CharField(
-        label=_("Summary"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=pgettext_lazy("inspection", "Summary"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     extra = forms.CharField(
         label=_("Other findings (one per line)"),

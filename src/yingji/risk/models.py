@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yingji.core.models import OrgUnit
 
@@ -455,7 +456,7 @@ class Draw(models.Model):
 
 class InspectionStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
-    DONE = "done", _("Done")
+    DONE = "done", pgettext_lazy("inspection", "Done")
 
 
 class Inspection(models.Model):
@@ -475,7 +476,7 @@ class Inspection(models.Model):
         _("status"), max_length=10, choices=InspectionStatus.choices, default=InspectionStatus.PLANNED
     )
     planned_for = models.DateField(_("planned for"), null=True, blank=True)
-    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    done_at = models.DateTimeField(pgettext_lazy("inspection", "done at"), null=True, blank=True)
     checklist = models.JSONField(_("checklist results"), default=list, blank=True)
     summary = models.TextField(_("findings summary"), max_length=4000, blank=True)
     reinspect_by = models.DateField(_("re-inspect by"), null=True, blank=True)

@@ -72,6 +72,14 @@ class RoadNetwork(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def source_display(self) -> str:
+        """Where the network came from, for people: an imported file's name, or the demo's generated grid in words
+        (the stored `source` of a generated network is a machine note in English)."""
+        if self.illustrative and self.source.startswith("generated"):
+            return str(_("Illustrative street grid generated for the demo"))
+        return self.source
+
 
 class RoadNode(models.Model):
     """A point of the road network (an OSM node of a drivable way, or a generated junction)."""

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import osmium
+from django.utils.translation import gettext as _
 
 from yingji.core.errors import ValidationFailed
 from yingji.routing.geometry import haversine_m
@@ -182,12 +183,12 @@ class _Handler(osmium.SimpleHandler):
 def read_osm_roads(path: Path) -> OsmRoads:
     """The drivable graph of the extract at `path`; ValidationFailed names the problem with the file."""
     if not path.is_file():
-        raise ValidationFailed(f"no such file: {path}", {"file": ["no such file"]})
+        raise ValidationFailed(f"no such file: {path}", {"file": [_("no such file")]})
     handler = _Handler()
     try:
         handler.apply_file(str(path), locations=True)
     except (RuntimeError, ValueError, OSError) as exc:
         raise ValidationFailed(f"cannot read {path} as an OpenStreetMap extract: {exc}", {"file": [str(exc)]}) from None
     if not handler.roads.sources:
-        raise ValidationFailed(f"{path} holds no drivable roads", {"file": ["no drivable roads"]})
+        raise ValidationFailed(f"{path} holds no drivable roads", {"file": [_("no drivable roads")]})
     return handler.roads

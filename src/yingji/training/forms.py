@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yingji.training.models import GroupKind
 
@@ -36,7 +37,7 @@ class HallBookingForm(forms.Form):
 
 
 class EnrollForm(forms.Form):
-    org = forms.ModelChoiceField(queryset=None, label=_("Unit"))
+    org = forms.ModelChoiceField(queryset=None, label=pgettext_lazy("organisation", "Unit"))
     name = forms.CharField(label=_("Name"), max_length=60)
     phone = forms.CharField(label=_("Phone"), max_length=40)
     position = forms.CharField(label=_("Position"), max_length=60, required=False)
@@ -51,4 +52,4 @@ class SignInForm(forms.Form):
 
 
 class ScoreForm(forms.Form):
-    score = forms.IntegerField(label=_("Score"), min_value=0, max_value=100)
+    score = forms.IntegerField(label=pgettext_lazy("exam", "Score"), min_value=0, max_value=100)

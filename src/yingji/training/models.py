@@ -293,7 +293,7 @@ class Booking(models.Model):
     starts_at = models.DateTimeField(_("start"))
     ends_at = models.DateTimeField(_("end"))
     purpose = models.CharField(_("purpose"), max_length=300)
-    people = models.PositiveIntegerField(_("people"), default=1)
+    people = models.PositiveIntegerField(pgettext_lazy("count", "people"), default=1)
     status = models.CharField(_("status"), max_length=10, choices=BookingStatus.choices, default=BookingStatus.BOOKED)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -371,7 +371,12 @@ class HallBooking(models.Model):
 
     slot = models.ForeignKey(HallSlot, verbose_name=_("slot"), on_delete=models.PROTECT, related_name="bookings")
     org = models.ForeignKey(
-        OrgUnit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        OrgUnit,
+        verbose_name=pgettext_lazy("organisation", "unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     booked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

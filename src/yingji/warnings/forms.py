@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yingji.core.models import PersonalChannel, Subscription, WarningLevel
 from yingji.warnings.models import EarlyWarning, EventType, Status
@@ -32,7 +33,9 @@ class WarningForm(forms.Form):
     event_type = forms.ChoiceField(label=_("Event type"), choices=EventType.choices)
     level = forms.ChoiceField(label=_("Level"), choices=WarningLevel.choices)
     headline = forms.CharField(label=_("Headline"), max_length=200)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}))
+    description = forms.CharField(
+        label=pgettext_lazy("warning", "Description"), widget=forms.Textarea(attrs={"rows": 4})
+    )
     instruction = forms.CharField(label=_("Instruction"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     streets = forms.ModelMultipleChoiceField(
         label=_("Streets"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple

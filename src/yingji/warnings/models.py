@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yingji.core.models import OrgUnit, WarningLevel
 
@@ -41,7 +42,7 @@ class Status(models.TextChoices):
     APPROVED = "approved", _("Approved")
     PUBLISHED = "published", _("Published")
     UPDATED = "updated", _("Superseded by an update")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("warning", "Cancelled")
 
 
 class MsgType(models.TextChoices):
@@ -80,7 +81,7 @@ class EarlyWarning(models.Model):
     event = models.CharField(_("event"), max_length=200, blank=True, help_text=_("The event's name as issued."))
     level = models.CharField(_("level"), max_length=10, choices=WarningLevel.choices)
     headline = models.CharField(_("headline"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(pgettext_lazy("warning", "description"), blank=True)
     instruction = models.TextField(_("instruction"), blank=True)
     area_desc = models.CharField(_("area description"), max_length=500, blank=True)
     streets = models.ManyToManyField(OrgUnit, verbose_name=_("streets"), blank=True, related_name="+")

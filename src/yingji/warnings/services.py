@@ -148,7 +148,7 @@ def warning_create(
     """Draft a warning issued by the drafter's unit; an exercise warning (a drill's) never reaches the public feed."""
     require_perm(by, DRAFT_PERM)
     if by.org_id is None:
-        raise NotAllowed("you belong to no unit that could issue a warning")
+        raise NotAllowed(_("you belong to no unit that could issue a warning"))
     street_list = list(streets)
     org = by.org
     warning = EarlyWarning(
@@ -229,7 +229,7 @@ def warning_edit(
     refuse_nulls(warning, changes)
     for name, value in changes.items():
         if name not in (*EDITABLE, "effective", "expires"):
-            raise ValidationFailed(f"unknown field {name}", {name: ["unknown field"]})
+            raise ValidationFailed(_("unknown field %(field)s") % {"field": name}, {name: [_("unknown field")]})
         setattr(warning, name, value)
     street_list = list(streets) if streets is not None else list(warning.streets.all())
     was_approved = warning.status == Status.APPROVED
@@ -358,7 +358,9 @@ def warning_publish(*, by: User, warning: EarlyWarning) -> EarlyWarning:
     warning = _locked(warning)
     _require_action(warning, PUBLISH)
     if warning.expires and warning.expires <= timezone.now():
-        raise ValidationFailed("the warning has already expired", {"expires": ["The warning has already expired."]})
+        raise ValidationFailed(
+            _("the warning has already expired"), {"expires": [_("The warning has already expired.")]}
+        )
     if warning.references_id:
         previous = _locked(warning.references)
         if previous.status != Status.PUBLISHED:
@@ -418,7 +420,7 @@ def warning_update(
     successor = _successor(warning, by=by, msg_type=MsgType.UPDATE)
     for name, value in changes.items():
         if name not in (*EDITABLE, "effective", "expires"):
-            raise ValidationFailed(f"unknown field {name}", {name: ["unknown field"]})
+            raise ValidationFailed(_("unknown field %(field)s") % {"field": name}, {name: [_("unknown field")]})
         setattr(successor, name, value)
     street_list = list(streets) if streets is not None else list(warning.streets.all())
     _clean(successor, streets=street_list)
@@ -512,7 +514,7 @@ def warning_import(*, by: User, document: bytes) -> EarlyWarning:
     Invalid documents are refused with the schema's error and line."""
     require_perm(by, IMPORT_PERM)
     if by.org_id is None:
-        raise NotAllowed("you belong to no unit")
+        raise NotAllowed(_("you belong to no unit"))
     try:
         alert = cap.parse(document)
     except cap.CapError as exc:
@@ -531,7 +533,7 @@ def warning_import(*, by: User, document: bytes) -> EarlyWarning:
         first_field, messages = next(iter(problems.items()))
         raise ValidationFailed(f"{first_field}: {messages[0]}", problems)
     if EarlyWarning.objects.filter(sender=alert.sender, identifier=alert.identifier).exists():
-        raise Conflict("this message was imported already", {"identifier": [alert.identifier]})
+        raise Conflict(_("this message was imported already"), {"identifier": [alert.identifier]})
     polygons = [ring for area in info.areas for ring in area.polygons]
     geocodes = [[name, value] for area in info.areas for name, value in area.geocodes]
     streets = list(OrgUnit.objects.filter(kind=OrgKind.STREET, code__in=[value for _name, value in geocodes]))
@@ -608,7 +610,7 @@ def subscription_create_own(
 @transaction.atomic
 def subscription_delete_own(*, by: User, subscription: Subscription) -> None:
     if subscription.owner_id != by.pk:
-        raise NotAllowed("only your own subscriptions")
+        raise NotAllowed(_("only your own subscriptions"))
     audit_append(
         actor=by, action="warnings.subscription.delete", obj=subscription, summary=f"取消订阅 {subscription.name}"
     )

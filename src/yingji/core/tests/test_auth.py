@@ -32,7 +32,7 @@ def test_bad_credentials_get_401(cast, api):
 def test_missing_field_is_400_naming_it(db, api):
     response = api.post("/api/v1/auth/token", {"username": "x"}, content_type="application/json")
     assert response.status_code == 400
-    assert response.json()["errors"] == {"password": ["Field required"]}
+    assert response.json()["errors"] == {"password": ["此项为必填项。"]}
 
 
 def test_owner_lists_and_revokes_own_token(cast, api):
@@ -62,7 +62,7 @@ def test_five_failures_lock_the_account_even_for_the_right_password(cast, api):
     assert is_locked_out("t_duty", "127.0.0.1")
     response = post_token(api, "t_duty", PASSWORD)
     assert response.status_code == 401
-    assert "locked" in response.json()["detail"]
+    assert "锁定" in response.json()["detail"]
 
 
 def test_lockout_ends_after_fifteen_minutes(cast, api):

@@ -11,7 +11,7 @@ BIG = 2**63  # one past the largest bigint
 
 def test_ids_beyond_the_database_range_are_not_found(cast, api, bearer):
     response = api.get(f"/api/v1/orgs/{BIG}", headers=bearer(cast.admin))
-    assert response.status_code == 404 and response.json()["detail"] == "not found"
+    assert response.status_code == 404 and response.json()["detail"] == "未找到"
     assert api.get(f"/api/v1/orgs/{BIG - 1}", headers=bearer(cast.admin)).status_code == 404
 
 
@@ -26,7 +26,7 @@ def test_page_numbers_beyond_the_database_range_are_refused(cast, api, bearer):
 
 def test_nul_characters_are_refused_even_from_anonymous_clients(cast, api):
     response = api.get("/api/v1/warnings?q=%00")
-    assert response.status_code == 400 and response.json()["detail"] == "NUL characters are not allowed"
+    assert response.status_code == 400 and response.json()["detail"] == "不允许包含 NUL 字符"
     token = api.post(
         "/api/v1/auth/token", {"username": "admin\u0000", "password": "x"}, content_type="application/json"
     )
@@ -57,17 +57,17 @@ def test_json_bodies_with_what_no_column_holds_are_a_400(cast, api, bearer, body
 def test_json_sent_as_text_is_refused(cast, api, bearer):
     response = api.post("/api/v1/notifications/read", "{}", content_type="text/plain", headers=bearer(cast.admin))
     assert response.status_code == 415 and response.json() == {
-        "detail": "the request body must be application/json",
-        "errors": {"__all__": ["the request body must be application/json"]},
+        "detail": "请求内容须为 application/json",
+        "errors": {"__all__": ["请求内容须为 application/json"]},
     }
 
 
 def test_every_api_error_is_json(cast, api, bearer):
     missing = api.get("/api/v1/no-such-thing", headers=bearer(cast.admin))
-    assert missing.status_code == 404 and missing.json() == {"detail": "not found"}
+    assert missing.status_code == 404 and missing.json() == {"detail": "未找到"}
     wrong = api.put("/api/v1/health")
-    assert wrong.status_code == 405 and wrong.json() == {"detail": "method not allowed"} and "GET" in wrong["Allow"]
-    assert api.get("/api/v1/orgs").json() == {"detail": "authentication required"}
+    assert wrong.status_code == 405 and wrong.json() == {"detail": "不支持该请求方法"} and "GET" in wrong["Allow"]
+    assert api.get("/api/v1/orgs").json() == {"detail": "请先登录"}
 
 
 def test_an_unexpected_error_is_logged_and_answered_as_json(cast, api, bearer, monkeypatch, caplog):
@@ -76,7 +76,7 @@ def test_an_unexpected_error_is_logged_and_answered_as_json(cast, api, bearer, m
 
     monkeypatch.setattr(core_api.selectors, "org_list", broken)
     response = api.get("/api/v1/orgs", headers=bearer(cast.admin))
-    assert response.status_code == 500 and response.json() == {"detail": "internal error"}
+    assert response.status_code == 500 and response.json() == {"detail": "服务器内部错误"}
     assert "a bug" not in response.content.decode()
     assert any("internal error on GET /api/v1/orgs" in r.getMessage() for r in caplog.records)
 

@@ -91,7 +91,7 @@ def test_temporary_password_gets_no_api_token(cast, api):
     response = api.post(
         "/api/v1/auth/token", {"username": "t_new", "password": PASSWORD}, content_type="application/json"
     )
-    assert response.status_code == 403 and "password" in response.json()["detail"]
+    assert response.status_code == 403 and "密码" in response.json()["detail"]
 
 
 def test_passwords_expire_after_the_configured_days(cast, client, settings):

@@ -58,9 +58,9 @@ def test_grade_is_null_where_order_493_does_not_apply(api, cast, bearer):
 
 def test_bad_input_gets_field_errors(api, cast, bearer):
     headers = bearer(cast.duty)
-    assert post(api, headers, type="no_such").json()["errors"] == {"type": ["no such incident type"]}
+    assert post(api, headers, type="no_such").json()["errors"] == {"type": ["没有这个事件类型"]}
     response = post(api, headers, category="natural_disaster")
-    assert response.status_code == 400 and "type" in response.json()["errors"]
+    assert response.status_code == 400 and "不属于" in response.json()["errors"]["type"][0]
     response = post(api, headers, deaths=-1)
     assert response.status_code == 400 and "deaths" in response.json()["errors"]
     response = post(api, headers, category="weather")

@@ -46,6 +46,7 @@ def test_type_must_match_category(record):
     with pytest.raises(ValidationFailed) as exc:
         record(category="natural_disaster")
     assert "type" in exc.value.errors
+    assert "不属于" in exc.value.errors["type"][0] and "natural_disaster" not in exc.value.errors["type"][0]
 
 
 def test_a_role_without_intake_may_not_record(cast, record):

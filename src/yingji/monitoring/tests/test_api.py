@@ -62,7 +62,7 @@ def test_a_device_token_posts_only_its_own_readings(plant, api):
 
 def test_telemetry_body_must_be_an_array(plant, cast, api, bearer):
     response = post_json(api, "/api/v1/telemetry", {"device": "GAS-X-01"}, bearer(cast.duty))
-    assert response.status_code == 400 and response.json()["errors"] == {"body": ["expected an array of readings"]}
+    assert response.status_code == 400 and response.json()["errors"] == {"body": ["应为监测数据数组"]}
     response = api.post("/api/v1/telemetry", data=b"{", content_type="application/json", headers=bearer(cast.duty))
     assert response.status_code == 400
 
@@ -139,7 +139,7 @@ def test_unknown_assignee_is_a_field_error(plant, cast, api, bearer):
 
     ref = alarm_raise(device=plant.gas, rule=plant.gas_rule, metric="ch4_lel", level="blue", value=12, at=NOW)
     response = post_json(api, f"/api/v1/alarms/{ref.id}/ack", {"assignee": "nobody"}, bearer(cast.duty))
-    assert response.status_code == 400 and response.json()["errors"] == {"assignee": ["no such user"]}
+    assert response.status_code == 400 and response.json()["errors"] == {"assignee": ["没有这个用户"]}
 
 
 REFERENCE = Path(__file__).with_name("fwi_reference_first10days.csv")

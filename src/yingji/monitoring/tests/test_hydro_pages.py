@@ -84,7 +84,7 @@ def test_verify_from_the_fire_page(fire_panel, cast, client):
     assert f'data-alarm="{fire_panel.pk}"' not in page and '<td class="false-count">1</td>' in page
     # A second verification is refused with a message, not a crash.
     response = client.post(f"/monitoring/alarms/{fire_panel.pk}/verify/", {"result": "real"}, follow=True)
-    assert response.status_code == 200 and "already verified" in response.content.decode()
+    assert response.status_code == 200 and "该报警已核查" in response.content.decode()
 
 
 def test_verify_page_scope(fire_panel, cast, client):

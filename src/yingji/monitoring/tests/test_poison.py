@@ -174,5 +174,5 @@ def test_telemetry_sent_as_text_is_refused(api, bearer, plant, cast):
     response = api.post(
         "/api/v1/telemetry", data=json.dumps(item), content_type="text/plain", headers=bearer(cast.admin)
     )
-    assert response.status_code == 415 and response.json()["detail"] == "the request body must be application/json"
+    assert response.status_code == 415 and response.json()["detail"] == "请求内容须为 application/json"
     assert not Reading.objects.exists()

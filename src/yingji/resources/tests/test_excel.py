@@ -48,7 +48,7 @@ def test_export_then_import_changes_nothing(stock, cast, api, bearer, slug):
     assert len(rows) == 1 + MODELS[slug].objects.count()
     response = upload(api, slug, exported.content, headers)
     assert response.status_code == 200, response.json()
-    assert response.json() == {"created": 0, "updated": MODELS[slug].objects.count()}
+    assert response.json() == {"created": 0, "updated": 0}
     assert rows_of(api.get(f"/api/v1/{slug}/export", headers=headers).content) == rows
 
 
@@ -137,3 +137,26 @@ def test_list_page_imports_and_shows_the_row_errors(stock, cast, client):
     page = client.post("/resources/warehouses/import/", {"file": file}, follow=True).content.decode()
     assert "第2行 名称: 必填" in page and not Warehouse.objects.filter(code="WH-9").exists()
     assert client.get("/resources/warehouses/export/").status_code == 200
+
+
+def test_a_latitude_out_of_range_names_the_column_and_the_reason_not_the_constraint(stock, cast, api, bearer):
+    headers = bearer(cast.admin)
+    rows = rows_of(api.get("/api/v1/teams/export", headers=headers).content)
+    header, first = rows[0], list(rows[1])
+    first[header.index("纬度")] = 95
+    first[header.index("经度")] = 115
+    response = upload(api, "teams", workbook([header, first]), headers)
+    assert response.status_code == 400
+    problems = response.json()["errors"]["file"]
+    assert len(problems) == 1 and problems[0].startswith("第2行 纬度: "), problems
+    assert "约束" not in problems[0] and "valid_coordinates" not in problems[0], problems
+
+
+def test_a_reimport_counts_only_the_rows_that_changed(stock, cast, api, bearer):
+    headers = bearer(cast.admin)
+    rows = rows_of(api.get("/api/v1/warehouses/export", headers=headers).content)
+    assert upload(api, "warehouses", workbook(rows), headers).json() == {"created": 0, "updated": 0}
+    header, first = rows[0], list(rows[1])
+    first[header.index("名称")] = f"{first[header.index('名称')]}（新）"
+    response = upload(api, "warehouses", workbook([rows[0], first, *rows[2:]]), headers)
+    assert response.json() == {"created": 0, "updated": 1}

@@ -19,7 +19,7 @@ def test_street_officer_gets_404_for_another_streets_record_in_api(stock, cast, 
     own, other = getattr(stock, f"{stem}_a"), getattr(stock, f"{stem}_b")
     assert api.get(f"/api/v1/{api_path}/{own.pk}", headers=headers).status_code == 200
     response = api.get(f"/api/v1/{api_path}/{other.pk}", headers=headers)
-    assert response.status_code == 404 and response.json() == {"detail": "not found"}
+    assert response.status_code == 404 and response.json() == {"detail": "未找到"}
     listed = api.get(f"/api/v1/{api_path}", headers=headers).json()
     assert [row["id"] for row in listed["items"]] == [own.pk]
     # Changing it is as impossible as seeing it.

@@ -23,7 +23,7 @@ def test_duty_officer_opens_the_demo_road_network(page, live_server):
     page.get_by_role("link", name="路网").click()
     assert page.locator("h1").inner_text() == "路网"
     row = page.locator("#networks tbody tr").first
-    assert "示意" in row.inner_text() and "启用中" in row.inner_text()
+    assert "示意" in row.inner_text() and "启用" in row.inner_text() and "未启用" not in row.inner_text()
     row.get_by_role("link").click()
     page.wait_for_selector("#roadmap[data-roads-loaded]")
     assert int(page.locator("#roadmap").get_attribute("data-roads-loaded")) >= 3

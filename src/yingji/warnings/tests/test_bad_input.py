@@ -15,4 +15,4 @@ def test_patch_with_null_for_a_required_field_is_a_400(cast, api, bearer, draft,
 
 def test_an_anonymous_search_with_a_nul_is_a_400(db, api):
     response = api.get("/api/v1/warnings?q=%00")
-    assert response.status_code == 400 and response.json()["detail"] == "NUL characters are not allowed"
+    assert response.status_code == 400 and response.json()["detail"] == "不允许包含 NUL 字符"

@@ -155,7 +155,7 @@ def test_expired_warning_cannot_be_published(cast, commander, draft):
     EarlyWarning.objects.filter(pk=warning.pk).update(
         effective=timezone.now() - timedelta(hours=3), expires=timezone.now() - timedelta(hours=1)
     )
-    with pytest.raises(ValidationFailed, match="expired"):
+    with pytest.raises(ValidationFailed, match="已过期"):
         services.warning_publish(by=commander, warning=warning)
 
 

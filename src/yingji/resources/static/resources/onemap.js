@@ -85,6 +85,10 @@
   var results = L.layerGroup().addTo(map);
   var list = document.getElementById("nearest-list");
   var error = document.getElementById("nearest-error");
+  // Distances as people read them: metres under 1 km ("850 米"), else kilometres to one decimal ("2.2 公里").
+  function distance(m) {
+    return m < 1000 ? Math.round(m) + " " + el.dataset.labelM : (m / 1000).toFixed(1) + " " + el.dataset.labelKm;
+  }
   function minutes(s) { return (s / 60).toFixed(1) + " " + el.dataset.labelMinutes; }
   map.on("click", function (e) {
     var kind = document.getElementById("nearest-kind").value;
@@ -95,7 +99,7 @@
       body.items.forEach(function (item, i) {
         var li = document.createElement("li");
         var a = text("a", item.name); a.href = item.url; li.appendChild(a);
-        li.appendChild(document.createTextNode(" · " + minutes(item.eta_s) + " · " + (item.distance_m / 1000).toFixed(1) + " " + el.dataset.labelKm));
+        li.appendChild(document.createTextNode(" · " + minutes(item.eta_s) + " · " + distance(item.distance_m)));
         li.dataset.etaS = String(item.eta_s);
         list.appendChild(li);
         L.geoJSON(item.route, { style: { color: i === 0 ? "#b42318" : "#1d4ed8", weight: i === 0 ? 5 : 3, opacity: 0.8 } }).addTo(results);
