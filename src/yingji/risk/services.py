@@ -504,9 +504,12 @@ def hazard_unit_create(
     items: list[dict[str, Any]],
     exposed_people: int = 0,
     devices: list[int] | None = None,
+    active: bool = True,
 ) -> HazardUnit:
     require_perm(by, "risk.add_hazardunit")
-    unit = HazardUnit(org=_enterprise(by, org), name=name, kind=kind, items=items, exposed_people=exposed_people)
+    unit = HazardUnit(
+        org=_enterprise(by, org), name=name, kind=kind, items=items, exposed_people=exposed_people, active=active
+    )
     _identify(unit)
     clean_or_fail(unit)
     unit.save()

@@ -52,5 +52,5 @@ def test_the_duty_officer_sees_reports_due_and_the_team_leader_orders(cast, reco
     leader = user_create(by=None, username="t_tl", password=PASSWORD, org=team.org, roles=[Role.TEAM_LEADER])
     assert kinds(leader) == []
     incidents.dispatch_create(by=cast.duty, incident=incident, team=team)
-    assert kinds(leader) == ["待接收调派令"]
+    assert kinds(leader) == ["调派指令"]
     assert kinds(cast.outsider) == []
