@@ -14,6 +14,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def sign_in(page, username: str) -> None:
+    # Leave the page first: a late answer to one of its requests would set the session cookie again.
+    page.goto("about:blank")
     page.context.clear_cookies()
     page.goto("/login/")
     page.get_by_label("用户名").fill(username)
