@@ -30,7 +30,7 @@ test: lint
 	$(BIN)/pytest
 
 # Each domain app keeps its own catalogue (src/yingji/<app>/locale); the project's holds core and the templates.
-APP_CATALOGUES := routing resources monitoring warnings incidents
+APP_CATALOGUES := routing resources monitoring warnings risk incidents
 
 messages: dev
 	cd src/yingji && ../../$(BIN)/django-admin makemessages -l zh_Hans -l en --no-obsolete \

@@ -39,7 +39,8 @@ def on_validation_error(request, exc: ValidationError):
 
 @api.exception_handler(YingjiError)
 def on_domain_error(request, exc: YingjiError):
-    return api.create_response(request, {"detail": exc.detail, "errors": exc.errors}, status=exc.status)
+    body = {"detail": exc.detail, "errors": exc.errors, **exc.extra}
+    return api.create_response(request, body, status=exc.status)
 
 
 @api.exception_handler(Http404)

@@ -17,6 +17,7 @@ COMMANDS = {
     "restore": "replace the database with the backup at PATH",
     "check": "check configuration, database and broker",
     "ingest": "start the MQTT ingest process (needs YINGJI_MQTT_URL)",
+    "modbus": "start the Modbus TCP poller for devices with a Modbus endpoint [--once]",
     "simulate": "publish simulated sensor readings for the demo devices [--rate N] [--scenario S]",
     "roads": "road network tools: `roads import FILE.osm.pbf`",
 }

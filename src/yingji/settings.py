@@ -153,6 +153,7 @@ INSTALLED_APPS = [
     "yingji.resources",
     "yingji.monitoring",
     "yingji.warnings",
+    "yingji.risk",
     "yingji.incidents",
     "yingji.demo",
 ]

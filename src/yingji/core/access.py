@@ -93,7 +93,7 @@ def org_in_scope(user: Any, org: Any, *, field: str = "org", required: bool = Fa
     return resolve_in_scope(OrgUnit, user, org, field=field, required=required)
 
 
-def under(rows: QuerySet[M], user: Any, org: Any, *, org_field: str = "org") -> QuerySet[M]:
+def under(rows: QuerySet[M], user: Any, org: Any, *, org_field: str | None = None) -> QuerySet[M]:
     """Rows owned by the unit `org` or a unit below it; an org outside the user's scope matches nothing."""
     if org is None or org == "":
         return rows
@@ -102,5 +102,6 @@ def under(rows: QuerySet[M], user: Any, org: Any, *, org_field: str = "org") -> 
     unit = scoped(OrgUnit.objects.filter(pk=org), user, org_field="").first() if _valid_id(org) else None
     if unit is None:
         return rows.none()
+    org_field = _org_field(rows, org_field)
     lookup = f"{org_field}__path__startswith" if org_field else "path__startswith"
     return rows.filter(**{lookup: unit.path})

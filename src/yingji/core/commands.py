@@ -131,4 +131,4 @@ class Transitions:
             "target": target,
             "allowed": names,
         }
-        raise Conflict(detail, {self.field: [detail]})
+        raise Conflict(detail, {self.field: [detail]}, extra={"allowed": list(self.allowed(current))})

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from yingji.core import totp
 from yingji.core.audit import audit_append
+from yingji.core.commands import clean_or_fail
 from yingji.core.errors import Conflict, NotAllowed, ValidationFailed
 from yingji.core.models import ApiToken, LoginAttempt, OrgUnit, PasswordHistory, RecoveryCode, TotpDevice, User
 from yingji.core.roles import GROUP_NAMES, MFA_ROLES, mfa_required, role_group, user_roles
@@ -38,23 +39,6 @@ ORG_FIELDS = (
 )
 
 
-def validation_failed(exc: ValidationError) -> ValidationFailed:
-    """Turn Django's ValidationError into our field-level error."""
-    if hasattr(exc, "error_dict"):
-        errors = {field: [str(m) for m in messages] for field, messages in exc.message_dict.items()}
-    else:
-        errors = {"__all__": [str(m) for m in exc.messages]}
-    first = next(iter(errors.values()))[0]
-    return ValidationFailed(first, errors)
-
-
-def _full_clean(instance, **kwargs) -> None:
-    try:
-        instance.full_clean(**kwargs)
-    except ValidationError as exc:
-        raise validation_failed(exc) from None
-
-
 def _org_snapshot(org: OrgUnit) -> dict[str, Any]:
     return {f: getattr(org, f"{f}_id" if f == "parent" else f) for f in ORG_FIELDS if f != "area"}
 
@@ -63,7 +47,7 @@ def _org_snapshot(org: OrgUnit) -> dict[str, Any]:
 def org_create(*, by: User | None, **fields: Any) -> OrgUnit:
     """Create a unit of the org tree under its parent."""
     org = OrgUnit(**fields)
-    _full_clean(org)
+    clean_or_fail(org)
     org.save()
     org.path = f"{org.parent.path if org.parent else '/'}{org.pk}/"
     org.save(update_fields=["path"])
@@ -80,7 +64,7 @@ def org_update(*, by: User | None, org: OrgUnit, **changes: Any) -> OrgUnit:
         if field not in ORG_FIELDS:
             raise ValidationFailed(f"unknown field {field}", {field: ["unknown field"]})
         setattr(org, field, value)
-    _full_clean(org)
+    clean_or_fail(org)
     old_path = org.path
     new_path = f"{org.parent.path if org.parent else '/'}{org.pk}/"
     org.path = new_path
@@ -134,7 +118,7 @@ def user_create(
     user.set_password(password)
     temporary = by is not None if temporary_password is None else temporary_password
     user.password_changed_at = None if temporary else timezone.now()
-    _full_clean(user, exclude=["password"])
+    clean_or_fail(user, exclude=["password"])
     user.save()
     PasswordHistory.objects.create(user=user, password=user.password)
     user.groups.set([role_group(r) for r in roles])

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -27,7 +26,7 @@ from yingji.core.notify import notification_list as inbox
 from yingji.core.notify import notification_mark_read
 from yingji.core.passwords import password_expired
 from yingji.core.roles import Role, mfa_required, user_roles
-from yingji.core.web import run_service
+from yingji.core.web import page_of, run_service
 
 # The half-finished sign-in of a user with a second factor: who, how, and until when the code may be given.
 PENDING_KEY = "yingji_mfa_pending"
@@ -197,10 +196,8 @@ def org_list(request):
     form = OrgFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     orgs = selectors.org_list(user=request.user, kind=filters.get("kind") or None, q=filters.get("q") or None)
-    page = Paginator(orgs, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "core/org_list.html", {"form": form, "page": page, "query": query.urlencode()})
+    page, query = page_of(request, orgs)
+    return render(request, "core/org_list.html", {"form": form, "page": page, "query": query})
 
 
 def org_detail(request, org_id: int):
@@ -230,5 +227,5 @@ def notification_list(request):
     if request.method == "POST":
         notification_mark_read(user=request.user)
         return redirect("core:notification-list")
-    page = Paginator(inbox(user=request.user), 50).get_page(request.GET.get("page"))
-    return render(request, "core/notification_list.html", {"page": page})
+    page, query = page_of(request, inbox(user=request.user))
+    return render(request, "core/notification_list.html", {"page": page, "query": query})

@@ -14,10 +14,10 @@ from shapely.geometry import MultiPolygon, Point, Polygon, mapping
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points, polylabel
 
+from yingji.core.geo import random_points
+
 # Coordinates are kept to 6 decimals (about 0.1 m); overlays snap to this grid so cells stay valid.
 GRID = 1e-6
-# Points keep this far (about 2 m) from an area's edge, so rounding never moves one outside it.
-EDGE_MARGIN = 2e-5
 # A community seed is the best of this many random candidates (Mitchell's best-candidate sampling).
 SEED_CANDIDATES = 12
 
@@ -88,21 +88,6 @@ def split_communities(area: Polygonal, count: int, rng: random.Random) -> list[P
         )
         seeds.append(best)
     return voronoi_cells(area, seeds)
-
-
-def random_points(area: Polygonal, rng: random.Random, count: int) -> list[tuple[float, float]]:
-    """`count` uniformly random (lon, lat) points inside `area`, at least EDGE_MARGIN from its edge."""
-    inner = area.buffer(-EDGE_MARGIN)
-    if inner.is_empty:
-        inner = area
-    shapely.prepare(inner)
-    minx, miny, maxx, maxy = inner.bounds
-    points: list[tuple[float, float]] = []
-    while len(points) < count:
-        lon, lat = round(rng.uniform(minx, maxx), 6), round(rng.uniform(miny, maxy), 6)
-        if shapely.contains_xy(inner, lon, lat):
-            points.append((lon, lat))
-    return points
 
 
 def to_geojson(geom: Polygonal) -> dict[str, Any]:

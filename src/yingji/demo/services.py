@@ -17,6 +17,7 @@ from yingji.demo.plan import demo_plan
 from yingji.incidents.demo import demo_load_incidents
 from yingji.monitoring.demo import demo_load_monitoring
 from yingji.resources.demo import demo_load_resources
+from yingji.risk.demo import demo_load_risk
 from yingji.routing.demo import demo_load_routing
 from yingji.warnings.demo import demo_load_warnings
 
@@ -26,6 +27,7 @@ APP_LOADERS: list[Callable[..., dict[str, int]]] = [
     demo_load_resources,
     demo_load_monitoring,
     demo_load_warnings,
+    demo_load_risk,
     demo_load_incidents,
 ]
 

@@ -8,10 +8,10 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import PlainSerializer
 
-from yingji.core.access import get_scoped_or_404, scoped
+from yingji.core.access import org_in_scope, resolve_in_scope
 from yingji.core.api import Pages
 from yingji.core.errors import ValidationFailed
-from yingji.core.models import OrgUnit, User
+from yingji.core.models import User
 from yingji.incidents import grading, selectors, services
 from yingji.incidents.documents import report_filename, review_filename
 from yingji.incidents.docx_writer import docx_response
@@ -39,15 +39,6 @@ def _aware(value: datetime | None) -> datetime | None:
     if value is None or timezone.is_aware(value):
         return value
     return timezone.make_aware(value)
-
-
-def _org(user: User, org_id: int | None, field: str) -> OrgUnit | None:
-    if org_id is None:
-        return None
-    try:
-        return get_scoped_or_404(OrgUnit.objects.all(), user, org_field="", pk=org_id)
-    except Exception:
-        raise ValidationFailed(f"unknown {field}", {field: ["no such unit in your area"]}) from None
 
 
 def _user(user_id: int | None, field: str) -> User | None:
@@ -183,8 +174,8 @@ def incidents_create(request, payload: IncidentIn):
         raise ValidationFailed("unknown type", {"type": ["no such incident type"]})
     data["occurred_at"] = _aware(data["occurred_at"])
     data["received_at"] = _aware(data["received_at"])
-    data["enterprise"] = _org(request.auth, data["enterprise"], "enterprise")
-    data["org"] = _org(request.auth, data["org"], "org")
+    data["enterprise"] = org_in_scope(request.auth, data["enterprise"], field="enterprise")
+    data["org"] = org_in_scope(request.auth, data["org"], field="org")
     incident = services.incident_create(by=request.auth, type=incident_type, **data)
     return Status(201, incident)
 
@@ -329,7 +320,7 @@ def incidents_task_add(request, incident_id: int, payload: TaskIn):
         by=request.auth,
         incident=incident,
         title=payload.title,
-        assignee_org=_org(request.auth, payload.assignee_org, "assignee_org"),
+        assignee_org=org_in_scope(request.auth, payload.assignee_org, field="assignee_org"),
         assignee_user=_user(payload.assignee_user, "assignee_user"),
         due_at=_aware(payload.due_at),
     )
@@ -446,15 +437,6 @@ class DispatchOut(Schema):
         return list(services.dispatch_allowed(obj.status))
 
 
-def _resource(user: User, model, pk: int | None, field: str):
-    if pk is None:
-        return None
-    found = scoped(model.objects.all(), user).filter(pk=pk).first()
-    if found is None:
-        raise ValidationFailed(f"unknown {field}", {field: ["no such resource in your area"]})
-    return found
-
-
 class RecommendationOut(Schema):
     kind: str
     id: int
@@ -465,15 +447,18 @@ class RecommendationOut(Schema):
     distance_m: float
     status: str = ""
     phone: str = ""
+    need: str = ""
 
 
 @router.get("/incidents/{incident_id}/recommendations", response=list[RecommendationOut])
 def incidents_recommend(
-    request, incident_id: int, kind: Literal["team", "equipment", "expert"] = "team", limit: int = 5
+    request, incident_id: int, kind: Literal["team", "equipment", "expert"] | None = None, limit: int = 3
 ):
-    """The nearest suitable teams, equipment or experts by road travel time."""
+    """Resources to send by road travel time, busy ones skipped: without `kind`, what the incident's type needs
+    in order (e.g. a hazardous-chemicals leak: fire and hazmat teams, medical teams, hazmat experts, detection
+    equipment), `limit` per need; with `kind`, the nearest of that kind."""
     incident = selectors.incident_get(user=request.auth, incident_id=incident_id)
-    return services.dispatch_recommend(user=request.auth, incident=incident, kind=kind, limit=max(1, min(limit, 20)))
+    return selectors.dispatch_recommend(user=request.auth, incident=incident, kind=kind, limit=max(1, min(limit, 20)))
 
 
 @router.get("/incidents/{incident_id}/dispatches", response=list[DispatchOut])
@@ -489,9 +474,9 @@ def incidents_dispatch(request, incident_id: int, payload: DispatchIn):
     dispatch = services.dispatch_create(
         by=request.auth,
         incident=incident,
-        team=_resource(request.auth, Team, payload.team, "team"),
-        equipment=_resource(request.auth, Equipment, payload.equipment, "equipment"),
-        expert=_resource(request.auth, Expert, payload.expert, "expert"),
+        team=resolve_in_scope(Team, request.auth, payload.team, field="team"),
+        equipment=resolve_in_scope(Equipment, request.auth, payload.equipment, field="equipment"),
+        expert=resolve_in_scope(Expert, request.auth, payload.expert, field="expert"),
         note=payload.note,
     )
     return Status(201, dispatch)
@@ -540,7 +525,7 @@ def incidents_materials_list(request, incident_id: int):
 def incidents_materials(request, incident_id: int, payload: MaterialIn):
     """Issue materials from a warehouse to the incident (a stock-ledger movement)."""
     incident = selectors.incident_get(user=request.auth, incident_id=incident_id)
-    warehouse = _resource(request.auth, Warehouse, payload.warehouse, "warehouse")
+    warehouse = resolve_in_scope(Warehouse, request.auth, payload.warehouse, field="warehouse")
     item = MaterialItem.objects.filter(pk=payload.item).first()
     if item is None:
         raise ValidationFailed("unknown item", {"item": ["no such material"]})

@@ -54,11 +54,24 @@ class IncidentsConfig(AppConfig):
             "incidents.change_task",
             "incidents.add_handover",
         )
+        grant([Role.DUTY_OFFICER, Role.COMMANDER, Role.ADMIN], "incidents.add_timelineentry")
+        # Streets report incidents in their area and write on their timelines; enterprises report their own accidents.
+        grant(Role.STREET_OFFICER, "incidents.add_incident", "incidents.add_timelineentry")
+        grant(Role.ENTERPRISE_MANAGER, "incidents.add_incident")
         # A team leader acknowledges and reports the progress of orders sent to their team.
         grant(Role.TEAM_LEADER, "incidents.change_dispatch")
         grant(Role.ADMIN, "incidents.add_incidenttype", "incidents.change_incidenttype")
         NAV.append(
             NavEntry(_("Duty desk"), "incidents:desk", lambda user: user.has_perm("incidents.view_incident"), order=10)
+        )
+        NAV.append(
+            NavEntry(
+                _("Dispatch orders"),
+                "incidents:dispatches",
+                # Those who move orders but do not send them: the team leaders.
+                lambda user: user.has_perm("incidents.change_dispatch") and not user.has_perm("incidents.add_dispatch"),
+                order=11,
+            )
         )
         LAYERS["incidents"] = incidents_layer
         receivers.connect()

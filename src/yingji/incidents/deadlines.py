@@ -5,7 +5,7 @@
 - Art. 11: each level of upward reporting takes no more than 2 hours.
 - Art. 13: changes of casualty figures within 30 days of the accident are reported (7 days for road traffic
   and fire accidents).
-Source: /work/shared/standards/accident_grading.md, section 2. The district bureau applies the same per-level
+Source: the text of Order 493, art. 9-13. The district bureau applies the same per-level
 limit to incidents of every category (house rule: Order 493 itself covers production-safety accidents only).
 """
 
@@ -53,6 +53,12 @@ def chain_deadlines(*, known_at: datetime, grade: str | None) -> list[tuple[str,
         due = due + PER_LEVEL
         chain.append((level, due))
     return chain
+
+
+def upward_chain(*, first_due: datetime, grade: str | None) -> list[tuple[str, datetime]]:
+    """Latest time each level above the district hears of it, from the district's own report deadline (the report
+    row's `due_at`), then 2 hours a level (art. 11)."""
+    return [(level, first_due + PER_LEVEL * n) for n, level in enumerate(levels_to_report(grade))]
 
 
 def supplementary_window(type_code: str) -> timedelta:

@@ -167,3 +167,27 @@ class MaterialForm(forms.Form):
         if warehouse and item and warehouse.pk not in self.holders.get(item.pk, []):
             self.add_error("item", _("This warehouse has none of this material in stock."))
         return data
+
+
+RESOURCE_STATUSES = [
+    ("", _("Any status")),
+    ("standby", _("Standby")),
+    ("deployed", _("Deployed")),
+    ("ready", _("Ready")),
+    ("in_use", _("In use")),
+    ("available", _("Available")),
+    ("on_call", _("On call")),
+]
+
+
+class ResourceSearchForm(forms.Form):
+    """Search every resource of a kind by travel time to the incident (the "all resources" list)."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        required=False,
+        choices=[("team", _("Teams")), ("equipment", _("Equipment")), ("expert", _("Experts"))],
+    )
+    q = forms.CharField(label=_("Search"), required=False, max_length=60)
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=RESOURCE_STATUSES)
+    max_minutes = forms.IntegerField(label=_("Within (min)"), required=False, min_value=1, max_value=600)

@@ -314,6 +314,78 @@ class EventKind(models.TextChoices):
     ESCALATION = "escalation", _("Escalation")
 
 
+class IncidentCounter(models.Model):
+    """The last incident number given out on a day; intake locks it, so numbers never collide."""
+
+    day = models.DateField(_("day"), unique=True)
+    last = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        ordering = ["-day"]
+        verbose_name = _("incident counter")
+        verbose_name_plural = _("incident counters")
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d}: {self.last}"
+
+
+class ProposalStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for the duty officer")
+    CONFIRMED = "confirmed", _("Incident opened")
+    ATTACHED = "attached", _("Attached to an open incident")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+class IncidentProposal(models.Model):
+    """An incident an alarm suggests: the duty officer opens it, attaches the alarm to an incident already open
+    (of the same enterprise, say), or dismisses it with a reason."""
+
+    alarm = models.ForeignKey("monitoring.Alarm", verbose_name=_("alarm"), on_delete=models.PROTECT, related_name="+")
+    org = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    enterprise = models.ForeignKey(
+        OrgUnit, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    type = models.ForeignKey(IncidentType, verbose_name=_("type"), on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    lat = models.FloatField(_("latitude"), null=True, blank=True)
+    lon = models.FloatField(_("longitude"), null=True, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    raised_at = models.DateTimeField(_("raised at"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=ProposalStatus.choices, default=ProposalStatus.PENDING
+    )
+    incident = models.ForeignKey(
+        Incident, verbose_name=_("incident"), on_delete=models.PROTECT, related_name="proposals", null=True, blank=True
+    )
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+        verbose_name = _("incident proposal")
+        verbose_name_plural = _("incident proposals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["alarm"],
+                condition=models.Q(status="pending"),
+                name="%(app_label)s_%(class)s_one_pending_per_alarm",
+                violation_error_message=_("This alarm already waits for a decision."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class TimelineEntry(models.Model):
     """One event of an incident's timeline, with who and when. Appended only."""
 

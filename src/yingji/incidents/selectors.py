@@ -5,19 +5,26 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from yingji.core.access import get_scoped_or_404, scoped
-from yingji.core.models import User
+from yingji.core.errors import ValidationFailed
+from yingji.core.models import DISTRICT_WIDE_KINDS, User
 from yingji.incidents import deadlines, documents, grading
 from yingji.incidents.documents import Document
 from yingji.incidents.models import (
     Dispatch,
+    DispatchStatus,
     DutyShift,
     Incident,
+    IncidentProposal,
     MaterialRequest,
+    ProposalStatus,
     Report,
     ReportStatus,
     Review,
@@ -25,6 +32,7 @@ from yingji.incidents.models import (
     Task,
     TimelineEntry,
 )
+from yingji.incidents.recommend import Need, needs_for
 from yingji.resources.models import StockBalance
 
 OPEN_STATUSES = (Status.OPEN, Status.RESPONDING)
@@ -118,9 +126,10 @@ def report_document_build(*, report: Report, sent_at: datetime, by: User | None)
     """A report's document built now from the incident's data, in Chinese whatever the sender's screen speaks."""
     incident = report.incident
     with translation.override("zh-hans"):
-        chain = [
-            ("区应急管理局" if level == "district" else deadlines.LEVEL_LABELS[level], due)
-            for level, due in deadlines.chain_deadlines(known_at=incident.received_at, grade=incident.grade or None)
+        # One deadline everywhere: the chain starts from this report's own due time, as the page and desk show it.
+        chain = [("区应急管理局（接报）", incident.received_at)] + [
+            (deadlines.LEVEL_LABELS[level], due)
+            for level, due in deadlines.upward_chain(first_due=report.due_at, grade=incident.grade or None)
         ]
         return documents.report_document(
             incident=incident,
@@ -181,8 +190,10 @@ def task_get(*, user: User, task_id: int) -> Task:
 def on_duty(*, user: User, at: datetime | None = None) -> list[DutyShift]:
     """The shifts on duty at `at` (now): who is duty officer and duty leader."""
     at = at or timezone.now()
-    shifts = scoped(DutyShift.objects.select_related("officer", "leader", "org"), user)
-    return list(shifts.filter(starts_at__lte=at, ends_at__gt=at))
+    rows = DutyShift.objects.select_related("officer", "leader", "org")
+    # Everyone may know who is on duty at the district (streets and enterprises call them), and their own units.
+    visible = rows.filter(org__kind__in=DISTRICT_WIDE_KINDS) | scoped(rows, user)
+    return list(visible.filter(starts_at__lte=at, ends_at__gt=at).distinct().order_by("starts_at"))
 
 
 def roster(*, user: User, week_of: date) -> dict[str, Any]:
@@ -199,8 +210,6 @@ def roster(*, user: User, week_of: date) -> dict[str, Any]:
 
 def incidents_layer(user: User) -> dict[str, Any]:
     """Open incidents as GeoJSON points (map layer "incidents")."""
-    from yingji.incidents.services import incident_summary
-
     features = [
         {
             "type": "Feature",
@@ -258,5 +267,100 @@ def dispatch_get(*, user: User, dispatch_id: int) -> Dispatch:
         raise Http404 from None
 
 
+def team_dispatches(*, user: User) -> QuerySet[Dispatch]:
+    """Orders sent to the teams in the user's part of the org tree (a team leader's own team), open ones first."""
+    orders = Dispatch.objects.filter(team__isnull=False).select_related("incident", "incident__org", "team__org")
+    return scoped(orders, user, org_field="team__org").order_by(
+        models.Case(models.When(status=DispatchStatus.RELEASED, then=1), default=0), "-dispatched_at"
+    )
+
+
 def dispatches(*, incident: Incident) -> QuerySet[Dispatch]:
     return incident.dispatches.select_related("team__org", "equipment", "expert", "dispatched_by")
+
+
+def incident_summary(incident: Incident) -> dict[str, Any]:
+    """What a duty-desk page needs to show an incident in a list or on the map."""
+    return {
+        "id": incident.pk,
+        "code": incident.code,
+        "title": incident.title,
+        "status": incident.status,
+        "status_label": incident.get_status_display(),
+        "category_label": incident.get_category_display(),
+        "type_label": incident.type.name,
+        "grade": incident.grade or None,
+        "grade_label": grading.LABELS.get(incident.grade, ""),
+        "report_deadline": incident.report_deadline.isoformat() if incident.report_deadline else None,
+        "report_deadline_local": (
+            f"{timezone.localtime(incident.report_deadline):%H:%M}" if incident.report_deadline else None
+        ),
+        "received_at": incident.received_at.isoformat(),
+        "lat": incident.lat,
+        "lon": incident.lon,
+        "org_name": incident.org.name,
+        "url": reverse("incidents:detail", args=[incident.pk]),
+    }
+
+
+def busy_resources(kind: str) -> frozenset[int]:
+    """Ids of the teams, equipment or experts of `kind` on an incident now (an order not yet released)."""
+    active = Dispatch.objects.exclude(status=DispatchStatus.RELEASED).filter(**{f"{kind}__isnull": False})
+    return frozenset(active.values_list(f"{kind}_id", flat=True))
+
+
+def dispatch_recommend(
+    *, user: User, incident: Incident, kind: str | None = None, limit: int = 3
+) -> list[dict[str, Any]]:
+    """Resources to send, nearest first by road travel time, skipping busy ones. With `kind`, the nearest of that
+    kind; without, what the incident's type needs in order (recommend.NEEDS), `limit` per need, each row naming
+    its `need`."""
+    from yingji.resources.reach import nearest_resources
+
+    if kind is not None and kind not in ("team", "equipment", "expert"):
+        raise ValidationFailed("unknown kind", {"kind": [_("Choose team, equipment or expert.")]})
+    if incident.lat is None:
+        message = _("Place the incident on the map to get travel times.")
+        raise ValidationFailed(message, {"lat": [message]})
+    needs = [Need(kind, "")] if kind is not None else list(needs_for(incident.type.code))
+    rows: list[dict[str, Any]] = []
+    taken: dict[str, set[int]] = {}
+    for need in needs:
+        skip = busy_resources(need.kind) | taken.setdefault(need.kind, set())
+        found = nearest_resources(
+            user=user, lat=incident.lat, lon=incident.lon, kind=need.kind, limit=limit, where=need.where, exclude=skip
+        )
+        taken[need.kind].update(r["id"] for r in found)
+        rows += [{**r, "need": str(need.label)} for r in found]
+    return rows
+
+
+def resources_by_travel(
+    *, user: User, incident: Incident, kind: str, q: str = "", status: str = "", max_minutes: float | None = None
+) -> list[dict[str, Any]]:
+    """Every resource of a kind the user may see, busy ones included (marked), by travel time to the incident,
+    searchable by name and filterable by status and travel time."""
+    from yingji.resources.reach import nearest_resources
+
+    if incident.lat is None:
+        return []
+    busy = busy_resources(kind)
+    rows = nearest_resources(user=user, lat=incident.lat, lon=incident.lon, kind=kind, limit=500, busy=True)
+    rows = [{**r, "busy": r["id"] in busy} for r in rows]
+    if q:
+        rows = [r for r in rows if q in r["name"]]
+    if status:
+        rows = [r for r in rows if r.get("status_code") == status]
+    if max_minutes is not None:
+        rows = [r for r in rows if r["eta_s"] <= max_minutes * 60]
+    return rows
+
+
+def pending_proposals(*, user: User) -> QuerySet[IncidentProposal]:
+    """Incidents alarms propose that wait for the duty officer, in the user's scope, newest first."""
+    rows = IncidentProposal.objects.filter(status=ProposalStatus.PENDING).select_related("type", "org", "alarm")
+    return scoped(rows, user)
+
+
+def proposal_get(*, user: User, proposal_id: int) -> IncidentProposal:
+    return get_scoped_or_404(IncidentProposal.objects.select_related("type", "org", "alarm__device"), user, proposal_id)

@@ -5,9 +5,13 @@ from yingji.incidents import views
 app_name = "incidents"
 urlpatterns = [
     path("", views.desk, name="desk"),
+    path("desk/panels/", views.desk_panels, name="desk-panels"),
     path("list/", views.incident_list, name="list"),
     path("new/", views.incident_new, name="new"),
     path("roster/", views.roster, name="roster"),
+    path("dispatches/", views.dispatch_list, name="dispatches"),
+    path("proposals/<int:proposal_id>/<slug:decision>/", views.proposal_decide, name="proposal"),
+    path("dispatches/<int:dispatch_id>/", views.dispatch_detail, name="dispatch"),
     path("<int:incident_id>/", views.incident_detail, name="detail"),
     path("<int:incident_id>/review/", views.review, name="review"),
     path("<int:incident_id>/review/docx/", views.review_docx, name="review-docx"),

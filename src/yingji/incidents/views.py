@@ -7,41 +7,44 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yingji.core.errors import NotAllowed, YingjiError
+from yingji.core.access import resolve_in_scope
+from yingji.core.errors import ValidationFailed, YingjiError
 from yingji.core.models import OrgKind, OrgUnit
-from yingji.core.scopes import scoped
+from yingji.core.web import page_of, run_service
 from yingji.incidents import forms, grading, selectors, services
 from yingji.incidents.documents import report_filename, review_filename
 from yingji.incidents.docx_writer import docx_response
 from yingji.incidents.models import DispatchStatus, Incident, ReportKind
+from yingji.incidents.proposals import proposal_summary
 from yingji.monitoring.selectors import alarm_list
 from yingji.resources.models import Equipment, Expert, Team
 
 
-def _attempt(request: HttpRequest, action: Callable[[], Any], form=None) -> bool:
-    """Run a service; a domain error becomes a message (and form errors) instead of a crash page."""
-    try:
-        action()
-    except NotAllowed as exc:
-        raise PermissionDenied(exc.detail) from None
-    except YingjiError as exc:
-        if form is not None:
-            for field, errors in exc.errors.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
-        # Errors that found their field show there, in the reader's language; only the rest need a message.
-        if form is None or not exc.errors or any(field not in form.fields for field in exc.errors):
-            messages.error(request, exc.detail)
-        return False
-    return True
+def _panels(request: HttpRequest) -> dict[str, Any]:
+    return {
+        "reports": selectors.reports_due(user=request.user)[:50],
+        "proposals": [proposal_summary(p) for p in selectors.pending_proposals(user=request.user)[:20]],
+    }
+
+
+def desk_panels(request: HttpRequest) -> JsonResponse:
+    """The desk's reports-due and proposals lists, re-rendered for a live update."""
+    context = _panels(request)
+    return JsonResponse(
+        {
+            "reports": render_to_string("incidents/_reports_due.html", context, request=request),
+            "proposals": render_to_string("incidents/_proposals.html", context, request=request),
+            "proposal_count": len(context["proposals"]),
+        }
+    )
 
 
 def desk(request: HttpRequest) -> HttpResponse:
@@ -53,8 +56,8 @@ def desk(request: HttpRequest) -> HttpResponse:
         {
             "on_duty": selectors.on_duty(user=request.user),
             "incidents": selectors.open_incidents(user=request.user)[:100],
-            "reports": selectors.reports_due(user=request.user)[:50],
             "alarms": alarm_list(user=request.user, status="open")[:20],
+            **_panels(request),
             "form": form,
             "can_record": request.user.has_perm("incidents.add_incident"),
             "now": timezone.now(),
@@ -66,10 +69,8 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     form = forms.IncidentFilterForm(request.GET or None)
     filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v}
     incidents = selectors.incident_list(user=request.user, filters=selectors.IncidentFilters(**filters))
-    page = Paginator(incidents, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "incidents/incident_list.html", {"form": form, "page": page, "query": query.urlencode()})
+    page, query = page_of(request, incidents)
+    return render(request, "incidents/incident_list.html", {"form": form, "page": page, "query": query})
 
 
 def incident_new(request: HttpRequest) -> HttpResponse:
@@ -80,7 +81,7 @@ def incident_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         created: list[Incident] = []
-        if _attempt(request, lambda: created.append(services.incident_create(by=request.user, **data)), form):
+        if run_service(request, form, lambda: created.append(services.incident_create(by=request.user, **data))):
             messages.success(request, _("Incident %(code)s recorded.") % {"code": created[0].code})
             return redirect("incidents:detail", created[0].pk)
     return render(request, "incidents/incident_new.html", {"form": form})
@@ -103,6 +104,7 @@ def _detail_context(request: HttpRequest, incident: Incident, **bound: Any) -> d
         "tasks": incident.tasks.select_related("assignee_org", "assignee_user"),
         "merged": incident.merged.all(),
         "can_change": user.has_perm("incidents.change_incident") and incident.is_open,
+        "can_note": user.has_perm("incidents.add_timelineentry") and incident.is_open,
         "can_command": user.has_perm("incidents.command_incident") and incident.is_open,
         "casualty_form": forms.CasualtyForm(
             initial={f: getattr(incident, f) for f in services.CASUALTY_FIELDS}, prefix="cas"
@@ -144,8 +146,8 @@ def incident_materials(request: HttpRequest, incident_id: int) -> HttpResponse:
     if not request.user.has_perm("incidents.add_materialrequest"):
         raise PermissionDenied
     form = forms.MaterialForm(request.POST, stock=list(selectors.material_stock(user=request.user)), prefix="mat")
-    if form.is_valid() and _attempt(
-        request, lambda: services.material_issue(by=request.user, incident=incident, **form.cleaned_data), form
+    if form.is_valid() and run_service(
+        request, form, lambda: services.material_issue(by=request.user, incident=incident, **form.cleaned_data)
     ):
         messages.success(request, _("Materials issued."))
         return redirect("incidents:detail", incident.pk)
@@ -164,13 +166,21 @@ def _recommendations(request: HttpRequest, incident: Incident) -> dict[str, Any]
     """Nearest teams, equipment and experts by travel time; an explanation instead when routing cannot answer."""
     if not (request.user.has_perm("incidents.add_dispatch") and incident.is_open):
         return {}
-    found: list[dict[str, Any]] = []
+    form = forms.ResourceSearchForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
     try:
-        for kind in ("team", "equipment", "expert"):
-            found += services.dispatch_recommend(user=request.user, incident=incident, kind=kind, limit=3)
+        recommended = selectors.dispatch_recommend(user=request.user, incident=incident)
+        everything = selectors.resources_by_travel(
+            user=request.user,
+            incident=incident,
+            kind=filters.get("kind") or "team",
+            q=filters.get("q") or "",
+            status=filters.get("status") or "",
+            max_minutes=filters.get("max_minutes"),
+        )
     except YingjiError as exc:
-        return {"recommended": found, "recommend_error": exc.detail}
-    return {"recommended": sorted(found, key=lambda r: r["eta_s"])}
+        return {"recommended": [], "recommend_error": exc.detail, "search_form": form}
+    return {"recommended": recommended, "all_resources": everything, "search_form": form}
 
 
 @require_POST
@@ -207,27 +217,30 @@ def incident_action(request: HttpRequest, incident_id: int, action: str) -> Http
         "merge": lambda: _with_form(
             request, forms.MergeForm(request.POST, prefix="merge"), lambda d: _merge(request, incident, d["into"])
         ),
-        "respond": lambda: _attempt(
-            request, lambda: services.incident_set_status(by=by, incident=incident, status="responding")
+        "respond": lambda: run_service(
+            request, None, lambda: services.incident_set_status(by=by, incident=incident, status="responding")
         ),
-        "close": lambda: _attempt(request, lambda: services.incident_close(by=by, incident=incident)),
+        "close": lambda: run_service(request, None, lambda: services.incident_close(by=by, incident=incident)),
     }
     if action == "send":
         report = selectors.report_get(user=by, report_id=int(request.POST.get("report", 0) or 0))
         if report.incident_id != incident.pk:
             raise PermissionDenied
-        _attempt(request, lambda: services.report_send(by=by, report=report))
+        run_service(request, None, lambda: services.report_send(by=by, report=report))
     elif action == "dispatch":
-        _attempt(request, lambda: _dispatch(request, incident))
+        run_service(request, None, lambda: _dispatch(request, incident))
     elif action == "dispatch-status":
         dispatch = selectors.dispatch_get(user=by, dispatch_id=int(request.POST.get("dispatch", 0) or 0))
-        _attempt(
+        run_service(
             request,
+            None,
             lambda: services.dispatch_set_status(by=by, dispatch=dispatch, status=request.POST.get("status", "")),
         )
     elif action == "task-status":
         task = selectors.task_get(user=by, task_id=int(request.POST.get("task", 0) or 0))
-        _attempt(request, lambda: services.task_set_status(by=by, task=task, status=request.POST.get("status", "")))
+        run_service(
+            request, None, lambda: services.task_set_status(by=by, task=task, status=request.POST.get("status", ""))
+        )
     elif action in handlers:
         handlers[action]()
     else:
@@ -240,23 +253,21 @@ def _with_form(request: HttpRequest, form, action: Callable[[dict], Any]) -> boo
         for field, errors in form.errors.items():
             messages.error(request, f"{form.fields[field].label if field in form.fields else ''} {' '.join(errors)}")
         return False
-    return _attempt(request, lambda: action(form.cleaned_data))
+    return run_service(request, None, lambda: action(form.cleaned_data))
 
 
 def _dispatch(request: HttpRequest, incident: Incident) -> None:
     chosen = {}
     for kind, model in (("team", Team), ("equipment", Equipment), ("expert", Expert)):
         if request.POST.get(kind):
-            chosen[kind] = scoped(model.objects.all(), request.user).filter(pk=request.POST[kind]).first()
-            if chosen[kind] is None:
-                raise services.ValidationFailed("no such resource", {kind: ["no such resource in your area"]})
+            chosen[kind] = resolve_in_scope(model, request.user, request.POST[kind], field=kind)
     services.dispatch_create(by=request.user, incident=incident, **chosen)
 
 
 def _merge(request: HttpRequest, incident: Incident, into_code: str) -> None:
     into = selectors.incident_list(user=request.user).filter(code=into_code.strip()).first()
     if into is None:
-        raise services.ValidationFailed("no such incident", {"into": ["no open incident with this number"]})
+        raise ValidationFailed("no such incident", {"into": ["no open incident with this number"]})
     services.incident_merge(by=request.user, duplicate=incident, into=into)
 
 
@@ -291,8 +302,8 @@ def review(request: HttpRequest, incident_id: int) -> HttpResponse:
     data = selectors.review_data(incident=incident)
     form = forms.ReviewForm(request.POST or None, initial={k: data[k] for k in ("findings", "improvements")})
     if request.method == "POST" and form.is_valid():
-        if _attempt(
-            request, lambda: services.review_save(by=request.user, incident=incident, **form.cleaned_data), form
+        if run_service(
+            request, form, lambda: services.review_save(by=request.user, incident=incident, **form.cleaned_data)
         ):
             messages.success(request, _("Review saved."))
             return redirect("incidents:review", incident.pk)
@@ -331,18 +342,18 @@ def roster(request: HttpRequest) -> HttpResponse:
             if not can_plan:
                 raise PermissionDenied
             org = request.user.org or OrgUnit.objects.filter(kind=OrgKind.BUREAU).first()
-            if _attempt(
-                request, lambda: services.shift_create(by=request.user, org=org, **shift_form.cleaned_data), shift_form
+            if run_service(
+                request, shift_form, lambda: services.shift_create(by=request.user, org=org, **shift_form.cleaned_data)
             ):
                 messages.success(request, _("Shift added."))
                 return redirect("incidents:roster")
         elif request.POST.get("action") == "handover" and handover_form.is_valid():
             if not on_duty:
                 messages.error(request, _("Nobody is on duty now: there is no shift to hand over."))
-            elif _attempt(
+            elif run_service(
                 request,
-                lambda: services.handover_create(by=request.user, shift=on_duty[0], **handover_form.cleaned_data),
                 handover_form,
+                lambda: services.handover_create(by=request.user, shift=on_duty[0], **handover_form.cleaned_data),
             ):
                 messages.success(request, _("Handover recorded."))
                 return redirect("incidents:roster")
@@ -366,3 +377,55 @@ def roster(request: HttpRequest) -> HttpResponse:
             "can_plan": can_plan,
         },
     )
+
+
+def dispatch_list(request: HttpRequest) -> HttpResponse:
+    """调派令: the orders sent to the user's team, newest open ones first (a team leader's phone page)."""
+    page, query = page_of(request, selectors.team_dispatches(user=request.user))
+    return render(request, "incidents/dispatch_list.html", {"page": page, "query": query})
+
+
+def dispatch_detail(request: HttpRequest, dispatch_id: int) -> HttpResponse:
+    """One order: where to go, and the buttons that move it along (acknowledge, en route, on scene, released)."""
+    dispatch = selectors.dispatch_get(user=request.user, dispatch_id=dispatch_id)
+    if request.method == "POST":
+        status = request.POST.get("status", "")
+        labels = dict(DispatchStatus.choices)
+        run_service(
+            request,
+            None,
+            lambda: services.dispatch_set_status(by=request.user, dispatch=dispatch, status=status),
+            success=_("Order: %(status)s.") % {"status": labels.get(status, status)},
+        )
+        return redirect("incidents:dispatch", dispatch.pk)
+    steps = _with_steps([dispatch])[0].next_steps if request.user.has_perm("incidents.change_dispatch") else []
+    return render(request, "incidents/dispatch_detail.html", {"d": dispatch, "steps": steps})
+
+
+@require_POST
+def proposal_decide(request: HttpRequest, proposal_id: int, decision: str) -> HttpResponse:
+    """The desk's answer to an alarm's proposal: open the incident, attach the alarm to an open one, or dismiss."""
+    proposal = selectors.proposal_get(user=request.user, proposal_id=proposal_id)
+    by = request.user
+    if decision == "confirm":
+        outcome = run_service(request, None, lambda: services.proposal_confirm(by=by, proposal=proposal))
+        if outcome:
+            return redirect("incidents:detail", outcome.value.pk)
+    elif decision == "attach":
+        incident = selectors.incident_get(user=by, incident_id=int(request.POST.get("incident") or 0))
+        outcome = run_service(
+            request, None, lambda: services.proposal_attach(by=by, proposal=proposal, incident=incident)
+        )
+        if outcome:
+            return redirect("incidents:detail", incident.pk)
+    elif decision == "dismiss":
+        reason = request.POST.get("reason", "")
+        run_service(
+            request,
+            None,
+            lambda: services.proposal_dismiss(by=by, proposal=proposal, reason=reason),
+            success=_("Proposal dismissed."),
+        )
+    else:
+        raise Http404
+    return redirect("incidents:desk")

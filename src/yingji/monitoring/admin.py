@@ -1,10 +1,23 @@
 """Admin for the device registry and rules (through the services), and read-only views of alarms,
-dead letters and fire danger."""
+dead letters and fire danger; hydrological stations (through their service), the rainstorm signal criteria and flood
+response rules the bureau keeps, and Modbus endpoints."""
 
 from django.contrib import admin
 
-from yingji.monitoring import services
-from yingji.monitoring.models import Alarm, AlarmEvent, DeadLetter, Device, FireDangerDay, Rule, WarningSuggestion
+from yingji.monitoring import hydrology, services
+from yingji.monitoring.models import (
+    Alarm,
+    AlarmEvent,
+    DeadLetter,
+    Device,
+    FireDangerDay,
+    FloodResponseRule,
+    HydroStation,
+    ModbusEndpoint,
+    RainstormCriterion,
+    Rule,
+    WarningSuggestion,
+)
 
 
 class ServiceSavedAdmin(admin.ModelAdmin):
@@ -89,3 +102,50 @@ class FireDangerDayAdmin(ReadOnlyAdmin):
 class WarningSuggestionAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "event_type", "level", "headline"]
     list_filter = ["event_type", "level"]
+
+
+@admin.register(HydroStation)
+class HydroStationAdmin(admin.ModelAdmin):
+    """Saved through `station_save`, which keeps the device's level rule in step with the levels."""
+
+    list_display = ["device", "kind", "fortify_level", "warning_level", "guarantee_level", "depth_threshold_m"]
+    list_filter = ["kind"]
+    search_fields = ["device__code", "device__name"]
+    raw_id_fields = ["device"]
+    filter_horizontal = ["serves"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        fields = {n: form.cleaned_data[n] for n in hydrology.STATION_FIELDS if n in form.cleaned_data}
+        saved = hydrology.station_save(
+            by=request.user, device=form.cleaned_data["device"], serves=list(form.cleaned_data["serves"]), **fields
+        )
+        obj.pk = saved.pk
+
+    def save_related(self, request, form, formsets, change) -> None:
+        """The service has set the streets served."""
+
+
+@admin.register(RainstormCriterion)
+class RainstormCriterionAdmin(admin.ModelAdmin):
+    list_display = ["level", "hours", "mm", "active"]
+    list_filter = ["level", "active"]
+
+
+@admin.register(FloodResponseRule)
+class FloodResponseRuleAdmin(admin.ModelAdmin):
+    list_display = ["level", "stage", "min_stations", "station_kind", "active", "note"]
+    list_filter = ["level", "active"]
+
+
+@admin.register(ModbusEndpoint)
+class ModbusEndpointAdmin(admin.ModelAdmin):
+    """Saved through `modbus_endpoint_save` (profile checked, audited)."""
+
+    list_display = ["device", "host", "port", "unit_id", "profile", "interval_s", "active"]
+    raw_id_fields = ["device"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        from yingji.monitoring.modbus import ENDPOINT_FIELDS, modbus_endpoint_save
+
+        fields = {n: form.cleaned_data[n] for n in ENDPOINT_FIELDS if n in form.cleaned_data}
+        obj.pk = modbus_endpoint_save(by=request.user, device=form.cleaned_data["device"], **fields).pk

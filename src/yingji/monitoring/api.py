@@ -1,8 +1,9 @@
 """API of monitoring: devices, telemetry ingest over HTTP, alarms, rules and the fire danger calculator."""
 
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from ninja.security import HttpBearer, django_auth
@@ -12,11 +13,11 @@ from yingji.core.api import Pages
 from yingji.core.errors import ValidationFailed
 from yingji.core.models import User
 from yingji.core.services import token_authenticate
-from yingji.monitoring import selectors, services
+from yingji.monitoring import firealarm, hydrology, selectors, services
 from yingji.monitoring.conf import fwi_bands
 from yingji.monitoring.fwi import Codes, Weather, consecutive, danger_band, fwi_series
 from yingji.monitoring.ingest import Envelope, IngestEngine
-from yingji.monitoring.models import AlarmStatus, DeviceStatus, DeviceType, Level
+from yingji.monitoring.models import AlarmStatus, DeviceStatus, DeviceType, Level, StationKind, Verification
 
 router = Router(tags=["monitoring"])
 
@@ -171,6 +172,10 @@ class AlarmOut(Schema):
     escalated_at: datetime | None
     cleared_at: datetime | None
     closed_at: datetime | None
+    needs_verification: bool = Field(..., alias="rule.needs_verification")
+    verification: str
+    verified_at: datetime | None
+    verify_note: str
 
 
 class AlarmFilters(Schema):
@@ -252,6 +257,7 @@ class RuleOut(Schema):
     offline_minutes: int
     escalate_after_minutes: int | None
     opens_incident: bool
+    opens_at_once: bool
     suggests_warning: str
     active: bool
 
@@ -329,3 +335,197 @@ def fire_danger_fwi(request, payload: FwiIn):
             }
         )
     return {"days": days}
+
+
+# Fire alarms: verification and false-alarm rates -------------------------------------------------
+
+
+class VerifyIn(Schema):
+    result: Verification
+    note: str = Field("", max_length=500)
+
+
+@router.post("/alarms/{alarm_id}/verify", response=AlarmOut, tags=["smart fire"])
+def alarms_verify(request, alarm_id: int, payload: VerifyIn):
+    """Verify a fire alarm (火警): `real` (the duty desk opens an incident at the building), `false_alarm` (closed
+    with the reason) or `test` (closed). 409 when the alarm is not a fire alarm or is already verified."""
+    alarm = selectors.alarm_get(user=request.auth, alarm_id=alarm_id)
+    firealarm.alarm_verify(by=request.auth, alarm=alarm, result=payload.result, note=payload.note)
+    return selectors.alarm_get(user=request.auth, alarm_id=alarm_id)
+
+
+class RateOut(Schema):
+    real: int
+    false_alarm: int
+    test: int
+    pending: int
+    rate: float | None
+
+
+class VenueRateOut(RateOut):
+    id: int
+    name: str
+
+
+class DeviceRateOut(RateOut):
+    code: str
+    name: str
+    venue: str
+
+
+class RatesQuery(Schema):
+    days: int = Field(90, ge=1, le=3660)
+
+
+class RatesOut(Schema):
+    venues: list[VenueRateOut]
+    devices: list[DeviceRateOut]
+
+
+@router.get("/fire/false-alarm-rates", response=RatesOut, tags=["smart fire"])
+def fire_false_alarm_rates(request, period: Query[RatesQuery]):
+    """Verified fire alarms of the last `days` per venue and per device, with the false-alarm rate
+    (false / (real + false); tests left out)."""
+    since = timezone.now() - timedelta(days=period.days)
+    return firealarm.false_alarm_rates(user=request.auth, since=since)
+
+
+# Hydrology: rain, levels, 防汛 response ------------------------------------------------------------
+
+
+class GapOut(Schema):
+    start: datetime = Field(..., alias="from")
+    end: datetime = Field(..., alias="to")
+
+
+class RainfallOut(Schema):
+    mm: float
+    start: datetime = Field(..., alias="from")
+    end: datetime = Field(..., alias="to")
+    complete: bool
+    signal: Level | None
+    gaps: list[GapOut]
+    readings: int
+
+
+class RainfallQuery(Schema):
+    hours: int = Field(3, ge=1, le=24)
+    to: datetime | None = Field(None, description="end of the window (default now)")
+
+
+class StationOut(Schema):
+    code: str = Field(..., alias="device.code")
+    name: str = Field(..., alias="device.name")
+    kind: str
+    serves: list[str]
+    lat: float | None = Field(None, alias="device.lat")
+    lon: float | None = Field(None, alias="device.lon")
+    fortify_level: float | None
+    warning_level: float | None
+    guarantee_level: float | None
+    depth_threshold_m: float | None
+    responsible_name: str
+    responsible_phone: str
+
+    @staticmethod
+    def resolve_serves(obj) -> list[str]:
+        return [org.name for org in obj.serves.all()]
+
+
+@router.get("/hydrology/stations", response=list[StationOut], tags=["hydrology"])
+def hydrology_stations(request, kind: StationKind | None = None):
+    """Rain gauges, level stations and waterlogging points you may see."""
+    return list(hydrology.station_list(user=request.auth, kind=kind))
+
+
+@router.get("/hydrology/stations/{code}/rainfall", response=RainfallOut, by_alias=True, tags=["hydrology"])
+def hydrology_rainfall(request, code: str, window: Query[RainfallQuery]):
+    """Rain of the last `hours` (1-24) ending `to`: `mm`, `from`, `to`, `complete` (no gap longer than the
+    station's allowed silence), the rainstorm `signal` the amount meets (blue, yellow, orange, red or null) and
+    the `gaps` themselves (shown, not filled)."""
+    station = hydrology.station_get(user=request.auth, code=code)
+    if window.to is not None and window.to.tzinfo is None:
+        raise ValidationFailed("to needs a UTC offset", {"to": ["give a UTC offset (Z or +08:00)"]})
+    if window.to is not None and not 2000 <= window.to.year <= 2100:
+        raise ValidationFailed("to is out of range", {"to": ["a time between 2000 and 2100"]})
+    return hydrology.rainfall(station=station, hours=window.hours, end=window.to)
+
+
+class TrendOut(Schema):
+    hour: datetime
+    level: float | None
+    change: float | None
+
+
+class LevelOut(Schema):
+    level: float | None
+    latest_at: datetime | None
+    stage: str | None
+    margins: dict[str, float]
+    rate_m_per_h: float | None
+    trend: list[TrendOut]
+
+
+@router.get("/hydrology/stations/{code}/level", response=LevelOut, tags=["hydrology"])
+def hydrology_level(request, code: str):
+    """A level station now: level, the stage reached (fortify 设防, warning 警戒, guarantee 保证), the margin to each
+    (negative: below), metres per hour over the last hour, and the last 24 hours hour by hour."""
+    station = hydrology.station_get(user=request.auth, code=code)
+    if station.kind not in hydrology.LEVEL_KINDS:
+        raise ValidationFailed("not a level station", {"code": ["not a river, lake or reservoir station"]})
+    return hydrology.level_state(station=station)
+
+
+class ResponseRuleOut(Schema):
+    level: int
+    stage: str
+    min_stations: int
+    station_kind: str
+
+
+class StationStateOut(Schema):
+    code: str
+    kind: str
+    stage: str | None
+
+
+class FloodResponseOut(Schema):
+    level: int | None
+    met: list[ResponseRuleOut]
+    stations: list[StationStateOut]
+
+
+@router.get("/hydrology/response", response=FloodResponseOut, tags=["hydrology"])
+def hydrology_response(request):
+    """The 防汛 response level (4 = Ⅳ … 1 = Ⅰ, null: none) the level stations in your scope propose, by the
+    bureau's response rules."""
+    return hydrology.flood_response(user=request.auth)
+
+
+class ReachTeamOut(Schema):
+    name: str
+    eta_s: float
+    phone: str = ""
+
+
+class ReachPumpOut(Schema):
+    name: str
+    org: str
+    eta_s: float
+    quantity: int
+
+
+class ReachOut(Schema):
+    teams: list[ReachTeamOut]
+    pumps: list[ReachPumpOut]
+    error: str
+
+
+@router.get("/hydrology/stations/{code}/reach", response=ReachOut, tags=["hydrology"])
+def hydrology_reach(request, code: str):
+    """A waterlogging point's nearest rescue teams and drainage pumps (in your scope) by travel time; `error` says
+    why there are none (no road network, no position)."""
+    station = hydrology.station_get(user=request.auth, code=code)
+    if station.kind != StationKind.WATERLOGGING:
+        raise ValidationFailed("not a waterlogging point", {"code": ["not a waterlogging point"]})
+    return hydrology.waterlogging_reach(user=request.auth, station=station)

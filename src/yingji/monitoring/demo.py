@@ -1,7 +1,8 @@
 """Monitoring's part of the Huangshigang demo: gas detectors at the hazardous-chemical and gas enterprises,
 water-level and rain gauges on the Yangtze bank and Cihu lake, weather stations in the wooded hills, and
-the default alarm rules. Illustrative: positions are inside the real district boundary, thresholds are
-typical values (GB/T 50493-2019 alarm settings for combustible gas; river levels are made up)."""
+the default alarm rules; 三防 and smart fire in demo_hydro_fire.py. Illustrative: positions are inside the real
+district boundary, thresholds are typical values (GB/T 50493-2019 alarm settings for combustible gas; the Cihu
+levels are made up)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -82,28 +83,6 @@ RULES: list[dict] = [
         "deadband": 3,
     },
     {
-        "name": "长江水位超警戒",
-        "device": "WL-YZ-01",
-        "metric": "water_level_m",
-        "blue": 23.5,
-        "yellow": 24.5,
-        "orange": 25.5,
-        "red": 26.5,
-        "deadband": 0.1,
-        "suggests_warning": "flood",
-    },
-    {
-        "name": "磁湖水位超警戒",
-        "device": "WL-CH-01",
-        "metric": "water_level_m",
-        "blue": 18.5,
-        "yellow": 19.0,
-        "orange": 19.5,
-        "red": 20.0,
-        "deadband": 0.05,
-        "suggests_warning": "flood",
-    },
-    {
         "name": "水位快速上涨",
         "kind": "rate",
         "device_type": DeviceType.WATER_LEVEL,
@@ -149,7 +128,7 @@ RULES: list[dict] = [
 
 def demo_load_monitoring(*, seed: int, out: Callable[[str], None]) -> dict[str, int]:
     """Add the demo devices and rules that are missing (devices by code, rules by name)."""
-    del seed  # the demo devices are fixed; the enterprises they sit at come from the seeded district
+    # The demo devices are fixed; the enterprises they sit at come from the seeded district.
     existing = set(Device.objects.values_list("code", flat=True))
     section = OrgUnit.objects.get(code=MONITORING_SECTION_CODE)
     devices = 0
@@ -201,5 +180,10 @@ def demo_load_monitoring(*, seed: int, out: Callable[[str], None]) -> dict[str, 
             fields["device"] = Device.objects.get(code=fields["device"])
         rule_create(by=None, **fields)
         rules += 1
+    from yingji.monitoring.demo_hydro_fire import demo_load_hydro_fire
+
+    extra = demo_load_hydro_fire(seed=seed, out=out)
+    devices += extra.pop("devices")
+    rules += extra.pop("rules")
     out(f"monitoring: {devices} devices, {rules} rules added")
-    return {"devices": devices, "rules": rules}
+    return {"devices": devices, "rules": rules, **extra}

@@ -5,8 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from yingji.core.models import OrgKind, OrgUnit
 from yingji.core.scopes import scoped
+from yingji.monitoring.hydrology import STATION_FIELDS
 from yingji.monitoring.metrics import METRICS, DeviceType
-from yingji.monitoring.models import AlarmStatus, Device, DeviceStatus, Level, Rule
+from yingji.monitoring.models import AlarmStatus, Device, DeviceStatus, HydroStation, Level, Rule, Verification
 from yingji.monitoring.services import DEVICE_FIELDS, RULE_FIELDS
 
 METRIC_CHOICES = [(code, f"{m.label} ({m.unit})") for code, m in METRICS.items()]
@@ -60,3 +61,23 @@ class RuleForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["device"].queryset = scoped(Device.objects.filter(active=True), user)
+
+
+class VerifyForm(forms.Form):
+    result = forms.ChoiceField(label=_("Result"), choices=Verification.choices)
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+
+class StationForm(forms.ModelForm):
+    """A device's hydrological role: kind, streets served, levels or depth threshold, responsible person."""
+
+    class Meta:
+        model = HydroStation
+        fields = ["kind", "serves", *[f for f in STATION_FIELDS if f != "kind"]]
+        widgets = {"serves": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["serves"].queryset = scoped(
+            OrgUnit.objects.filter(kind=OrgKind.STREET, active=True), user, org_field=""
+        )

@@ -24,9 +24,12 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from yingji.core.errors import Conflict
+from yingji.monitoring.adapters import adapt
 from yingji.monitoring.conf import TOPIC_PREFIX
-from yingji.monitoring.metrics import METRIC_CODE_MAX, RAIN_WINDOWS
+from yingji.monitoring.hydrology import rainstorm_criteria
+from yingji.monitoring.metrics import METRIC_CODE_MAX, RAIN_WINDOWS, RAINSTORM_SIGNAL
 from yingji.monitoring.models import OPEN_STATUSES, Alarm, DeadLetter, Device, DeviceStatus, Reading, Rule
+from yingji.monitoring.rainfall import DEFAULT_CRITERIA, signal_rank, station_signal
 from yingji.monitoring.rules import RANK, Direction, RuleKind, RuleSpec, applicable_rules, evaluate
 from yingji.monitoring.selectors import rule_specs
 from yingji.monitoring.services import AlarmRef, alarm_clear, alarm_escalate, alarm_raise
@@ -199,6 +202,10 @@ def parse_body(body: Any, *, device_code: str | None, now: datetime) -> Parsed:
             raise BadMessage(f"payload is not JSON: {exc.msg} at {exc.pos}") from None
     if not isinstance(body, dict):
         raise BadMessage("payload must be a JSON object")
+    try:
+        body = adapt(body)
+    except ValueError as exc:
+        raise BadMessage(str(exc)) from None
     if device_code is None:
         device_code = body.get("device")
         if not isinstance(device_code, str) or not device_code:
@@ -268,6 +275,7 @@ class IngestEngine:
         self._rain: dict[int, deque[tuple[datetime, float]]] = {}
         self._seen_written: dict[int, datetime] = {}
         self._extremes_by_key: dict[tuple[int, str, int], Extremes] = {}
+        self.criteria = DEFAULT_CRITERIA
 
     # Caches -------------------------------------------------------------------------------------
 
@@ -275,6 +283,7 @@ class IngestEngine:
         if not force and time.monotonic() - self._loaded_at < self.cache_ttl_s:
             return
         self.specs = rule_specs()
+        self.criteria = rainstorm_criteria()
         self.rules = {r.pk: r for r in Rule.objects.filter(active=True)}
         self.devices = {}
         self._applicable = {}
@@ -449,7 +458,8 @@ class IngestEngine:
 
     def _judge_rain(self, device: Device, value: float, at: datetime, result: IngestResult, repeats: dict) -> None:
         derived = [m for m in RAIN_WINDOWS if self._rules_for(device, m)]
-        if not derived:
+        signal_rules = self._rules_for(device, RAINSTORM_SIGNAL)
+        if not derived and not signal_rules:
             return
         longest = max(RAIN_WINDOWS.values())
         window = self._rain_window(device, at)
@@ -460,6 +470,15 @@ class IngestEngine:
             span = RAIN_WINDOWS[metric]
             total = sum(v for t, v in window if (at - t).total_seconds() < span)
             self._judge_value(device, metric, round(total, 3), at, result, repeats, self._plan(device, metric, at))
+        if signal_rules:
+            # The rainstorm signal (rank 0-4) judged like any metric: its rule raises, escalates and clears it.
+            totals = {
+                c.hours: round(sum(v for t, v in window if (at - t).total_seconds() < c.hours * 3600), 3)
+                for c in self.criteria
+            }
+            rank = signal_rank(station_signal(totals, self.criteria))
+            plan = self._plan(device, RAINSTORM_SIGNAL, at)
+            self._judge_value(device, RAINSTORM_SIGNAL, float(rank), at, result, repeats, plan)
 
     def _judge_value(
         self,

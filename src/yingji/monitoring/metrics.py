@@ -17,6 +17,9 @@ class DeviceType(models.TextChoices):
     WIND = "wind", _("Anemometer")
     SMOKE = "smoke", _("Smoke detector")
     ELECTRICAL_FIRE = "electrical_fire", _("Electrical fire monitor")
+    FIRE_PANEL = "fire_panel", _("Fire alarm controller")
+    FIRE_WATER = "fire_water", _("Fire water pressure and tank level")
+    WATERLOGGING = "waterlogging", _("Waterlogging depth sensor")
     DISPLACEMENT = "displacement", _("Structural displacement sensor")
     WEATHER_STATION = "weather_station", _("Automatic weather station")
 
@@ -43,7 +46,18 @@ METRICS: dict[str, Metric] = {
         Metric("rain_mm", _("Rainfall in the interval"), "mm"),
         Metric("rain_1h_mm", _("Rainfall, last hour"), "mm"),
         Metric("rain_3h_mm", _("Rainfall, last 3 hours"), "mm"),
+        Metric("rain_6h_mm", _("Rainfall, last 6 hours"), "mm"),
+        Metric("rain_12h_mm", _("Rainfall, last 12 hours"), "mm"),
         Metric("rain_24h_mm", _("Rainfall, last 24 hours"), "mm"),
+        Metric("rainstorm_signal", _("Rainstorm signal (1 blue … 4 red)"), ""),
+        Metric("water_depth_m", _("Water depth"), "m"),
+        Metric("fire_alarm", _("Fire alarm points (火警)"), ""),
+        Metric("fire_point", _("First fire point (loop × 100000 + address)"), ""),
+        Metric("fire_fault", _("Fault points (故障)"), ""),
+        Metric("fire_disabled", _("Disabled points (屏蔽)"), ""),
+        Metric("fire_supervisory", _("Supervisory points (监管)"), ""),
+        Metric("water_pressure_mpa", _("Fire water pressure"), "MPa"),
+        Metric("tank_level_m", _("Fire water tank level"), "m"),
         Metric("wind_ms", _("Wind speed"), "m/s"),
         Metric("rh_pct", _("Relative humidity"), "%"),
         Metric("smoke_db_m", _("Smoke obscuration"), "dB/m"),
@@ -67,12 +81,24 @@ TYPE_METRICS: dict[str, list[str]] = {
     DeviceType.WIND: ["wind_ms"],
     DeviceType.SMOKE: ["smoke_db_m"],
     DeviceType.ELECTRICAL_FIRE: ["leak_ma", "cable_temp_c"],
+    DeviceType.FIRE_PANEL: ["fire_alarm", "fire_fault", "fire_disabled", "fire_supervisory"],
+    DeviceType.FIRE_WATER: ["water_pressure_mpa", "tank_level_m"],
+    DeviceType.WATERLOGGING: ["water_depth_m"],
     DeviceType.DISPLACEMENT: ["displacement_mm", "tilt_deg"],
     DeviceType.WEATHER_STATION: ["temp_c", "rh_pct", "wind_ms", "rain_mm"],
 }
 
 # Accumulations the ingest derives from a rain gauge's `rain_mm` (rain in each reporting interval).
-RAIN_WINDOWS: dict[str, int] = {"rain_1h_mm": 3600, "rain_3h_mm": 3 * 3600, "rain_24h_mm": 24 * 3600}
+RAIN_WINDOWS: dict[str, int] = {
+    "rain_1h_mm": 3600,
+    "rain_3h_mm": 3 * 3600,
+    "rain_6h_mm": 6 * 3600,
+    "rain_12h_mm": 12 * 3600,
+    "rain_24h_mm": 24 * 3600,
+}
+# The station's rainstorm signal (rank 1 blue … 4 red, 0 none), derived from the same window; a threshold rule on
+# it (blue 1, yellow 2, orange 3, red 4) raises, escalates and clears the signal as an alarm.
+RAINSTORM_SIGNAL = "rainstorm_signal"
 
 METRIC_CODE_MAX = 40
 

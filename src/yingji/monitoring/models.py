@@ -1,6 +1,7 @@
 """Devices, their readings, dead letters, alarm rules, alarms and their history, daily fire danger and
 warning suggestions."""
 
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -11,8 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from yingji.core.models import VALID_COORDINATES, OrgUnit
 from yingji.monitoring.metrics import METRIC_CODE_MAX, TYPE_METRICS, DeviceType
 from yingji.monitoring.rules import Direction, Level, RuleKind
+from yingji.monitoring.waterlevel import ResponseLevel, Stage
 
-__all__ = ["DeviceType", "Direction", "Level", "RuleKind"]
+__all__ = ["DeviceType", "Direction", "Level", "ResponseLevel", "RuleKind", "Stage"]
 
 
 class DeviceStatus(models.TextChoices):
@@ -97,6 +99,7 @@ class DeadLetter(models.Model):
     class Source(models.TextChoices):
         MQTT = "mqtt", "MQTT"
         HTTP = "http", "HTTP"
+        MODBUS = "modbus", "Modbus TCP"
 
     received_at = models.DateTimeField(_("received at"), auto_now_add=True, db_index=True)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
@@ -141,13 +144,30 @@ class Rule(models.Model):
         _("escalate when unacknowledged for (minutes)"), null=True, blank=True
     )
     opens_incident = models.BooleanField(
-        _("opens an incident"), default=False, help_text=_("The duty desk opens an incident when this rule alarms.")
+        _("opens an incident"),
+        default=False,
+        help_text=_("The duty desk is asked to open an incident (or attach the alarm to one) when this rule alarms."),
+    )
+    opens_at_once = models.BooleanField(
+        _("opens it at once"),
+        default=False,
+        help_text=_("Open the incident without asking the duty officer first."),
     )
     suggests_warning = models.CharField(
         _("suggests a warning"),
         max_length=20,
         blank=True,
-        choices=[("flood", _("Flood")), ("forest_fire", _("Forest fire"))],
+        choices=[
+            ("flood", _("Flood")),
+            ("forest_fire", _("Forest fire")),
+            ("rainstorm", _("Rainstorm")),
+            ("waterlogging", _("Urban waterlogging")),
+        ],
+    )
+    needs_verification = models.BooleanField(
+        _("needs verification"),
+        default=False,
+        help_text=_("A fire alarm (火警): the duty officer confirms it real, a false alarm or a test."),
     )
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -180,6 +200,14 @@ class AlarmStatus(models.TextChoices):
 
 # An alarm is open while the condition may still be going on: a new reading updates it, never a second row.
 OPEN_STATUSES = (AlarmStatus.ACTIVE, AlarmStatus.ACKNOWLEDGED)
+
+
+class Verification(models.TextChoices):
+    """What the duty officer found a fire alarm to be (GB 50440: only confirmed fire alarms go on)."""
+
+    REAL = "real", _("Real fire")
+    FALSE_ALARM = "false_alarm", _("False alarm")
+    TEST = "test", _("Test")
 
 
 class Alarm(models.Model):
@@ -225,6 +253,18 @@ class Alarm(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    verification = models.CharField(_("verification"), max_length=12, choices=Verification.choices, blank=True)
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verified by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    verify_note = models.CharField(_("verification note"), max_length=500, blank=True)
+    verify_escalated_at = models.DateTimeField(_("unverified, escalated at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-raised_at", "-id"]
@@ -259,6 +299,8 @@ class AlarmEvent(models.Model):
         ASSIGNED = "assigned", _("Assigned")
         CLEARED = "cleared", _("Cleared")
         CLOSED = "closed", _("Closed")
+        VERIFIED = "verified", _("Verified")
+        UNVERIFIED = "unverified", _("Escalated: not verified in time")
 
     alarm = models.ForeignKey(Alarm, verbose_name=_("alarm"), on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(_("time"))
@@ -325,6 +367,8 @@ class WarningSuggestion(models.Model):
     class EventType(models.TextChoices):
         FOREST_FIRE = "forest_fire", _("Forest fire")
         FLOOD = "flood", _("Flood")
+        RAINSTORM = "rainstorm", _("Rainstorm")
+        WATERLOGGING = "waterlogging", _("Urban waterlogging")
 
     event_type = models.CharField(_("event type"), max_length=20, choices=EventType.choices)
     level = models.CharField(_("level"), max_length=8, choices=Level.choices)
@@ -336,6 +380,8 @@ class WarningSuggestion(models.Model):
     fire_day = models.ForeignKey(
         FireDangerDay, verbose_name=_("fire danger day"), null=True, blank=True, on_delete=models.SET_NULL
     )
+    instruction = models.TextField(_("instruction"), blank=True)
+    streets = models.ManyToManyField(OrgUnit, verbose_name=_("streets"), blank=True, related_name="+")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
 
     class Meta:
@@ -349,5 +395,170 @@ class WarningSuggestion(models.Model):
     @property
     def warning_url(self) -> str:
         """The warnings app's new-warning form, prefilled from this suggestion."""
-        query = urlencode({"event_type": self.event_type, "level": self.level, "headline": self.headline})
+        fields = {"event_type": self.event_type, "level": self.level, "headline": self.headline}
+        if self.instruction:
+            fields["instruction"] = self.instruction
+        query = urlencode(fields)
+        if self.pk:
+            streets = [("streets", s.pk) for s in self.streets.all()]
+            if streets:
+                query += "&" + urlencode(streets)
         return f"/warnings/new/?{query}"
+
+
+class StationKind(models.TextChoices):
+    RAIN = "rain", _("Rain gauge station")
+    RIVER = "river", _("River level station")
+    LAKE = "lake", _("Lake level station")
+    RESERVOIR = "reservoir", _("Reservoir level station")
+    WATERLOGGING = "waterlogging", _("Waterlogging point (易涝点)")
+
+
+class HydroStation(models.Model):
+    """A device's hydrological role: a rain gauge and the streets it serves, a river / lake / reservoir level
+    station with its 设防 / 警戒 / 保证 levels (entered by the bureau), or a waterlogging point (易涝点) with its
+    depth threshold and the person responsible. Seen through its device's owner."""
+
+    device = models.OneToOneField(Device, verbose_name=_("device"), on_delete=models.PROTECT, related_name="station")
+    kind = models.CharField(_("kind"), max_length=14, choices=StationKind.choices)
+    serves = models.ManyToManyField(
+        OrgUnit, verbose_name=_("streets served"), blank=True, related_name="hydro_stations"
+    )
+    max_gap_minutes = models.PositiveIntegerField(
+        _("longest silence before a gap (minutes)"), default=20, help_text=_("Rain gauges: longer is shown as a gap.")
+    )
+    fortify_level = models.FloatField(_("fortification level (设防, m)"), null=True, blank=True)
+    warning_level = models.FloatField(_("warning level (警戒, m)"), null=True, blank=True)
+    guarantee_level = models.FloatField(_("guaranteed level (保证, m)"), null=True, blank=True)
+    level_deadband = models.FloatField(_("level deadband (m)"), default=0.05)
+    depth_threshold_m = models.FloatField(_("depth alarm threshold (m)"), null=True, blank=True)
+    responsible_name = models.CharField(_("responsible person"), max_length=60, blank=True)
+    responsible_phone = models.CharField(_("responsible person's phone"), max_length=30, blank=True)
+    rule = models.OneToOneField(
+        Rule,
+        verbose_name=_("level rule"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="station",
+        editable=False,
+    )
+
+    class Meta:
+        ordering = ["kind", "device__code"]
+        verbose_name = _("hydrological station")
+        verbose_name_plural = _("hydrological stations")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(fortify_level__isnull=True)
+                    | Q(warning_level__isnull=True)
+                    | Q(fortify_level__lte=models.F("warning_level"))
+                )
+                & (
+                    Q(warning_level__isnull=True)
+                    | Q(guarantee_level__isnull=True)
+                    | Q(warning_level__lte=models.F("guarantee_level"))
+                ),
+                name="%(app_label)s_%(class)s_levels_rise",
+                violation_error_message=_("设防 ≤ 警戒 ≤ 保证."),
+            ),
+            models.CheckConstraint(
+                condition=Q(level_deadband__gte=0),
+                name="%(app_label)s_%(class)s_deadband_not_negative",
+                violation_error_message=_("The deadband cannot be negative."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.device.name} ({self.get_kind_display()})"
+
+    @property
+    def levels(self) -> dict[str, float | None]:
+        return {
+            Stage.FORTIFY: self.fortify_level,
+            Stage.WARNING: self.warning_level,
+            Stage.GUARANTEE: self.guarantee_level,
+        }
+
+    @property
+    def max_gap(self) -> timedelta:
+        return timedelta(minutes=self.max_gap_minutes)
+
+
+class RainstormCriterion(models.Model):
+    """One level of the rainstorm signal as the bureau applies it (the national criteria by default)."""
+
+    level = models.CharField(_("level"), max_length=8, choices=Level.choices)
+    hours = models.PositiveSmallIntegerField(_("within (hours)"))
+    mm = models.FloatField(_("rain at least (mm)"))
+    guidance = models.TextField(_("defence guidance (防御指南)"), blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["hours", "mm", "id"]
+        verbose_name = _("rainstorm signal criterion")
+        verbose_name_plural = _("rainstorm signal criteria")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours__gte=1, hours__lte=24) & Q(mm__gt=0),
+                name="%(app_label)s_%(class)s_sensible",
+                violation_error_message=_("Hours from 1 to 24 and a positive amount."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()}: {self.mm:g} mm / {self.hours} h"
+
+
+class FloodResponseRule(models.Model):
+    """A 防汛 response level proposed when enough stations are at or over a stage (kept by the bureau)."""
+
+    level = models.PositiveSmallIntegerField(_("response level"), choices=ResponseLevel.choices)
+    stage = models.CharField(_("stage reached"), max_length=10, choices=Stage.choices)
+    min_stations = models.PositiveSmallIntegerField(_("at least (stations)"), default=1)
+    station_kind = models.CharField(_("station kind"), max_length=14, choices=StationKind.choices, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["-level", "id"]
+        verbose_name = _("flood response rule")
+        verbose_name_plural = _("flood response rules")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_stations__gte=1),
+                name="%(app_label)s_%(class)s_min_stations",
+                violation_error_message=_("At least one station."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()}: {self.min_stations} × {self.get_stage_display()}"
+
+
+class ModbusEndpoint(models.Model):
+    """Where the Modbus TCP poller reads a device: host, port, unit id, the register map of its profile."""
+
+    device = models.OneToOneField(Device, verbose_name=_("device"), on_delete=models.CASCADE, related_name="modbus")
+    host = models.CharField(_("host"), max_length=200)
+    port = models.PositiveIntegerField(_("port"), default=502)
+    unit_id = models.PositiveSmallIntegerField(_("unit id"), default=1)
+    profile = models.CharField(_("register map profile"), max_length=40)
+    interval_s = models.PositiveIntegerField(_("poll every (seconds)"), default=30)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["device__code"]
+        verbose_name = _("Modbus endpoint")
+        verbose_name_plural = _("Modbus endpoints")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(port__gte=1, port__lte=65535) & Q(unit_id__lte=247) & Q(interval_s__gte=1),
+                name="%(app_label)s_%(class)s_valid",
+                violation_error_message=_("Port 1-65535, unit id 0-247, interval at least 1 s."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.device.code} @ {self.host}:{self.port}/{self.unit_id}"

@@ -8,19 +8,19 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from yingji.core.access import org_in_scope
 from yingji.core.audit import audit_append
-from yingji.core.errors import Conflict, NotAllowed, ValidationFailed
-from yingji.core.models import OrgUnit, User
+from yingji.core.commands import clean_or_fail, require_perm
+from yingji.core.errors import Conflict, ValidationFailed
+from yingji.core.models import User
 from yingji.core.notify import notify
 from yingji.core.roles import GROUP_NAMES, Role
 from yingji.core.scopes import scoped
-from yingji.core.services import validation_failed
 from yingji.monitoring import conf
-from yingji.monitoring.metrics import METRICS, TYPE_METRICS
+from yingji.monitoring.metrics import METRICS, RAINSTORM_SIGNAL, TYPE_METRICS
 from yingji.monitoring.models import (
     OPEN_STATUSES,
     Alarm,
@@ -67,28 +67,11 @@ RULE_FIELDS = (
     "offline_minutes",
     "escalate_after_minutes",
     "opens_incident",
+    "opens_at_once",
     "suggests_warning",
+    "needs_verification",
     "active",
 )
-
-
-def _require(user: User | None, permission: str) -> None:
-    if user is not None and not user.has_perm(permission):
-        raise NotAllowed("you may not do this", {"__all__": [f"needs {permission}"]})
-
-
-def _full_clean(instance, **kwargs) -> None:
-    try:
-        instance.full_clean(**kwargs)
-    except ValidationError as exc:
-        raise validation_failed(exc) from None
-
-
-def _org_in_scope(user: User | None, org: OrgUnit | None, field: str) -> None:
-    if user is None or org is None:
-        return
-    if not scoped(OrgUnit.objects.filter(pk=org.pk), user, org_field="").exists():
-        raise ValidationFailed("unit outside your scope", {field: ["no such unit"]})
 
 
 def _check_device(device: Device) -> None:
@@ -105,15 +88,15 @@ def _check_device(device: Device) -> None:
 @transaction.atomic
 def device_create(*, by: User | None, **fields: Any) -> Device:
     """Register a device under an owner org the user may see."""
-    _require(by, "monitoring.add_device")
+    require_perm(by, "monitoring.add_device")
     unknown = set(fields) - set(DEVICE_FIELDS)
     if unknown:
         raise ValidationFailed("unknown field", {f: ["unknown field"] for f in unknown})
     device = Device(**fields)
-    _org_in_scope(by, fields.get("org"), "org")
-    _org_in_scope(by, fields.get("installation_org"), "installation_org")
+    org_in_scope(by, fields.get("org"), field="org")
+    org_in_scope(by, fields.get("installation_org"), field="installation_org")
     _check_device(device)
-    _full_clean(device)
+    clean_or_fail(device)
     device.save()
     audit_append(
         actor=by, action="device.create", obj=device, summary=f"登记设备 {device.code}", payload={"org": device.org_id}
@@ -124,16 +107,16 @@ def device_create(*, by: User | None, **fields: Any) -> Device:
 @transaction.atomic
 def device_update(*, by: User | None, device: Device, **changes: Any) -> Device:
     """Change a device's registry entry."""
-    _require(by, "monitoring.change_device")
+    require_perm(by, "monitoring.change_device")
     device = Device.objects.select_for_update().get(pk=device.pk)
     for field, value in changes.items():
         if field not in DEVICE_FIELDS:
             raise ValidationFailed("unknown field", {field: ["unknown field"]})
         setattr(device, field, value)
-    _org_in_scope(by, changes.get("org"), "org")
-    _org_in_scope(by, changes.get("installation_org"), "installation_org")
+    org_in_scope(by, changes.get("org"), field="org")
+    org_in_scope(by, changes.get("installation_org"), field="installation_org")
     _check_device(device)
-    _full_clean(device)
+    clean_or_fail(device)
     device.save()
     audit_append(
         actor=by,
@@ -152,7 +135,7 @@ def _digest(raw: str) -> str:
 @transaction.atomic
 def device_token_issue(*, by: User | None, device: Device) -> str:
     """Give a device its own token for HTTP ingest (replacing any earlier one); shown once."""
-    _require(by, "monitoring.change_device")
+    require_perm(by, "monitoring.change_device")
     raw = "yjd_" + secrets.token_urlsafe(32)
     Device.objects.filter(pk=device.pk).update(token_prefix=raw[:10], token_hash=_digest(raw))
     audit_append(actor=by, action="device.token", obj=device, summary=f"签发设备令牌 {device.code}")
@@ -199,12 +182,12 @@ def _rule_snapshot(rule: Rule) -> dict[str, Any]:
 @transaction.atomic
 def rule_create(*, by: User | None, **fields: Any) -> Rule:
     """Add an alarm rule."""
-    _require(by, "monitoring.add_rule")
+    require_perm(by, "monitoring.add_rule")
     unknown = set(fields) - set(RULE_FIELDS)
     if unknown:
         raise ValidationFailed("unknown field", {f: ["unknown field"] for f in unknown})
     rule = Rule(**fields)
-    _full_clean(rule)
+    clean_or_fail(rule)
     _check_rule(rule)
     rule.save()
     audit_append(
@@ -216,13 +199,13 @@ def rule_create(*, by: User | None, **fields: Any) -> Rule:
 @transaction.atomic
 def rule_update(*, by: User | None, rule: Rule, **changes: Any) -> Rule:
     """Change an alarm rule; ingest picks it up within its rule cache's lifetime."""
-    _require(by, "monitoring.change_rule")
+    require_perm(by, "monitoring.change_rule")
     rule = Rule.objects.select_for_update().get(pk=rule.pk)
     for field, value in changes.items():
         if field not in RULE_FIELDS:
             raise ValidationFailed("unknown field", {field: ["unknown field"]})
         setattr(rule, field, value)
-    _full_clean(rule)
+    clean_or_fail(rule)
     _check_rule(rule)
     rule.save()
     audit_append(
@@ -253,20 +236,49 @@ def _owner_staff(org_id: int) -> list[User]:
     return list(User.objects.filter(org_id=org_id, is_active=True))
 
 
+def _served_staff(device: Device) -> list[User]:
+    """Staff of the streets a hydrological station serves (a waterlogging point alerts its street)."""
+    return list(
+        User.objects.filter(org__hydro_stations__device=device, is_active=True).exclude(org_id=device.org_id).distinct()
+    )
+
+
 def _warning_suggestion(alarm: Alarm, rule: Rule) -> None:
+    """A suggested warning when the rule asks for one: for the streets a hydrological station serves, and for a
+    rainstorm signal with the criterion met and its defence guidance (防御指南) as the instruction."""
     if not rule.suggests_warning:
         return
+    from yingji.monitoring.models import HydroStation
+
     device = alarm.device
+    station = HydroStation.objects.filter(device=device).first()
+    streets = list(station.serves.all()) if station else []
+    where = f"（{'、'.join(s.name for s in streets)}）" if streets else ""
     label = METRICS[alarm.metric].label if alarm.metric in METRICS else alarm.metric
-    WarningSuggestion.objects.create(
+    headline = f"{device.name}{label}达到{Level(alarm.level).label}{where}"
+    basis = f"{rule.name}: {label} = {alarm.value:g}"
+    instruction = ""
+    if alarm.metric == RAINSTORM_SIGNAL:
+        from yingji.monitoring.hydrology import rainstorm_criteria
+
+        met = [c for c in rainstorm_criteria() if c.level == alarm.level]
+        criterion = min(met, key=lambda c: (c.hours, c.mm), default=None)
+        headline = f"{device.name}降雨达到暴雨{Level(alarm.level).label}预警信号标准{where}"
+        if criterion is not None:
+            basis = f"{criterion.hours}小时内降雨量达{criterion.mm:g}毫米以上（中国气象局令第16号 暴雨预警信号标准）"
+            instruction = criterion.guidance
+    suggestion = WarningSuggestion.objects.create(
         event_type=rule.suggests_warning,
         level=alarm.level,
-        headline=f"{device.name}{label}达到{Level(alarm.level).label}",
-        basis=f"{rule.name}: {label} = {alarm.value:g}",
+        headline=headline[:200],
+        basis=basis[:300],
+        instruction=instruction,
         device=device,
         org_id=alarm.org_id,
         alarm=alarm,
     )
+    if streets:
+        suggestion.streets.set(streets)
 
 
 def alarm_raise(*, device: Device, rule: Rule, metric: str, level: str, value: float | None, at: datetime) -> AlarmRef:
@@ -296,8 +308,10 @@ def alarm_raise(*, device: Device, rule: Rule, metric: str, level: str, value: f
         alarm.device, alarm.rule = device, rule
         _event(alarm, AlarmEvent.Kind.RAISED, at)
         _warning_suggestion(alarm, rule)
+        # A fire alarm waits for the duty officers' verification: they hear of it at once.
+        duty = _duty_officers() if rule.needs_verification else []
         notify(
-            recipients=_owner_staff(device.org_id),
+            recipients=list({u.pk: u for u in [*_owner_staff(device.org_id), *_served_staff(device), *duty]}.values()),
             title=f"报警：{device.name} {rule.name}（{alarm.get_level_display()}）",
             body=f"{metric} = {value:g}" if value is not None else rule.name,
             link=f"/monitoring/alarms/{alarm.pk}/",
@@ -372,7 +386,7 @@ def _alarm_for_update(alarm: Alarm) -> Alarm:
 @transaction.atomic
 def alarm_acknowledge(*, by: User, alarm: Alarm, comment: str = "", assignee: User | None = None) -> Alarm:
     """Someone has seen the alarm and takes it on; an optional assignee handles it."""
-    _require(by, "monitoring.change_alarm")
+    require_perm(by, "monitoring.change_alarm")
     alarm = _alarm_for_update(alarm)
     if alarm.acknowledged_at is not None or alarm.status == AlarmStatus.CLOSED:
         raise Conflict("the alarm is already acknowledged", {"status": [alarm.status]})
@@ -402,7 +416,7 @@ def alarm_acknowledge(*, by: User, alarm: Alarm, comment: str = "", assignee: Us
 @transaction.atomic
 def alarm_assign(*, by: User, alarm: Alarm, assignee: User) -> Alarm:
     """Hand an alarm to someone (who must be within the assigner's scope)."""
-    _require(by, "monitoring.change_alarm")
+    require_perm(by, "monitoring.change_alarm")
     alarm = _alarm_for_update(alarm)
     if not scoped(User.objects.filter(pk=assignee.pk), by).exists():
         raise ValidationFailed("unknown assignee", {"assignee": ["no such user"]})
@@ -424,7 +438,7 @@ def alarm_assign(*, by: User, alarm: Alarm, assignee: User) -> Alarm:
 def alarm_close(*, by: User, alarm: Alarm, comment: str = "") -> Alarm:
     """Close an alarm that is cleared or acknowledged (closing an acknowledged one records a false alarm
     or a handled condition; its comment says which)."""
-    _require(by, "monitoring.change_alarm")
+    require_perm(by, "monitoring.change_alarm")
     alarm = _alarm_for_update(alarm)
     if alarm.status not in (AlarmStatus.ACKNOWLEDGED, AlarmStatus.CLEARED):
         raise Conflict("acknowledge the alarm before closing it", {"status": [alarm.status]})
@@ -448,9 +462,11 @@ def alarms_escalate_unacknowledged(*, now: datetime) -> int:
     """Tell the owner's staff and the duty officers about each active alarm nobody acknowledged within its
     rule's minutes (or YINGJI_ALARM_ESCALATE_MINUTES). Each alarm escalates once."""
     default = conf.alarm_escalate_minutes()
-    candidates = Alarm.objects.filter(
-        status=AlarmStatus.ACTIVE, acknowledged_at__isnull=True, escalated_at__isnull=True
-    ).select_related("device", "rule")
+    candidates = (
+        Alarm.objects.filter(status=AlarmStatus.ACTIVE, acknowledged_at__isnull=True, escalated_at__isnull=True)
+        .exclude(rule__needs_verification=True)  # fire alarms escalate when unverified (firealarm.py)
+        .select_related("device", "rule")
+    )
     duty = None
     count = 0
     for alarm in candidates.filter(raised_at__lte=now - timedelta(minutes=1)):

@@ -1,9 +1,10 @@
-"""Monitoring's periodic jobs in the worker: offline detection, escalation of unacknowledged alarms,
-daily fire danger from weather stations, and next month's readings partition."""
+"""Monitoring's periodic jobs in the worker: offline detection, escalation of unacknowledged alarms and of
+unverified fire alarms, daily fire danger from weather stations, and next month's readings partition."""
 
 from django.utils import timezone
 
 from yingji.core.worker import periodic
+from yingji.monitoring.firealarm import fire_alarms_escalate_unverified
 from yingji.monitoring.firedanger import fire_danger_compute_due
 from yingji.monitoring.partitions import reading_partitions_ensure
 from yingji.monitoring.services import alarms_escalate_unacknowledged, devices_check_offline
@@ -27,3 +28,8 @@ def daily_fire_danger() -> int:
 @periodic(every_s=6 * 3600)
 def readings_partitions() -> list[str]:
     return reading_partitions_ensure(now=timezone.now())
+
+
+@periodic(every_s=60)
+def escalate_unverified_fire_alarms() -> int:
+    return fire_alarms_escalate_unverified(now=timezone.now())

@@ -17,5 +17,10 @@ urlpatterns = [
     path("rules/", views.rule_list, name="rule-list"),
     path("rules/new/", views.rule_edit, name="rule-create"),
     path("rules/<int:rule_id>/edit/", views.rule_edit, name="rule-edit"),
+    path("alarms/<int:alarm_id>/verify/", views.alarm_verify, name="alarm-verify"),
     path("fire-danger/", views.fire_danger, name="fire-danger"),
+    path("hydrology/", views.hydrology_index, name="hydrology"),
+    path("hydrology/<str:code>/", views.hydrology_station, name="station-detail"),
+    path("hydrology/<str:code>/edit/", views.hydrology_station_edit, name="station-edit"),
+    path("fire/", views.fire_index, name="fire"),
 ]

@@ -4,7 +4,6 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,37 +11,31 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yingji.core.errors import YingjiError
-from yingji.monitoring import selectors, services
+from yingji.core.web import page_of, run_service
+from yingji.monitoring import firealarm, hydrology, selectors, services
 from yingji.monitoring.chart import line_chart
-from yingji.monitoring.forms import AckForm, AlarmFilterForm, DeviceFilterForm, DeviceForm, RuleForm
+from yingji.monitoring.forms import (
+    AckForm,
+    AlarmFilterForm,
+    DeviceFilterForm,
+    DeviceForm,
+    RuleForm,
+    StationForm,
+    VerifyForm,
+)
 from yingji.monitoring.metrics import metric_label, metric_unit
 from yingji.monitoring.models import Level
-
-PAGE_SIZE = 50
-
-
-def _page(request, queryset):
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return page, query.urlencode()
-
-
-def _form_errors(form, exc: YingjiError) -> None:
-    for field, errors in exc.errors.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
-    if not exc.errors:
-        form.add_error(None, exc.detail)
 
 
 def index(request):
     user = request.user
     devices = selectors.device_list(user=user)
-    by_status = dict(devices.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    # Without .order_by() the list's ordering (and its annotation) would join the GROUP BY: one row per device.
+    by_status = dict(
+        devices.order_by().values("status").annotate(n=Count("id", distinct=True)).values_list("status", "n")
+    )
     open_alarms = selectors.alarm_list(user=user, status="open")
-    by_level = dict(open_alarms.values_list("level").annotate(n=Count("id")).values_list("level", "n"))
+    by_level = dict(open_alarms.order_by().values("level").annotate(n=Count("id")).values_list("level", "n"))
     return render(
         request,
         "monitoring/index.html",
@@ -62,7 +55,7 @@ def device_list(request):
     devices = selectors.device_list(
         user=request.user, q=filters.get("q"), type=filters.get("type"), status=filters.get("status")
     )
-    page, query = _page(request, devices)
+    page, query = page_of(request, devices)
     can_add = request.user.has_perm("monitoring.add_device")
     return render(
         request, "monitoring/device_list.html", {"form": form, "page": page, "query": query, "can_add": can_add}
@@ -99,14 +92,14 @@ def device_edit(request, code: str | None = None):
     form = DeviceForm(request.POST or None, instance=device, user=request.user)
     if request.method == "POST" and form.is_valid():
         fields = {f: form.cleaned_data[f] for f in form.Meta.fields}
-        try:
-            if device:
-                device = services.device_update(by=request.user, device=device, **fields)
-            else:
-                device = services.device_create(by=request.user, **fields)
-        except YingjiError as exc:
-            _form_errors(form, exc)
-        else:
+        save = (
+            (lambda: services.device_update(by=request.user, device=device, **fields))
+            if device
+            else (lambda: services.device_create(by=request.user, **fields))
+        )
+        outcome = run_service(request, form, save)
+        if outcome:
+            device = outcome.value
             messages.success(request, _("Device %(code)s saved.") % {"code": device.code})
             return redirect("monitoring:device-detail", code=device.code)
     return render(request, "monitoring/form.html", {"form": form, "title": device or _("New device")})
@@ -125,7 +118,7 @@ def alarm_list(request):
     alarms = selectors.alarm_list(
         user=request.user, status=filters.get("status") or None, level=filters.get("level"), q=filters.get("q")
     )
-    page, query = _page(request, alarms)
+    page, query = page_of(request, alarms)
     context = {"form": form, "page": page, "query": query, "can_ack": request.user.has_perm("monitoring.change_alarm")}
     # htmx refreshes only the table every few seconds: new alarms appear without a reload.
     template = "monitoring/_alarm_rows.html" if request.headers.get("HX-Request") else "monitoring/alarm_list.html"
@@ -141,6 +134,8 @@ def alarm_detail(request, alarm_id: int):
             "alarm": alarm,
             "events": alarm.events.select_related("by"),
             "form": AckForm(),
+            "verify_form": VerifyForm(),
+            "fire_point": firealarm.fire_point_of(alarm) if alarm.rule.needs_verification else None,
             "can_ack": request.user.has_perm("monitoring.change_alarm"),
         },
     )
@@ -150,17 +145,20 @@ def _alarm_action(request, alarm_id: int, *, close: bool):
     alarm = selectors.alarm_get(user=request.user, alarm_id=alarm_id)
     form = AckForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
-    try:
-        if close:
-            services.alarm_close(by=request.user, alarm=alarm, comment=comment)
-            messages.success(request, _("Alarm closed."))
-        else:
-            services.alarm_acknowledge(by=request.user, alarm=alarm, comment=comment)
-            messages.success(request, _("Alarm acknowledged."))
-    except YingjiError as exc:
-        if exc.status == 403:
-            raise PermissionDenied from None
-        messages.error(request, exc.detail)
+    if close:
+        run_service(
+            request,
+            None,
+            lambda: services.alarm_close(by=request.user, alarm=alarm, comment=comment),
+            success=_("Alarm closed."),
+        )
+    else:
+        run_service(
+            request,
+            None,
+            lambda: services.alarm_acknowledge(by=request.user, alarm=alarm, comment=comment),
+            success=_("Alarm acknowledged."),
+        )
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return redirect(target)
@@ -179,7 +177,7 @@ def alarm_close(request, alarm_id: int):
 
 def rule_list(request):
     rules = selectors.rule_list(user=request.user, q=request.GET.get("q") or None)
-    page, query = _page(request, rules)
+    page, query = page_of(request, rules)
     return render(
         request,
         "monitoring/rule_list.html",
@@ -194,14 +192,12 @@ def rule_edit(request, rule_id: int | None = None):
     form = RuleForm(request.POST or None, instance=rule, user=request.user)
     if request.method == "POST" and form.is_valid():
         fields = {f: form.cleaned_data[f] for f in form.Meta.fields}
-        try:
-            if rule:
-                services.rule_update(by=request.user, rule=rule, **fields)
-            else:
-                services.rule_create(by=request.user, **fields)
-        except YingjiError as exc:
-            _form_errors(form, exc)
-        else:
+        save = (
+            (lambda: services.rule_update(by=request.user, rule=rule, **fields))
+            if rule
+            else (lambda: services.rule_create(by=request.user, **fields))
+        )
+        if run_service(request, form, save):
             messages.success(request, _("Rule saved."))
             return redirect("monitoring:rule-list")
     return render(request, "monitoring/form.html", {"form": form, "title": rule or _("New alarm rule")})
@@ -209,9 +205,76 @@ def rule_edit(request, rule_id: int | None = None):
 
 def fire_danger(request):
     days = selectors.fire_danger_list(user=request.user)
-    page, query = _page(request, days)
+    page, query = page_of(request, days)
     return render(
         request,
         "monitoring/fire_danger.html",
         {"page": page, "query": query, "suggestions": selectors.suggestion_list(user=request.user)[:30]},
     )
+
+
+# 三防 and smart fire -------------------------------------------------------------------------------
+
+
+def hydrology_index(request):
+    return render(request, "monitoring/hydrology.html", hydrology.overview(user=request.user))
+
+
+def hydrology_station(request, code: str):
+    station = hydrology.station_get(user=request.user, code=code)
+    context = hydrology.station_page(user=request.user, station=station)
+    context["can_change"] = request.user.has_perm("monitoring.change_device")
+    return render(request, "monitoring/station_detail.html", context)
+
+
+def hydrology_station_edit(request, code: str):
+    """The bureau enters a station's levels (or a point's depth threshold); the device's rule follows."""
+    device = selectors.device_get(user=request.user, code=code)
+    if not request.user.has_perm("monitoring.change_device"):
+        raise PermissionDenied
+    station = getattr(device, "station", None)
+    form = StationForm(request.POST or None, instance=station, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        fields = {f: data[f] for f in hydrology.STATION_FIELDS}
+        outcome = run_service(
+            request,
+            form,
+            lambda: hydrology.station_save(by=request.user, device=device, serves=list(data["serves"]), **fields),
+            success=_("Station saved."),
+        )
+        if outcome:
+            return redirect("monitoring:station-detail", code=device.code)
+    return render(request, "monitoring/form.html", {"form": form, "title": device.name})
+
+
+def fire_index(request):
+    context = firealarm.fire_overview(user=request.user)
+    context["form"] = VerifyForm()
+    context["can_verify"] = request.user.has_perm("monitoring.change_alarm")
+    return render(request, "monitoring/fire.html", context)
+
+
+@require_POST
+def alarm_verify(request, alarm_id: int):
+    alarm = selectors.alarm_get(user=request.user, alarm_id=alarm_id)
+    form = VerifyForm(request.POST)
+    if form.is_valid():
+        outcome = run_service(
+            request,
+            form,
+            lambda: firealarm.alarm_verify(
+                by=request.user, alarm=alarm, result=form.cleaned_data["result"], note=form.cleaned_data["note"]
+            ),
+            success=_("Fire alarm verified."),
+        )
+        if not outcome.ok:
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+    else:
+        messages.error(request, _("Choose what the alarm was."))
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect("monitoring:alarm-detail", alarm_id=alarm.pk)

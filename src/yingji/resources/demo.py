@@ -11,9 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from shapely.geometry import shape
 
-from yingji.core.geo import district_geometry
+from yingji.core.geo import district_geometry, random_points
 from yingji.core.models import OrgKind, OrgUnit
-from yingji.demo.geo import random_points
 from yingji.resources import services
 from yingji.resources.models import (
     CommunityPopulation,

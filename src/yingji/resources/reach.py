@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from yingji.core.errors import ValidationFailed
-from yingji.core.geo import in_district
+from yingji.core.geo import distance_label, in_district
 from yingji.core.models import User
 from yingji.resources import selectors
 from yingji.resources.models import Availability, EquipmentStatus, TeamStatus
@@ -42,7 +42,9 @@ def check_point(lat: float, lon: float) -> None:
         raise ValidationFailed(message, {"lat": [message], "lon": [message]})
 
 
-def _targets(user: User, kind: str) -> list[Target]:
+def _targets(user: User, kind: str, *, where: dict[str, Any] | None = None, busy: bool = False) -> list[Target]:
+    """The user's resources of a kind that can be sent (or, with `busy`, all of them), narrowed by `where`."""
+    where = where or {}
     if kind == "team":
         return [
             Target(
@@ -54,11 +56,12 @@ def _targets(user: User, kind: str) -> list[Target]:
                     "url": reverse("resources:team-detail", args=[t.pk]),
                     "category": t.get_kind_display(),
                     "status": t.get_status_display(),
+                    "status_code": t.status,
                     "on_duty": t.on_duty,
                     "phone": t.org.phone,
                 },
             )
-            for t in selectors.team_list(user=user).exclude(status=TeamStatus.UNAVAILABLE)
+            for t in selectors.team_list(user=user).filter(**where, **({} if busy else {"status": TeamStatus.STANDBY}))
             if t.org.lat is not None
         ]
     if kind == "equipment":
@@ -72,11 +75,14 @@ def _targets(user: User, kind: str) -> list[Target]:
                     "url": reverse("resources:equipment-detail", args=[e.pk]),
                     "category": e.get_category_display(),
                     "status": e.get_status_display(),
+                    "status_code": e.status,
                     "quantity": e.quantity,
                     "phone": e.phone,
                 },
             )
-            for e in selectors.equipment_list(user=user, status=EquipmentStatus.READY)
+            for e in selectors.equipment_list(user=user).filter(
+                **where, **({} if busy else {"status": EquipmentStatus.READY})
+            )
             if e.lat is not None
         ]
     if kind == "warehouse":
@@ -93,11 +99,13 @@ def _targets(user: User, kind: str) -> list[Target]:
                     "phone": w.phone,
                 },
             )
-            for w in selectors.warehouse_list(user=user, active=True)
+            for w in selectors.warehouse_list(user=user, active=True).filter(**where)
             if w.lat is not None
         ]
     if kind == "expert":
-        experts = selectors.expert_list(user=user).exclude(availability=Availability.UNAVAILABLE)
+        experts = selectors.expert_list(user=user).filter(**where)
+        if not busy:
+            experts = experts.exclude(availability=Availability.UNAVAILABLE)
         return [
             Target(
                 x.pk,
@@ -108,6 +116,7 @@ def _targets(user: User, kind: str) -> list[Target]:
                     "url": reverse("resources:expert-detail", args=[x.pk]),
                     "category": x.get_field_display(),
                     "status": x.get_availability_display(),
+                    "status_code": x.availability,
                     "phone": x.phone,
                 },
             )
@@ -134,13 +143,25 @@ def _targets(user: User, kind: str) -> list[Target]:
     ]
 
 
-def nearest_resources(*, user: User, lat: float, lon: float, kind: str, limit: int = 5) -> list[dict[str, Any]]:
+def nearest_resources(
+    *,
+    user: User,
+    lat: float,
+    lon: float,
+    kind: str,
+    limit: int = 5,
+    where: dict[str, Any] | None = None,
+    busy: bool = False,
+    exclude: frozenset[int] = frozenset(),
+) -> list[dict[str, Any]]:
     """The user's resources of one kind ordered by travel time: teams, equipment, warehouses and experts travel
-    to the point; people travel from the point to open shelters with room left."""
+    to the point; people travel from the point to open shelters with room left. Only resources that can be sent
+    (standby teams, ready equipment, available experts) unless `busy`; `where` narrows the kind (e.g. team kinds),
+    `exclude` leaves out ids (resources already on an incident)."""
     if kind not in KINDS:
         raise ValidationFailed(_("Unknown kind."), {"kind": [_("Use one of: %(k)s") % {"k": ", ".join(KINDS)}]})
     check_point(lat, lon)
-    targets = {t.key: t for t in _targets(user, kind)}
+    targets = {t.key: t for t in _targets(user, kind, where=where, busy=busy) if t.key not in exclude}
     reaches = nearest(
         lat=lat,
         lon=lon,
@@ -157,6 +178,7 @@ def nearest_resources(*, user: User, lat: float, lon: float, kind: str, limit: i
             "lon": targets[r.key].lon,
             "eta_s": r.eta_s,
             "distance_m": r.distance_m,
+            "distance_label": distance_label(r.distance_m),
             "route": r.route,
             **targets[r.key].detail,
         }

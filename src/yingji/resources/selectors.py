@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from yingji.core.access import get_scoped_or_404, scoped
+from yingji.core.access import get_scoped_or_404, scoped, under
 from yingji.core.models import OrgKind, OrgUnit, User
 from yingji.resources.models import (
     CommunityPopulation,
@@ -34,16 +34,6 @@ def _search(rows: QuerySet, q: str | None, *fields: str) -> QuerySet:
     for field in fields:
         condition |= Q(**{f"{field}__icontains": q})
     return rows.filter(condition)
-
-
-def _under(rows: QuerySet, user: User, org: int | None, org_field: str = "org") -> QuerySet:
-    """Rows owned by the unit `org` or a unit below it (an org outside the user's scope matches nothing)."""
-    if org is None:
-        return rows
-    unit = scoped(OrgUnit.objects.filter(pk=org), user, org_field="").first()
-    if unit is None:
-        return rows.none()
-    return rows.filter(**{f"{org_field}__path__startswith": unit.path})
 
 
 def org_choices(*, user: User) -> QuerySet[OrgUnit]:
@@ -78,7 +68,7 @@ def team_list(
         teams = teams.filter(kind=kind)
     if status:
         teams = teams.filter(status=status)
-    return _under(teams, user, org).annotate(member_count=Count("members")).order_by("org__path")
+    return under(teams, user, org).annotate(member_count=Count("members")).order_by("org__path")
 
 
 def team_get(*, user: User, team_id: int) -> Team:
@@ -113,7 +103,7 @@ def expert_list(
         experts = experts.filter(field=field)
     if availability:
         experts = experts.filter(availability=availability)
-    return _under(experts, user, org)
+    return under(experts, user, org)
 
 
 def expert_get(*, user: User, expert_id: int) -> Expert:
@@ -137,7 +127,7 @@ def equipment_list(
         rows = rows.filter(status=status)
     if overdue:
         rows = rows.filter(next_maintenance__lt=timezone.localdate())
-    return _under(rows, user, org)
+    return under(rows, user, org)
 
 
 def equipment_get(*, user: User, equipment_id: int) -> Equipment:
@@ -184,7 +174,7 @@ def warehouse_list(
         rows = rows.filter(active=active)
     low = Count("balances", filter=Q(balances__minimum__gt=0, balances__quantity__lt=F("balances__minimum")))
     counts = {"item_count": Count("balances", filter=Q(balances__quantity__gt=0)), "low_count": low}
-    return _under(rows, user, org).annotate(**counts).order_by("code")
+    return under(rows, user, org).annotate(**counts).order_by("code")
 
 
 def warehouse_get(*, user: User, warehouse_id: int) -> Warehouse:
@@ -258,7 +248,7 @@ def shelter_list(
         rows = rows.filter(shelter_class=shelter_class)
     if is_open is not None:
         rows = rows.filter(is_open=is_open)
-    return _under(rows, user, org)
+    return under(rows, user, org)
 
 
 def shelter_get(*, user: User, shelter_id: int) -> Shelter:

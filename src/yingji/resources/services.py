@@ -9,16 +9,16 @@ from datetime import date
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yingji.core.access import org_in_scope
 from yingji.core.audit import audit_append
-from yingji.core.errors import NotAllowed, ValidationFailed
+from yingji.core.commands import clean_or_fail, require_perm
+from yingji.core.errors import ValidationFailed
 from yingji.core.models import OrgKind, OrgUnit, User
-from yingji.core.scopes import scoped
-from yingji.core.services import org_create, org_update, validation_failed
+from yingji.core.services import org_create, org_update
 from yingji.resources import shelter_capacity
 from yingji.resources.models import (
     CommunityPopulation,
@@ -105,27 +105,6 @@ SHELTER_FIELDS = (
 # --- shared checks -------------------------------------------------------------------------------------------
 
 
-def _require(by: User | None, codename: str) -> None:
-    """The actor must hold the model permission `resources.<codename>` (the system itself may do anything)."""
-    if by is not None and not by.has_perm(f"resources.{codename}"):
-        raise NotAllowed("your role may not do this")
-
-
-def _require_org(by: User | None, org: OrgUnit | None, field: str = "org") -> None:
-    """The org unit must exist and lie in the actor's scope; "not yours" reads as "not found"."""
-    if org is None:
-        raise ValidationFailed("an owner unit is required", {field: [_("This field is required.")]})
-    if by is not None and not scoped(OrgUnit.objects.filter(pk=org.pk), by, org_field="").exists():
-        raise ValidationFailed("unit not found", {field: [_("Unit not found.")]})
-
-
-def _clean(instance: models.Model, **kwargs: Any) -> None:
-    try:
-        instance.full_clean(**kwargs)
-    except ValidationError as exc:
-        raise validation_failed(exc) from None
-
-
 def _snapshot(instance: models.Model, fields: tuple[str, ...]) -> dict[str, Any]:
     return {f: getattr(instance, f"{f}_id" if f == "org" else f) for f in fields}
 
@@ -144,13 +123,13 @@ def _check_coordinates(lat: float | None, lon: float | None) -> None:
 
 def _create(*, by: User | None, model: type[M], fields: dict[str, Any], allowed: tuple[str, ...]) -> M:
     """Create a registry row owned by an org unit in the actor's scope."""
-    _require(by, f"add_{model._meta.model_name}")
+    require_perm(by, f"resources.add_{model._meta.model_name}")
     if "org" in allowed:
-        _require_org(by, fields.get("org"))
+        org_in_scope(by, fields.get("org"), required=True)
     instance = model()
     _set_fields(instance, fields, allowed)
     _check_coordinates(getattr(instance, "lat", None), getattr(instance, "lon", None))
-    _clean(instance)
+    clean_or_fail(instance)
     instance.save()
     audit_append(
         actor=by,
@@ -164,10 +143,10 @@ def _create(*, by: User | None, model: type[M], fields: dict[str, Any], allowed:
 
 def _locked(by: User | None, instance: M) -> M:
     """Re-read a registry row under a lock, checking it is the actor's to change."""
-    _require(by, f"change_{instance._meta.model_name}")
+    require_perm(by, f"resources.change_{instance._meta.model_name}")
     locked = type(instance).objects.select_for_update().get(pk=instance.pk)
     if hasattr(locked, "org_id"):
-        _require_org(by, locked.org)
+        org_in_scope(by, locked.org, required=True)
     return locked
 
 
@@ -190,9 +169,9 @@ def _update(*, by: User | None, instance: M, changes: dict[str, Any], allowed: t
     before = _snapshot(instance, allowed)
     _set_fields(instance, changes, allowed)
     if "org" in changes:
-        _require_org(by, instance.org)
+        org_in_scope(by, instance.org, required=True)
     _check_coordinates(getattr(instance, "lat", None), getattr(instance, "lon", None))
-    _clean(instance)
+    clean_or_fail(instance)
     instance.save()
     _audit_update(by, instance, before, allowed)
     return instance
@@ -208,14 +187,14 @@ def _team_org_fields(fields: dict[str, Any]) -> dict[str, Any]:
 def _team_check(team: Team) -> None:
     if team.on_duty > team.headcount:
         raise ValidationFailed("more on duty than the headcount", {"on_duty": [_("Cannot exceed the headcount.")]})
-    _clean(team, exclude=["org"])
+    clean_or_fail(team, exclude=["org"])
 
 
 @transaction.atomic
 def team_create(*, by: User | None, org: OrgUnit | None = None, **fields: Any) -> Team:
     """Register a rescue team: create its OrgUnit (kind team) under `parent`, or give a profile to an
     existing team unit passed as `org`."""
-    _require(by, "add_team")
+    require_perm(by, "resources.add_team")
     unknown = set(fields) - set(TEAM_FIELDS) - set(TEAM_ORG_FIELDS)
     if unknown:
         field = sorted(unknown)[0]
@@ -223,10 +202,10 @@ def team_create(*, by: User | None, org: OrgUnit | None = None, **fields: Any) -
     team = Team(**{k: v for k, v in fields.items() if k in TEAM_FIELDS})
     _team_check(team)
     if org is None:
-        _require_org(by, fields.get("parent"), "parent")
+        org_in_scope(by, fields.get("parent"), field="parent", required=True)
         org = org_create(by=by, kind=OrgKind.TEAM, **_team_org_fields(fields))
     else:
-        _require_org(by, org)
+        org_in_scope(by, org, required=True)
         if org.kind != OrgKind.TEAM or Team.objects.filter(org=org).exists():
             raise ValidationFailed(
                 "not a team unit without a profile", {"org": [_("Not a team unit without a profile.")]}
@@ -260,7 +239,7 @@ def team_update(*, by: User | None, team: Team, **changes: Any) -> Team:
     _team_check(team)
     org_changes = _team_org_fields(changes)
     if "parent" in org_changes:
-        _require_org(by, org_changes["parent"], "parent")
+        org_in_scope(by, org_changes["parent"], field="parent", required=True)
     if org_changes:
         team.org = org_update(by=by, org=team.org, **org_changes)
     team.save()
@@ -277,7 +256,7 @@ def team_member_save(*, by: User | None, team: Team, member: TeamMember | None =
     elif member.team_id != team.pk:
         raise ValidationFailed("member of another team", {"member": [_("Not a member of this team.")]})
     _set_fields(member, fields, MEMBER_FIELDS)
-    _clean(member, exclude=["team"])
+    clean_or_fail(member, exclude=["team"])
     created = member.pk is None
     member.save()
     audit_append(
@@ -383,13 +362,13 @@ def _shelter_derive(shelter: Shelter) -> None:
 @transaction.atomic
 def shelter_create(*, by: User | None, **fields: Any) -> Shelter:
     """Register a shelter; its capacity follows from area and class unless `capacity_given` states it."""
-    _require(by, "add_shelter")
-    _require_org(by, fields.get("org"))
+    require_perm(by, "resources.add_shelter")
+    org_in_scope(by, fields.get("org"), required=True)
     shelter = Shelter()
     _set_fields(shelter, fields, SHELTER_FIELDS)
     _check_coordinates(shelter.lat, shelter.lon)
     _shelter_derive(shelter)
-    _clean(shelter)
+    clean_or_fail(shelter)
     shelter.save()
     audit_append(
         actor=by,
@@ -410,10 +389,10 @@ def shelter_update(*, by: User | None, shelter: Shelter, **changes: Any) -> Shel
     before = _snapshot(shelter, fields)
     _set_fields(shelter, changes, SHELTER_FIELDS)
     if "org" in changes:
-        _require_org(by, shelter.org)
+        org_in_scope(by, shelter.org, required=True)
     _check_coordinates(shelter.lat, shelter.lon)
     _shelter_derive(shelter)
-    _clean(shelter)
+    clean_or_fail(shelter)
     shelter.save()
     _audit_update(by, shelter, before, fields)
     return shelter
@@ -427,8 +406,8 @@ def community_population_set(
     *, by: User | None, community: OrgUnit, population: int, source: str = "", illustrative: bool = False
 ) -> CommunityPopulation:
     """Record a community's population estimate (used to plan evacuations by community)."""
-    _require(by, "change_communitypopulation")
-    _require_org(by, community, "community")
+    require_perm(by, "resources.change_communitypopulation")
+    org_in_scope(by, community, field="community", required=True)
     if community.kind != OrgKind.COMMUNITY:
         raise ValidationFailed("not a community", {"community": [_("Not a community.")]})
     if population < 0:
@@ -450,8 +429,8 @@ def community_population_set(
 
 
 def _stock_checks(by: User | None, warehouse: Warehouse, item: MaterialItem, quantity: int, reason: str) -> None:
-    _require(by, "add_stockmovement")
-    _require_org(by, warehouse.org, "warehouse")
+    require_perm(by, "resources.add_stockmovement")
+    org_in_scope(by, warehouse.org, field="warehouse", required=True)
     errors: dict[str, list[str]] = {}
     if not warehouse.active:
         errors["warehouse"] = [_("The warehouse is closed.")]
@@ -677,7 +656,7 @@ def stock_adjust(
     expiry: date | None = None,
 ) -> StockMovement:
     """Correct a batch's quantity after a stock-take or a write-off (expired, damaged); never below zero."""
-    _require(by, "change_stockbalance")
+    require_perm(by, "resources.change_stockbalance")
     if not isinstance(delta, int) or delta == 0:
         raise ValidationFailed("adjustment must be a non-zero whole number", {"delta": [_("Must not be zero.")]})
     _stock_checks(by, warehouse, item, abs(delta), reason)
@@ -708,8 +687,8 @@ def stock_adjust(
 @transaction.atomic
 def stock_minimum_set(*, by: User | None, warehouse: Warehouse, item: MaterialItem, minimum: int) -> StockBalance:
     """Set the minimum stock of an item in a warehouse (an alert is raised below it)."""
-    _require(by, "change_stockbalance")
-    _require_org(by, warehouse.org, "warehouse")
+    require_perm(by, "resources.change_stockbalance")
+    org_in_scope(by, warehouse.org, field="warehouse", required=True)
     if minimum < 0:
         raise ValidationFailed("negative minimum", {"minimum": [_("Cannot be negative.")]})
     (balance,) = _locked_balances([(warehouse, item)])

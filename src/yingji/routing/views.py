@@ -1,7 +1,6 @@
 """Pages of the road networks: the list, a network with its map, and switching the active one."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -9,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from yingji.core.errors import YingjiError
 from yingji.core.roles import is_system_admin
+from yingji.core.web import page_of
 from yingji.routing import selectors, services
 from yingji.routing.forms import NetworkFilterForm
 
@@ -17,13 +17,11 @@ def network_list(request):
     form = NetworkFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     networks = selectors.network_list(user=request.user, q=filters.get("q") or None, active=filters.get("active"))
-    page = Paginator(networks, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = page_of(request, networks)
     return render(
         request,
         "routing/network_list.html",
-        {"form": form, "page": page, "query": query.urlencode(), "can_activate": is_system_admin(request.user)},
+        {"form": form, "page": page, "query": query, "can_activate": is_system_admin(request.user)},
     )
 
 

@@ -15,11 +15,10 @@ from shapely.errors import GEOSException
 from shapely.geometry import shape
 
 from yingji.core.audit import audit_append
-from yingji.core.commands import require_perm
+from yingji.core.commands import require_perm, validation_failed
 from yingji.core.errors import Conflict, NotAllowed, ValidationFailed
 from yingji.core.models import OrgKind, OrgUnit, Subscription, User, WarningLevel
 from yingji.core.notify import Dispatch, notify_subscribers
-from yingji.core.services import validation_failed
 from yingji.warnings import cap
 from yingji.warnings.lifecycle import (
     ACTION_PERMS,

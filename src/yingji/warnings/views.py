@@ -5,7 +5,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -13,46 +12,31 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from yingji.core.access import get_scoped_or_404, scoped
-from yingji.core.errors import NotAllowed, YingjiError
 from yingji.core.models import Subscription
+from yingji.core.web import page_of, run_service
 from yingji.warnings import selectors, services
 from yingji.warnings.feeds import CurrentWarningsFeed
 from yingji.warnings.forms import CancelForm, ImportForm, SubscriptionForm, WarningFilterForm, WarningForm
 from yingji.warnings.lifecycle import APPROVE, DRAFT_PERM, IMPORT_PERM, allowed_actions, needs_second_person, perm_for
 from yingji.warnings.models import EarlyWarning
 
+# The services name the drawn streets `area_streets`; the form calls them `streets`.
+AREA_FIELD = {"area_streets": "streets"}
 PREFILL = ("event_type", "level", "headline", "description", "instruction")
-
-
-def _fail(request: HttpRequest, form, exc: YingjiError) -> None:
-    """Show a service's refusal on the form, field by field where it names one."""
-    if isinstance(exc, NotAllowed):
-        raise PermissionDenied(exc.detail)
-    placed = False
-    for field, errors in exc.errors.items():
-        target = "streets" if field == "area_streets" else field
-        if target in form.fields:
-            for error in errors:
-                form.add_error(target, error)
-            placed = True
-    if not placed:
-        form.add_error(None, exc.detail)
 
 
 def warning_list(request: HttpRequest) -> HttpResponse:
     form = WarningFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     warnings = selectors.warning_list(user=request.user, **{k: v or None for k, v in filters.items()})
-    page = Paginator(warnings, 30).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = page_of(request, warnings, per_page=30)
     return render(
         request,
         "warnings/warning_list.html",
         {
             "form": form,
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
             "may_draft": request.user.has_perm(DRAFT_PERM),
             "may_import": request.user.has_perm(IMPORT_PERM),
         },
@@ -124,11 +108,14 @@ def warning_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = WarningForm(request.POST, streets=streets)
         if form.is_valid():
-            try:
-                warning = services.warning_create(by=request.user, **_service_fields(form))
-            except YingjiError as exc:
-                _fail(request, form, exc)
-            else:
+            outcome = run_service(
+                request,
+                form,
+                field_map=AREA_FIELD,
+                fn=lambda: services.warning_create(by=request.user, **_service_fields(form)),
+            )
+            if outcome:
+                warning = outcome.value
                 messages.success(request, _("Draft saved: it needs a commander's approval before publication."))
                 return redirect("warnings:detail", warning.pk)
     else:
@@ -143,11 +130,13 @@ def warning_edit(request: HttpRequest, warning_id: int) -> HttpResponse:
     if request.method == "POST":
         form = WarningForm(request.POST, streets=streets)
         if form.is_valid():
-            try:
-                services.warning_edit(by=request.user, warning=warning, **_service_fields(form))
-            except YingjiError as exc:
-                _fail(request, form, exc)
-            else:
+            outcome = run_service(
+                request,
+                form,
+                field_map=AREA_FIELD,
+                fn=lambda: services.warning_edit(by=request.user, warning=warning, **_service_fields(form)),
+            )
+            if outcome:
                 messages.success(request, _("Warning saved."))
                 return redirect("warnings:detail", warning.pk)
     else:
@@ -162,11 +151,14 @@ def warning_update(request: HttpRequest, warning_id: int) -> HttpResponse:
     if request.method == "POST":
         form = WarningForm(request.POST, streets=streets)
         if form.is_valid():
-            try:
-                successor = services.warning_update(by=request.user, warning=warning, **_service_fields(form))
-            except YingjiError as exc:
-                _fail(request, form, exc)
-            else:
+            outcome = run_service(
+                request,
+                form,
+                field_map=AREA_FIELD,
+                fn=lambda: services.warning_update(by=request.user, warning=warning, **_service_fields(form)),
+            )
+            if outcome:
+                successor = outcome.value
                 messages.success(request, _("Update drafted: it needs approval before publication."))
                 return redirect("warnings:detail", successor.pk)
     else:
@@ -184,22 +176,20 @@ ACTIONS = {
 def warning_action(request: HttpRequest, warning_id: int, action: str) -> HttpResponse:
     """Approve, publish or cancel from the detail page."""
     warning = _mine(request, warning_id)
-    try:
-        if action == "cancel":
-            form = CancelForm(request.POST)
-            reason = form.cleaned_data["reason"] if form.is_valid() else ""
-            result = services.warning_cancel(by=request.user, warning=warning, reason=reason)
-            messages.success(request, _("Warning cancelled."))
-            return redirect("warnings:detail", result.pk)
-        if action not in ACTIONS:
-            raise Http404
-        service, done = ACTIONS[action]
-        service(by=request.user, warning=warning)
-        messages.success(request, done)
-    except NotAllowed as exc:
-        raise PermissionDenied(exc.detail) from None
-    except YingjiError as exc:
-        messages.error(request, exc.detail)
+    if action == "cancel":
+        form = CancelForm(request.POST)
+        reason = form.cleaned_data["reason"] if form.is_valid() else ""
+        outcome = run_service(
+            request,
+            None,
+            lambda: services.warning_cancel(by=request.user, warning=warning, reason=reason),
+            success=_("Warning cancelled."),
+        )
+        return redirect("warnings:detail", outcome.value.pk if outcome else warning.pk)
+    if action not in ACTIONS:
+        raise Http404
+    service, done = ACTIONS[action]
+    run_service(request, None, lambda: service(by=request.user, warning=warning), success=done)
     return redirect("warnings:detail", warning.pk)
 
 
@@ -209,11 +199,14 @@ def warning_import(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            warning = services.warning_import(by=request.user, document=form.cleaned_data["document"].read())
-        except YingjiError as exc:
-            _fail(request, form, exc)
-        else:
+        outcome = run_service(
+            request,
+            form,
+            field_map=AREA_FIELD,
+            fn=lambda: services.warning_import(by=request.user, document=form.cleaned_data["document"].read()),
+        )
+        if outcome:
+            warning = outcome.value
             messages.success(request, _("Warning imported."))
             return redirect("warnings:detail", warning.pk)
     return render(request, "warnings/warning_import.html", {"form": form})
@@ -226,11 +219,13 @@ def subscription_list(request: HttpRequest) -> HttpResponse:
         request.POST or None, streets=streets, instance=Subscription(owner=request.user, topic=services.TOPIC)
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.subscription_create_own(by=request.user, **form.cleaned_data)
-        except YingjiError as exc:
-            _fail(request, form, exc)
-        else:
+        outcome = run_service(
+            request,
+            form,
+            field_map=AREA_FIELD,
+            fn=lambda: services.subscription_create_own(by=request.user, **form.cleaned_data),
+        )
+        if outcome:
             messages.success(request, _("Subscribed."))
             return redirect("warnings:subscriptions")
     subscriptions = Subscription.objects.filter(owner=request.user, topic=services.TOPIC).prefetch_related("streets")

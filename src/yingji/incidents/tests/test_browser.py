@@ -32,7 +32,7 @@ def test_duty_officer_records_an_incident_on_the_map_dispatches_and_reports_it(p
     assert "接报" in page.locator("#timeline").inner_text()
     # Recommended resources by travel time; one click dispatches the nearest.
     first = page.locator("#recommended tbody tr").first
-    name = first.locator("td").first.inner_text()
+    name = first.locator("td").nth(1).inner_text()
     first.get_by_role("button", name="调度").click()
     page.wait_for_selector("#dispatches tbody tr td >> text=已派出")
     dispatch = Dispatch.objects.get()

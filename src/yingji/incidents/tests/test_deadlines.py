@@ -37,3 +37,10 @@ def test_seconds_left_goes_negative_when_overdue():
     due = local(2026, 5, 1, 11, 0)
     assert deadlines.seconds_left(due, local(2026, 5, 1, 10, 59, 30)) == 30
     assert deadlines.seconds_left(due, local(2026, 5, 1, 11, 1)) == -60
+
+
+def test_the_upward_chain_starts_from_the_reports_own_deadline():
+    first = local(2026, 5, 1, 16, 3)
+    chain = deadlines.upward_chain(first_due=first, grade="II")
+    assert chain[0] == ("city", first)
+    assert [due - first for _level, due in chain] == [timedelta(hours=2 * n) for n in range(len(chain))]

@@ -48,10 +48,10 @@ def test_invalid_dispatch_transition_is_409_naming_allowed(api, cast, bearer, re
     dispatch_id = send(api, headers, record().pk, equipment=stock.equipment_a.pk).json()["id"]
     response = move(api, headers, dispatch_id, "on_scene")
     assert response.status_code == 409
-    assert "allowed: acknowledged, released" in response.json()["detail"]
+    assert response.json()["allowed"] == ["acknowledged", "released"]
     move(api, headers, dispatch_id, "released")
     response = move(api, headers, dispatch_id, "acknowledged")
-    assert response.status_code == 409 and "allowed: none" in response.json()["detail"]
+    assert response.status_code == 409 and response.json()["allowed"] == []
 
 
 def test_one_resource_per_order_and_no_double_dispatch(api, cast, bearer, record, stock):

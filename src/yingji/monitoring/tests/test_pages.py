@@ -113,3 +113,13 @@ def test_suggestion_links_prefill_the_warning_form(plant, cast, client):
 @pytest.mark.parametrize("url", ["/monitoring/", "/monitoring/alarms/", "/monitoring/devices/"])
 def test_pages_need_sign_in(client, url):
     assert client.get(url).status_code == 302
+
+
+def test_overview_counts_every_device_by_status(plant, cast, client):
+    """Issue 8: grouping an ordered queryset by status grouped by code too, so the overview showed one device."""
+    Device.objects.filter(code__in=["GAS-X-01", "RAIN-B-01"]).update(status="online")
+    Device.objects.filter(code="WL-B-01").update(status="offline")
+    client.force_login(cast.duty)
+    response = client.get("/monitoring/")
+    assert response.context["device_total"] == 4
+    assert response.context["device_counts"] == {"online": 2, "offline": 1, "unknown": 1}

@@ -39,20 +39,25 @@ var Yingji = (function () {
     span.textContent = value == null ? "" : String(value);
     return span;
   }
-  function layerUrl(el, layer) { return el.dataset.layersUrl.replace("__layer__", layer); }
-  function loadLayer(el, layer) {
-    return fetch(layerUrl(el, layer), { credentials: "same-origin", headers: { Accept: "application/json" } })
+  // The map-layer URL template ("…/__layer__"): a string, or an element whose data-layers-url holds it.
+  function layerUrl(source, layer) {
+    var template = typeof source === "string" ? source : source.dataset.layersUrl;
+    return template.replace("__layer__", layer);
+  }
+  function loadLayer(source, layer) {
+    return fetch(layerUrl(source, layer), { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (r) { if (!r.ok) { throw new Error(layer + ": " + r.status); } return r.json(); });
   }
   // The district base map (no tiles: the intranet has none): the boundary and the streets, labelled as text.
-  // `el.dataset.layersUrl` holds the map-layer URL with "__layer__" in place of the layer's name.
+  // `options.layersUrl` (else `el.dataset.layersUrl`) is the map-layer URL with "__layer__" for the layer's name.
   // Returns {map, control, load(layer), ready} where `ready` resolves once the boundary is drawn.
   function basemap(el, options) {
     options = options || {};
+    var source = options.layersUrl || el;
     var map = L.map(el, { preferCanvas: true, zoomSnap: 0.25, attributionControl: false });
     map.setView([30.215, 115.08], 13);
     var control = L.control.layers(null, {}, { collapsed: options.collapsed !== false && window.innerWidth < 700 }).addTo(map);
-    var ready = loadLayer(el, "district").then(function (data) {
+    var ready = loadLayer(source, "district").then(function (data) {
       var boundary = L.geoJSON(data, { style: { color: "#b42318", weight: 3, fill: true, fillOpacity: 0.04 } });
       boundary.addTo(map);
       if (!options.keepView) { map.fitBounds(boundary.getBounds(), { padding: [10, 10] }); }
@@ -61,7 +66,7 @@ var Yingji = (function () {
       return boundary;
     });
     if (options.streets !== false) {
-      loadLayer(el, "streets").then(function (data) {
+      loadLayer(source, "streets").then(function (data) {
         var streets = L.geoJSON(data, {
           style: { color: "#1d4ed8", weight: 1, dashArray: "4 4", fillColor: "#93c5fd", fillOpacity: 0.18 },
           onEachFeature: function (f, layer) {
@@ -71,7 +76,7 @@ var Yingji = (function () {
         if (el.dataset.labelStreets) { control.addOverlay(streets, el.dataset.labelStreets); }
       });
     }
-    return { map: map, control: control, ready: ready, load: function (layer) { return loadLayer(el, layer); } };
+    return { map: map, control: control, ready: ready, load: function (layer) { return loadLayer(source, layer); } };
   }
   // A legend: items are [colour, label] pairs.
   function legend(map, items, title) {
@@ -92,6 +97,12 @@ var Yingji = (function () {
     box.addTo(map);
     return box;
   }
+  // A button or form with data-confirm asks before it submits (publishing, releasing a unit, closing).
+  document.addEventListener("submit", function (e) {
+    var button = e.submitter, form = e.target;
+    var question = (button && button.dataset && button.dataset.confirm) || (form.dataset && form.dataset.confirm);
+    if (question && !window.confirm(question)) { e.preventDefault(); }
+  }, true);
   return {
     countdowns: countdowns, tickCountdowns: tickCountdowns, listen: listen,
     basemap: basemap, legend: legend, text: text, loadLayer: loadLayer

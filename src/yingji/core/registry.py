@@ -1,0 +1,248 @@
+"""Plain-CRUD registries declared once (NetBox's generic views, ninja's schemas from the model).
+
+A `Registry` names its model, the fields a person may write, its read schema, filters, selectors and services, its
+Excel sheet and its pages' columns. From it follow:
+- the API: list (filtered, paginated), get, create (201), patch, .xlsx export and import, mounted by `registry_api`;
+- the write schemas, derived from the model's fields (`write_schemas`), so lengths, choices and bounds cannot drift
+  from the model: text no longer than the column, choices only from the model's, integers within the database's range
+  (positive fields from 0), floats finite; a PATCH may leave fields out but never null a field that cannot be null;
+- the list, detail and edit pages (`columns`, `detail`, `form`, `filter_form`, used by the app's generic views).
+A registry with behaviour beyond CRUD (a lifecycle, a ledger) keeps hand-written services and uses the kit directly.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Literal, Optional
+from urllib.parse import quote
+
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from ninja import Field, File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+from ninja.pagination import paginate
+from pydantic import create_model
+from pydantic.fields import FieldInfo
+
+from yingji.core.access import MAX_ID, resolve_in_scope
+from yingji.core.audit import audit_export
+from yingji.core.errors import ValidationFailed
+from yingji.core.models import OrgUnit
+
+# The largest quantity or count the platform accepts anywhere (stock, headcounts, areas).
+MAX_QUANTITY = 10**9
+MAX_IMPORT_BYTES = 10 * 1024 * 1024
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+Cell = Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class Registry:
+    """One plain-CRUD registry: what it stores, who may write what, and how it is listed and shown."""
+
+    slug: str  # URL segment of the API and pages: "experts"
+    name: str  # URL name prefix of the pages: "expert"
+    model: type[models.Model]
+    title: Promise
+    fields: tuple[str, ...]  # the fields the API writes, in order (the service's field list)
+    out: type[Schema]  # the read schema
+    filters: type[Schema]
+    list_rows: Callable[..., Any]  # selector(user=, **filters) -> QuerySet
+    get: Callable[[Any, int], Any]  # (user, pk) -> row in scope, else Http404
+    create: Callable[..., Any]  # service(by=, **values)
+    update: Callable[..., Any]  # service(by=, obj=, **values)
+    # A field stored on another model (a team's code lives on its org unit): name -> (model, field name there).
+    borrowed: dict[str, tuple[type[models.Model], str]] = field(default_factory=dict)
+    required: tuple[str, ...] = ()  # required on create although the model would allow them empty
+    annotations: dict[str, Any] = field(default_factory=dict)  # a write type the model cannot say (JSON lists)
+    payload_ids: dict[str, type[models.Model]] = field(default_factory=lambda: {"org": OrgUnit})
+    refetch: bool = False  # answer a write with `get` (rows the selector annotates)
+    # Excel: `export_xlsx(user) -> bytes` and `import_xlsx(user, data) -> report (created, updated)`; with them the
+    # registry gets /<slug>/export and /<slug>/import, and `sheet_title` names the download.
+    export_xlsx: Callable[[Any], bytes] | None = None
+    import_xlsx: Callable[[Any, bytes], Any] | None = None
+    sheet_title: str = ""
+    docs: dict[str, str] = field(default_factory=dict)  # operation docstrings by verb (list, get, create, update)
+    # Pages.
+    perm: str = ""  # model name in permissions ("materialitem"); defaults to the model's
+    form: Any = None
+    filter_form: Any = None
+    columns: list[tuple[Promise, Cell]] = field(default_factory=list)
+    detail: list[tuple[Promise, Cell]] = field(default_factory=list)
+
+    @property
+    def model_perm(self) -> str:
+        return self.perm or self.model._meta.model_name
+
+    def model_field(self, name: str) -> models.Field:
+        model, attr = self.borrowed.get(name, (self.model, name))
+        return model._meta.get_field(attr)
+
+    def values(self, user: Any, data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
+        """Written values from a validated payload: ids resolved inside the user's scope, nulls refused where the
+        model cannot hold them."""
+        values = dict(data)
+        for name, value in values.items():
+            if value is None and partial and not _nullable(self.model_field(name)):
+                message = _("This field cannot be null.")
+                raise ValidationFailed(f"{name}: {message}", {name: [message]})
+        for name, model in self.payload_ids.items():
+            if values.get(name) is not None:
+                values[name] = resolve_in_scope(model, user, values[name], field=name)
+        return values
+
+
+def _nullable(model_field: models.Field) -> bool:
+    return model_field.null or (model_field.is_relation and model_field.many_to_one and model_field.null)
+
+
+def _choices(model_field: models.Field) -> Any:
+    values = tuple(value for value, _label in model_field.flatchoices)
+    return Literal[values]  # type: ignore[valid-type]
+
+
+def _write_type(model_field: models.Field) -> tuple[Any, dict[str, Any]]:
+    """The annotation and pydantic constraints a model field asks of written input."""
+    if model_field.choices:
+        return _choices(model_field), {}
+    if model_field.is_relation:
+        return int, {"ge": 1, "le": MAX_ID}
+    if isinstance(model_field, models.BooleanField):
+        return bool, {}
+    if isinstance(model_field, models.DateTimeField):
+        return datetime, {}
+    if isinstance(model_field, models.DateField):
+        return date, {}
+    if isinstance(model_field, models.IntegerField):
+        positive = isinstance(model_field, models.PositiveIntegerField | models.PositiveSmallIntegerField)
+        return int, {"ge": 0 if positive else -MAX_QUANTITY, "le": MAX_QUANTITY}
+    if isinstance(model_field, models.FloatField | models.DecimalField):
+        return float, {"allow_inf_nan": False, "ge": -MAX_QUANTITY, "le": MAX_QUANTITY}
+    if isinstance(model_field, models.CharField):
+        return str, {"max_length": model_field.max_length, **({} if model_field.blank else {"min_length": 1})}
+    if isinstance(model_field, models.TextField):
+        return str, {"max_length": 10_000}
+    return Any, {}
+
+
+def write_schemas(registry: Registry) -> tuple[type[Schema], type[Schema]]:
+    """The create and patch schemas of a registry, from its model's fields."""
+    create_fields: dict[str, Any] = {}
+    patch_fields: dict[str, Any] = {}
+    for name in registry.fields:
+        model_field = registry.model_field(name)
+        annotation, constraints = _write_type(model_field)
+        if name in registry.annotations:
+            annotation = registry.annotations[name]
+        nullable = _nullable(model_field)
+        has_default = model_field.has_default() or model_field.blank or nullable
+        if name in registry.required or not has_default:
+            create_fields[name] = (annotation, FieldInfo(**constraints))
+        else:
+            default = model_field.get_default() if model_field.has_default() else ("" if not nullable else None)
+            if isinstance(default, list):
+                default = list(default)
+            create_fields[name] = (
+                Optional[annotation] if nullable else annotation,  # noqa: UP045 — a runtime annotation
+                Field(default, **constraints),
+            )
+        patch_fields[name] = (Optional[annotation], Field(None, **constraints))  # noqa: UP045
+    title = registry.model.__name__
+    create = create_model(f"{title}In", __base__=Schema, **create_fields)
+    patch = create_model(f"{title}Patch", __base__=Schema, **patch_fields)
+    return create, patch
+
+
+class ImportOut(Schema):
+    created: int
+    updated: int
+
+
+def xlsx_response(content: bytes, *, slug: str, title: str) -> HttpResponse:
+    """An .xlsx download named for the registry and the day."""
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    filename = f"{title}-{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f"attachment; filename=\"{slug}.xlsx\"; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def read_upload(file: UploadedFile) -> bytes:
+    """An uploaded file's bytes, refused past the import limit."""
+    if file.size > MAX_IMPORT_BYTES:
+        raise ValidationFailed(_("The file is too large."), {"file": [_("At most 10 MB.")]})
+    return file.read()
+
+
+def _operation(func: Callable[..., Any], registry: Registry, verb: str) -> Callable[..., Any]:
+    # The function's name is the operation id and URL name (`api:<slug>_<verb>`), as hand-written routes had.
+    func.__name__ = f"{registry.slug}_{verb}"
+    func.__doc__ = registry.docs.get(verb, func.__doc__)
+    return func
+
+
+def registry_api(router: Router, registry: Registry, *, pages: Any) -> None:
+    """Mount a registry's list, get, create, patch, export and import on `router` (`pages`: the paginator)."""
+    create_schema, patch_schema = write_schemas(registry)
+    out = registry.out
+    filters_schema = registry.filters
+
+    def answer(request: HttpRequest, row: Any) -> Any:
+        return registry.get(request.auth, row.pk) if registry.refetch else row
+
+    def list_rows(request: HttpRequest, filters: Query[filters_schema]) -> Any:  # type: ignore[valid-type]
+        return registry.list_rows(user=request.auth, **filters.dict())
+
+    def get_row(request: HttpRequest, pk: int) -> Any:
+        return registry.get(request.auth, pk)
+
+    def create_row(request: HttpRequest, payload: create_schema) -> Any:  # type: ignore[valid-type]
+        values = registry.values(request.auth, payload.dict(), partial=False)
+        return Status(201, answer(request, registry.create(by=request.auth, **values)))
+
+    def update_row(request: HttpRequest, pk: int, payload: patch_schema) -> Any:  # type: ignore[valid-type]
+        row = registry.get(request.auth, pk)
+        values = registry.values(request.auth, payload.dict(exclude_unset=True), partial=True)
+        return answer(request, registry.update(by=request.auth, obj=row, **values))
+
+    base = f"/{registry.slug}"
+    router.add_api_operation(
+        base, ["GET"], paginate(pages)(_operation(list_rows, registry, "list")), response=list[out]
+    )
+    router.add_api_operation(f"{base}/{{int:pk}}", ["GET"], _operation(get_row, registry, "get"), response=out)
+    router.add_api_operation(base, ["POST"], _operation(create_row, registry, "create"), response={201: out})
+    router.add_api_operation(f"{base}/{{int:pk}}", ["PATCH"], _operation(update_row, registry, "update"), response=out)
+    if registry.export_xlsx is not None and registry.import_xlsx is not None:
+        _excel_api(router, registry)
+
+
+def registry_xlsx(registry: Registry, user: Any) -> HttpResponse:
+    """The registry as an .xlsx download (API and pages); every export is audited."""
+    title = registry.sheet_title or registry.slug
+    response = xlsx_response(registry.export_xlsx(user), slug=registry.slug, title=title)
+    audit_export(actor=user, what=f"{registry.model._meta.app_label}.{registry.slug}", filename=f"{title}.xlsx")
+    return response
+
+
+def _excel_api(router: Router, registry: Registry) -> None:
+    slug = registry.slug
+
+    def export(request: HttpRequest) -> HttpResponse:
+        return registry_xlsx(registry, request.auth)
+
+    def import_(request: HttpRequest, file: File[UploadedFile]) -> dict[str, int]:
+        report = registry.import_xlsx(request.auth, read_upload(file))
+        return {"created": report.created, "updated": report.updated}
+
+    export.__name__, import_.__name__ = f"{slug}_export", f"{slug}_import"
+    export.__doc__ = f"The {slug} registry as an .xlsx file (same columns as the import)."
+    import_.__doc__ = f"Import {slug} from an .xlsx file: all rows or none; errors as 第N行 字段: 原因."
+    router.add_api_operation(f"/{slug}/export", ["GET"], export, url_name=f"{slug}-export")
+    router.add_api_operation(f"/{slug}/import", ["POST"], import_, response=ImportOut, url_name=f"{slug}-import")
+
+
+def by_slug(registries: Iterable[Registry]) -> dict[str, Registry]:
+    return {registry.slug: registry for registry in registries}

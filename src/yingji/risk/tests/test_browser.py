@@ -1,0 +1,74 @@
+"""In a real headless Chromium: an inspector records a finding, the enterprise rectifies it with a photo, the
+inspector accepts and closes it, and the four-colour map and the indicators show the result."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from yingji.conftest import PASSWORD
+from yingji.core.tests.test_browser import sign_in
+from yingji.risk import services
+from yingji.risk.models import HiddenDanger
+from yingji.risk.tests.conftest import PNG
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_finding_rectified_with_photo_accepted_and_closed(page, live_server, cast, inspector, profiles):
+    lec = {"method": "lec", "l_value": 3, "e_value": 6, "c_value": 15}
+    services.risk_point_create(by=None, org=cast.enterprise_x, name="液氯储罐区", hazard="液氯泄漏",
+                               control_level="company", responsible="赵六", **lec)  # fmt: skip
+    # The inspector records the finding.
+    sign_in(page, inspector.username, PASSWORD)
+    page.goto("/risk/dangers/new/")
+    page.get_by_label("企业").select_option(str(cast.enterprise_x.pk))
+    page.get_by_label("隐患名称").fill("配电箱未可靠接地")
+    page.get_by_label("位置").fill("二号车间")
+    page.get_by_role("button", name="保存").click()
+    assert page.locator("#danger-status").inner_text() == "已登记"
+    danger = HiddenDanger.objects.get(title="配电箱未可靠接地")
+    page.goto("/risk/")
+    row = page.locator(f"#indicators tr[data-group='{cast.street_a.name}']")
+    assert row.locator(".n-open").inner_text() == "1"
+
+    # The enterprise assigns its rectification, uploads the photo and reports it rectified (a phone-sized screen).
+    enterprise = page.context.browser.new_context(base_url=live_server.url, locale="zh-CN",
+                                                  viewport={"width": 390, "height": 844})  # fmt: skip
+    phone = enterprise.new_page()
+    sign_in(phone, cast.enterprise_manager.username, PASSWORD)
+    phone.goto(f"/risk/dangers/{danger.pk}/")
+    form = phone.locator("#move-assign")
+    form.get_by_label("整改措施").fill("重新接地并检测")
+    form.get_by_label("责任人").fill("李四")
+    form.get_by_label("整改资金（元）").fill("2000")
+    form.get_by_label("整改期限").fill((timezone.localtime() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"))
+    form.get_by_label("临时安全措施").fill("停用配电箱并设警示")
+    form.get_by_role("button", name="下达整改").click()
+    assert phone.locator("#danger-status").inner_text() == "整改中"
+    phone.locator("#photo-form input[type=file]").set_input_files(
+        {"name": "after.png", "mimeType": "image/png", "buffer": PNG}
+    )
+    phone.locator("#photo-form select").select_option("rectified")
+    phone.get_by_role("button", name="上传照片").click()
+    assert phone.locator(".photos figure").count() == 1
+    phone.get_by_role("button", name="报告整改完成").click()
+    assert phone.locator("#danger-status").inner_text() == "已整改待验收"
+    assert phone.get_by_role("button", name="验收通过").count() == 0  # not the enterprise's to verify
+    enterprise.close()
+
+    # The inspector accepts and closes it.
+    page.goto(f"/risk/dangers/{danger.pk}/")
+    page.locator("#move-accepted").get_by_role("button", name="验收通过").click()
+    assert page.locator("#danger-status").inner_text() == "已验收"
+    page.get_by_role("button", name="销号").click()
+    assert page.locator("#danger-status").inner_text() == "已销号"
+
+    # The indicators and the four-colour map show the result.
+    page.goto("/risk/")
+    row = page.locator(f"#indicators tr[data-group='{cast.street_a.name}']")
+    assert row.locator(".n-open").inner_text() == "0" and row.locator(".n-rate").inner_text() == "100%"
+    page.goto("/risk/map/")
+    page.wait_for_selector("#risk-map[data-features]")
+    assert page.locator("#risk-map").get_attribute("data-colours").split(",").count("orange") == 1
+    assert page.locator(".map-legend").inner_text().count("风险") >= 4
