@@ -1,6 +1,7 @@
 """Pages of early warnings: list, detail with map and lifecycle buttons, create/edit/update forms, CAP
 import, one's own subscriptions, and the public Atom feed. Thin: selectors and services do the work."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
@@ -17,7 +18,7 @@ from yingji.core.web import page_of, run_service
 from yingji.warnings import selectors, services
 from yingji.warnings.feeds import CurrentWarningsFeed
 from yingji.warnings.forms import CancelForm, ImportForm, SubscriptionForm, WarningFilterForm, WarningForm
-from yingji.warnings.lifecycle import DRAFT_PERM, IMPORT_PERM, allowed_actions, perm_for
+from yingji.warnings.lifecycle import APPROVE, DRAFT_PERM, IMPORT_PERM, allowed_actions, needs_second_person, perm_for
 from yingji.warnings.models import EarlyWarning
 
 # The services name the drawn streets `area_streets`; the form calls them `streets`.
@@ -56,10 +57,16 @@ def warning_detail(request: HttpRequest, warning_id: int) -> HttpResponse:
     warning = selectors.warning_get(user=request.user, warning_id=warning_id)
     # Buttons only for what this person may do to a warning of their own scope.
     in_scope = scoped(EarlyWarning.objects.filter(pk=warning.pk), request.user).exists()
+    # The author of a warning under the two-person rule is not offered its approval.
+    own_approval = warning.created_by_id == request.user.pk and needs_second_person(
+        warning.level, settings.WARNING_TWO_PERSON_LEVELS
+    )
     actions = [
         action
         for action in allowed_actions(status=warning.status, msg_type=warning.msg_type, source=warning.source)
-        if in_scope and request.user.has_perm(perm_for(action, status=warning.status))
+        if in_scope
+        and request.user.has_perm(perm_for(action, status=warning.status))
+        and not (action == APPROVE and own_approval)
     ]
     return render(
         request,

@@ -35,8 +35,10 @@ def test_commander_approves_and_publishes_and_the_public_feed_lists_it(page, liv
     page.wait_for_selector("#warning-map[data-ready='true']")
     page.get_by_role("button", name="审批通过").click()
     assert page.locator("#warning-status").inner_text() == "已审批"
+    # Publishing asks for confirmation first (data-confirm): the commander confirms.
+    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="发布").click()
-    assert page.locator("#warning-status").inner_text() == "已发布"
+    page.locator("#warning-status", has_text="已发布").wait_for()
     assert "预警已发布" in page.locator(".messages").inner_text()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "warning-published.png"))

@@ -55,3 +55,13 @@ def test_rights_follow_permissions_not_role_names(cast, draft):
     with pytest.raises(NotAllowed):
         services.warning_approve(by=cast.duty, warning=draft(level="yellow"))
     assert role_group(Role.COMMANDER).permissions.filter(codename="approve_earlywarning").exists()
+
+
+def test_the_author_is_not_offered_the_approval_of_a_red_warning(cast, commander, draft, client):
+    warning = draft(by=commander, level="red")
+    client.force_login(commander)
+    page = client.get(f"/warnings/{warning.pk}/")
+    assert page.status_code == 200 and "approve" not in page.context["actions"]
+    second = user_create(by=None, username="t_commander2", password=PASSWORD, org=cast.bureau, roles=[Role.COMMANDER])
+    client.force_login(second)
+    assert "approve" in client.get(f"/warnings/{warning.pk}/").context["actions"]
