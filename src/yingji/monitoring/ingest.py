@@ -8,6 +8,7 @@ the last one judged, so a re-delivered message neither duplicates a row nor coun
 """
 
 import json
+import logging
 import math
 import re
 import time
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
-from django.db import DataError, IntegrityError, connection, transaction
+from django.db import DataError, IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest, Least
 from django.utils import timezone
@@ -33,6 +34,8 @@ from yingji.monitoring.rainfall import DEFAULT_CRITERIA, signal_rank, station_si
 from yingji.monitoring.rules import RANK, Direction, RuleKind, RuleSpec, applicable_rules, evaluate
 from yingji.monitoring.selectors import rule_specs
 from yingji.monitoring.services import AlarmRef, alarm_clear, alarm_escalate, alarm_raise
+
+log = logging.getLogger("yingji.ingest")
 
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 MAX_AHEAD = timedelta(minutes=10)
@@ -521,13 +524,20 @@ class IngestEngine:
                 if last is not None and at <= last:
                     continue  # re-delivered or late: stored, but already judged past it
                 last_ts[key] = at
-                plan = plans.get(key)
-                if plan is None:
-                    plan = self._plan(device, metric, at)
-                if plan:
-                    self._judge_value(device, metric, value, at, result, repeats, plan)
-                if metric == "rain_mm":
-                    self._judge_rain(device, value, at, result, repeats)
+                try:
+                    plan = plans.get(key)
+                    if plan is None:
+                        plan = self._plan(device, metric, at)
+                    if plan:
+                        self._judge_value(device, metric, value, at, result, repeats, plan)
+                    if metric == "rain_mm":
+                        self._judge_rain(device, value, at, result, repeats)
+                except (OperationalError, InterfaceError):
+                    raise  # the database is away: the batch is not acknowledged and comes again
+                except Exception:
+                    # A reading that trips the judging (a bug, a rule no value fits) is stored and logged; it
+                    # must not hold up the batch, which the broker would otherwise re-deliver for ever.
+                    log.exception("judging %s %s=%r at %s failed", device.code, metric, value, at.isoformat())
         self._flush_repeats(repeats)
 
     def _judge_rain(self, device: Device, value: float, at: datetime, result: IngestResult, repeats: dict) -> None:

@@ -176,3 +176,24 @@ def test_telemetry_sent_as_text_is_refused(api, bearer, plant, cast):
     )
     assert response.status_code == 415 and response.json()["detail"] == "请求内容须为 application/json"
     assert not Reading.objects.exists()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_reading_that_trips_the_judging_is_stored_and_the_rest_judged(plant, monkeypatch, caplog):
+    real = ingest_module.evaluate
+
+    def evaluate(spec, *, value, **kwargs):
+        if value == 13.0:
+            raise ZeroDivisionError("a rule no value fits")
+        return real(spec, value=value, **kwargs)
+
+    monkeypatch.setattr(ingest_module, "evaluate", evaluate)
+    topic = f"yingji/telemetry/{plant.gas.code}"
+    envelopes = [
+        Envelope("mqtt", topic, body((NOW - timedelta(minutes=m)).isoformat(), json.dumps({"ch4_lel": v})), "GAS-X-01")
+        for m, v in ((3, 5.0), (2, 13.0), (1, 40.0))
+    ]
+    result = IngestEngine().ingest(envelopes)
+    assert result.accepted == 3 and Reading.objects.filter(device=plant.gas).count() == 3
+    assert result.raised == 1  # the 40 %LEL after the failing reading still raised its alarm
+    assert any("judging GAS-X-01 ch4_lel=13.0" in r.getMessage() for r in caplog.records)
