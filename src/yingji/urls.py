@@ -6,7 +6,6 @@ from django.utils.module_loading import module_has_submodule
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
-from yingji.analytics.views import dashboard
 from yingji.api import api
 from yingji.core import views as core_views
 
@@ -26,7 +25,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("public/", include("yingji.portal.public_urls")),
-    path("dashboard/", dashboard, name="dashboard"),
+    path("dashboard/", include("yingji.analytics.dashboard_urls")),
     path("", include("yingji.core.urls")),
 ]
 # Every other app of ours with a `urls` module serves its pages under /<app label>/.
