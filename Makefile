@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: install dev run test lint messages clean
+.PHONY: install dev run test lint typecheck messages clean
 
 install: $(VENV)/.installed
 
@@ -25,6 +25,9 @@ run: install
 lint: dev
 	$(BIN)/ruff check src bench
 	$(BIN)/ruff format --check src bench
+
+typecheck: dev
+	$(BIN)/mypy
 
 test: lint
 	./scripts/test-deps.sh
