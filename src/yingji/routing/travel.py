@@ -3,7 +3,7 @@ within a time limit (reads: nothing here writes)."""
 
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypedDict, TypeVar
 
 import numpy as np
 from django.utils.translation import gettext as _
@@ -26,6 +26,8 @@ __all__ = [
     "nearest",
     "unreachable_within",
 ]
+
+_Metres = TypeVar("_Metres", np.ndarray, float)
 
 # The stretch between a point and its nearest road node is covered on foot.
 ACCESS_SPEED_KMH = 5.0
@@ -53,7 +55,7 @@ class EvacuationPlan:
     total_cost: float  # sum of people * eta_s over assignments
 
 
-def _access_s(distance_m: np.ndarray | float, speed_kmh: float) -> np.ndarray | float:
+def _access_s(distance_m: _Metres, speed_kmh: float) -> _Metres:
     return distance_m / (speed_kmh / 3.6)
 
 
@@ -132,7 +134,7 @@ def nearest(
     to_point = direction == "to_point"
     # Next door is quicker on foot than by way of the nearest road nodes.
     walk_m = haversine_m(lat, lon, target_lat, target_lon)
-    access = dict(origin=int(origin), origin_m=float(origin_m), origin_s=origin_s, target_m=target_m, walk_m=walk_m)
+    access = _Access(origin=int(origin), origin_m=float(origin_m), origin_s=origin_s, target_m=target_m, walk_m=walk_m)
     found = None
     if use_trees:
         found = _nearest_from_trees(
@@ -180,6 +182,16 @@ def _rank(
     chosen = np.flatnonzero(ok)
     chosen = chosen[np.argsort(eta[chosen], kind="stable")][:limit]
     return chosen, eta, walk
+
+
+class _Access(TypedDict):
+    """How the origin point reaches the network, and each target's walk (the searches' shared keyword arguments)."""
+
+    origin: int
+    origin_m: float
+    origin_s: float
+    target_m: np.ndarray
+    walk_m: np.ndarray
 
 
 def _nearest_by_search(
@@ -384,7 +396,7 @@ def unreachable_within(
     if sources:
         eta = np.minimum(eta, _walk_s(points, sources, access_speed_kmh, max_snap_m).min(axis=1))
     late = ~(eta <= limit_s)
-    return {points[i][0] for i in np.flatnonzero(late)}
+    return {points[int(i)][0] for i in np.flatnonzero(late)}
 
 
 def _from_any(graph: Graph, nodes: np.ndarray, start_s: np.ndarray, limit_s: float) -> np.ndarray:
