@@ -158,7 +158,8 @@ def bench_nearest(
     )
     print(
         f"trees: {len(cache)} built in {warm_s:.2f} s (bound {cache.bound_s:.0f} s), "
-        f"{(cache.nbytes - before_bytes) / 2**20:.1f} MiB of trees; "
+        f"{(cache.nbytes - before_bytes) / 2**20:.1f} MiB of trees + {cache.table_bytes / 2**20:.1f} MiB of tables "
+        f"(budget {cache.budget_bytes / 2**20:.0f} MiB; past it, a search bounded by time answers instead); "
         f"process peak RSS {before_rss:.0f} -> {rss_mb():.0f} MiB"
     )
     print(f"nearest() (trees)    p50 {o50:8.2f} ms   p95 {o95:8.2f} ms   ({len(ours)} queries)")

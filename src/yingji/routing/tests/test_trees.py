@@ -4,7 +4,7 @@ bound, limit, direction or ETA cap; trees follow resources that move and are dro
 import numpy as np
 import pytest
 
-from yingji.routing import trees
+from yingji.routing import travel, trees
 from yingji.routing.graph import active_graph
 from yingji.routing.tests.conftest import make_network, offset
 from yingji.routing.tests.test_nearest import random_town
@@ -88,6 +88,36 @@ def test_the_byte_budget_evicts_the_least_recently_used_trees(line_network):
     cache.trees(np.array([0, 1, 2]), to_point=True)
     assert len(cache) == 3  # one build keeps what it was asked for
     (tree,) = cache.trees(np.array([4]), to_point=True)
-    assert len(cache) == 1 and tree.time_at(4) == 0.0
+    assert len(cache) == 1 and trees.TreeTable.of([tree], active_graph().size).times_at(4).tolist() == [0.0]
     # From the east end westwards: round the one-way stretch by the bypass through node 5.
     assert tree.path(0) == [4, 3, 5, 2, 1, 0]
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_trees_beyond_the_budget_give_way_to_a_bounded_search_with_the_same_answers(seed, monkeypatch):
+    points, edges, _times = random_town(seed)
+    make_network(points, edges)
+    monkeypatch.setattr(trees, "TREE_BUDGET_BYTES", 1)
+    monkeypatch.setattr(travel, "FIRST_BOUND_S", 5.0)  # several doublings before the nearest are settled
+    trees._caches.clear()
+    targets = [(i, *points[i]) for i in range(1, 30, 2)]
+    for origin in range(0, 30, 4):
+        lat, lon = points[origin]
+        for direction in ("to_point", "from_point"):
+            for limit, max_eta_s in ((1, None), (5, None), (20, None), (3, 100.0)):
+                query = dict(lat=lat, lon=lon, targets=targets, direction=direction, limit=limit, max_eta_s=max_eta_s)
+                assert answers(nearest(**query)) == answers(nearest(**query, use_trees=False)), query
+    # Only the tree built to learn their size: the rest would not fit.
+    assert trees.tree_cache(active_graph()).built == 1
+
+
+def test_a_table_answers_every_target_at_once(line_network):
+    graph = active_graph()
+    cache = trees.TreeCache(graph)
+    table, found = cache.table(np.array([0, 4]), to_point=True)
+    for node in range(graph.size):
+        expected = [
+            float(tree.times[tree.nodes.searchsorted(node)]) if node in tree.nodes else np.inf for tree in found
+        ]
+        assert table.times_at(node).tolist() == expected
+    assert cache.table(np.array([0, 4]), to_point=True)[0] is table  # kept for the next query
