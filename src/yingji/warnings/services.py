@@ -41,6 +41,9 @@ EDITABLE = ("event_type", "level", "headline", "description", "instruction", "ar
 # Streets' division codes: 6 digits are a county (GB/T 2260), 9 digits a township or street (GB/T 10114
 # appends 3 digits to the GB/T 2260 code; the National Bureau of Statistics publishes them).
 GEOCODE_SCHEMES = {6: "GB/T 2260", 9: "GB/T 10114", 12: "GB/T 10114"}
+# CAP 1.2 §3.2.1: a drill's message has status Exercise, and "the exercise identifier SHOULD appear in <note>".
+EXERCISE_STATUS = "Exercise"
+EXERCISE_NOTE = "演练信息，仅供演练参与者使用"
 
 
 # --- checks -------------------------------------------------------------------------------------------------
@@ -211,6 +214,7 @@ def _ask_approval(warning: EarlyWarning) -> None:
         body=f"{warning.created_by} 起草了{warning.get_level_display()}预警，等待审批后发布。",
         link=reverse("warnings:detail", args=[warning.pk]),
         category="warning.approval",
+        exercise=warning.exercise,
     )
 
 
@@ -273,7 +277,8 @@ def warning_approve(*, by: User, warning: EarlyWarning) -> EarlyWarning:
 
 
 def cap_alert_for(warning: EarlyWarning, *, status: str = "Actual") -> cap.Alert:
-    """The CAP 1.2 alert of a local warning (its info in zh-CN)."""
+    """The CAP 1.2 alert of a local warning (its info in zh-CN). A drill's warning is sent with status Exercise
+    and the drill named in <note> (CAP 1.2 §3.2.1: "actionable only by designated exercise participants")."""
     urgency, severity, certainty = cap.LEVEL_CAP[warning.level]
     streets = sorted(warning.streets.all(), key=lambda s: s.code)
     with translation.override("zh-hans"):
@@ -308,9 +313,10 @@ def cap_alert_for(warning: EarlyWarning, *, status: str = "Actual") -> cap.Alert
         identifier=warning.identifier,
         sender=warning.sender,
         sent=timezone.localtime(sent),
-        status=status,
+        status=EXERCISE_STATUS if warning.exercise and status == "Actual" else status,
         msg_type=warning.msg_type,
         references=warning.references_text.split(),
+        note=EXERCISE_NOTE if warning.exercise else "",
         infos=[info],
     )
 
@@ -348,6 +354,7 @@ def _notify(warning: EarlyWarning, *, cancelled: bool = False) -> Dispatch:
         body=body[:1000],
         link=f"/warnings/{warning.pk}/",
         obj=warning,
+        exercise=warning.exercise,
     )
 
 
@@ -404,6 +411,7 @@ def _successor(warning: EarlyWarning, *, by: User, msg_type: str) -> EarlyWarnin
         expires=warning.expires,
         org=warning.org,
         created_by=by,
+        exercise=warning.exercise,
     )
 
 
