@@ -82,6 +82,15 @@ class WarningForm(forms.Form):
         }
 
 
+class NewWarningForm(WarningForm):
+    """A new warning may be a drill's: marked 演练 everywhere and kept inside the platform. An existing warning's
+    updates and cancellation inherit the mark, so only a new one offers it."""
+
+    exercise = forms.BooleanField(
+        label=_("Exercise"), required=False, help_text=_("Issued in a drill: never in the public feed.")
+    )
+
+
 class CancelForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), required=False, max_length=2000)
 

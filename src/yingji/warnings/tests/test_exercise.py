@@ -51,13 +51,7 @@ def _outside_channels(cast, webhook_server):  # noqa: F811
     Subscription.objects.create(name="只用短信的值班员", owner=cast.duty, channels=["sms"])
 
 
-def test_drill_warning_reaches_no_outside_address_and_a_real_one_does(
-    cast,
-    commander,
-    draft,
-    webhook_server,
-    settings,  # noqa: F811
-):
+def test_only_a_real_warning_reaches_outside_addresses(cast, commander, draft, webhook_server, settings):  # noqa: F811
     settings.YINGJI_EMAIL_ENABLED = True
     _outside_channels(cast, webhook_server)
     drill = publish(commander, draft, headline="暴雨红色预警", level="red", exercise=True)
