@@ -113,6 +113,13 @@ def _clean(warning: EarlyWarning, *, streets: list[OrgUnit] | None) -> None:
         raise ValidationFailed(f"{first_field}: {messages[0]}", errors)
 
 
+def _store(warning: EarlyWarning, *, streets: list[OrgUnit]) -> None:
+    """Check a warning with its area's streets, then save both."""
+    _clean(warning, streets=streets)
+    warning.save()
+    warning.streets.set(streets)
+
+
 def _snapshot(warning: EarlyWarning) -> dict[str, Any]:
     return {
         "identifier": warning.identifier,
@@ -150,10 +157,10 @@ def warning_create(
 ) -> EarlyWarning:
     """Draft a warning issued by the drafter's unit; an exercise warning (a drill's) never reaches the public feed."""
     require_perm(by, DRAFT_PERM)
-    if by.org_id is None:
+    org = by.org
+    if org is None:
         raise NotAllowed(_("you belong to no unit that could issue a warning"))
     street_list = list(streets)
-    org = by.org
     warning = EarlyWarning(
         identifier=f"{org.code}-{timezone.localtime():%Y%m%d}-{uuid.uuid4().hex[:10]}",
         sender=f"yingji@{_district_code(org)}",
@@ -171,9 +178,7 @@ def warning_create(
         created_by=by,
         exercise=exercise,
     )
-    _clean(warning, streets=street_list)
-    warning.save()
-    warning.streets.set(street_list)
+    _store(warning, streets=street_list)
     audit_append(
         actor=by,
         action="warnings.warning.create",
@@ -197,7 +202,7 @@ def approvers(warning: EarlyWarning) -> list[User]:
         p
         for p in people
         if p.is_superuser
-        or p.org_id is None
+        or p.org is None
         or p.org.kind in DISTRICT_WIDE_KINDS
         or warning.org.path.startswith(p.org.path)
     ]
@@ -238,9 +243,7 @@ def warning_edit(
     street_list = list(streets) if streets is not None else list(warning.streets.all())
     was_approved = warning.status == Status.APPROVED
     warning.status, warning.approved_by, warning.approved_at = Status.DRAFT, None, None
-    _clean(warning, streets=street_list)
-    warning.save()
-    warning.streets.set(street_list)
+    _store(warning, streets=street_list)
     audit_append(
         actor=by,
         action="warnings.warning.edit",
@@ -368,7 +371,7 @@ def warning_publish(*, by: User, warning: EarlyWarning) -> EarlyWarning:
         raise ValidationFailed(
             _("the warning has already expired"), {"expires": [_("The warning has already expired.")]}
         )
-    if warning.references_id:
+    if warning.references is not None:
         previous = _locked(warning.references)
         if previous.status != Status.PUBLISHED:
             detail = f"the warning this updates is {previous.status}, no longer published"
@@ -431,9 +434,7 @@ def warning_update(
             raise ValidationFailed(_("unknown field %(field)s") % {"field": name}, {name: [_("unknown field")]})
         setattr(successor, name, value)
     street_list = list(streets) if streets is not None else list(warning.streets.all())
-    _clean(successor, streets=street_list)
-    successor.save()
-    successor.streets.set(street_list)
+    _store(successor, streets=street_list)
     audit_append(
         actor=by,
         action="warnings.warning.update",
@@ -528,7 +529,7 @@ def warning_import(*, by: User, document: bytes) -> EarlyWarning:
     except cap.CapError as exc:
         raise ValidationFailed(f"invalid CAP 1.2 document: {exc}", {"document": [str(exc)]}) from None
     info = alert.info("zh-CN")
-    problems = {}
+    problems: dict[str, list[str]] = {}
     if info is None:
         problems["info"] = ["the message has no <info> block"]
     if alert.status != "Actual":
@@ -537,7 +538,7 @@ def warning_import(*, by: User, document: bytes) -> EarlyWarning:
         problems["scope"] = [f"only Public messages are imported, not {alert.scope}"]
     if alert.msg_type not in MsgType.values:
         problems["msgType"] = [f"{alert.msg_type} messages are not warnings"]
-    if problems:
+    if problems or info is None:
         first_field, messages = next(iter(problems.items()))
         raise ValidationFailed(f"{first_field}: {messages[0]}", problems)
     if EarlyWarning.objects.filter(sender=alert.sender, identifier=alert.identifier).exists():
@@ -571,9 +572,7 @@ def warning_import(*, by: User, document: bytes) -> EarlyWarning:
         sent=alert.sent,
         cap_xml=document.decode("utf-8"),
     )
-    _clean(warning, streets=streets)
-    warning.save()
-    warning.streets.set(streets)
+    _store(warning, streets=streets)
     if previous is not None and previous.status == Status.PUBLISHED:
         previous.status = Status.CANCELLED if alert.msg_type == MsgType.CANCEL else Status.UPDATED
         previous.save(update_fields=["status", "updated_at"])

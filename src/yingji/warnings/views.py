@@ -144,29 +144,29 @@ def warning_create(request: AuthedRequest) -> HttpResponse:
     )
 
 
-def warning_edit(request: AuthedRequest, warning_id: int) -> HttpResponse:
+# How an existing warning is revised from its page: the service, the message once done, the page's title.
+REVISIONS: dict[str, tuple[Callable[..., EarlyWarning], Promise, Promise]] = {
+    "edit": (services.warning_edit, gettext_lazy("Warning saved."), gettext_lazy("Edit warning")),
+    # An Update is a new message referencing the published one, drafted from its content.
+    "update": (
+        services.warning_update,
+        gettext_lazy("Update drafted: it needs approval before publication."),
+        gettext_lazy("Update warning"),
+    ),
+}
+
+
+def warning_revise(request: AuthedRequest, warning_id: int, how: str) -> HttpResponse:
+    """Edit a draft or approved warning, or draft an Update of a published one, starting from its content."""
     warning = _mine(request, warning_id)
+    service, done, title = REVISIONS[how]
     return _warning_form(
         request,
         form_class=WarningForm,
         initial=WarningForm.initial_for(warning),
-        save=lambda fields: services.warning_edit(by=request.user, warning=warning, **fields),
-        done=_("Warning saved."),
-        title=_("Edit warning"),
-        warning=warning,
-    )
-
-
-def warning_update(request: AuthedRequest, warning_id: int) -> HttpResponse:
-    """Draft an Update message of a published warning, starting from its content."""
-    warning = _mine(request, warning_id)
-    return _warning_form(
-        request,
-        form_class=WarningForm,
-        initial=WarningForm.initial_for(warning),
-        save=lambda fields: services.warning_update(by=request.user, warning=warning, **fields),
-        done=_("Update drafted: it needs approval before publication."),
-        title=_("Update warning"),
+        save=lambda fields: service(by=request.user, warning=warning, **fields),
+        done=str(done),
+        title=str(title),
         warning=warning,
     )
 
@@ -225,7 +225,7 @@ def subscription_list(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         outcome = run_service(
             request,
-            form,
+            form,  # type: ignore[arg-type]  # a ModelForm: core.web.run_service works on any form's fields
             field_map=AREA_FIELD,
             fn=lambda: services.subscription_create_own(by=request.user, **form.cleaned_data),
         )
