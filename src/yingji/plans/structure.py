@@ -1,14 +1,13 @@
 """A plan's structured body (GB/T 29639-2020) as readable text, and the diff between two versions of it."""
 
 import difflib
-from typing import Any
 
 from django.db.models import Prefetch
 
 from yingji.plans.models import LEVEL_RANK, Plan, PlanStep
 
 
-def structure_prefetch() -> list[str | Prefetch[Any]]:
+def structure_prefetch() -> list[str | Prefetch]:
     """What to prefetch to read a plan's whole GB/T 29639 structure without a query per part."""
     return [
         "sections",
