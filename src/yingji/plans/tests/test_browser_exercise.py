@@ -28,6 +28,7 @@ def test_a_drill_warning_is_drafted_from_the_drill_and_marked_everywhere(page, l
         form="field",
         scheduled_for=timezone.now() + timedelta(days=1),
     )
+    page.set_default_timeout(60_000)  # the machine is shared: allow for a slow moment
     sign_in(page, cast.duty.username, PASSWORD)
     page.goto(f"/plans/drills/{drill.pk}/")
     page.get_by_role("link", name="起草演练预警").click()
@@ -42,6 +43,8 @@ def test_a_drill_warning_is_drafted_from_the_drill_and_marked_everywhere(page, l
     warning = EarlyWarning.objects.get(headline=drill.title)
     assert warning.exercise is True
 
+    # Leave the page first: a late answer to one of its requests would set the session cookie again.
+    page.goto("about:blank")
     page.context.clear_cookies()
     sign_in(page, commander.username, PASSWORD)
     page.goto(f"/warnings/{warning.pk}/")
