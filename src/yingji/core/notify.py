@@ -4,6 +4,10 @@ email, an SMS gateway and WeChat Work group robots with retries and exponential 
 Publishing something to many people writes the inbox rows and one delivery row per recipient and
 channel in bulk, inside the publishing transaction (so a rolled-back publish sends nothing); the worker
 (`core.tasks.deliver_notifications`) sends them in batches.
+
+Exercise traffic (what a drill makes: `exercise=True`) never leaves the platform: every fan-out writes it to the
+in-app inbox only, titled 【演练】, and queues nothing for email, SMS or group robots. The rule lives here, in the
+one place every message passes, so no caller can forget it.
 """
 
 import logging
@@ -53,14 +57,30 @@ RETRY_MAX_S = 3600
 MAX_ATTEMPTS = 8
 # A claimed row is due again after this long, should its worker die while sending it.
 CLAIM_LEASE = timedelta(minutes=5)
+# What every message of a drill starts with, wherever it is shown (inbox, to-dos, lists).
+EXERCISE_MARK = "【演练】"
+
+
+def exercise_title(title: str, exercise: bool) -> str:
+    """A title marked as a drill's (once), or unchanged for real traffic."""
+    if not exercise or title.startswith(EXERCISE_MARK):
+        return title
+    return f"{EXERCISE_MARK}{title}"
 
 
 @transaction.atomic
 def notify(
-    *, recipients: Iterable[User], title: str, body: str = "", link: str = "", category: str = ""
+    *,
+    recipients: Iterable[User],
+    title: str,
+    body: str = "",
+    link: str = "",
+    category: str = "",
+    exercise: bool = False,
 ) -> list[Notification]:
-    """Put a notification in each recipient's inbox (once per person)."""
+    """Put a notification in each recipient's inbox (once per person); a drill's is titled 【演练】."""
     unique = {user.pk: user for user in recipients if user is not None and user.is_active}
+    title = exercise_title(title, exercise)
     return Notification.objects.bulk_create(
         [
             Notification(recipient=user, title=title[:200], body=body, link=link[:300], category=category[:40])
@@ -123,7 +143,7 @@ def _audience_filter(subscription: Subscription) -> Q | None:
         # A subquery, not a join: a join would repeat a person once per group.
         members = User.groups.through.objects.filter(group__name=GROUP_NAMES.get(subscription.role, ""))
         audience &= Q(pk__in=members.values("user_id"))
-    if subscription.org_id:
+    if subscription.org is not None:
         org = subscription.org
         audience &= Q(org__path__startswith=org.path) if subscription.include_subtree else Q(org_id=org.pk)
     return audience
@@ -149,10 +169,12 @@ def notify_subscribers(
     body: str = "",
     link: str = "",
     obj: Model | None = None,
+    exercise: bool = False,
 ) -> Dispatch:
     """Tell everyone whose subscription matches: inbox rows at once, outbox rows for the worker.
     Each channel's rows are written by one INSERT … SELECT over the people it reaches, so the number of
-    queries does not grow with the number of recipients."""
+    queries does not grow with the number of recipients. A drill's message (`exercise`) reaches the same
+    people in their inbox only, and no group channel."""
     subscriptions = matching_subscriptions(topic=topic, level=level, event_type=event_type, street_ids=street_ids)
     audiences: dict[str, QuerySet[User]] = {}
     for channel in PersonalChannel.values:
@@ -160,9 +182,16 @@ def notify_subscribers(
         filters = [f for f in filters if f is not None]
         if filters:
             audiences[channel] = User.objects.filter(is_active=True).filter(reduce(operator.or_, filters))
-    webhooks = {s.webhook.pk: s.webhook for s in subscriptions if s.webhook_id and s.webhook.active}
+    webhooks = {s.webhook.pk: s.webhook for s in subscriptions if s.webhook is not None and s.webhook.active}
     return _fan_out(
-        audiences=audiences, webhooks=list(webhooks.values()), topic=topic, title=title, body=body, link=link, obj=obj
+        audiences=audiences,
+        webhooks=list(webhooks.values()),
+        topic=topic,
+        title=title,
+        body=body,
+        link=link,
+        obj=obj,
+        exercise=exercise,
     )
 
 
@@ -175,8 +204,10 @@ def outbox_enqueue(
     body: str = "",
     link: str = "",
     topic: str = "",
+    exercise: bool = False,
 ) -> Dispatch:
-    """Send one message to some people over the given personal channels (inbox, email, sms)."""
+    """Send one message to some people over the given personal channels (inbox, email, sms); a drill's
+    (`exercise`) goes to their inbox only."""
     people = User.objects.filter(is_active=True, pk__in=[user.pk for user in recipients if user is not None])
     return _fan_out(
         audiences={channel: people for channel in channels},
@@ -186,6 +217,7 @@ def outbox_enqueue(
         body=body,
         link=link,
         obj=None,
+        exercise=exercise,
     )
 
 
@@ -218,7 +250,14 @@ def _fan_out(
     body: str,
     link: str,
     obj: Model | None,
+    exercise: bool = False,
 ) -> Dispatch:
+    if exercise:
+        # A drill stays inside the platform: whoever any channel would reach gets it in the inbox, nothing more.
+        everyone = list(audiences.values())
+        audiences = {PersonalChannel.INBOX: reduce(operator.or_, everyone)} if everyone else {}
+        webhooks = []
+        title = exercise_title(title, exercise)
     now = timezone.now()
     dispatch = Dispatch()
     if PersonalChannel.INBOX in audiences:
@@ -236,7 +275,7 @@ def _fan_out(
         )
     sms = ChannelConfig.objects.filter(kind=ChannelKind.SMS, active=True).order_by("pk").first()
     # (channel, config, the people it reaches, the user column holding their address)
-    personal = []
+    personal: list[tuple[str, ChannelConfig | None, QuerySet[User], str]] = []
     if email_enabled() and PersonalChannel.EMAIL in audiences:
         personal.append((DeliveryChannel.EMAIL, None, audiences[PersonalChannel.EMAIL], "email"))
     if sms is not None and PersonalChannel.SMS in audiences:
@@ -319,6 +358,8 @@ def _claim(*, batch_size: int, now: datetime) -> list[Delivery]:
 def _send(row: Delivery, mail_connection: BaseEmailBackend | None) -> None:
     envelope = Envelope(row.message.title, row.message.body, absolute_link(row.message.link))
     if row.channel == DeliveryChannel.EMAIL:
+        # outbox_deliver_due opens the connection for every batch holding an email.
+        assert mail_connection is not None
         send_email(mail_connection, to=row.address, envelope=envelope)
         return
     if row.config is None:

@@ -94,6 +94,7 @@ def _tell_team(dispatch: Dispatch) -> None:
         "请在手机上确认接收。",
         link=reverse("incidents:dispatch", args=[dispatch.pk]),
         category="incident.dispatch",
+        exercise=incident.exercise,
     )
 
 

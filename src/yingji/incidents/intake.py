@@ -264,6 +264,7 @@ def incident_update(*, by: User | None, incident: Incident, **changes: Any) -> I
                         body=f"{incident.title}：{old_label}调整为{new_label}，请关注续报和响应级别。",
                         link=reverse("incidents:detail", args=[incident.pk]),
                         category="incident.regraded",
+                        exercise=incident.exercise,
                     )
             ask_progress_report(incident, reason, now)
             refresh_deadline(incident)

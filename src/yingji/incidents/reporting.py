@@ -163,6 +163,7 @@ def reports_escalate_overdue(*, now: datetime | None = None) -> int:
                 f"{timezone.localtime(report.due_at):%Y-%m-%d %H:%M} 前报送{report.recipient}，尚未报送。",
                 link=reverse("incidents:detail", args=[incident.pk]),
                 category="incident.overdue",
+                exercise=incident.exercise,
             )
             log(
                 incident,

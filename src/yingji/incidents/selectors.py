@@ -290,6 +290,7 @@ def incident_summary(incident: Incident) -> dict[str, Any]:
         "id": incident.pk,
         "code": incident.code,
         "title": incident.title,
+        "exercise": incident.exercise,
         "status": incident.status,
         "status_label": incident.get_status_display(),
         "category_label": incident.get_category_display(),

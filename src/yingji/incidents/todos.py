@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yingji.core.models import User
+from yingji.core.notify import exercise_title
 from yingji.core.todos import Todo
 from yingji.incidents import selectors
 from yingji.incidents.models import DispatchStatus, EventKind
@@ -23,7 +24,7 @@ def reports_due(user: User) -> Iterable[Todo]:
     return [
         Todo(
             kind=_("Report due"),
-            title=f"{r.incident.code} {r.get_kind_display()} → {r.recipient}",
+            title=exercise_title(f"{r.incident.code} {r.get_kind_display()} → {r.recipient}", r.incident.exercise),
             url=reverse("incidents:detail", args=[r.incident_id]),
             due=r.due_at,
             urgent=r.due_at <= soon,
@@ -39,7 +40,7 @@ def orders_to_acknowledge(user: User) -> Iterable[Todo]:
     return [
         Todo(
             kind=_("Dispatch order"),
-            title=f"{d.incident.code} {d.incident.title} · {d.resource_name}",
+            title=exercise_title(f"{d.incident.code} {d.incident.title} · {d.resource_name}", d.incident.exercise),
             url=reverse("incidents:dispatch", args=[d.pk]),
             due=d.dispatched_at,
             urgent=True,
@@ -71,7 +72,7 @@ def regraded(user: User) -> Iterable[Todo]:
     return [
         Todo(
             kind=_("Incident regraded"),
-            title=f"{e.incident.code} {e.text}",
+            title=exercise_title(f"{e.incident.code} {e.text}", e.incident.exercise),
             url=reverse("incidents:detail", args=[e.incident_id]),
             due=e.at,
             urgent=True,

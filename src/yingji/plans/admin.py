@@ -2,22 +2,12 @@
 
 from django.contrib import admin
 
+from yingji.core.admin import ReadOnlyAdmin
 from yingji.plans.models import Drill, Plan, PlanFiling, Scenario
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
 @admin.register(Plan)
-class PlanAdmin(ReadOnly):
+class PlanAdmin(ReadOnlyAdmin):
     list_display = ("title", "level", "org", "status", "version", "filing_number", "approved_at")
     list_filter = ("level", "status")
     search_fields = ("title", "filing_number")
@@ -25,17 +15,17 @@ class PlanAdmin(ReadOnly):
 
 
 @admin.register(PlanFiling)
-class PlanFilingAdmin(ReadOnly):
+class PlanFilingAdmin(ReadOnlyAdmin):
     list_display = ("number", "plan", "version", "filed_at", "filed_by")
     list_filter = ("year",)
 
 
 @admin.register(Drill)
-class DrillAdmin(ReadOnly):
+class DrillAdmin(ReadOnlyAdmin):
     list_display = ("title", "org", "content", "form", "scheduled_for", "status", "score")
     list_filter = ("status", "content", "form")
 
 
 @admin.register(Scenario)
-class ScenarioAdmin(ReadOnly):
+class ScenarioAdmin(ReadOnlyAdmin):
     list_display = ("title", "org", "incident_type", "expected_deaths", "expected_injuries")

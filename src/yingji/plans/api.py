@@ -4,6 +4,7 @@ import, drills and scenarios with their readiness gaps. Scoped: a unit sees and 
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -13,16 +14,22 @@ from pydantic import PlainSerializer
 from yingji.core.access import org_in_scope, resolve_in_scope
 from yingji.core.api import Pages
 from yingji.core.errors import ValidationFailed
+from yingji.core.requests import ApiRequest
 from yingji.plans import selectors, services
 from yingji.plans.lifecycle import PLAN
 from yingji.plans.models import (
     Conclusion,
+    Drill,
     DrillContent,
     DrillForm,
     ItemResult,
     Plan,
+    PlanAttachment,
     PlanLevel,
+    PlanReview,
     PlanStatus,
+    PlanVersion,
+    Scenario,
     SectionPart,
 )
 from yingji.resources.models import Expert
@@ -40,7 +47,7 @@ def _aware(value: datetime) -> datetime:
 
 
 def _read(file: UploadedFile) -> bytes:
-    if file.size > MAX_UPLOAD:
+    if (file.size or 0) > MAX_UPLOAD:
         raise ValidationFailed("file: too large", {"file": ["At most 50 MB."]})
     return file.read()
 
@@ -103,13 +110,13 @@ class PlanFilters(Schema):
 
 @router.get("/plans", response=list[PlanOut])
 @paginate(Pages)
-def plans_list(request, filters: Query[PlanFilters]):
+def plans_list(request: ApiRequest, filters: Query[PlanFilters]) -> QuerySet[Plan]:
     """Plans in your area; filter by level, status, owner unit (and below), incident type, q."""
     return selectors.plan_list(user=request.auth, **filters.dict())
 
 
 @router.post("/plans", response={201: PlanOut})
-def plans_create(request, payload: PlanIn):
+def plans_create(request: ApiRequest, payload: PlanIn) -> Status[Plan]:
     """Register a plan as a draft of a unit in your area."""
     data = payload.dict()
     data["org"] = org_in_scope(request.auth, data["org"], required=True)
@@ -278,29 +285,30 @@ class ImportIn(Schema):
 
 
 @router.post("/plans/import", response={201: PlanDetailOut})
-def plans_import(request, file: File[UploadedFile], form: Form[ImportIn]):
+def plans_import(request: ApiRequest, file: File[UploadedFile], form: Form[ImportIn]) -> Status[Plan]:
     """Create a draft from a .docx plan: headings mapped to the GB/T 29639-2020 parts, for the author to finish."""
     org = org_in_scope(request.auth, form.org, required=True)
+    assert org is not None  # required: a missing unit was refused
     plan = services.plan_import_docx(
-        by=request.auth, org=org, level=form.level, name=file.name, content=_read(file), title=form.title
+        by=request.auth, org=org, level=form.level, name=file.name or "", content=_read(file), title=form.title
     )
     return Status(201, selectors.plan_detail(plan=plan))
 
 
 @router.get("/plans/{plan_id}", response=PlanDetailOut)
-def plans_get(request, plan_id: int):
+def plans_get(request: ApiRequest, plan_id: int) -> Plan:
     """A plan with its whole structure (GB/T 29639-2020): roles, levels and triggers, steps, reporting, resources."""
     return selectors.plan_detail(plan=selectors.plan_get(user=request.auth, plan_id=plan_id))
 
 
 @router.patch("/plans/{plan_id}", response=PlanOut)
-def plans_patch(request, plan_id: int, payload: PlanPatch):
+def plans_patch(request: ApiRequest, plan_id: int, payload: PlanPatch) -> Plan:
     plan = selectors.plan_get(user=request.auth, plan_id=plan_id)
     return services.plan_update(by=request.auth, plan=plan, **payload.dict(exclude_unset=True))
 
 
 @router.put("/plans/{plan_id}/body", response=PlanDetailOut)
-def plans_body(request, plan_id: int, payload: BodyIn):
+def plans_body(request: ApiRequest, plan_id: int, payload: BodyIn) -> Plan:
     """Replace the plan's structured body (a draft or a plan being revised). Steps and duties name their role."""
     plan = selectors.plan_get(user=request.auth, plan_id=plan_id)
     services.plan_body_set(by=request.auth, plan=plan, body=payload.dict())
@@ -312,7 +320,7 @@ class TransitionIn(Schema):
 
 
 @router.post("/plans/{plan_id}/transitions", response=PlanOut)
-def plans_transition(request, plan_id: int, payload: TransitionIn):
+def plans_transition(request: ApiRequest, plan_id: int, payload: TransitionIn) -> Plan:
     """Move the plan along draft → under_review → approved → filed → revising / abolished; 409 names the allowed."""
     plan = selectors.plan_get(user=request.auth, plan_id=plan_id)
     return services.plan_transition(by=request.auth, plan=plan, to=payload.to)
@@ -339,12 +347,13 @@ class ReviewOut(Schema):
 
 
 @router.post("/plans/{plan_id}/review", response=ReviewOut)
-def plans_review(request, plan_id: int, payload: ReviewIn):
+def plans_review(request: ApiRequest, plan_id: int, payload: ReviewIn) -> PlanReview:
     """The open review's experts (ids from the expert registry), comments and conclusion."""
     plan = selectors.plan_get(user=request.auth, plan_id=plan_id)
-    experts = None
+    experts: list[Expert] | None = None
     if payload.experts is not None:
-        experts = [resolve_in_scope(Expert, request.auth, pk, field="experts", required=True) for pk in payload.experts]
+        found = [resolve_in_scope(Expert, request.auth, pk, field="experts", required=True) for pk in payload.experts]
+        experts = [expert for expert in found if expert is not None]  # required: each one was found or refused
     return services.plan_review_update(
         by=request.auth, plan=plan, experts=experts, comments=payload.comments, conclusion=payload.conclusion
     )
@@ -357,7 +366,7 @@ class VersionOut(Schema):
 
 
 @router.get("/plans/{plan_id}/versions", response=list[VersionOut])
-def plans_versions(request, plan_id: int):
+def plans_versions(request: ApiRequest, plan_id: int) -> list[PlanVersion]:
     return list(selectors.plan_get(user=request.auth, plan_id=plan_id).versions.all())
 
 
@@ -373,7 +382,7 @@ class DiffOut(Schema):
 
 
 @router.get("/plans/{plan_id}/diff", response=DiffOut)
-def plans_diff(request, plan_id: int, query: Query[DiffQuery]):
+def plans_diff(request: ApiRequest, plan_id: int, query: Query[DiffQuery]) -> dict[str, Any]:
     """A unified diff (difflib) of two versions' text."""
     plan = selectors.plan_get(user=request.auth, plan_id=plan_id)
     return {"old": query.old, "new": query.new, "diff": selectors.version_diff(plan=plan, old=query.old, new=query.new)}
@@ -390,7 +399,7 @@ class CardOut(Schema):
 
 
 @router.get("/plans/{plan_id}/cards", response=list[CardOut])
-def plans_cards(request, plan_id: int):
+def plans_cards(request: ApiRequest, plan_id: int) -> list[selectors.Card]:
     """The plan's response cards, one per role: trigger, steps in order, whom to call, what to report."""
     return selectors.plan_cards(plan=selectors.plan_get(user=request.auth, plan_id=plan_id))
 
@@ -404,10 +413,10 @@ class AttachmentOut(Schema):
 
 
 @router.post("/plans/{plan_id}/attachments", response={201: AttachmentOut})
-def plans_attach(request, plan_id: int, file: File[UploadedFile]):
+def plans_attach(request: ApiRequest, plan_id: int, file: File[UploadedFile]) -> Status[PlanAttachment]:
     """Keep the original Word or PDF file with its SHA-256."""
     plan = selectors.plan_get(user=request.auth, plan_id=plan_id)
-    return Status(201, services.attachment_add(by=request.auth, plan=plan, name=file.name, content=_read(file)))
+    return Status(201, services.attachment_add(by=request.auth, plan=plan, name=file.name or "", content=_read(file)))
 
 
 class EvaluatedIn(Schema):
@@ -415,7 +424,7 @@ class EvaluatedIn(Schema):
 
 
 @router.post("/plans/{plan_id}/evaluations", response=PlanOut)
-def plans_evaluated(request, plan_id: int, payload: EvaluatedIn):
+def plans_evaluated(request: ApiRequest, plan_id: int, payload: EvaluatedIn) -> Plan:
     """Record the plan's periodic evaluation; the next falls due three years later."""
     plan = selectors.plan_get(user=request.auth, plan_id=plan_id)
     return services.plan_evaluated(by=request.auth, plan=plan, on=payload.on)
@@ -449,7 +458,7 @@ class StatsOut(Schema):
 
 
 @router.get("/plans-stats", response=StatsOut)
-def plans_stats(request):
+def plans_stats(request: ApiRequest) -> dict[str, Any]:
     """Filing counts and plans overdue for evaluation per street and per industry; plans and high-risk enterprises
     not drilled this year."""
     undrilled = selectors.undrilled(user=request.auth)
@@ -509,12 +518,12 @@ class DrillIn(Schema):
 
 @router.get("/drills", response=list[DrillOut])
 @paginate(Pages)
-def drills_list(request, year: int | None = Query(None, ge=2000, le=2100)):
+def drills_list(request: ApiRequest, year: int | None = Query(None, ge=2000, le=2100)) -> QuerySet[Drill]:
     return selectors.drill_list(user=request.auth, year=year).prefetch_related("items")
 
 
 @router.post("/drills", response={201: DrillOut})
-def drills_create(request, payload: DrillIn):
+def drills_create(request: ApiRequest, payload: DrillIn) -> Status[Drill]:
     """Plan a drill (AQ/T 9007-2019 content and form); its form starts with the AQ/T 9009-2015 items."""
     data = payload.dict()
     data["org"] = org_in_scope(request.auth, data["org"], required=True)
@@ -525,7 +534,7 @@ def drills_create(request, payload: DrillIn):
 
 
 @router.get("/drills/{drill_id}", response=DrillOut)
-def drills_get(request, drill_id: int):
+def drills_get(request: ApiRequest, drill_id: int) -> Drill:
     return selectors.drill_get(user=request.auth, drill_id=drill_id)
 
 
@@ -542,7 +551,7 @@ class EvaluationIn(Schema):
 
 
 @router.post("/drills/{drill_id}/evaluation", response=DrillOut)
-def drills_evaluate(request, drill_id: int, payload: EvaluationIn):
+def drills_evaluate(request: ApiRequest, drill_id: int, payload: EvaluationIn) -> Drill:
     """Mark the evaluation form's items yes or no with a reason; write findings and improvement tasks."""
     drill = selectors.drill_get(user=request.auth, drill_id=drill_id)
     items = {item.code: (item.result, item.reason) for item in payload.items}
@@ -594,19 +603,19 @@ class ScenarioIn(Schema):
 
 @router.get("/scenarios", response=list[ScenarioOut])
 @paginate(Pages)
-def scenarios_list(request):
+def scenarios_list(request: ApiRequest) -> QuerySet[Scenario]:
     return selectors.scenario_list(user=request.auth)
 
 
 @router.post("/scenarios", response={201: ScenarioOut})
-def scenarios_create(request, payload: ScenarioIn):
+def scenarios_create(request: ApiRequest, payload: ScenarioIn) -> Status[Scenario]:
     data = payload.dict()
     data["org"] = org_in_scope(request.auth, data["org"], required=True)
     return Status(201, services.scenario_create(by=request.auth, **data))
 
 
 @router.get("/scenarios/{scenario_id}", response=ScenarioOut)
-def scenarios_get(request, scenario_id: int):
+def scenarios_get(request: ApiRequest, scenario_id: int) -> Scenario:
     return selectors.scenario_get(user=request.auth, scenario_id=scenario_id)
 
 
@@ -624,7 +633,7 @@ class ReadinessOut(Schema):
 
 
 @router.get("/scenarios/{scenario_id}/readiness", response=list[ReadinessOut])
-def scenarios_readiness(request, scenario_id: int, query: Query[ReadinessQuery]):
+def scenarios_readiness(request: ApiRequest, scenario_id: int, query: Query[ReadinessQuery]) -> list[dict[str, Any]]:
     """Per resource kind the scenario needs: needed, what can arrive within `minutes` by road, and the shortfall."""
     scenario = selectors.scenario_get(user=request.auth, scenario_id=scenario_id)
     return selectors.readiness(user=request.auth, scenario=scenario, **query.dict())

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -24,4 +26,8 @@ class PlansConfig(AppConfig):
             "plans.add_scenario",
             "plans.change_scenario",
         )
-        NAV.append(NavEntry(_("Plans"), "plans:list", lambda user: user.has_perm("plans.view_plan"), order=30))
+
+        def may_view(user: Any) -> bool:
+            return bool(user.has_perm("plans.view_plan"))
+
+        NAV.append(NavEntry(_("Plans"), "plans:list", may_view, order=30))

@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from yingji.core.models import OrgKind, OrgUnit, User
@@ -100,6 +101,7 @@ def demo_load_plans(*, seed: int, out: Callable[[str], None]) -> dict[str, int]:
     """Add the demo plans, drills and scenarios that are missing; returns how many of each were created."""
     commander = User.objects.get(username="commander")
     district = OrgUnit.objects.filter(kind=OrgKind.DISTRICT).order_by("path").first()
+    assert district is not None  # the core demo loader, which runs first, made it
     streets = {s.name: s for s in OrgUnit.objects.filter(kind=OrgKind.STREET)}
     experts = list(Expert.objects.order_by("code")[:3])
     existing = set(Plan.objects.values_list("title", flat=True))
@@ -139,6 +141,7 @@ def demo_load_plans(*, seed: int, out: Callable[[str], None]) -> dict[str, int]:
         ]
         add(f"{name}突发事件应急预案", org=street, level="street", body=_body(f"{name}办事处", roles, tiers, steps))
     home = streets.get("黄石港街道")
+    hazchem: QuerySet[OrgUnit] | list[OrgUnit]
     hazchem = OrgUnit.objects.filter(kind=OrgKind.ENTERPRISE, industry="hazchem").order_by("code")
     if home is not None:
         hazchem = list(hazchem.filter(path__startswith=home.path)[:2]) + list(

@@ -280,7 +280,7 @@ class PlanResource(models.Model):
         return str(self.resource)
 
     @property
-    def resource(self) -> models.Model:
+    def resource(self) -> models.Model | None:
         return self.team or self.equipment or self.warehouse or self.expert
 
     @property

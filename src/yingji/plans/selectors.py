@@ -1,11 +1,12 @@
 """Queries over plans, versions, cards, drills and scenarios; each takes the user and applies the data scope.
 Plans in force are matched to incidents by `plans_matching` (called from the incidents app)."""
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -18,11 +19,10 @@ from yingji.plans.models import (
     LEVEL_RANK,
     Drill,
     Plan,
-    PlanStep,
     PlanVersion,
     Scenario,
 )
-from yingji.plans.structure import text_diff
+from yingji.plans.structure import structure_prefetch, text_diff
 from yingji.resources import selectors as resource_selectors
 from yingji.resources.models import EquipmentStatus, TeamStatus
 from yingji.routing.travel import nearest
@@ -61,21 +61,7 @@ def plan_detail(*, plan: Plan) -> Plan:
     """The plan with its whole structure loaded."""
     return (
         Plan.objects.select_related("org")
-        .prefetch_related(
-            "sections",
-            "roles__org",
-            "tiers",
-            Prefetch("steps", queryset=PlanStep.objects.select_related("role")),
-            "reporting__role",
-            "resources__team__org",
-            "resources__equipment",
-            "resources__warehouse",
-            "resources__expert",
-            "annexes",
-            "attachments",
-            "filings",
-            "reviews__experts",
-        )
+        .prefetch_related(*structure_prefetch(), "attachments", "filings", "reviews__experts")
         .get(pk=plan.pk)
     )
 
@@ -115,14 +101,15 @@ def plan_cards(*, plan: Plan, role_id: int | None = None) -> list[Card]:
     plan = plan_detail(plan=plan)
     tiers = sorted(plan.tiers.all(), key=lambda t: LEVEL_RANK[t.level])
     contacts = [
-        (f"{r.name} {r.contact}".strip(), r.phone or (r.org.phone if r.org_id else "")) for r in plan.roles.all()
+        (f"{r.name} {r.contact}".strip(), r.phone or (r.org.phone if r.org is not None else ""))
+        for r in plan.roles.all()
     ]
     contacts = [(who, phone) for who, phone in contacts if phone]
     contacts += [
         (d.recipient, d.phone) for d in plan.reporting.all() if d.phone and (d.recipient, d.phone) not in contacts
     ]
     for link in plan.resources.all():
-        phone = link.team.org.phone if link.team_id else getattr(link.resource, "phone", "")
+        phone = link.team.org.phone if link.team is not None else getattr(link.resource, "phone", "")
         if phone:
             contacts.append((str(link.resource), phone))
     cards = []
@@ -146,7 +133,7 @@ def plan_cards(*, plan: Plan, role_id: int | None = None) -> list[Card]:
         cards.append(
             Card(
                 role=role.name,
-                unit=role.org.name if role.org_id else plan.org.name,
+                unit=role.org.name if role.org is not None else plan.org.name,
                 duties=role.duties,
                 triggers=[(t.level, t.trigger) for t in tiers],
                 steps=steps,
@@ -280,12 +267,16 @@ def readiness(*, user: User, scenario: Scenario, lat: float, lon: float, minutes
     rows = []
     for need in scenario.needs.all():
         family, _sep, kind = need.kind.partition(":")
+        # (key, lat, lon, how many it brings)
+        targets: list[tuple[Hashable, float, float, int]]
         if family == "team":
-            found = resource_selectors.team_list(user=user, kind=kind).exclude(status=TeamStatus.UNAVAILABLE)
-            targets = [(t.pk, t.org.lat, t.org.lon, 1) for t in found if t.org.lat is not None]
+            teams = resource_selectors.team_list(user=user, kind=kind).exclude(status=TeamStatus.UNAVAILABLE)
+            targets = [
+                (t.pk, t.org.lat, t.org.lon, 1) for t in teams if t.org.lat is not None and t.org.lon is not None
+            ]
         else:
-            found = resource_selectors.equipment_list(user=user, category=kind, status=EquipmentStatus.READY)
-            targets = [(e.pk, e.lat, e.lon, e.quantity) for e in found if e.lat is not None]
+            equipment = resource_selectors.equipment_list(user=user, category=kind, status=EquipmentStatus.READY)
+            targets = [(e.pk, e.lat, e.lon, e.quantity) for e in equipment if e.lat is not None and e.lon is not None]
         amounts = {key: amount for key, _lat, _lon, amount in targets}
         reaches = nearest(
             lat=lat,

@@ -104,9 +104,10 @@ def plan_create(
 ) -> Plan:
     """Register a plan as a draft of the unit that owns it."""
     require_perm(by, "plans.add_plan")
-    org = org_in_scope(by, org, required=True)
+    owner = org_in_scope(by, org, required=True)
+    assert owner is not None  # required: a missing unit was refused
     plan = Plan(
-        org=org,
+        org=owner,
         title=title,
         level=level,
         incident_types=_check_types(incident_types),
@@ -459,9 +460,10 @@ def drill_create(
 ) -> Drill:
     """Plan a drill; its evaluation form starts with the AQ/T 9009-2015 annex A items, unanswered."""
     require_perm(by, "plans.add_drill")
-    org = org_in_scope(by, org, required=True)
+    owner = org_in_scope(by, org, required=True)
+    assert owner is not None  # required: a missing unit was refused
     drill = Drill(
-        org=org,
+        org=owner,
         title=title,
         content=content,
         form=form,
@@ -552,9 +554,10 @@ def scenario_create(
 ) -> Scenario:
     """Add a scenario with the resources it needs by kind ("team:<kind>" in teams, "equipment:<category>" in units)."""
     require_perm(by, "plans.add_scenario")
-    org = org_in_scope(by, org, required=True)
+    owner = org_in_scope(by, org, required=True)
+    assert owner is not None  # required: a missing unit was refused
     scenario = Scenario(
-        org=org,
+        org=owner,
         title=title,
         incident_type=incident_type,
         event_chain=event_chain,

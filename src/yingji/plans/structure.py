@@ -7,24 +7,25 @@ from django.db.models import Prefetch
 from yingji.plans.models import LEVEL_RANK, Plan, PlanStep
 
 
+def structure_prefetch() -> list[str | Prefetch]:
+    """What to prefetch to read a plan's whole GB/T 29639 structure without a query per part."""
+    return [
+        "sections",
+        "roles__org",
+        "tiers",
+        Prefetch("steps", queryset=PlanStep.objects.select_related("role")),
+        "reporting__role",
+        "resources__team__org",
+        "resources__equipment",
+        "resources__warehouse",
+        "resources__expert",
+        "annexes",
+    ]
+
+
 def plan_text(plan: Plan) -> str:
     """The plan's structure as plain text, one fact a line, in the standard's order: the unit of a version diff."""
-    plan = (
-        Plan.objects.select_related("org")
-        .prefetch_related(
-            "sections",
-            "roles__org",
-            "tiers",
-            Prefetch("steps", queryset=PlanStep.objects.select_related("role")),
-            "reporting__role",
-            "resources__team__org",
-            "resources__equipment",
-            "resources__warehouse",
-            "resources__expert",
-            "annexes",
-        )
-        .get(pk=plan.pk)
-    )
+    plan = Plan.objects.select_related("org").prefetch_related(*structure_prefetch()).get(pk=plan.pk)
     lines = [
         f"# {plan.title}",
         f"级别: {plan.get_level_display()}",
@@ -38,7 +39,7 @@ def plan_text(plan: Plan) -> str:
         lines += ["", f"## {section.get_part_display()}: {section.heading}", *section.body.splitlines()]
     lines += ["", "## 应急组织机构及职责"]
     for role in plan.roles.all():
-        unit = f" [{role.org.name}]" if role.org_id else ""
+        unit = f" [{role.org.name}]" if role.org is not None else ""
         contact = f" {role.contact} {role.phone}".rstrip()
         lines.append(f"- {role.name}{unit}{contact}: {role.duties}")
     lines += ["", "## 响应分级"]

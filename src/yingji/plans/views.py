@@ -6,7 +6,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_POST
 from yingji.core.access import scoped
 from yingji.core.errors import ValidationFailed, YingjiError
 from yingji.core.models import OrgKind, OrgUnit
+from yingji.core.requests import AuthedRequest
 from yingji.core.web import page_of, run_service
 from yingji.plans import forms, selectors, services
 from yingji.plans.lifecycle import PERMISSION, PLAN
@@ -22,11 +24,11 @@ from yingji.resources.models import Expert
 from yingji.routing.models import RoadNetwork
 
 
-def _orgs(request: HttpRequest) -> Any:
+def _orgs(request: AuthedRequest) -> QuerySet[OrgUnit]:
     return scoped(OrgUnit.objects.filter(active=True).exclude(kind=OrgKind.TEAM), request.user, org_field="")
 
 
-def plan_list(request: HttpRequest) -> HttpResponse:
+def plan_list(request: AuthedRequest) -> HttpResponse:
     form = forms.PlanFilterForm(request.GET or None)
     filters = {k: v or None for k, v in form.cleaned_data.items()} if form.is_valid() else {}
     page, query = page_of(request, selectors.plan_list(user=request.user, **filters))
@@ -37,18 +39,18 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def plan_create(request: HttpRequest) -> HttpResponse:
+def plan_create(request: AuthedRequest) -> HttpResponse:
     if not request.user.has_perm("plans.add_plan"):
         raise PermissionDenied
     form = forms.PlanForm(request.POST or None, orgs=_orgs(request), initial={"org": request.user.org_id})
     if request.method == "POST" and form.is_valid():
         outcome = run_service(request, form, lambda: services.plan_create(by=request.user, **form.cleaned_data))
-        if outcome:
+        if outcome.value is not None:
             return redirect("plans:detail", outcome.value.pk)
     return render(request, "plans/plan_form.html", {"form": form, "title": _("New plan")})
 
 
-def plan_import(request: HttpRequest) -> HttpResponse:
+def plan_import(request: AuthedRequest) -> HttpResponse:
     if not request.user.has_perm("plans.add_plan"):
         raise PermissionDenied
     form = forms.ImportForm(request.POST or None, request.FILES or None, orgs=_orgs(request))
@@ -67,12 +69,12 @@ def plan_import(request: HttpRequest) -> HttpResponse:
             )
 
         outcome = run_service(request, form, run, success=_("Imported as a draft: finish its steps and roles."))
-        if outcome:
+        if outcome.value is not None:
             return redirect("plans:detail", outcome.value.pk)
     return render(request, "plans/plan_form.html", {"form": form, "title": _("Import a Word plan"), "upload": True})
 
 
-def plan_detail(request: HttpRequest, plan_id: int, **bound: Any) -> HttpResponse:
+def plan_detail(request: AuthedRequest, plan_id: int, **bound: Any) -> HttpResponse:
     plan = selectors.plan_detail(plan=selectors.plan_get(user=request.user, plan_id=plan_id))
     user = request.user
     moves = [to for to in PLAN.allowed(plan.status) if user.has_perm(PERMISSION[to])]
@@ -105,59 +107,62 @@ def plan_detail(request: HttpRequest, plan_id: int, **bound: Any) -> HttpRespons
 
 
 @require_POST
-def plan_action(request: HttpRequest, plan_id: int, action: str) -> HttpResponse:
+def plan_action(request: AuthedRequest, plan_id: int, action: str) -> HttpResponse:
     plan = selectors.plan_get(user=request.user, plan_id=plan_id)
     user = request.user
     if action == "move":
         run_service(request, None, lambda: services.plan_transition(by=user, plan=plan, to=request.POST.get("to", "")))
     elif action == "review":
-        form = forms.ReviewForm(request.POST, experts=scoped(Expert.objects.all(), user))
-        if not form.is_valid() or not run_service(
+        review_form = forms.ReviewForm(request.POST, experts=scoped(Expert.objects.all(), user))
+        if not review_form.is_valid() or not run_service(
             request,
-            form,
+            review_form,
             lambda: services.plan_review_update(
                 by=user,
                 plan=plan,
-                experts=form.cleaned_data["experts"],
-                comments=form.cleaned_data["comments"],
-                conclusion=form.cleaned_data["conclusion"] or None,
+                experts=review_form.cleaned_data["experts"],
+                comments=review_form.cleaned_data["comments"],
+                conclusion=review_form.cleaned_data["conclusion"] or None,
             ),
         ):
-            return plan_detail(request, plan_id, review_form=form)
+            return plan_detail(request, plan_id, review_form=review_form)
     elif action == "attach":
-        form = forms.AttachmentForm(request.POST, request.FILES)
-        if not form.is_valid() or not run_service(
+        attachment_form = forms.AttachmentForm(request.POST, request.FILES)
+        if not attachment_form.is_valid() or not run_service(
             request,
-            form,
+            attachment_form,
             lambda: services.attachment_add(
-                by=user, plan=plan, name=form.cleaned_data["file"].name, content=form.cleaned_data["file"].read()
+                by=user,
+                plan=plan,
+                name=attachment_form.cleaned_data["file"].name,
+                content=attachment_form.cleaned_data["file"].read(),
             ),
         ):
-            return plan_detail(request, plan_id, attachment_form=form)
+            return plan_detail(request, plan_id, attachment_form=attachment_form)
     elif action == "step":
-        form = forms.StepForm(request.POST)
-        if not form.is_valid() or not run_service(
-            request, form, lambda: services.plan_step_add(by=user, plan=plan, **form.cleaned_data)
+        step_form = forms.StepForm(request.POST)
+        if not step_form.is_valid() or not run_service(
+            request, step_form, lambda: services.plan_step_add(by=user, plan=plan, **step_form.cleaned_data)
         ):
-            return plan_detail(request, plan_id, step_form=form)
+            return plan_detail(request, plan_id, step_form=step_form)
     elif action == "role":
-        form = forms.RoleForm(request.POST, orgs=_orgs(request))
-        if not form.is_valid() or not run_service(
-            request, form, lambda: services.plan_role_set(by=user, plan=plan, **form.cleaned_data)
+        role_form = forms.RoleForm(request.POST, orgs=_orgs(request))
+        if not role_form.is_valid() or not run_service(
+            request, role_form, lambda: services.plan_role_set(by=user, plan=plan, **role_form.cleaned_data)
         ):
-            return plan_detail(request, plan_id, role_form=form)
+            return plan_detail(request, plan_id, role_form=role_form)
     elif action == "tier":
-        form = forms.TierForm(request.POST)
-        if not form.is_valid() or not run_service(
-            request, form, lambda: services.plan_tier_set(by=user, plan=plan, **form.cleaned_data)
+        tier_form = forms.TierForm(request.POST)
+        if not tier_form.is_valid() or not run_service(
+            request, tier_form, lambda: services.plan_tier_set(by=user, plan=plan, **tier_form.cleaned_data)
         ):
-            return plan_detail(request, plan_id, tier_form=form)
+            return plan_detail(request, plan_id, tier_form=tier_form)
     else:
         raise Http404
     return redirect("plans:detail", plan.pk)
 
 
-def plan_diff(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_diff(request: AuthedRequest, plan_id: int) -> HttpResponse:
     plan = selectors.plan_get(user=request.user, plan_id=plan_id)
     try:
         old, new = int(request.GET.get("old", "")), int(request.GET.get("new", ""))
@@ -167,7 +172,7 @@ def plan_diff(request: HttpRequest, plan_id: int) -> HttpResponse:
     return render(request, "plans/plan_diff.html", {"plan": plan, "diff": diff, "old": old, "new": new})
 
 
-def plan_cards(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_cards(request: AuthedRequest, plan_id: int) -> HttpResponse:
     """The response cards: A5 pages when printed, one column on a phone."""
     plan = selectors.plan_get(user=request.user, plan_id=plan_id)
     role = request.GET.get("role")
@@ -175,7 +180,7 @@ def plan_cards(request: HttpRequest, plan_id: int) -> HttpResponse:
     return render(request, "plans/plan_cards.html", {"plan": plan, "cards": cards})
 
 
-def filing_receipt(request: HttpRequest, plan_id: int, filing_id: int) -> HttpResponse:
+def filing_receipt(request: AuthedRequest, plan_id: int, filing_id: int) -> HttpResponse:
     plan = selectors.plan_get(user=request.user, plan_id=plan_id)
     filing = plan.filings.filter(pk=filing_id).select_related("filed_by").first()
     if filing is None:
@@ -183,7 +188,7 @@ def filing_receipt(request: HttpRequest, plan_id: int, filing_id: int) -> HttpRe
     return render(request, "plans/receipt.html", {"plan": plan, "filing": filing})
 
 
-def stats(request: HttpRequest) -> HttpResponse:
+def stats(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "plans/stats.html",
@@ -196,7 +201,7 @@ def stats(request: HttpRequest) -> HttpResponse:
     )
 
 
-def drill_list(request: HttpRequest) -> HttpResponse:
+def drill_list(request: AuthedRequest) -> HttpResponse:
     user = request.user
     form = forms.DrillCreateForm(
         request.POST or None,
@@ -210,7 +215,7 @@ def drill_list(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied
         if form.is_valid():
             outcome = run_service(request, form, lambda: services.drill_create(by=user, **form.cleaned_data))
-            if outcome:
+            if outcome.value is not None:
                 return redirect("plans:drill", outcome.value.pk)
     page, query = page_of(request, selectors.drill_list(user=user))
     return render(
@@ -220,7 +225,7 @@ def drill_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def drill_detail(request: HttpRequest, drill_id: int) -> HttpResponse:
+def drill_detail(request: AuthedRequest, drill_id: int) -> HttpResponse:
     drill = selectors.drill_get(user=request.user, drill_id=drill_id)
     if request.method == "POST":
         items = {
@@ -255,20 +260,22 @@ def drill_detail(request: HttpRequest, drill_id: int) -> HttpResponse:
     )
 
 
-def scenario_list(request: HttpRequest) -> HttpResponse:
+def scenario_list(request: AuthedRequest) -> HttpResponse:
     page, query = page_of(request, selectors.scenario_list(user=request.user))
     return render(request, "plans/scenario_list.html", {"page": page, "query": query})
 
 
-def scenario_detail(request: HttpRequest, scenario_id: int) -> HttpResponse:
+def scenario_detail(request: AuthedRequest, scenario_id: int) -> HttpResponse:
     """The scenario's needs and its readiness gaps from each street's centre, on a map."""
     scenario: Scenario = selectors.scenario_get(user=request.user, scenario_id=scenario_id)
     form = forms.ReadinessForm(request.GET or None)
     minutes = form.cleaned_data["minutes"] if form.is_valid() else 30
-    streets = scoped(OrgUnit.objects.filter(kind=OrgKind.STREET, lat__isnull=False), request.user, org_field="")
+    located = OrgUnit.objects.filter(kind=OrgKind.STREET, lat__isnull=False, lon__isnull=False)
+    streets = scoped(located, request.user, org_field="")
     rows, problem = [], ""
     if RoadNetwork.objects.filter(active=True).exists():
         for street in streets:
+            assert street.lat is not None and street.lon is not None  # only located streets were taken
             try:
                 gaps = selectors.readiness(
                     user=request.user, scenario=scenario, lat=street.lat, lon=street.lon, minutes=minutes

@@ -2,22 +2,25 @@
 
 from django.contrib import admin
 
+from yingji.core.admin import ReadOnlyAdmin
 from yingji.warnings.models import EarlyWarning
 
 
 @admin.register(EarlyWarning)
-class EarlyWarningAdmin(admin.ModelAdmin):
-    list_display = ("headline", "level", "event_type", "status", "msg_type", "source", "org", "sent", "expires")
-    list_filter = ("status", "level", "event_type", "msg_type", "source")
+class EarlyWarningAdmin(ReadOnlyAdmin):
+    list_display = (
+        "headline",
+        "level",
+        "event_type",
+        "status",
+        "msg_type",
+        "source",
+        "exercise",
+        "org",
+        "sent",
+        "expires",
+    )
+    list_filter = ("status", "level", "event_type", "msg_type", "source", "exercise")
     search_fields = ("headline", "identifier", "sender", "description")
     date_hierarchy = "created_at"
     list_select_related = ("org",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

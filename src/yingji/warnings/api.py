@@ -4,6 +4,7 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -12,7 +13,8 @@ from yingji.core.access import get_scoped_or_404
 from yingji.core.api import Pages
 from yingji.core.auth import api_auth
 from yingji.core.errors import ValidationFailed
-from yingji.core.models import WarningLevel
+from yingji.core.models import OrgUnit, User, WarningLevel
+from yingji.core.requests import ApiRequest
 from yingji.warnings import cap, selectors, services
 from yingji.warnings.lifecycle import allowed_actions
 from yingji.warnings.models import EarlyWarning, EventType
@@ -27,6 +29,12 @@ def anonymous(request: HttpRequest) -> AnonymousUser:
 
 
 PUBLIC = [*api_auth, anonymous]
+
+
+class PublicRequest(HttpRequest):
+    """A request to an operation open to the public: `auth` is the signed-in user, or AnonymousUser."""
+
+    auth: User | AnonymousUser
 
 
 class StreetOut(Schema):
@@ -66,7 +74,7 @@ class WarningOut(Schema):
     cap_url: str
 
     @staticmethod
-    def resolve_area_streets(obj: EarlyWarning) -> list:
+    def resolve_area_streets(obj: EarlyWarning) -> list[OrgUnit]:
         return list(obj.streets.all())
 
     @staticmethod
@@ -118,7 +126,7 @@ class WarningFilters(Schema):
     q: str | None = Field(None, max_length=100)
 
 
-def _streets(request: HttpRequest, values: list[int | str] | None) -> list | None:
+def _streets(request: ApiRequest, values: list[int | str] | None) -> list[OrgUnit] | None:
     if values is None:
         return None
     streets, unknown = selectors.streets_resolve(user=request.auth, values=values)
@@ -132,20 +140,20 @@ def _changes(payload: WarningChangeIn) -> dict[str, Any]:
     return {k: v for k, v in payload.dict(exclude_unset=True).items() if k != "area_streets"}
 
 
-def _mine(request: HttpRequest, warning_id: int) -> EarlyWarning:
+def _mine(request: ApiRequest, warning_id: int) -> EarlyWarning:
     """A warning the caller's unit may act on (issued within their scope), else 404."""
     return get_scoped_or_404(EarlyWarning.objects.select_related("org"), request.auth, pk=warning_id)
 
 
 @router.get("/warnings", auth=PUBLIC, response=list[WarningOut])
 @paginate(Pages)
-def warnings_list(request, filters: Query[WarningFilters]):
+def warnings_list(request: PublicRequest, filters: Query[WarningFilters]) -> QuerySet[EarlyWarning]:
     """Warnings: everything published (no sign-in needed), and drafts of units in your scope."""
     return selectors.warning_list(user=request.auth, **filters.dict())
 
 
 @router.post("/warnings", response={201: WarningOut})
-def warnings_create(request, payload: WarningIn):
+def warnings_create(request: ApiRequest, payload: WarningIn) -> Status[EarlyWarning]:
     """Draft a warning; your unit issues it."""
     warning = services.warning_create(
         by=request.auth,
@@ -156,19 +164,19 @@ def warnings_create(request, payload: WarningIn):
 
 
 @router.post("/warnings/import", response={201: WarningOut})
-def warnings_import(request):
+def warnings_import(request: ApiRequest) -> Status[EarlyWarning]:
     """Import another agency's CAP 1.2 message (the request body, application/cap+xml or application/xml):
     201 with the warning, or 400 naming the schema error and its line."""
     return Status(201, services.warning_import(by=request.auth, document=request.body))
 
 
 @router.get("/warnings/{warning_id}", auth=PUBLIC, response=WarningOut)
-def warnings_get(request, warning_id: int):
+def warnings_get(request: PublicRequest, warning_id: int) -> EarlyWarning:
     return selectors.warning_get(user=request.auth, warning_id=warning_id)
 
 
 @router.patch("/warnings/{warning_id}", response=WarningOut)
-def warnings_edit(request, warning_id: int, payload: WarningChangeIn):
+def warnings_edit(request: ApiRequest, warning_id: int, payload: WarningChangeIn) -> EarlyWarning:
     """Change a draft or an approved warning (an approved one needs approval again)."""
     warning = _mine(request, warning_id)
     streets = _streets(request, payload.area_streets)
@@ -176,19 +184,19 @@ def warnings_edit(request, warning_id: int, payload: WarningChangeIn):
 
 
 @router.post("/warnings/{warning_id}/approve", response=WarningOut)
-def warnings_approve(request, warning_id: int):
+def warnings_approve(request: ApiRequest, warning_id: int) -> EarlyWarning:
     """Approve a draft (commanders and administrators)."""
     return services.warning_approve(by=request.auth, warning=_mine(request, warning_id))
 
 
 @router.post("/warnings/{warning_id}/publish", response=WarningOut)
-def warnings_publish(request, warning_id: int):
+def warnings_publish(request: ApiRequest, warning_id: int) -> EarlyWarning:
     """Publish an approved warning as CAP 1.2 and notify subscribers."""
     return services.warning_publish(by=request.auth, warning=_mine(request, warning_id))
 
 
 @router.post("/warnings/{warning_id}/update", response={201: WarningOut})
-def warnings_update(request, warning_id: int, payload: WarningChangeIn):
+def warnings_update(request: ApiRequest, warning_id: int, payload: WarningChangeIn) -> Status[EarlyWarning]:
     """Draft an Update message for a published warning, with the given changes."""
     warning = _mine(request, warning_id)
     streets = _streets(request, payload.area_streets)
@@ -197,13 +205,13 @@ def warnings_update(request, warning_id: int, payload: WarningChangeIn):
 
 
 @router.post("/warnings/{warning_id}/cancel", response=WarningOut)
-def warnings_cancel(request, warning_id: int, payload: CancelIn):
+def warnings_cancel(request: ApiRequest, warning_id: int, payload: CancelIn) -> EarlyWarning:
     """Discard a draft, or cancel a published warning with a Cancel message (returned)."""
     return services.warning_cancel(by=request.auth, warning=_mine(request, warning_id), reason=payload.reason)
 
 
 @router.get("/warnings/{warning_id}/cap", auth=PUBLIC)
-def warnings_cap(request, warning_id: int):
+def warnings_cap(request: PublicRequest, warning_id: int) -> HttpResponse:
     """The warning as CAP 1.2 XML; published ones for anyone, drafts (status Draft) within your scope."""
     warning = selectors.warning_get(user=request.auth, warning_id=warning_id)
     response = HttpResponse(services.cap_document(warning), content_type=f"{cap.MIME_TYPE}; charset=utf-8")

@@ -151,7 +151,8 @@ def rings_from_geojson(geometry: dict[str, Any] | None) -> list[Ring]:
     holes, so inner rings are dropped (the warned area only grows)."""
     if not geometry:
         return []
-    kind, coordinates = geometry.get("type"), geometry.get("coordinates")
+    kind = geometry.get("type")
+    coordinates: Any = geometry.get("coordinates")
     polygons = [coordinates] if kind == "Polygon" else coordinates if kind == "MultiPolygon" else None
     if polygons is None:
         raise ValueError(f"expected a Polygon or MultiPolygon, not {kind}")

@@ -2,11 +2,16 @@
 CAP 1.2 message; other agencies and the public portal read it without signing in. A browser opening the feed
 gets the same entries as a page (views.feed); Chromium is removing XSLT, so an xml-stylesheet would not last."""
 
+from datetime import datetime
+from typing import Any
+
 from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, SyndicationFeed
 from django.utils.translation import gettext_lazy as _
+from django.utils.xmlutils import SimplerXMLGenerator
 
 from yingji.warnings import cap
 from yingji.warnings.models import EarlyWarning
@@ -17,7 +22,7 @@ class CapAtomFeed(Atom1Feed):
     """Atom with a rel="alternate" link of type application/cap+xml in each entry, and the summary as plain text:
     a warning's description is what its author typed, never markup for a reader to render."""
 
-    def add_item_elements(self, handler, item) -> None:
+    def add_item_elements(self, handler: SimplerXMLGenerator, item: dict[str, Any]) -> None:
         super().add_item_elements(handler, {**item, "description": None})
         if item["description"] is not None:
             handler.addQuickElement("summary", item["description"], {"type": "text"})
@@ -61,10 +66,10 @@ class CurrentWarningsFeed(Feed):
     def item_guid_is_permalink(self, item: EarlyWarning) -> bool:
         return False
 
-    def item_pubdate(self, item: EarlyWarning):
+    def item_pubdate(self, item: EarlyWarning) -> datetime | None:
         return item.sent
 
-    def item_updateddate(self, item: EarlyWarning):
+    def item_updateddate(self, item: EarlyWarning) -> datetime | None:
         return item.sent
 
     def item_author_name(self, item: EarlyWarning) -> str:
@@ -76,6 +81,6 @@ class CurrentWarningsFeed(Feed):
     def item_extra_kwargs(self, item: EarlyWarning) -> dict[str, str]:
         return {"cap_url": self._request.build_absolute_uri(f"/api/v1/warnings/{item.pk}/cap")}
 
-    def get_feed(self, obj, request):
+    def get_feed(self, obj: Any, request: HttpRequest) -> SyndicationFeed:
         self._request = request
         return super().get_feed(obj, request)

@@ -4,10 +4,11 @@ import json
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from yingji.core.models import PersonalChannel, Subscription, WarningLevel
+from yingji.core.models import OrgUnit, PersonalChannel, Subscription, WarningLevel
 from yingji.warnings.models import EarlyWarning, EventType, Status
 
 
@@ -38,7 +39,7 @@ class WarningForm(forms.Form):
     )
     instruction = forms.CharField(label=_("Instruction"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     streets = forms.ModelMultipleChoiceField(
-        label=_("Streets"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Streets"), queryset=OrgUnit.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
     area_polygon = forms.CharField(
         label=_("Area polygon (GeoJSON)"),
@@ -50,9 +51,11 @@ class WarningForm(forms.Form):
     effective = forms.DateTimeField(label=_("Effective"), required=False, widget=DateTimeLocal())
     expires = forms.DateTimeField(label=_("Expires"), widget=DateTimeLocal())
 
-    def __init__(self, *args: Any, streets, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, streets: QuerySet[OrgUnit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["streets"].queryset = streets
+        field = self.fields["streets"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = streets
 
     def clean_area_polygon(self) -> dict[str, Any] | None:
         text = self.cleaned_data["area_polygon"].strip()
@@ -80,6 +83,15 @@ class WarningForm(forms.Form):
             "effective": warning.effective,
             "expires": warning.expires,
         }
+
+
+class NewWarningForm(WarningForm):
+    """A new warning may be a drill's: marked 演练 everywhere and kept inside the platform. An existing warning's
+    updates and cancellation inherit the mark, so only a new one offers it."""
+
+    exercise = forms.BooleanField(
+        label=_("Exercise"), required=False, help_text=_("Issued in a drill: never in the public feed.")
+    )
 
 
 class CancelForm(forms.Form):
@@ -112,6 +124,8 @@ class SubscriptionForm(forms.ModelForm):
         fields = ["name", "min_level", "event_types", "streets", "channels"]
         widgets = {"streets": forms.CheckboxSelectMultiple}
 
-    def __init__(self, *args: Any, streets, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, streets: QuerySet[OrgUnit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["streets"].queryset = streets
+        field = self.fields["streets"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = streets

@@ -1,6 +1,7 @@
-"""Queries over early warnings. Published messages are public record; drafts and approved ones are seen
-within the issuing unit's scope (core.scopes)."""
+"""Queries over early warnings. Published messages are public record, except a drill's (exercise), which only
+signed-in staff see; drafts and approved ones are seen within the issuing unit's scope (core.scopes)."""
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -14,17 +15,18 @@ def _base() -> QuerySet[EarlyWarning]:
     return EarlyWarning.objects.select_related("org", "created_by", "approved_by", "published_by", "references")
 
 
-def warning_visible(*, user: User | None) -> QuerySet[EarlyWarning]:
-    """Everything published, plus the unpublished warnings of units in the user's scope."""
-    public = _base().filter(sent__isnull=False)
+def warning_visible(*, user: User | AnonymousUser | None) -> QuerySet[EarlyWarning]:
+    """Everything published, plus the unpublished warnings of units in the user's scope. The public (no user)
+    never sees a drill's warnings: they stay inside the platform."""
+    published = _base().filter(sent__isnull=False)
     if user is None or not user.is_authenticated:
-        return public
-    return public | scoped(_base(), user)
+        return published.filter(exercise=False)
+    return published | scoped(_base(), user)
 
 
 def warning_list(
     *,
-    user: User | None,
+    user: User | AnonymousUser | None,
     level: str | None = None,
     status: str | None = None,
     event_type: str | None = None,
@@ -44,7 +46,7 @@ def warning_list(
     return warnings.prefetch_related("streets").order_by("-created_at", "-id")
 
 
-def warning_get(*, user: User | None, warning_id: int) -> EarlyWarning:
+def warning_get(*, user: User | AnonymousUser | None, warning_id: int) -> EarlyWarning:
     try:
         return warning_visible(user=user).prefetch_related("streets").get(pk=warning_id)
     except (EarlyWarning.DoesNotExist, ValueError, TypeError):

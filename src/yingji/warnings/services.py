@@ -41,6 +41,9 @@ EDITABLE = ("event_type", "level", "headline", "description", "instruction", "ar
 # Streets' division codes: 6 digits are a county (GB/T 2260), 9 digits a township or street (GB/T 10114
 # appends 3 digits to the GB/T 2260 code; the National Bureau of Statistics publishes them).
 GEOCODE_SCHEMES = {6: "GB/T 2260", 9: "GB/T 10114", 12: "GB/T 10114"}
+# CAP 1.2 §3.2.1: a drill's message has status Exercise, and "the exercise identifier SHOULD appear in <note>".
+EXERCISE_STATUS = "Exercise"
+EXERCISE_NOTE = "演练信息，仅供演练参与者使用"
 
 
 # --- checks -------------------------------------------------------------------------------------------------
@@ -110,6 +113,13 @@ def _clean(warning: EarlyWarning, *, streets: list[OrgUnit] | None) -> None:
         raise ValidationFailed(f"{first_field}: {messages[0]}", errors)
 
 
+def _store(warning: EarlyWarning, *, streets: list[OrgUnit]) -> None:
+    """Check a warning with its area's streets, then save both."""
+    _clean(warning, streets=streets)
+    warning.save()
+    warning.streets.set(streets)
+
+
 def _snapshot(warning: EarlyWarning) -> dict[str, Any]:
     return {
         "identifier": warning.identifier,
@@ -147,10 +157,10 @@ def warning_create(
 ) -> EarlyWarning:
     """Draft a warning issued by the drafter's unit; an exercise warning (a drill's) never reaches the public feed."""
     require_perm(by, DRAFT_PERM)
-    if by.org_id is None:
+    org = by.org
+    if org is None:
         raise NotAllowed(_("you belong to no unit that could issue a warning"))
     street_list = list(streets)
-    org = by.org
     warning = EarlyWarning(
         identifier=f"{org.code}-{timezone.localtime():%Y%m%d}-{uuid.uuid4().hex[:10]}",
         sender=f"yingji@{_district_code(org)}",
@@ -168,9 +178,7 @@ def warning_create(
         created_by=by,
         exercise=exercise,
     )
-    _clean(warning, streets=street_list)
-    warning.save()
-    warning.streets.set(street_list)
+    _store(warning, streets=street_list)
     audit_append(
         actor=by,
         action="warnings.warning.create",
@@ -194,7 +202,7 @@ def approvers(warning: EarlyWarning) -> list[User]:
         p
         for p in people
         if p.is_superuser
-        or p.org_id is None
+        or p.org is None
         or p.org.kind in DISTRICT_WIDE_KINDS
         or warning.org.path.startswith(p.org.path)
     ]
@@ -211,6 +219,7 @@ def _ask_approval(warning: EarlyWarning) -> None:
         body=f"{warning.created_by} 起草了{warning.get_level_display()}预警，等待审批后发布。",
         link=reverse("warnings:detail", args=[warning.pk]),
         category="warning.approval",
+        exercise=warning.exercise,
     )
 
 
@@ -234,9 +243,7 @@ def warning_edit(
     street_list = list(streets) if streets is not None else list(warning.streets.all())
     was_approved = warning.status == Status.APPROVED
     warning.status, warning.approved_by, warning.approved_at = Status.DRAFT, None, None
-    _clean(warning, streets=street_list)
-    warning.save()
-    warning.streets.set(street_list)
+    _store(warning, streets=street_list)
     audit_append(
         actor=by,
         action="warnings.warning.edit",
@@ -273,7 +280,8 @@ def warning_approve(*, by: User, warning: EarlyWarning) -> EarlyWarning:
 
 
 def cap_alert_for(warning: EarlyWarning, *, status: str = "Actual") -> cap.Alert:
-    """The CAP 1.2 alert of a local warning (its info in zh-CN)."""
+    """The CAP 1.2 alert of a local warning (its info in zh-CN). A drill's warning is sent with status Exercise
+    and the drill named in <note> (CAP 1.2 §3.2.1: "actionable only by designated exercise participants")."""
     urgency, severity, certainty = cap.LEVEL_CAP[warning.level]
     streets = sorted(warning.streets.all(), key=lambda s: s.code)
     with translation.override("zh-hans"):
@@ -308,9 +316,10 @@ def cap_alert_for(warning: EarlyWarning, *, status: str = "Actual") -> cap.Alert
         identifier=warning.identifier,
         sender=warning.sender,
         sent=timezone.localtime(sent),
-        status=status,
+        status=EXERCISE_STATUS if warning.exercise and status == "Actual" else status,
         msg_type=warning.msg_type,
         references=warning.references_text.split(),
+        note=EXERCISE_NOTE if warning.exercise else "",
         infos=[info],
     )
 
@@ -348,6 +357,7 @@ def _notify(warning: EarlyWarning, *, cancelled: bool = False) -> Dispatch:
         body=body[:1000],
         link=f"/warnings/{warning.pk}/",
         obj=warning,
+        exercise=warning.exercise,
     )
 
 
@@ -361,7 +371,7 @@ def warning_publish(*, by: User, warning: EarlyWarning) -> EarlyWarning:
         raise ValidationFailed(
             _("the warning has already expired"), {"expires": [_("The warning has already expired.")]}
         )
-    if warning.references_id:
+    if warning.references is not None:
         previous = _locked(warning.references)
         if previous.status != Status.PUBLISHED:
             detail = f"the warning this updates is {previous.status}, no longer published"
@@ -404,6 +414,7 @@ def _successor(warning: EarlyWarning, *, by: User, msg_type: str) -> EarlyWarnin
         expires=warning.expires,
         org=warning.org,
         created_by=by,
+        exercise=warning.exercise,
     )
 
 
@@ -423,9 +434,7 @@ def warning_update(
             raise ValidationFailed(_("unknown field %(field)s") % {"field": name}, {name: [_("unknown field")]})
         setattr(successor, name, value)
     street_list = list(streets) if streets is not None else list(warning.streets.all())
-    _clean(successor, streets=street_list)
-    successor.save()
-    successor.streets.set(street_list)
+    _store(successor, streets=street_list)
     audit_append(
         actor=by,
         action="warnings.warning.update",
@@ -520,7 +529,7 @@ def warning_import(*, by: User, document: bytes) -> EarlyWarning:
     except cap.CapError as exc:
         raise ValidationFailed(f"invalid CAP 1.2 document: {exc}", {"document": [str(exc)]}) from None
     info = alert.info("zh-CN")
-    problems = {}
+    problems: dict[str, list[str]] = {}
     if info is None:
         problems["info"] = ["the message has no <info> block"]
     if alert.status != "Actual":
@@ -529,7 +538,7 @@ def warning_import(*, by: User, document: bytes) -> EarlyWarning:
         problems["scope"] = [f"only Public messages are imported, not {alert.scope}"]
     if alert.msg_type not in MsgType.values:
         problems["msgType"] = [f"{alert.msg_type} messages are not warnings"]
-    if problems:
+    if problems or info is None:
         first_field, messages = next(iter(problems.items()))
         raise ValidationFailed(f"{first_field}: {messages[0]}", problems)
     if EarlyWarning.objects.filter(sender=alert.sender, identifier=alert.identifier).exists():
@@ -563,9 +572,7 @@ def warning_import(*, by: User, document: bytes) -> EarlyWarning:
         sent=alert.sent,
         cap_xml=document.decode("utf-8"),
     )
-    _clean(warning, streets=streets)
-    warning.save()
-    warning.streets.set(streets)
+    _store(warning, streets=streets)
     if previous is not None and previous.status == Status.PUBLISHED:
         previous.status = Status.CANCELLED if alert.msg_type == MsgType.CANCEL else Status.UPDATED
         previous.save(update_fields=["status", "updated_at"])

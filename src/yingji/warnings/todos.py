@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from yingji.core.models import User
+from yingji.core.notify import exercise_title
 from yingji.core.todos import Todo
 from yingji.warnings import selectors
 from yingji.warnings.models import Status
@@ -18,7 +19,7 @@ def warning_todos(user: User) -> Iterable[Todo]:
     return [
         Todo(
             kind=_("Warning to approve"),
-            title=f"{w.get_level_display()} {w.headline}",
+            title=exercise_title(f"{w.get_level_display()} {w.headline}", w.exercise),
             url=reverse("warnings:detail", args=[w.pk]),
             due=w.created_at,
             urgent=w.level in ("red", "orange"),

@@ -11,7 +11,7 @@ urlpatterns = [
     path("subscriptions/", views.subscription_list, name="subscriptions"),
     path("subscriptions/<int:subscription_id>/delete/", views.subscription_delete, name="subscription-delete"),
     path("<int:warning_id>/", views.warning_detail, name="detail"),
-    path("<int:warning_id>/edit/", views.warning_edit, name="edit"),
-    path("<int:warning_id>/update/", views.warning_update, name="update"),
+    path("<int:warning_id>/edit/", views.warning_revise, {"how": "edit"}, name="edit"),
+    path("<int:warning_id>/update/", views.warning_revise, {"how": "update"}, name="update"),
     path("<int:warning_id>/<str:action>/", views.warning_action, name="action"),
 ]

@@ -1,6 +1,9 @@
 """Pages of early warnings: list, detail with map and lifecycle buttons, create/edit/update forms, CAP
 import, one's own subscriptions, and the public Atom feed. Thin: selectors and services do the work."""
 
+from collections.abc import Callable, Iterable
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -8,25 +11,34 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from yingji.core.access import get_scoped_or_404, scoped
-from yingji.core.models import Subscription
+from yingji.core.models import OrgUnit, Subscription
+from yingji.core.requests import AuthedRequest
 from yingji.core.web import page_of, run_service
 from yingji.warnings import selectors, services
 from yingji.warnings.feeds import CurrentWarningsFeed
-from yingji.warnings.forms import CancelForm, ImportForm, SubscriptionForm, WarningFilterForm, WarningForm
+from yingji.warnings.forms import (
+    CancelForm,
+    ImportForm,
+    NewWarningForm,
+    SubscriptionForm,
+    WarningFilterForm,
+    WarningForm,
+)
 from yingji.warnings.lifecycle import APPROVE, DRAFT_PERM, IMPORT_PERM, allowed_actions, needs_second_person, perm_for
 from yingji.warnings.models import EarlyWarning
 
 # The services name the drawn streets `area_streets`; the form calls them `streets`.
 AREA_FIELD = {"area_streets": "streets"}
-PREFILL = ("event_type", "level", "headline", "description", "instruction")
+PREFILL = ("event_type", "level", "headline", "description", "instruction", "exercise")
 
 
-def warning_list(request: HttpRequest) -> HttpResponse:
+def warning_list(request: AuthedRequest) -> HttpResponse:
     form = WarningFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     warnings = selectors.warning_list(user=request.user, **{k: v or None for k, v in filters.items()})
@@ -44,7 +56,7 @@ def warning_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _street_features(streets) -> dict:
+def _street_features(streets: Iterable[OrgUnit]) -> dict[str, Any]:
     return {
         "type": "FeatureCollection",
         "features": [
@@ -53,7 +65,7 @@ def _street_features(streets) -> dict:
     }
 
 
-def warning_detail(request: HttpRequest, warning_id: int) -> HttpResponse:
+def warning_detail(request: AuthedRequest, warning_id: int) -> HttpResponse:
     warning = selectors.warning_get(user=request.user, warning_id=warning_id)
     # Buttons only for what this person may do to a warning of their own scope.
     in_scope = scoped(EarlyWarning.objects.filter(pk=warning.pk), request.user).exists()
@@ -82,12 +94,33 @@ def warning_detail(request: HttpRequest, warning_id: int) -> HttpResponse:
     )
 
 
-def _mine(request: HttpRequest, warning_id: int) -> EarlyWarning:
+def _mine(request: AuthedRequest, warning_id: int) -> EarlyWarning:
     return get_scoped_or_404(EarlyWarning.objects.select_related("org"), request.user, pk=warning_id)
 
 
-def _form_page(request: HttpRequest, form: WarningForm, *, title: str, warning: EarlyWarning | None) -> HttpResponse:
-    streets = form.fields["streets"].queryset
+def _warning_form(
+    request: AuthedRequest,
+    *,
+    form_class: type[WarningForm],
+    initial: dict[str, Any],
+    save: Callable[[dict[str, Any]], EarlyWarning],
+    done: str,
+    title: str,
+    warning: EarlyWarning | None,
+) -> HttpResponse:
+    """The one flow of the create, edit and update pages: the form over the user's streets, the service called
+    with its fields, then the resulting warning's page."""
+    streets = selectors.streets_for(user=request.user)
+    if request.method == "POST":
+        form = form_class(request.POST, streets=streets)
+        if form.is_valid():
+            fields = {**form.cleaned_data, "effective": form.cleaned_data.get("effective") or None}
+            outcome = run_service(request, form, field_map=AREA_FIELD, fn=lambda: save(fields))
+            if outcome.value is not None:
+                messages.success(request, done)
+                return redirect("warnings:detail", outcome.value.pk)
+    else:
+        form = form_class(initial=initial, streets=streets)
     return render(
         request,
         "warnings/warning_form.html",
@@ -95,86 +128,57 @@ def _form_page(request: HttpRequest, form: WarningForm, *, title: str, warning: 
     )
 
 
-def _service_fields(form: WarningForm) -> dict:
-    data = dict(form.cleaned_data)
-    data["effective"] = data.get("effective") or None
-    return data
-
-
-def warning_create(request: HttpRequest) -> HttpResponse:
-    """Draft a warning; other apps link here with ?event_type=&level=&headline= to suggest one."""
+def warning_create(request: AuthedRequest) -> HttpResponse:
+    """Draft a warning; other apps link here with ?event_type=&level=&headline= (and exercise=1 from a drill) to
+    suggest one."""
     if not request.user.has_perm(DRAFT_PERM):
         raise PermissionDenied
-    streets = selectors.streets_for(user=request.user)
-    if request.method == "POST":
-        form = WarningForm(request.POST, streets=streets)
-        if form.is_valid():
-            outcome = run_service(
-                request,
-                form,
-                field_map=AREA_FIELD,
-                fn=lambda: services.warning_create(by=request.user, **_service_fields(form)),
-            )
-            if outcome:
-                warning = outcome.value
-                messages.success(request, _("Draft saved: it needs a commander's approval before publication."))
-                return redirect("warnings:detail", warning.pk)
-    else:
-        initial = {name: request.GET[name] for name in PREFILL if request.GET.get(name)}
-        form = WarningForm(initial=initial, streets=streets)
-    return _form_page(request, form, title=_("New warning"), warning=None)
+    return _warning_form(
+        request,
+        form_class=NewWarningForm,
+        initial={name: request.GET[name] for name in PREFILL if request.GET.get(name)},
+        save=lambda fields: services.warning_create(by=request.user, **fields),
+        done=_("Draft saved: it needs a commander's approval before publication."),
+        title=_("New warning"),
+        warning=None,
+    )
 
 
-def warning_edit(request: HttpRequest, warning_id: int) -> HttpResponse:
+# How an existing warning is revised from its page: the service, the message once done, the page's title.
+REVISIONS: dict[str, tuple[Callable[..., EarlyWarning], Promise, Promise]] = {
+    "edit": (services.warning_edit, gettext_lazy("Warning saved."), gettext_lazy("Edit warning")),
+    # An Update is a new message referencing the published one, drafted from its content.
+    "update": (
+        services.warning_update,
+        gettext_lazy("Update drafted: it needs approval before publication."),
+        gettext_lazy("Update warning"),
+    ),
+}
+
+
+def warning_revise(request: AuthedRequest, warning_id: int, how: str) -> HttpResponse:
+    """Edit a draft or approved warning, or draft an Update of a published one, starting from its content."""
     warning = _mine(request, warning_id)
-    streets = selectors.streets_for(user=request.user)
-    if request.method == "POST":
-        form = WarningForm(request.POST, streets=streets)
-        if form.is_valid():
-            outcome = run_service(
-                request,
-                form,
-                field_map=AREA_FIELD,
-                fn=lambda: services.warning_edit(by=request.user, warning=warning, **_service_fields(form)),
-            )
-            if outcome:
-                messages.success(request, _("Warning saved."))
-                return redirect("warnings:detail", warning.pk)
-    else:
-        form = WarningForm(initial=WarningForm.initial_for(warning), streets=streets)
-    return _form_page(request, form, title=_("Edit warning"), warning=warning)
+    service, done, title = REVISIONS[how]
+    return _warning_form(
+        request,
+        form_class=WarningForm,
+        initial=WarningForm.initial_for(warning),
+        save=lambda fields: service(by=request.user, warning=warning, **fields),
+        done=str(done),
+        title=str(title),
+        warning=warning,
+    )
 
 
-def warning_update(request: HttpRequest, warning_id: int) -> HttpResponse:
-    """Draft an Update message of a published warning, starting from its content."""
-    warning = _mine(request, warning_id)
-    streets = selectors.streets_for(user=request.user)
-    if request.method == "POST":
-        form = WarningForm(request.POST, streets=streets)
-        if form.is_valid():
-            outcome = run_service(
-                request,
-                form,
-                field_map=AREA_FIELD,
-                fn=lambda: services.warning_update(by=request.user, warning=warning, **_service_fields(form)),
-            )
-            if outcome:
-                successor = outcome.value
-                messages.success(request, _("Update drafted: it needs approval before publication."))
-                return redirect("warnings:detail", successor.pk)
-    else:
-        form = WarningForm(initial=WarningForm.initial_for(warning), streets=streets)
-    return _form_page(request, form, title=_("Update warning"), warning=warning)
-
-
-ACTIONS = {
+ACTIONS: dict[str, tuple[Callable[..., EarlyWarning], Promise]] = {
     "approve": (services.warning_approve, gettext_lazy("Warning approved.")),
     "publish": (services.warning_publish, gettext_lazy("Warning published.")),
 }
 
 
 @require_POST
-def warning_action(request: HttpRequest, warning_id: int, action: str) -> HttpResponse:
+def warning_action(request: AuthedRequest, warning_id: int, action: str) -> HttpResponse:
     """Approve, publish or cancel from the detail page."""
     warning = _mine(request, warning_id)
     if action == "cancel":
@@ -186,15 +190,15 @@ def warning_action(request: HttpRequest, warning_id: int, action: str) -> HttpRe
             lambda: services.warning_cancel(by=request.user, warning=warning, reason=reason),
             success=_("Warning cancelled."),
         )
-        return redirect("warnings:detail", outcome.value.pk if outcome else warning.pk)
+        return redirect("warnings:detail", outcome.value.pk if outcome.value is not None else warning.pk)
     if action not in ACTIONS:
         raise Http404
     service, done = ACTIONS[action]
-    run_service(request, None, lambda: service(by=request.user, warning=warning), success=done)
+    run_service(request, None, lambda: service(by=request.user, warning=warning), success=str(done))
     return redirect("warnings:detail", warning.pk)
 
 
-def warning_import(request: HttpRequest) -> HttpResponse:
+def warning_import(request: AuthedRequest) -> HttpResponse:
     """Upload another agency's CAP 1.2 file."""
     if not request.user.has_perm(IMPORT_PERM):
         raise PermissionDenied
@@ -206,14 +210,13 @@ def warning_import(request: HttpRequest) -> HttpResponse:
             field_map=AREA_FIELD,
             fn=lambda: services.warning_import(by=request.user, document=form.cleaned_data["document"].read()),
         )
-        if outcome:
-            warning = outcome.value
+        if outcome.value is not None:
             messages.success(request, _("Warning imported."))
-            return redirect("warnings:detail", warning.pk)
+            return redirect("warnings:detail", outcome.value.pk)
     return render(request, "warnings/warning_import.html", {"form": form})
 
 
-def subscription_list(request: HttpRequest) -> HttpResponse:
+def subscription_list(request: AuthedRequest) -> HttpResponse:
     """A person's own warning subscriptions."""
     streets = selectors.streets_for(user=request.user)
     form = SubscriptionForm(
@@ -222,7 +225,7 @@ def subscription_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         outcome = run_service(
             request,
-            form,
+            form,  # type: ignore[arg-type]  # a ModelForm: core.web.run_service works on any form's fields
             field_map=AREA_FIELD,
             fn=lambda: services.subscription_create_own(by=request.user, **form.cleaned_data),
         )
@@ -234,7 +237,7 @@ def subscription_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def subscription_delete(request: HttpRequest, subscription_id: int) -> HttpResponse:
+def subscription_delete(request: AuthedRequest, subscription_id: int) -> HttpResponse:
     subscription = get_object_or_404(Subscription, pk=subscription_id, owner=request.user)
     services.subscription_delete_own(by=request.user, subscription=subscription)
     messages.success(request, _("Subscription removed."))

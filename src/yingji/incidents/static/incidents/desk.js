@@ -15,7 +15,9 @@
   function popup(p) {
     var div = document.createElement("div");
     var a = document.createElement("a"); a.href = p.url; a.textContent = p.code + " " + p.title;
-    div.appendChild(a); div.appendChild(document.createElement("br"));
+    div.appendChild(a);
+    if (p.exercise) { div.appendChild(document.createTextNode(" ")); div.appendChild(exerciseTag()); }
+    div.appendChild(document.createElement("br"));
     div.appendChild(document.createTextNode(p.type_label + " · " + p.status_label + (p.grade_label ? " · " + p.grade_label : "")));
     return div;
   }
@@ -87,10 +89,13 @@
   var tbody = document.querySelector("#open-incidents tbody");
   function cell(tr, content) { var td = document.createElement("td"); if (content) { td.appendChild(content); } tr.appendChild(td); return td; }
   function text(t) { return document.createTextNode(t || ""); }
+  function exerciseTag() { var s = document.createElement("span"); s.className = "tag exercise"; s.textContent = desk.dataset.labelExercise; return s; }
   function row(p) {
     var tr = document.createElement("tr"); tr.dataset.id = p.id; tr.className = "fresh";
     var a = document.createElement("a"); a.href = p.url; a.textContent = p.code; cell(tr, a);
-    var title = cell(tr, text(p.title)); title.appendChild(document.createElement("br"));
+    var title = cell(tr, text(p.title));
+    if (p.exercise) { title.appendChild(text(" ")); title.appendChild(exerciseTag()); }
+    title.appendChild(document.createElement("br"));
     var sub = document.createElement("span"); sub.className = "muted"; sub.textContent = p.type_label + " · " + p.org_name; title.appendChild(sub);
     if (p.grade) { var g = document.createElement("span"); g.className = "grade g" + p.grade; g.textContent = p.grade_label; cell(tr, g); } else { cell(tr, text("—")); }
     cell(tr, text(p.status_label));
