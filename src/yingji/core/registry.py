@@ -6,7 +6,8 @@ Excel sheet and its pages' columns. From it follow:
 - the write schemas, derived from the model's fields (`write_schemas`), so lengths, choices and bounds cannot drift
   from the model: text no longer than the column, choices only from the model's, integers within the database's range
   (positive fields from 0), floats finite; a PATCH may leave fields out but never null a field that cannot be null;
-- the list, detail and edit pages (`columns`, `detail`, `form`, `filter_form`, used by the app's generic views).
+- the list, detail and edit pages (`columns`, `detail`, `form`, `filter_form`, used by the app's generic views);
+- the admin (`registry_admin`): the same rows, columns, filters and search as the pages, saving through the services.
 A registry with behaviour beyond CRUD (a lifecycle, a ledger) keeps hand-written services and uses the kit directly.
 """
 
@@ -16,6 +17,8 @@ from datetime import date, datetime
 from typing import Any, Literal, Optional
 from urllib.parse import quote
 
+from django.contrib import admin
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -245,3 +248,82 @@ def _excel_api(router: Router, registry: Registry) -> None:
 
 def by_slug(registries: Iterable[Registry]) -> dict[str, Registry]:
     return {registry.slug: registry for registry in registries}
+
+
+def _admin_cell(label: Promise, cell: Cell) -> Callable[[Any], Any]:
+    def show(obj: Any) -> Any:
+        return cell(obj)
+
+    return admin.display(description=label)(show)
+
+
+def _admin_filter(model: type[models.Model], name: str) -> bool:
+    """A filter of the registry the admin can offer as a side filter: a choice or yes/no field of the model."""
+    try:
+        model_field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return bool(getattr(model_field, "choices", None)) or isinstance(model_field, models.BooleanField)
+
+
+def registry_admin(
+    registry: Registry, *, site: admin.AdminSite = admin.site, extra_filters: tuple[str, ...] = (), **attrs: Any
+) -> type[admin.ModelAdmin]:
+    """Register the registry's model in the admin, following its declaration: the rows are the registry's selector
+    (the user's scope, with the annotations its columns read), the columns its list columns, the side filters its
+    choice and yes/no filters, the search its `q` filter. Saving goes through its create and update services (so it
+    is checked, scoped and audited); fields the update service does not write and fields the service computes are
+    read-only; nothing is deleted. `attrs` adds to the class (inlines), `extra_filters` to the side filters."""
+    model = registry.model
+    filter_names = [name for name in registry.filters.model_fields if name != "q" and _admin_filter(model, name)]
+    searchable = "q" in registry.filters.model_fields
+    computed = tuple(
+        f.name for f in model._meta.concrete_fields if not f.editable and not f.primary_key and not f.auto_created
+    )
+    kept = tuple(  # editable fields the update service leaves alone: written once, on create
+        f.name
+        for f in model._meta.concrete_fields
+        if f.editable and not f.primary_key and f.name not in registry.fields and f.name not in registry.borrowed
+    )
+
+    class RegistryAdmin(admin.ModelAdmin):
+        list_display = ("__str__", *(_admin_cell(label, cell) for label, cell in registry.columns))
+        list_filter = (*filter_names, *extra_filters)
+        # Searched by the registry's own `q` filter (get_search_results), as on the pages and in the API.
+        search_fields = ("q",) if searchable else ()
+        autocomplete_fields = tuple(
+            f.name for f in model._meta.concrete_fields if f.is_relation and f.editable and f.name != "id"
+        )
+        list_per_page = 50
+
+        def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
+            return registry.list_rows(user=request.user)
+
+        def get_search_results(
+            self, request: HttpRequest, queryset: models.QuerySet[Any], search_term: str
+        ) -> tuple[models.QuerySet[Any], bool]:
+            if not search_term.strip():
+                return queryset, False
+            found = registry.list_rows(user=request.user, q=search_term.strip()).values("pk")
+            return queryset.filter(pk__in=found), False
+
+        def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+            return computed + (kept if obj is not None else ())
+
+        def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+            return False  # registries are kept: rows are referenced by the ledger, dispatches and the audit chain
+
+        def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+            data = form.cleaned_data
+            if change:
+                current = model._default_manager.get(pk=obj.pk)
+                values = {name: data[name] for name in registry.fields if name in data}
+                saved = registry.update(by=request.user, obj=current, **values)
+            else:
+                saved = registry.create(by=request.user, **data)
+            obj.pk = saved.pk
+
+    RegistryAdmin.__name__ = RegistryAdmin.__qualname__ = f"{model.__name__}Admin"
+    admin_class = type(RegistryAdmin.__name__, (RegistryAdmin,), dict(attrs))
+    site.register(model, admin_class)
+    return admin_class
