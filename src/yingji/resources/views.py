@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from yingji.core.errors import ValidationFailed
 from yingji.core.registry import Registry, registry_xlsx
+from yingji.core.requests import AuthedRequest
 from yingji.core.web import page_of, run_service
 from yingji.resources import forms, reach, selectors, services
 from yingji.resources.models import TeamMember
@@ -29,13 +30,13 @@ def _registry(slug: str) -> Registry:
         raise Http404 from None
 
 
-def index(request):
+def index(request: AuthedRequest) -> HttpResponse:
     counts = selectors.registry_counts(user=request.user)
     cards = [(REGISTRIES[slug], counts[slug]) for slug in REGISTRIES]
     return render(request, "resources/index.html", {"cards": cards})
 
 
-def registry_list(request, slug: str):
+def registry_list(request: AuthedRequest, slug: str) -> HttpResponse:
     registry = _registry(slug)
     form = registry.filter_form(request.GET or None)
     filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v not in ("", None, False)}
@@ -58,7 +59,7 @@ def registry_list(request, slug: str):
     )
 
 
-def registry_detail(request, slug: str, pk: int):
+def registry_detail(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     registry = _registry(slug)
     obj = registry.get(request.user, pk)
     context: dict[str, Any] = {
@@ -84,7 +85,7 @@ def registry_detail(request, slug: str, pk: int):
     return render(request, "resources/detail.html", context)
 
 
-def registry_edit(request, slug: str, pk: int | None = None):
+def registry_edit(request: AuthedRequest, slug: str, pk: int | None = None) -> HttpResponse:
     registry = _registry(slug)
     obj = registry.get(request.user, pk) if pk is not None else None
     perm = f"resources.{'change' if obj else 'add'}_{registry.model_perm}"
@@ -107,12 +108,12 @@ def registry_edit(request, slug: str, pk: int | None = None):
     return render(request, "resources/form.html", {"registry": registry, "form": form, "obj": obj})
 
 
-def registry_export(request, slug: str) -> HttpResponse:
+def registry_export(request: AuthedRequest, slug: str) -> HttpResponse:
     return registry_xlsx(_registry(slug), request.user)
 
 
 @require_POST
-def registry_import(request, slug: str):
+def registry_import(request: AuthedRequest, slug: str) -> HttpResponse:
     registry = _registry(slug)
     upload = request.FILES.get("file")
     if upload is None:
@@ -132,7 +133,7 @@ def registry_import(request, slug: str):
 
 
 @require_POST
-def team_member_add(request, pk: int):
+def team_member_add(request: AuthedRequest, pk: int) -> HttpResponse:
     team = selectors.team_get(user=request.user, team_id=pk)
     form = forms.MemberForm(request.POST)
     if form.is_valid():
@@ -149,7 +150,7 @@ def team_member_add(request, pk: int):
 
 
 @require_POST
-def team_member_remove(request, pk: int, member_id: int):
+def team_member_remove(request: AuthedRequest, pk: int, member_id: int) -> HttpResponse:
     team = selectors.team_get(user=request.user, team_id=pk)
     member = TeamMember.objects.filter(team=team, pk=member_id).first()
     if member is None:
@@ -160,7 +161,7 @@ def team_member_remove(request, pk: int, member_id: int):
 
 
 @require_POST
-def warehouse_stock(request, pk: int):
+def warehouse_stock(request: AuthedRequest, pk: int) -> HttpResponse:
     """One stock movement (or a new minimum) from the warehouse page's form."""
     warehouse = selectors.warehouse_get(user=request.user, warehouse_id=pk)
     form = forms.StockForm(request.POST, warehouse=warehouse)
@@ -221,7 +222,7 @@ def warehouse_stock(request, pk: int):
     return redirect("resources:warehouse-detail", pk)
 
 
-def alerts(request):
+def alerts(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "resources/alerts.html",
@@ -235,7 +236,7 @@ def alerts(request):
     )
 
 
-def one_map(request):
+def one_map(request: AuthedRequest) -> HttpResponse:
     """The one map (一张图): resources, districts and streets, nearest, evacuation and coverage tools."""
     return render(
         request,
