@@ -1,10 +1,12 @@
 """API of the foundation: health, tokens, the org tree, the audit chain, map layers."""
 
 from datetime import datetime
+from typing import Any
 
 from django.contrib.auth import authenticate
 from django.db import connection
-from django.http import Http404
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
@@ -33,14 +35,19 @@ class Pages(PageNumberPagination):
         page: int = Field(1, ge=1, le=MAX_ID)
         page_size: int = Field(50, ge=1, le=500)
 
-    def paginate_queryset(self, queryset, pagination: Input, **params) -> dict:
+    # ninja passes an instance of `self.Input`: ours, with its bounds, where the base class names its own.
+    def paginate_queryset(  # type: ignore[override]
+        self, queryset: QuerySet[Any], pagination: Input, request: HttpRequest, **params: Any
+    ) -> dict[str, Any]:
         size = pagination.page_size
         offset = (pagination.page - 1) * size
         # A page past what an SQL OFFSET can express is simply empty.
         items = queryset[offset : offset + size] if offset + size <= MAX_ID else queryset[:0]
         return {self.items_attribute: items, "count": self._items_count(queryset)}
 
-    async def apaginate_queryset(self, queryset, pagination: Input, **params) -> dict:
+    async def apaginate_queryset(  # type: ignore[override]
+        self, queryset: QuerySet[Any], pagination: Input, request: HttpRequest, **params: Any
+    ) -> dict[str, Any]:
         size = pagination.page_size
         offset = (pagination.page - 1) * size
         items = queryset[offset : offset + size] if offset + size <= MAX_ID else queryset[:0]
