@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from yingji.core.errors import ValidationFailed
 from yingji.core.geo import district_feature
-from yingji.core.models import Industry, OrgKind, OrgUnit
+from yingji.core.models import Industry, OrgKind, OrgUnit, User
 from yingji.core.scopes import scoped
 
 FeatureCollection = dict[str, Any]
@@ -21,12 +21,12 @@ def _collection(features: list[dict[str, Any]]) -> FeatureCollection:
     return {"type": "FeatureCollection", "features": features}
 
 
-def district_layer(user) -> FeatureCollection:
+def district_layer(user: User) -> FeatureCollection:
     feature = district_feature()
     return _collection([{**feature, "properties": {**feature["properties"], "illustrative": False}}])
 
 
-def _area_layer(user, kind: str) -> FeatureCollection:
+def _area_layer(user: User, kind: str) -> FeatureCollection:
     orgs = scoped(OrgUnit.objects.filter(kind=kind, active=True, area__isnull=False), user, org_field="")
     return _collection(
         [
@@ -112,7 +112,7 @@ def parse_viewport(bbox: str | None, zoom: float | None) -> BBox | None:
     return BBox.parse(bbox, zoom)
 
 
-def enterprises_layer(user, bbox: BBox | None = None) -> FeatureCollection:
+def enterprises_layer(user: User, bbox: BBox | None = None) -> FeatureCollection:
     orgs = scoped(
         OrgUnit.objects.filter(
             kind=OrgKind.ENTERPRISE, active=True, lat__isnull=False, **(bbox.lookups() if bbox else {})
@@ -154,7 +154,7 @@ LAYERS: dict[str, Callable[..., FeatureCollection]] = {
 }
 
 
-def layer(name: str, user, *, bbox: BBox | None = None) -> FeatureCollection | None:
+def layer(name: str, user: User, *, bbox: BBox | None = None) -> FeatureCollection | None:
     """Layer `name` for `user` (None: no such layer), narrowed to the features meeting `bbox` when given. A layer
     function that takes `bbox` filters in its query; for the others the features are filtered here."""
     build = LAYERS.get(name)
