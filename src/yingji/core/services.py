@@ -3,7 +3,7 @@
 import hashlib
 import hmac
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -182,7 +182,7 @@ def token_authenticate(raw: str) -> User | None:
     return token.user
 
 
-def _window_start():
+def _window_start() -> datetime:
     return timezone.now() - timedelta(minutes=settings.LOCKOUT_MINUTES)
 
 
@@ -332,7 +332,7 @@ def user_change_access(
         "is_staff": user.is_staff,
         "is_active": user.is_active,
     }
-    wanted = {"roles": sorted(roles) if roles is not None else None, "is_superuser": is_superuser}
+    wanted: dict[str, Any] = {"roles": sorted(roles) if roles is not None else None, "is_superuser": is_superuser}
     wanted |= {"is_staff": is_staff, "is_active": is_active}
     changes = {k: v for k, v in wanted.items() if v is not None and v != before[k]}
     if not changes:

@@ -5,7 +5,7 @@ from datetime import date
 from django.utils import timezone
 from ninja import Field, Schema
 
-from yingji.core.access import MAX_ID
+from yingji.core.inputs import MAX_ID
 from yingji.resources.models import (
     Availability,
     Equipment,
