@@ -20,7 +20,7 @@ from urllib.parse import quote
 from django.contrib import admin
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema, Status
@@ -260,7 +260,7 @@ def by_slug(registries: Iterable[Registry]) -> dict[str, Registry]:
     return {registry.slug: registry for registry in registries}
 
 
-def _admin_cell(label: Promise, cell: Cell) -> Callable[[Any], Any]:
+def _admin_cell(label: Text, cell: Cell) -> Callable[[Any], Any]:
     def show(obj: Any) -> Any:
         return cell(obj)
 
