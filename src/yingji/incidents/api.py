@@ -549,7 +549,7 @@ def incidents_materials_list(request: ApiRequest, incident_id: int) -> list[Mate
 def incidents_materials(request: ApiRequest, incident_id: int, payload: MaterialIn) -> Status[MaterialRequest]:
     """Issue materials from a warehouse to the incident (a stock-ledger movement)."""
     incident = selectors.incident_get(user=request.auth, incident_id=incident_id)
-    warehouse = resolve_in_scope(Warehouse, request.auth, payload.warehouse, field="warehouse")
+    warehouse = resolve_in_scope(Warehouse, request.auth, payload.warehouse, field="warehouse", required=True)
     item = MaterialItem.objects.filter(pk=payload.item).first()
     if item is None:
         raise ValidationFailed(_("unknown item"), {"item": [_("no such material")]})

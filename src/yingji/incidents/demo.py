@@ -65,6 +65,8 @@ def demo_load_incidents(*, seed: int, out: Callable[[str], None]) -> dict[str, i
     chemical = (
         OrgUnit.objects.filter(kind=OrgKind.ENTERPRISE, industry="hazchem", lat__isnull=False).order_by("code").first()
     )
+    # The core demo (loaded first) puts the duty officer in the district and has a hazardous-chemicals enterprise.
+    assert chemical is not None and duty.org is not None
     now = timezone.now()
     made = 0
     with transaction.atomic():

@@ -117,6 +117,8 @@ def docx_bytes(document: Document) -> bytes:
 def docx_response(document: Document, filename: str, *, by: User | None = None) -> HttpResponse:
     """A download of the document as `filename` (Chinese names are sent RFC 6266-encoded); audited as an export."""
     response = HttpResponse(docx_bytes(document), content_type=MIME_TYPE)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    disposition = content_disposition_header(as_attachment=True, filename=filename)
+    assert disposition is not None  # always a header for an attachment
+    response["Content-Disposition"] = disposition
     audit_export(actor=by, what="incidents.document", filename=filename)
     return response

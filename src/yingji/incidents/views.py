@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from yingji.core.access import resolve_in_scope
 from yingji.core.errors import ValidationFailed, YingjiError
 from yingji.core.models import OrgKind, OrgUnit
-from yingji.core.requests import AuthedRequest
+from yingji.core.requests import AuthedRequest, Text
 from yingji.core.web import page_of, run_service
 from yingji.incidents import forms, grading, selectors, services
 from yingji.incidents.documents import report_filename, review_filename
@@ -155,13 +155,15 @@ def incident_materials(request: AuthedRequest, incident_id: int) -> HttpResponse
     return render(request, "incidents/incident_detail.html", _detail_context(request, incident, material_form=form))
 
 
-def _with_steps(dispatches: Iterable[Dispatch]) -> list[Dispatch]:
+def _next_steps(dispatch: Dispatch) -> list[tuple[str, Text]]:
     labels = dict(DispatchStatus.choices)
+    return [(s, labels[s]) for s in services.dispatch_allowed(dispatch.status)]
+
+
+def _with_steps(dispatches: Iterable[Dispatch]) -> list[Dispatch]:
     rows = list(dispatches)
     for dispatch in rows:
-        dispatch.next_steps = [  # type: ignore[attr-defined]  # for the template only, not a model field
-            (s, labels[s]) for s in services.dispatch_allowed(dispatch.status)
-        ]
+        dispatch.next_steps = _next_steps(dispatch)  # type: ignore[attr-defined]  # for the template, not a field
     return rows
 
 
@@ -191,7 +193,7 @@ def incident_action(request: AuthedRequest, incident_id: int, action: str) -> Ht
     """The detail page's buttons: casualties, command, task, task status, note, report, send, merge, status."""
     incident = selectors.incident_get(user=request.user, incident_id=incident_id)
     by = request.user
-    handlers: dict[str, Callable[[], bool]] = {
+    handlers: dict[str, Callable[[], object]] = {
         "casualties": lambda: _with_form(
             request,
             forms.CasualtyForm(request.POST, prefix="cas"),
@@ -254,17 +256,23 @@ def incident_action(request: AuthedRequest, incident_id: int, action: str) -> Ht
 def _with_form(request: AuthedRequest, form: forms.forms.Form, action: Callable[[dict[str, Any]], Any]) -> bool:
     if not form.is_valid():
         for field, errors in form.errors.items():
-            messages.error(request, f"{form.fields[field].label if field in form.fields else ''} {' '.join(errors)}")
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label} {' '.join(str(error) for error in errors)}")
         return False
-    return run_service(request, None, lambda: action(form.cleaned_data))
+    return bool(run_service(request, None, lambda: action(form.cleaned_data)))
 
 
 def _dispatch(request: AuthedRequest, incident: Incident) -> None:
-    chosen = {}
-    for kind, model in (("team", Team), ("equipment", Equipment), ("expert", Expert)):
-        if request.POST.get(kind):
-            chosen[kind] = resolve_in_scope(model, request.user, request.POST[kind], field=kind)
-    services.dispatch_create(by=request.user, incident=incident, **chosen)
+    post, user = request.POST, request.user
+    services.dispatch_create(
+        by=user,
+        incident=incident,
+        team=resolve_in_scope(Team, user, post["team"], field="team") if post.get("team") else None,
+        equipment=resolve_in_scope(Equipment, user, post["equipment"], field="equipment")
+        if post.get("equipment")
+        else None,
+        expert=resolve_in_scope(Expert, user, post["expert"], field="expert") if post.get("expert") else None,
+    )
 
 
 def _merge(request: AuthedRequest, incident: Incident, into_code: str) -> None:
@@ -401,7 +409,7 @@ def dispatch_detail(request: AuthedRequest, dispatch_id: int) -> HttpResponse:
             success=_("Order: %(status)s.") % {"status": labels.get(status, status)},
         )
         return redirect("incidents:dispatch", dispatch.pk)
-    steps = _with_steps([dispatch])[0].next_steps if request.user.has_perm("incidents.change_dispatch") else []
+    steps = _next_steps(dispatch) if request.user.has_perm("incidents.change_dispatch") else []
     return render(request, "incidents/dispatch_detail.html", {"d": dispatch, "steps": steps})
 
 
@@ -412,7 +420,7 @@ def proposal_decide(request: AuthedRequest, proposal_id: int, decision: str) -> 
     by = request.user
     if decision == "confirm":
         outcome = run_service(request, None, lambda: services.proposal_confirm(by=by, proposal=proposal))
-        if outcome:
+        if outcome.value is not None:  # confirmed: the new incident
             return redirect("incidents:detail", outcome.value.pk)
     elif decision == "attach":
         incident = selectors.incident_get(user=by, incident_id=int(request.POST.get("incident") or 0))

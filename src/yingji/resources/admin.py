@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from yingji.core.admin import ReadOnlyAdmin
+from yingji.core.models import User
 from yingji.core.registry import registry_admin
 from yingji.resources import services
 from yingji.resources.models import CommunityPopulation, StockBalance, StockLot, StockMovement, TeamMember
@@ -60,6 +61,7 @@ class CommunityPopulationAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: CommunityPopulation, form: Any, change: bool) -> None:
         data = form.cleaned_data
+        assert isinstance(request.user, User)  # the admin is for signed-in staff
         obj.pk = services.community_population_set(
             by=request.user,
             community=data["community"],

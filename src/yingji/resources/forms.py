@@ -1,13 +1,14 @@
 """Forms of the resource pages: filters, registry edit forms and stock movements. They validate input;
 the services decide and write."""
 
+from collections.abc import Sequence
 from typing import Any, cast
 
 from django import forms
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from yingji.core.models import OrgUnit, User
+from yingji.core.requests import Text
 from yingji.resources import selectors
 from yingji.resources.models import (
     Availability,
@@ -29,12 +30,10 @@ from yingji.resources.models import (
     Warehouse,
 )
 
-StrOrPromise = str | Promise
-
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def _all(label: StrOrPromise, choices: list[tuple[str, str]]) -> list[tuple[str, StrOrPromise]]:
+def _all(label: Text, choices: Sequence[tuple[str, Text]]) -> list[tuple[str, Text]]:
     return [("", label), *choices]
 
 

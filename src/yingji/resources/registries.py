@@ -225,7 +225,7 @@ REGISTRIES: dict[str, Registry] = by_slug(
             fields=services.SHELTER_FIELDS,
             out=schemas.ShelterOut,
             filters=schemas.ShelterFilters,
-            annotations={"facilities": list[Literal[tuple(Facility.values)]]},
+            annotations={"facilities": list[Literal[tuple(Facility.values)]]},  # type: ignore[misc]  # built at run time
             docs={
                 "create": "Register a shelter; without `capacity_given` its capacity follows from area and class.",
                 "update": "Change a shelter: open or close it, or set its current occupancy (never above capacity).",

@@ -18,7 +18,7 @@ from yingji.core.registry import Registry, registry_xlsx
 from yingji.core.requests import AuthedRequest
 from yingji.core.web import page_of, run_service
 from yingji.resources import forms, reach, selectors, services
-from yingji.resources.models import TeamMember
+from yingji.resources.models import TeamKind, TeamMember
 from yingji.resources.registries import REGISTRIES
 from yingji.resources.shelter_capacity import site_area_meets_recommendation
 
@@ -102,7 +102,7 @@ def registry_edit(request: AuthedRequest, slug: str, pk: int | None = None) -> H
             if obj is not None
             else (lambda: registry.create(by=request.user, **values)),
         )
-        if outcome:
+        if outcome.value is not None:  # saved: the row
             messages.success(request, _("Saved."))
             return redirect(f"resources:{registry.name}-detail", outcome.value.pk)
     return render(request, "resources/form.html", {"registry": registry, "form": form, "obj": obj})
@@ -115,6 +115,8 @@ def registry_export(request: AuthedRequest, slug: str) -> HttpResponse:
 @require_POST
 def registry_import(request: AuthedRequest, slug: str) -> HttpResponse:
     registry = _registry(slug)
+    if registry.import_xlsx is None:
+        raise Http404  # a registry without an Excel sheet
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, _("Choose an .xlsx file to import."))
@@ -214,9 +216,9 @@ def warehouse_stock(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             services.stock_minimum_set(**common, warehouse=warehouse, minimum=data["quantity"])
     except ValidationFailed as exc:
-        for field, errors in (exc.errors or {"__all__": [exc.detail]}).items():
+        for field, problems in (exc.errors or {"__all__": [exc.detail]}).items():
             label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {errors[0]}" if label else errors[0])
+            messages.error(request, f"{label}: {problems[0]}" if label else str(problems[0]))
     else:
         messages.success(request, _("Stock updated."))
     return redirect("resources:warehouse-detail", pk)
@@ -243,7 +245,7 @@ def one_map(request: AuthedRequest) -> HttpResponse:
         "resources/map.html",
         {
             "network": reach.road_network_info(),
-            "team_kinds": forms.TeamFilterForm.base_fields["kind"].choices[1:],
+            "team_kinds": TeamKind.choices,
             "nearest_url": reverse("api:resources_nearest"),
             "evacuation_url": reverse("api:routing_evacuation"),
             "coverage_url": reverse("api:resources_coverage"),
