@@ -38,7 +38,7 @@ class Pages(PageNumberPagination):
 
     # ninja passes an instance of `self.Input`: ours, with its bounds, where the base class names its own.
     def paginate_queryset(  # type: ignore[override]
-        self, queryset: QuerySet[Any], pagination: Input, request: HttpRequest, **params: Any
+        self, queryset: QuerySet[Any], pagination: Input, request: HttpRequest | None = None, **params: Any
     ) -> dict[str, Any]:
         size = pagination.page_size
         offset = (pagination.page - 1) * size
@@ -47,7 +47,7 @@ class Pages(PageNumberPagination):
         return {self.items_attribute: items, "count": self._items_count(queryset)}
 
     async def apaginate_queryset(  # type: ignore[override]
-        self, queryset: QuerySet[Any], pagination: Input, request: HttpRequest, **params: Any
+        self, queryset: QuerySet[Any], pagination: Input, request: HttpRequest | None = None, **params: Any
     ) -> dict[str, Any]:
         size = pagination.page_size
         offset = (pagination.page - 1) * size
