@@ -16,6 +16,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -239,7 +240,7 @@ def request_cost(client: Client, headers: dict[str, str]) -> float:
 BASE_MS = 0.0
 
 
-def measure(name: str, url: str, client: Client, headers: dict[str, str], run) -> None:
+def measure(name: str, url: str, client: Client, headers: dict[str, str], run: Callable[[], object]) -> None:
     with CaptureQueriesContext(connection) as captured:
         run()
     queries = [q for q in captured.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]

@@ -2,9 +2,10 @@
 
 import logging
 from importlib import import_module
+from typing import Any
 
 from django.apps import apps
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.module_loading import module_has_submodule
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -24,7 +25,7 @@ class StrictJSONParser(Parser):
     """Request bodies as JSON only, with no NaN, NUL, lone surrogate or out-of-range number anywhere
     (`core.inputs.json_loads_strict`); the input guard middleware has already refused other content types."""
 
-    def parse_body(self, request: HttpRequest) -> dict:
+    def parse_body(self, request: HttpRequest) -> Any:  # any JSON value: the operation's schema says what fits
         return json_loads_strict(request.body)
 
 
@@ -38,13 +39,13 @@ api = NinjaAPI(
 )
 
 
-def _field_name(loc: list) -> str:
+def _field_name(loc: list[Any]) -> str:
     # ninja locates an error as ("body", "payload", "field", …) or ("query", "field"): keep the field path.
     parts = [str(p) for p in loc if p not in ("body", "query", "path", "payload", "form", "filters")]
     return ".".join(parts) or "__all__"
 
 
-def _message(error: dict) -> str:
+def _message(error: dict[str, Any]) -> str:
     """A schema error in the user's language, from pydantic's error `type` and its limits (pydantic's own `msg`
     is English only)."""
     kind, ctx = error.get("type", ""), error.get("ctx") or {}
@@ -92,7 +93,7 @@ def _message(error: dict) -> str:
 
 
 @api.exception_handler(ValidationError)
-def on_validation_error(request, exc: ValidationError):
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     for error in exc.errors:
         errors.setdefault(_field_name(list(error.get("loc", []))), []).append(_message(error))
@@ -101,32 +102,32 @@ def on_validation_error(request, exc: ValidationError):
 
 
 @api.exception_handler(YingjiError)
-def on_domain_error(request, exc: YingjiError):
+def on_domain_error(request: HttpRequest, exc: YingjiError) -> HttpResponse:
     body = {"detail": exc.detail, "errors": exc.errors, **exc.extra}
     return api.create_response(request, body, status=exc.status)
 
 
 @api.exception_handler(Http404)
-def on_not_found(request, exc):
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return api.create_response(request, {"detail": _("not found")}, status=404)
 
 
 @api.exception_handler(AuthenticationError)
-def on_unauthenticated(request, exc):
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return api.create_response(request, {"detail": _("authentication required")}, status=401)
 
 
 @api.exception_handler(HttpError)
-def on_http_error(request, exc: HttpError):
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     cause = exc.__cause__
     if exc.status_code == 400 and isinstance(cause, ValueError):  # the body, refused by StrictJSONParser
-        detail = f"the body is not valid JSON: {cause}"
+        detail = _("the body is not valid JSON: %(reason)s") % {"reason": cause}
         return api.create_response(request, {"detail": detail, "errors": {"body": [str(cause)]}}, status=400)
     return api.create_response(request, {"detail": str(exc.message)}, status=exc.status_code)
 
 
 @api.exception_handler(Exception)
-def on_internal_error(request, exc: Exception):
+def on_internal_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     # Never an HTML page nor a traceback to an API client: log it, answer JSON.
     log.error("internal error on %s %s", request.method, request.path, exc_info=exc)
     return api.create_response(request, {"detail": _("internal error")}, status=500)

@@ -4,27 +4,32 @@ Zulip's `access_*_by_id` idea: a missing row and a row that is not yours give th
 tells an outsider that something exists. Pages and API get a 404; an id named in a payload gets a field error.
 """
 
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, overload
 
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import MultipleObjectsReturned, ObjectDoesNotExist
 from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from yingji.core.errors import ValidationFailed
 from yingji.core.inputs import MAX_ID
-from yingji.core.models import OrgUnit
+from yingji.core.models import OrgUnit, User
 from yingji.core.scopes import scope_root, scoped
 
 M = TypeVar("M", bound=Model)
 
-__all__ = ["get_scoped_or_404", "org_in_scope", "resolve_in_scope", "scope_root", "scoped", "under"]
+# Who reads: a signed-in user, an anonymous visitor (sees nothing) or None, the platform itself where allowed.
+Reader = User | AnonymousUser | None
+
+__all__ = ["Reader", "get_scoped_or_404", "org_in_scope", "resolve_in_scope", "scope_root", "scoped", "under"]
 
 
 def _queryset(model_or_qs: type[M] | QuerySet[M]) -> QuerySet[M]:
     return model_or_qs if isinstance(model_or_qs, QuerySet) else model_or_qs._default_manager.all()
 
 
-def _org_field(queryset: QuerySet, org_field: str | None) -> str:
+def _org_field(queryset: QuerySet[Any], org_field: str | None) -> str:
     # OrgUnit rows are their own scope; every other row names its owner in `org` unless told otherwise.
     if org_field is not None:
         return org_field
@@ -36,7 +41,7 @@ def _valid_id(pk: Any) -> bool:
 
 
 def get_scoped_or_404(
-    model_or_qs: type[M] | QuerySet[M], user: Any, pk: Any = None, *, org_field: str | None = None, **lookup: Any
+    model_or_qs: type[M] | QuerySet[M], user: Reader, pk: Any = None, *, org_field: str | None = None, **lookup: Any
 ) -> M:
     """The row with `pk` (or matching `lookup`) that the user may see; anything else is Http404."""
     queryset = _queryset(model_or_qs)
@@ -48,13 +53,37 @@ def get_scoped_or_404(
         lookup["pk"] = pk
     try:
         return scoped(queryset, user, org_field=_org_field(queryset, org_field)).get(**lookup)
-    except (queryset.model.DoesNotExist, queryset.model.MultipleObjectsReturned, ValueError, TypeError):
+    except (ObjectDoesNotExist, MultipleObjectsReturned, ValueError, TypeError):
         raise Http404 from None
+
+
+@overload
+def resolve_in_scope(
+    model_or_qs: type[M] | QuerySet[M],
+    user: Reader,
+    pk: Any,
+    *,
+    field: str,
+    org_field: str | None = None,
+    required: Literal[True],
+) -> M: ...
+
+
+@overload
+def resolve_in_scope(
+    model_or_qs: type[M] | QuerySet[M],
+    user: Reader,
+    pk: Any,
+    *,
+    field: str,
+    org_field: str | None = None,
+    required: bool = False,
+) -> M | None: ...
 
 
 def resolve_in_scope(
     model_or_qs: type[M] | QuerySet[M],
-    user: Any,
+    user: Reader,
     pk: Any,
     *,
     field: str,
@@ -86,12 +115,20 @@ def resolve_in_scope(
     return found
 
 
-def org_in_scope(user: Any, org: Any, *, field: str = "org", required: bool = False) -> OrgUnit | None:
+@overload
+def org_in_scope(user: Reader, org: Any, *, field: str = "org", required: Literal[True]) -> OrgUnit: ...
+
+
+@overload
+def org_in_scope(user: Reader, org: Any, *, field: str = "org", required: bool = False) -> OrgUnit | None: ...
+
+
+def org_in_scope(user: Reader, org: Any, *, field: str = "org", required: bool = False) -> OrgUnit | None:
     """An org unit (instance or id) given in a payload, checked to lie inside the user's scope."""
     return resolve_in_scope(OrgUnit, user, org, field=field, required=required)
 
 
-def under(rows: QuerySet[M], user: Any, org: Any, *, org_field: str | None = None) -> QuerySet[M]:
+def under(rows: QuerySet[M], user: Reader, org: Any, *, org_field: str | None = None) -> QuerySet[M]:
     """Rows owned by the unit `org` or a unit below it; an org outside the user's scope matches nothing."""
     if org is None or org == "":
         return rows

@@ -1,10 +1,14 @@
 """Admin pages for the org tree, users, tokens, sign-in attempts and the (read-only) audit log."""
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from yingji.core import services
@@ -25,6 +29,12 @@ from yingji.core.notify import retry_deliveries
 from yingji.core.roles import GROUP_NAMES
 
 
+def _actor(request: HttpRequest) -> User:
+    """Whoever uses the admin: a signed-in staff user."""
+    assert isinstance(request.user, User)
+    return request.user
+
+
 @admin.register(OrgUnit)
 class OrgUnitAdmin(admin.ModelAdmin):
     list_display = ("name", "code", "kind", "parent", "industry", "illustrative", "active")
@@ -34,15 +44,15 @@ class OrgUnitAdmin(admin.ModelAdmin):
     readonly_fields = ("path", "created_at", "updated_at")
     list_per_page = 50
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: OrgUnit | None = None) -> bool:
         return False  # units are archived (active = no), never deleted
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: OrgUnit, form: Any, change: bool) -> None:
         fields = {f: form.cleaned_data[f] for f in services.ORG_FIELDS if f in form.cleaned_data}
         if change:
-            saved = services.org_update(by=request.user, org=obj, **fields)
+            saved = services.org_update(by=_actor(request), org=obj, **fields)
         else:
-            saved = services.org_create(by=request.user, **fields)
+            saved = services.org_create(by=_actor(request), **fields)
         obj.pk, obj.path = saved.pk, saved.path
 
 
@@ -56,36 +66,36 @@ class YingjiUserAdmin(UserAdmin):
     list_filter = ("groups", "is_active", "is_staff", "org__kind")
     autocomplete_fields = ("org",)
     fieldsets = (
-        *UserAdmin.fieldsets[:1],
+        *(UserAdmin.fieldsets or ())[:1],
         (_("Organisation"), {"fields": ("org", "phone")}),
-        *UserAdmin.fieldsets[1:],
+        *(UserAdmin.fieldsets or ())[1:],
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "org", "groups", "password1", "password2")}),)
     actions = ["reset_second_factor"]
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
         return False  # people leave: deactivate them so the audit trail keeps pointing at them
 
-    def has_grant_role_permission(self, request) -> bool:
+    def has_grant_role_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("core.grant_role")
 
     @admin.action(description=_("Remove the second factor (lost phone)"), permissions=["grant_role"])
-    def reset_second_factor(self, request, queryset):
+    def reset_second_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         for user in queryset:
             try:
-                services.mfa_reset(by=request.user, user=user)
+                services.mfa_reset(by=_actor(request), user=user)
             except NotAllowed as exc:
                 self.message_user(request, f"{user}: {exc.detail}", messages.ERROR)
         self.message_user(request, _("Done: they set up a new authenticator at their next sign-in."), messages.SUCCESS)
 
-    def get_fieldsets(self, request, obj=None):
+    def get_fieldsets(self, request: HttpRequest, obj: User | None = None) -> Any:
         fieldsets = super().get_fieldsets(request, obj)
         if obj is None and not request.user.has_perm("core.grant_role"):
             # Whoever may not grant roles creates users without any.
             return ((None, {"classes": ("wide",), "fields": ("username", "org", "password1", "password2")}),)
         return fieldsets
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> tuple[str, ...]:
         readonly = set(super().get_readonly_fields(request, obj))
         if obj is None:
             return tuple(readonly)
@@ -99,7 +109,7 @@ class YingjiUserAdmin(UserAdmin):
             readonly.add("is_superuser")
         return tuple(sorted(readonly))
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
         access = {f: form.cleaned_data[f] for f in ("is_superuser", "is_staff", "is_active") if f in form.cleaned_data}
         with transaction.atomic():
             if change:
@@ -109,9 +119,9 @@ class YingjiUserAdmin(UserAdmin):
                     setattr(obj, field, getattr(stored, field))
             super().save_model(request, obj, form, change)
             if not change:
-                services.password_reset_record(by=request.user, user=obj)
+                services.password_reset_record(by=_actor(request), user=obj)
             audit_append(
-                actor=request.user,
+                actor=_actor(request),
                 action="core.user.update" if change else "core.user.create",
                 obj=obj,
                 summary=f"{'修改' if change else '新建'}用户 {obj.username}",
@@ -119,12 +129,12 @@ class YingjiUserAdmin(UserAdmin):
             )
             if change and access:
                 try:
-                    services.user_change_access(by=request.user, user=obj, **access)
+                    services.user_change_access(by=_actor(request), user=obj, **access)
                 except NotAllowed as exc:
                     raise PermissionDenied(exc.detail) from None
                 obj.refresh_from_db()
 
-    def save_related(self, request, form, formsets, change):
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         groups = form.cleaned_data.pop("groups", None)
         form.cleaned_data.pop("user_permissions", None)
         super().save_related(request, form, formsets, change)
@@ -132,18 +142,18 @@ class YingjiUserAdmin(UserAdmin):
             names = {name: role for role, name in GROUP_NAMES.items()}
             roles = [names[g.name] for g in groups if g.name in names]
             try:
-                services.user_change_access(by=request.user, user=form.instance, roles=roles)
+                services.user_change_access(by=_actor(request), user=form.instance, roles=roles)
             except NotAllowed as exc:
                 raise PermissionDenied(exc.detail) from None
 
-    def user_change_password(self, request, id, form_url=""):
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
         target = self.get_object(request, unquote(id))
         if target is not None and target.pk == request.user.pk:
             raise PermissionDenied(_("Change your own password on your account page."))
         with transaction.atomic():
             response = super().user_change_password(request, id, form_url)
             if request.method == "POST" and response.status_code == 302 and target is not None:
-                services.password_reset_record(by=request.user, user=target)
+                services.password_reset_record(by=_actor(request), user=target)
         return response
 
 
@@ -155,27 +165,27 @@ class ApiTokenAdmin(admin.ModelAdmin):
     readonly_fields = ("user", "name", "prefix", "created_at", "last_used_at", "revoked_at")
     actions = ["revoke"]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
     @admin.action(description=_("Revoke selected tokens"), permissions=["change"])
-    def revoke(self, request, queryset):
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
         for token in queryset:
-            services.token_revoke(by=request.user, token=token)
+            services.token_revoke(by=_actor(request), token=token)
         self.message_user(request, _("Tokens revoked."), messages.SUCCESS)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
@@ -197,7 +207,7 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     date_hierarchy = "at"
     list_per_page = 100
 
-    def changelist_view(self, request, extra_context=None):
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
         report = audit_verify()
         if report.ok:
             self.message_user(
@@ -246,13 +256,13 @@ class DeliveryAdmin(admin.ModelAdmin):
     list_select_related = ("message",)
     actions = ["retry"]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
     @admin.action(description=_("Send the selected deliveries again"))
-    def retry(self, request, queryset):
+    def retry(self, request: HttpRequest, queryset: QuerySet[Delivery]) -> None:
         changed = retry_deliveries(queryset)
         self.message_user(request, _("%(n)d deliveries queued again.") % {"n": changed}, messages.SUCCESS)

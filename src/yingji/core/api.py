@@ -1,10 +1,12 @@
 """API of the foundation: health, tokens, the org tree, the audit chain, map layers."""
 
 from datetime import datetime
+from typing import Any
 
 from django.contrib.auth import authenticate
 from django.db import connection
-from django.http import Http404
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
@@ -15,11 +17,12 @@ from yingji.core.audit import audit_verify
 from yingji.core.backends import client_ip
 from yingji.core.errors import NotAllowed
 from yingji.core.inputs import MAX_ID
-from yingji.core.maplayers import LAYERS, VIEW_LAYERS, BBox, parse_viewport
+from yingji.core.maplayers import LAYERS, VIEW_LAYERS, BBox, FeatureCollection, parse_viewport
 from yingji.core.maplayers import layer as map_layer_features
-from yingji.core.models import OrgKind
+from yingji.core.models import ApiToken, Notification, OrgKind, OrgUnit
 from yingji.core.notify import notification_list, notification_mark_read
 from yingji.core.passwords import password_expired
+from yingji.core.requests import ApiRequest
 from yingji.core.roles import mfa_required
 
 router = Router()
@@ -33,14 +36,19 @@ class Pages(PageNumberPagination):
         page: int = Field(1, ge=1, le=MAX_ID)
         page_size: int = Field(50, ge=1, le=500)
 
-    def paginate_queryset(self, queryset, pagination: Input, **params) -> dict:
+    # ninja passes an instance of `self.Input`: ours, with its bounds, where the base class names its own.
+    def paginate_queryset(  # type: ignore[override]
+        self, queryset: QuerySet[Any], pagination: Input, request: HttpRequest | None = None, **params: Any
+    ) -> dict[str, Any]:
         size = pagination.page_size
         offset = (pagination.page - 1) * size
         # A page past what an SQL OFFSET can express is simply empty.
         items = queryset[offset : offset + size] if offset + size <= MAX_ID else queryset[:0]
         return {self.items_attribute: items, "count": self._items_count(queryset)}
 
-    async def apaginate_queryset(self, queryset, pagination: Input, **params) -> dict:
+    async def apaginate_queryset(  # type: ignore[override]
+        self, queryset: QuerySet[Any], pagination: Input, request: HttpRequest | None = None, **params: Any
+    ) -> dict[str, Any]:
         size = pagination.page_size
         offset = (pagination.page - 1) * size
         items = queryset[offset : offset + size] if offset + size <= MAX_ID else queryset[:0]
@@ -58,7 +66,7 @@ class HealthOut(Schema):
 
 
 @router.get("/health", auth=None, response=HealthOut, tags=["system"])
-def health(request):
+def health(request: HttpRequest) -> dict[str, str]:
     """Liveness and which database the platform runs on."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
@@ -91,7 +99,7 @@ class TokenOut(Schema):
 
 
 @router.post("/auth/token", auth=None, response={200: TokenIssued, 401: ErrorOut, 403: ErrorOut}, tags=["auth"])
-def token_create(request, payload: TokenIn):
+def token_create(request: HttpRequest, payload: TokenIn) -> Status:
     """Exchange a username and password (and the authenticator's code, `otp`, for a user with two-factor
     sign-in) for an API token (shown once)."""
     user = authenticate(request, username=payload.username, password=payload.password)
@@ -118,7 +126,7 @@ class PasswordIn(Schema):
 
 
 @router.post("/auth/password", response={204: None}, tags=["auth"])
-def password_change(request, payload: PasswordIn):
+def password_change(request: ApiRequest, payload: PasswordIn) -> Status:
     """Change your own password: at least 10 characters of three classes, none of your last 5."""
     services.password_change(user=request.auth, old_password=payload.old_password, new_password=payload.new_password)
     return Status(204, None)
@@ -126,13 +134,13 @@ def password_change(request, payload: PasswordIn):
 
 @router.get("/auth/tokens", response=list[TokenOut], tags=["auth"])
 @paginate(Pages)
-def tokens_list(request):
+def tokens_list(request: ApiRequest) -> QuerySet[ApiToken]:
     """Your tokens; an administrator sees everyone's."""
     return selectors.token_list(user=request.auth)
 
 
 @router.delete("/auth/tokens/{token_id}", response=TokenOut, tags=["auth"])
-def token_delete(request, token_id: int):
+def token_delete(request: ApiRequest, token_id: int) -> ApiToken:
     """Revoke a token (its owner or an administrator)."""
     token = selectors.token_get(user=request.auth, token_id=token_id)
     return services.token_revoke(by=request.auth, token=token)
@@ -166,13 +174,13 @@ class OrgFilters(Schema):
 
 @router.get("/orgs", response=list[OrgOut], tags=["orgs"])
 @paginate(Pages)
-def orgs_list(request, filters: Query[OrgFilters]):
+def orgs_list(request: ApiRequest, filters: Query[OrgFilters]) -> QuerySet[OrgUnit]:
     """The org tree as far as you may see it; filter by `kind`, `parent`, or search with `q`."""
     return selectors.org_list(user=request.auth, kind=filters.kind, parent=filters.parent, q=filters.q)
 
 
 @router.get("/orgs/{org_id}", response=OrgOut, tags=["orgs"])
-def orgs_get(request, org_id: int):
+def orgs_get(request: ApiRequest, org_id: int) -> OrgUnit:
     return selectors.org_get(user=request.auth, org_id=org_id)
 
 
@@ -184,7 +192,7 @@ class ChainOut(Schema):
 
 
 @router.get("/audit/verify", response=ChainOut, tags=["audit"])
-def audit_chain_verify(request):
+def audit_chain_verify(request: ApiRequest) -> dict[str, Any]:
     """Check the audit chain end to end (whoever may read the audit log: the audit administrator)."""
     if not request.auth.has_perm("core.view_auditentry"):
         raise NotAllowed(_("audit administrators only"))
@@ -192,7 +200,12 @@ def audit_chain_verify(request):
 
 
 @router.get("/map/layers/{layer}", tags=["map"])
-def map_layer(request, layer: str, bbox: str | None = Query(None, max_length=200), zoom: float | None = None):  # noqa: B008
+def map_layer(
+    request: ApiRequest,
+    layer: str,
+    bbox: str | None = Query(None, max_length=200),  # noqa: B008
+    zoom: float | None = None,
+) -> FeatureCollection:
     """A GeoJSON FeatureCollection of one map layer, scoped to you; `bbox=west,south,east,north` keeps only the
     features meeting that window. Base-map layers (roads, water, railways, places) also take `zoom` and send only
     what that view shows."""
@@ -224,11 +237,11 @@ class MarkReadOut(Schema):
 
 @router.get("/notifications", response=list[NotificationOut], tags=["notifications"])
 @paginate(Pages)
-def notifications_list(request, unread: bool = False):
+def notifications_list(request: ApiRequest, unread: bool = False) -> QuerySet[Notification]:
     """Your inbox, newest first; `unread=true` for the unread ones."""
     return notification_list(user=request.auth, unread=unread)
 
 
 @router.post("/notifications/read", response=MarkReadOut, tags=["notifications"])
-def notifications_read(request, payload: MarkReadIn):
+def notifications_read(request: ApiRequest, payload: MarkReadIn) -> dict[str, int]:
     return {"marked": notification_mark_read(user=request.auth, ids=payload.ids)}

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig, apps
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +15,7 @@ class CoreConfig(AppConfig):
         post_migrate.connect(sync_roles, dispatch_uid="yingji.core.sync_roles")
 
 
-def sync_roles(sender: AppConfig, **kwargs) -> None:
+def sync_roles(sender: AppConfig, **kwargs: Any) -> None:
     """Give the roles their permissions once the last app's permissions exist (post_migrate runs app by app)."""
     from yingji.core.roles import ensure_roles
 

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from yingji.core.models import AuditEntry, AuditHead, User
 
@@ -91,7 +92,7 @@ def audit_append(
     actor_name = actor.get_username() if actor is not None and actor.is_authenticated else ""
     with transaction.atomic():
         # Lock the head: appends are serialised so every entry links to the one before it.
-        head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1, defaults={"hash": GENESIS_HASH})
+        head, _created = AuditHead.objects.select_for_update().get_or_create(pk=1, defaults={"hash": GENESIS_HASH})
         fields = {
             "seq": head.seq + 1,
             "at": timezone.now(),
@@ -129,19 +130,21 @@ def audit_verify() -> ChainReport:
     for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=2000):
         count += 1
         if entry.seq != expected_seq:
-            return ChainReport(False, count, expected_seq, f"entry {expected_seq} is missing")
+            return ChainReport(False, count, expected_seq, _("entry %(seq)d is missing") % {"seq": expected_seq})
         if entry.prev_hash != expected_prev:
-            return ChainReport(False, count, entry.seq, f"entry {entry.seq} does not link to entry {entry.seq - 1}")
+            problem = _("entry %(seq)d does not link to entry %(before)d") % {"seq": entry.seq, "before": entry.seq - 1}
+            return ChainReport(False, count, entry.seq, problem)
         if not hmac.compare_digest(_hash_of(entry), entry.hash):
-            return ChainReport(False, count, entry.seq, f"entry {entry.seq} was altered")
+            return ChainReport(False, count, entry.seq, _("entry %(seq)d was altered") % {"seq": entry.seq})
         expected_prev = entry.hash
         expected_seq += 1
     head = AuditHead.objects.filter(pk=1).first()
     head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS_HASH)
     if head_seq > count:
-        return ChainReport(False, count, count + 1, f"entries {count + 1} to {head_seq} were cut off the end")
+        problem = _("entries %(first)d to %(last)d were cut off the end") % {"first": count + 1, "last": head_seq}
+        return ChainReport(False, count, count + 1, problem)
     if head_seq != count or head_hash != expected_prev:
-        return ChainReport(False, count, count, "the chain's head does not match its last entry")
+        return ChainReport(False, count, count, _("the chain's head does not match its last entry"))
     return ChainReport(True, count)
 
 

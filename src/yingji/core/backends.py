@@ -1,13 +1,17 @@
 """Authentication with lockout, used by the login page, the admin and the token endpoint alike."""
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 
+from yingji.core.models import User
 from yingji.core.services import is_locked_out, login_attempt_record, mfa_enabled
 
 
-def client_ip(request) -> str | None:
+def client_ip(request: HttpRequest | None) -> str | None:
     """The client's address: REMOTE_ADDR, or behind a trusted reverse proxy the last X-Forwarded-For hop."""
     if request is None:
         return None
@@ -24,7 +28,9 @@ class LockoutModelBackend(ModelBackend):
     attempt. A user with a second factor is recorded as successful only once the code is right, so a known
     password cannot be used to reset the count while guessing codes."""
 
-    def authenticate(self, request, username=None, password=None, **kwargs):
+    def authenticate(
+        self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
+    ) -> User | None:
         if username is None or password is None:
             return None
         ip = client_ip(request)

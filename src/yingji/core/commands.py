@@ -7,19 +7,21 @@ saves only what changed and appends the diff to the audit chain, so no service w
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
 from yingji.core.audit import audit_append
 from yingji.core.errors import Conflict, NotAllowed, ValidationFailed
+from yingji.core.models import User
 
 M = TypeVar("M", bound=models.Model)
 
 __all__ = ["Transitions", "apply_changes", "clean_or_fail", "require_perm", "snapshot", "validation_failed"]
 
 
-def require_perm(by: Any, permission: str) -> None:
+def require_perm(by: User | AnonymousUser | None, permission: str) -> None:
     """The actor must hold `permission` ("app_label.codename"); `by=None` is the platform itself and may do anything."""
     if by is not None and not by.has_perm(permission):
         raise NotAllowed(_("Your role may not do this."), {"__all__": [_("Your role may not do this.")]})
@@ -102,7 +104,9 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     for name in fields:
         field = instance._meta.get_field(name)
         values[name] = (
-            getattr(instance, field.attname) if field.is_relation and field.many_to_one else getattr(instance, name)
+            getattr(instance, field.attname)
+            if isinstance(field, models.Field) and field.is_relation and field.many_to_one
+            else getattr(instance, name)
         )
     return values
 
@@ -123,7 +127,7 @@ def refuse_nulls(instance: models.Model, changes: Mapping[str, Any]) -> None:
 
 def apply_changes(
     *,
-    by: Any,
+    by: User | None,
     instance: M,
     changes: Mapping[str, Any],
     fields: Iterable[str],

@@ -9,7 +9,7 @@ from typing import Any
 import shapely
 from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
-from shapely.prepared import prep
+from shapely.prepared import PreparedGeometry, prep
 
 BOUNDARY_FILE = Path(__file__).with_name("data") / "huangshigang.wgs84.geojson"
 
@@ -26,7 +26,7 @@ def district_geometry() -> BaseGeometry:
 
 
 @cache
-def _prepared():
+def _prepared() -> PreparedGeometry:
     return prep(district_geometry())
 
 

@@ -4,6 +4,8 @@ import json
 import math
 import re
 
+from django.utils.translation import gettext as _
+
 # The largest integer a database integer column holds (PostgreSQL bigint, SQLite INTEGER): ids, page numbers.
 MAX_ID = 2**63 - 1
 # The largest quantity anything is counted in (people, stock, readings of a batch).
@@ -28,7 +30,7 @@ def json_loads_strict(body: bytes | str) -> object:
 
 
 def _refuse_constant(name: str) -> None:
-    raise ValueError(f"{name} is not a number JSON allows")
+    raise ValueError(_("%(name)s is not a number JSON allows") % {"name": name})
 
 
 def _check(value: object) -> None:
@@ -38,10 +40,10 @@ def _check(value: object) -> None:
         return
     elif isinstance(value, int):
         if abs(value) > MAX_ID:
-            raise ValueError("a number is out of range")
+            raise ValueError(_("a number is out of range"))
     elif isinstance(value, float):
         if not math.isfinite(value):
-            raise ValueError("a number is out of range")
+            raise ValueError(_("a number is out of range"))
     elif isinstance(value, dict):
         for key, item in value.items():
             _check_text(key)
@@ -53,10 +55,10 @@ def _check(value: object) -> None:
 
 def _check_text(text: str) -> None:
     if "\x00" in text:
-        raise ValueError("NUL characters are not allowed")
+        raise ValueError(_("NUL characters are not allowed"))
     if CONTROL_CHARACTERS.search(text):
-        raise ValueError("control characters are not allowed")
+        raise ValueError(_("control characters are not allowed"))
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        raise ValueError("the text is not valid Unicode") from None
+        raise ValueError(_("the text is not valid Unicode")) from None

@@ -26,7 +26,7 @@ from django.core.handlers.asgi import ASGIRequest
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django.db.models import Max
-from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse, StreamingHttpResponse
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
@@ -155,7 +155,7 @@ def publish(channel: str, event: str, data: dict[str, Any], *, scope: str = "") 
 _redis_clients: dict[str, Any] = {}
 
 
-def _redis_publisher():
+def _redis_publisher() -> Any:
     import redis
 
     url = redis_url()
@@ -343,7 +343,7 @@ async def _events(channel: str, root_path: str | None, credential: Credential) -
 
 
 @login_not_required
-async def stream(request: HttpRequest, channel: str) -> HttpResponse:
+async def stream(request: HttpRequest, channel: str) -> HttpResponseBase:
     """Server-sent events of one channel, filtered to the user's data scope (session or bearer token)."""
     try:
         _user, root_path, credential = await sync_to_async(_user_and_root)(request)

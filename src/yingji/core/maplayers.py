@@ -11,50 +11,22 @@ from django.utils.translation import gettext as _
 
 from yingji.core.errors import ValidationFailed
 from yingji.core.geo import district_feature
-from yingji.core.models import Industry, OrgKind, OrgUnit
+from yingji.core.models import Industry, OrgKind, OrgUnit, User
 from yingji.core.scopes import scoped
 
 FeatureCollection = dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Viewport:
-    """What a map shows: a bounding box (WGS84 degrees) and its zoom level, for layers that thin out by view."""
-
-    west: float
-    south: float
-    east: float
-    north: float
-    zoom: float | None = None
-
-
-def parse_viewport(bbox: str | None, zoom: float | None) -> Viewport | None:
-    """`bbox` as "west,south,east,north"; ValidationFailed (field "bbox"/"zoom") for anything else."""
-    if zoom is not None and not (math.isfinite(zoom) and 0 <= zoom <= 24):
-        raise ValidationFailed(_("The zoom must lie between 0 and 24."), {"zoom": [_("between 0 and 24")]})
-    if not bbox:
-        return None if zoom is None else Viewport(-180, -90, 180, 90, zoom)
-    try:
-        west, south, east, north = (float(v) for v in bbox.split(",", 4))
-    except ValueError:
-        west = south = east = north = math.nan
-    box = (west, south, east, north)
-    if not all(math.isfinite(v) for v in box) or not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
-        message = _("The bounding box must be west,south,east,north in degrees.")
-        raise ValidationFailed(message, {"bbox": [message]})
-    return Viewport(west, south, east, north, zoom)
 
 
 def _collection(features: list[dict[str, Any]]) -> FeatureCollection:
     return {"type": "FeatureCollection", "features": features}
 
 
-def district_layer(user) -> FeatureCollection:
+def district_layer(user: User) -> FeatureCollection:
     feature = district_feature()
     return _collection([{**feature, "properties": {**feature["properties"], "illustrative": False}}])
 
 
-def _area_layer(user, kind: str) -> FeatureCollection:
+def _area_layer(user: User, kind: str) -> FeatureCollection:
     orgs = scoped(OrgUnit.objects.filter(kind=kind, active=True, area__isnull=False), user, org_field="")
     return _collection(
         [
@@ -71,17 +43,21 @@ def _area_layer(user, kind: str) -> FeatureCollection:
 
 @dataclass(frozen=True)
 class BBox:
-    """A map window in degrees: west, south, east, north (the order of Leaflet's toBBoxString)."""
+    """A map window in WGS84 degrees: west, south, east, north (the order of Leaflet's toBBoxString), and the zoom
+    level it is seen at, for layers that thin out by view (None: not given)."""
 
     west: float
     south: float
     east: float
     north: float
+    zoom: float | None = None
 
     @classmethod
-    def parse(cls, text: str) -> "BBox":
-        """From "west,south,east,north"; a 4xx (field "bbox") for anything else."""
-        message = _("Give the box as west,south,east,north in degrees.")
+    def parse(cls, text: str, zoom: float | None = None) -> "BBox":
+        """From "west,south,east,north"; ValidationFailed (field "bbox" or "zoom") for anything else."""
+        if zoom is not None and not (math.isfinite(zoom) and 0 <= zoom <= 24):
+            raise ValidationFailed(_("The zoom must lie between 0 and 24."), {"zoom": [_("between 0 and 24")]})
+        message = _("The bounding box must be west,south,east,north in degrees.")
         try:
             west, south, east, north = (float(part) for part in text.split(",", 4))
         except ValueError:
@@ -90,7 +66,7 @@ class BBox:
             raise ValidationFailed(message, {"bbox": [message]})
         if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
             raise ValidationFailed(message, {"bbox": [message]})
-        return cls(west, south, east, north)
+        return cls(west, south, east, north, zoom)
 
     def lookups(self, lat: str = "lat", lon: str = "lon") -> dict[str, float]:
         """ORM filters keeping points inside the box (for layers that filter in SQL)."""
@@ -122,7 +98,21 @@ def _positions(coordinates: Any) -> Iterator[tuple[float, float]]:
         yield from _positions(part)
 
 
-def enterprises_layer(user, bbox: BBox | None = None) -> FeatureCollection:
+# The base map's layers (roads, water, railways, places) take the window as `view`; a window is a BBox.
+Viewport = BBox
+
+
+def parse_viewport(bbox: str | None, zoom: float | None) -> BBox | None:
+    """The view a base-map request asks for: None when it gives neither box nor zoom, the whole world at `zoom`
+    when it gives only the zoom; the box is parsed by `BBox.parse`."""
+    if not bbox:
+        if zoom is None:
+            return None
+        return BBox.parse("-180,-90,180,90", zoom)
+    return BBox.parse(bbox, zoom)
+
+
+def enterprises_layer(user: User, bbox: BBox | None = None) -> FeatureCollection:
     orgs = scoped(
         OrgUnit.objects.filter(
             kind=OrgKind.ENTERPRISE, active=True, lat__isnull=False, **(bbox.lookups() if bbox else {})
@@ -164,7 +154,7 @@ LAYERS: dict[str, Callable[..., FeatureCollection]] = {
 }
 
 
-def layer(name: str, user, *, bbox: BBox | None = None) -> FeatureCollection | None:
+def layer(name: str, user: User, *, bbox: BBox | None = None) -> FeatureCollection | None:
     """Layer `name` for `user` (None: no such layer), narrowed to the features meeting `bbox` when given. A layer
     function that takes `bbox` filters in its query; for the others the features are filtered here."""
     build = LAYERS.get(name)

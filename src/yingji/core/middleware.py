@@ -3,10 +3,11 @@
 import re
 from collections.abc import Callable
 from http import HTTPStatus
+from typing import Any
 from urllib.parse import unquote_to_bytes
 
 from django.contrib.auth.middleware import LoginRequiredMiddleware
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseBase, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -46,7 +47,13 @@ _DIGITS = re.compile(r"[+-]?\d+")
 class PagesLoginRequiredMiddleware(LoginRequiredMiddleware):
     """Every page needs a signed-in user; the API answers 401 itself and static files are public."""
 
-    def process_view(self, request, view_func, view_args, view_kwargs):
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponseBase],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[Any, Any],
+    ) -> HttpResponseBase | None:
         if request.path_info.startswith(("/api/", "/static/")):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
@@ -55,10 +62,10 @@ class PagesLoginRequiredMiddleware(LoginRequiredMiddleware):
 class RequestAddressMiddleware:
     """Remember the request's source address for the audit entries written while serving it."""
 
-    def __init__(self, get_response) -> None:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         token = current_address.set(client_ip(request))
         try:
             return self.get_response(request)
@@ -70,10 +77,10 @@ class AccountPolicyMiddleware:
     """A signed-in user whose password was set by someone else or has expired goes to the change page first; an
     administrator who signed in without a second factor goes to set one up first."""
 
-    def __init__(self, get_response) -> None:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and not request.path_info.startswith(ACCOUNT_PATHS):
             if password_expired(user):

@@ -133,7 +133,7 @@ class User(AbstractUser):
         help_text=_("Empty: the password was set by someone else and must be changed at the next sign-in."),
     )
 
-    class Meta(AbstractUser.Meta):
+    class Meta(AbstractUser.Meta):  # type: ignore[name-defined]  # django-stubs leaves out the abstract Meta
         ordering = ["username"]
         verbose_name = _("user")
         verbose_name_plural = _("users")

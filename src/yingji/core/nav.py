@@ -2,11 +2,14 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
+from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from yingji.core.models import User
 from yingji.core.notify import notification_list
 
 
@@ -14,7 +17,7 @@ from yingji.core.notify import notification_list
 class NavEntry:
     label: str | Promise
     url_name: str
-    allowed: Callable[[object], bool] = lambda user: True
+    allowed: Callable[[User], bool] = lambda user: True  # of a signed-in user
     order: int = 50  # the daily work first (duty desk, resources), housekeeping last
 
 
@@ -31,10 +34,11 @@ NAV: list[NavEntry] = [
 ]
 
 
-def navigation(request) -> dict:
+def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav": [], "unread": 0}
+    assert isinstance(user, User)  # an authenticated user is one of ours
     entries = []
     for entry in sorted(NAV, key=lambda e: e.order):
         if not entry.allowed(user):

@@ -6,6 +6,7 @@ GB/T 22239-2019 (level 3) 8.1.4.1 a): identities are unique and passwords are co
 import secrets
 import string
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password
@@ -35,7 +36,7 @@ class CharacterClassValidator:
     def __init__(self, min_classes: int = 3) -> None:
         self.min_classes = min_classes
 
-    def validate(self, password: str, user=None) -> None:
+    def validate(self, password: str, user: Any = None) -> None:
         if character_classes(password) < self.min_classes:
             raise ValidationError(self.get_help_text(), code="password_too_simple")
 
@@ -48,7 +49,7 @@ class CharacterClassValidator:
 class HistoryValidator:
     """None of the user's last PASSWORD_HISTORY passwords again."""
 
-    def validate(self, password: str, user=None) -> None:
+    def validate(self, password: str, user: Any = None) -> None:
         if user is None or user.pk is None:
             return
         from yingji.core.models import PasswordHistory
@@ -67,7 +68,7 @@ class HistoryValidator:
         ) % {"n": n}
 
 
-def password_expired(user) -> bool:
+def password_expired(user: Any) -> bool:
     """Whether the user must choose a new password: it was set by someone else, or it is too old."""
     if not user.is_authenticated:
         return False

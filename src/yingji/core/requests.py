@@ -1,9 +1,11 @@
-"""Request types for annotations: what a view may rely on once authentication has run.
+"""Types for annotations. Requests: what a view may rely on once authentication has run.
 
 django-stubs types ``request.user`` as ``User | AnonymousUser`` and knows nothing of django-ninja's ``request.auth``;
 a view behind ``login_required`` or an API operation behind the token/session auth annotates its request with one of
 these instead (the pattern django-stubs documents for custom request attributes).
 """
+
+from typing import TYPE_CHECKING
 
 from django.http import HttpRequest
 
@@ -21,3 +23,12 @@ class ApiRequest(HttpRequest):
 
     auth: User
     user: User
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+else:  # django-stubs-ext is a development tool; at run time a lazy text is a Promise
+    from django.utils.functional import Promise as StrPromise
+
+# A user-visible text: a string or a lazy translation (`gettext_lazy`).
+Text = str | StrPromise

@@ -6,9 +6,13 @@ security administrator grants roles and rights and handles accounts and tokens, 
 audit log and changes nothing. None of them can grant themselves anything (see `core.services.user_change_access`).
 """
 
-from django.contrib.auth.models import Group, Permission
+from collections.abc import Sequence
+
+from django.contrib.auth.models import AnonymousUser, Group, Permission
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from yingji.core.models import User
 
 
 class Role(models.TextChoices):
@@ -78,7 +82,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 }
 
 
-def grant(roles: list[str] | str, *permissions: str) -> None:
+def grant(roles: Sequence[str] | str, *permissions: str) -> None:
     """Give roles model permissions ("app_label.codename"); call from an AppConfig.ready()."""
     for role in [roles] if isinstance(roles, str) else roles:
         for permission in permissions:
@@ -86,7 +90,7 @@ def grant(roles: list[str] | str, *permissions: str) -> None:
                 ROLE_PERMISSIONS[role].append(permission)
 
 
-def user_has_role(user, *roles: str) -> bool:
+def user_has_role(user: User | AnonymousUser, *roles: str) -> bool:
     """True when the user holds any of `roles` (a superuser holds every role)."""
     if not user.is_authenticated:
         return False
@@ -101,14 +105,14 @@ def ensure_roles() -> None:
     """Create each role's group and give it exactly its permissions (idempotent)."""
     for role, codes in ROLE_PERMISSIONS.items():
         group, _created = Group.objects.get_or_create(name=GROUP_NAMES[role])
-        wanted = []
+        wanted: list[Permission] = []
         for code in codes:
             app_label, codename = code.split(".")
             wanted.extend(Permission.objects.filter(content_type__app_label=app_label, codename=codename))
         group.permissions.set(wanted)
 
 
-def user_roles(user) -> list[str]:
+def user_roles(user: User | AnonymousUser) -> list[str]:
     names = {g.name for g in user.groups.all()} if user.is_authenticated else set()
     return [role for role, name in GROUP_NAMES.items() if name in names]
 
@@ -117,10 +121,10 @@ def user_roles(user) -> list[str]:
 MFA_ROLES = (Role.ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)
 
 
-def mfa_required(user) -> bool:
+def mfa_required(user: User | AnonymousUser) -> bool:
     """Administrators (of any of the three kinds, and superusers) must use a second factor."""
     return bool(user.is_authenticated and (user.is_superuser or any(r in user_roles(user) for r in MFA_ROLES)))
 
 
-def is_system_admin(user) -> bool:
+def is_system_admin(user: User | AnonymousUser) -> bool:
     return bool(user.is_authenticated and (user.is_superuser or Role.ADMIN in user_roles(user)))

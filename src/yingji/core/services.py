@@ -3,7 +3,7 @@
 import hashlib
 import hmac
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -64,7 +64,7 @@ def org_update(*, by: User | None, org: OrgUnit, **changes: Any) -> OrgUnit:
     before = _org_snapshot(org)
     for field, value in changes.items():
         if field not in ORG_FIELDS:
-            raise ValidationFailed(f"unknown field {field}", {field: [_("unknown field")]})
+            raise ValidationFailed(_("unknown field %(field)s") % {"field": field}, {field: [_("unknown field")]})
         setattr(org, field, value)
     clean_or_fail(org)
     old_path = org.path
@@ -103,7 +103,7 @@ def user_create(
     person chose or was given on purpose."""
     unknown = [r for r in roles if r not in GROUP_NAMES]
     if unknown:
-        raise ValidationFailed(f"unknown role {unknown[0]}", {"roles": [f"unknown role {r}" for r in unknown]})
+        raise _unknown_roles(unknown)
     user = User(
         username=username,
         org=org,
@@ -132,6 +132,11 @@ def user_create(
         payload={"org": org.pk if org else None, "roles": sorted(roles), "superuser": is_superuser},
     )
     return user
+
+
+def _unknown_roles(unknown: list[str]) -> ValidationFailed:
+    messages = [_("unknown role %(role)s") % {"role": role} for role in unknown]
+    return ValidationFailed(messages[0], {"roles": messages})
 
 
 def _token_digest(token: str) -> str:
@@ -182,7 +187,7 @@ def token_authenticate(raw: str) -> User | None:
     return token.user
 
 
-def _window_start():
+def _window_start() -> datetime:
     return timezone.now() - timedelta(minutes=settings.LOCKOUT_MINUTES)
 
 
@@ -332,7 +337,7 @@ def user_change_access(
         "is_staff": user.is_staff,
         "is_active": user.is_active,
     }
-    wanted = {"roles": sorted(roles) if roles is not None else None, "is_superuser": is_superuser}
+    wanted: dict[str, Any] = {"roles": sorted(roles) if roles is not None else None, "is_superuser": is_superuser}
     wanted |= {"is_staff": is_staff, "is_active": is_active}
     changes = {k: v for k, v in wanted.items() if v is not None and v != before[k]}
     if not changes:
@@ -351,7 +356,7 @@ def user_change_access(
     if "roles" in changes:
         unknown = [r for r in changes["roles"] if r not in GROUP_NAMES]
         if unknown:
-            raise ValidationFailed(f"unknown role {unknown[0]}", {"roles": [f"unknown role {r}" for r in unknown]})
+            raise _unknown_roles(unknown)
         user.groups.set([role_group(r) for r in changes["roles"]])
     for field in ("is_superuser", "is_staff", "is_active"):
         if field in changes:

@@ -4,25 +4,27 @@ to acknowledge… Apps above core register a source in their AppConfig.ready(); 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+
+from yingji.core.models import User
+from yingji.core.requests import Text
 
 
 @dataclass(frozen=True)
 class Todo:
     """One thing waiting for the user: what, where to do it, by when."""
 
-    kind: str  # a short label of the kind: 待审批预警, 待报送报告, …
-    title: str
+    kind: Text  # a short label of the kind: 待审批预警, 待报送报告, …
+    title: Text
     url: str
     due: datetime | None = None
     urgent: bool = False
 
 
 # Later apps append functions of the user that return their to-dos.
-TODO_SOURCES: list[Callable[[Any], Iterable[Todo]]] = []
+TODO_SOURCES: list[Callable[[User], Iterable[Todo]]] = []
 
 
-def todos_for(user: Any, *, limit: int = 30) -> list[Todo]:
+def todos_for(user: User, *, limit: int = 30) -> list[Todo]:
     """The user's to-dos from every app, urgent and earliest-due first."""
     found = [todo for source in TODO_SOURCES for todo in source(user)]
     far = datetime.max.replace(tzinfo=None)

@@ -2,6 +2,7 @@
 and services."""
 
 import time
+from typing import Any
 
 import segno
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -25,6 +27,7 @@ from yingji.core.models import OrgKind, RecoveryCode, User
 from yingji.core.notify import notification_list as inbox
 from yingji.core.notify import notification_mark_read
 from yingji.core.passwords import password_expired
+from yingji.core.requests import AuthedRequest
 from yingji.core.roles import Role, mfa_required, user_roles
 from yingji.core.todos import todos_for
 from yingji.core.web import page_of, run_service
@@ -49,17 +52,18 @@ class SignInView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
 
-    def form_valid(self, form):
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         user = form.get_user()
+        backend: str = user.backend  # type: ignore[attr-defined]  # authenticate() marks the user with its backend
         if services.mfa_enabled(user):
             self.request.session[PENDING_KEY] = {
                 "user": user.pk,
-                "backend": user.backend,
+                "backend": backend,
                 "until": time.time() + PENDING_S,
                 "next": self.get_success_url(),
             }
             return redirect("login-otp")
-        _complete_sign_in(self.request, user, user.backend, "password")
+        _complete_sign_in(self.request, user, backend, "password")
         return HttpResponseRedirect(self.get_success_url())
 
 
@@ -92,13 +96,14 @@ def sign_in_otp(request: HttpRequest) -> HttpResponse:
 
 
 class SignOutView(auth_views.LogoutView):
-    def post(self, request, *args, **kwargs):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.user.is_authenticated:
+            assert isinstance(request.user, User)
             services.signout_record(user=request.user, ip=client_ip(request))
         return super().post(request, *args, **kwargs)
 
 
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: AuthedRequest) -> HttpResponse:
     """The signed-in user's own account: password, second factor, API tokens."""
     return render(
         request,
@@ -113,7 +118,7 @@ def account(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-def password_change(request: HttpRequest) -> HttpResponse:
+def password_change(request: AuthedRequest) -> HttpResponse:
     """Change one's own password (also where a temporary or expired password sends the user)."""
     form = PasswordChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -128,6 +133,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
             success=_("Your password has been changed."),
         )
         if outcome:
+            assert outcome.value is not None
             update_session_auth_hash(request, outcome.value)
             return redirect("core:account")
     return render(
@@ -148,7 +154,7 @@ def _qr_svg(uri: str) -> str:
 
 
 @never_cache
-def mfa(request: HttpRequest) -> HttpResponse:
+def mfa(request: AuthedRequest) -> HttpResponse:
     """Set up, renew or remove the authenticator (TOTP) and its recovery codes."""
     user = request.user
     action = request.POST.get("action") if request.method == "POST" else None
@@ -167,7 +173,7 @@ def mfa(request: HttpRequest) -> HttpResponse:
         if run_service(request, None, lambda: services.mfa_reset(by=user, user=user), success=_("Removed.")):
             return redirect("core:account")
     enabled = services.mfa_enabled(user)
-    context = {"form": form, "enabled": enabled, "codes": codes, "required": mfa_required(user)}
+    context: dict[str, Any] = {"form": form, "enabled": enabled, "codes": codes, "required": mfa_required(user)}
     if enabled:
         context["codes_left"] = RecoveryCode.objects.filter(user=user, used_at__isnull=True).count()
     else:
@@ -177,7 +183,7 @@ def mfa(request: HttpRequest) -> HttpResponse:
     return render(request, "core/mfa.html", context)
 
 
-def workbench(request):
+def workbench(request: AuthedRequest) -> HttpResponse:
     counts = selectors.org_counts(user=request.user)
     roles = [Role(r).label for r in user_roles(request.user)]
     return render(
@@ -194,7 +200,7 @@ def workbench(request):
     )
 
 
-def org_list(request):
+def org_list(request: AuthedRequest) -> HttpResponse:
     form = OrgFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     orgs = selectors.org_list(user=request.user, kind=filters.get("kind") or None, q=filters.get("q") or None)
@@ -202,13 +208,13 @@ def org_list(request):
     return render(request, "core/org_list.html", {"form": form, "page": page, "query": query})
 
 
-def org_detail(request, org_id: int):
+def org_detail(request: AuthedRequest, org_id: int) -> HttpResponse:
     org = selectors.org_get(user=request.user, org_id=org_id)
     children = selectors.org_list(user=request.user, parent=org.pk)
     return render(request, "core/org_detail.html", {"org": org, "children": children})
 
 
-def token_list(request):
+def token_list(request: AuthedRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     new_token = None
     if request.method == "POST" and form.is_valid():
@@ -218,14 +224,14 @@ def token_list(request):
 
 
 @require_POST
-def token_revoke(request, token_id: int):
+def token_revoke(request: AuthedRequest, token_id: int) -> HttpResponse:
     token = selectors.token_get(user=request.user, token_id=token_id)
     services.token_revoke(by=request.user, token=token)
     messages.success(request, _("Token %(prefix)s… revoked.") % {"prefix": token.prefix})
     return redirect("core:token-list")
 
 
-def notification_list(request):
+def notification_list(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST":
         notification_mark_read(user=request.user)
         return redirect("core:notification-list")

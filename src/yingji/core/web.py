@@ -8,10 +8,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.forms import Form
+from django.forms import BaseForm
 from django.http import HttpRequest
 
 from yingji.core.errors import NotAllowed, YingjiError
+from yingji.core.requests import Text
 
 T = TypeVar("T")
 
@@ -33,11 +34,11 @@ class Outcome(Generic[T]):
 
 def run_service(
     request: HttpRequest,
-    form: Form | None,
+    form: BaseForm | None,
     fn: Callable[[], T],
     *,
     field_map: dict[str, str] | None = None,
-    success: str = "",
+    success: Text = "",
 ) -> Outcome[T]:
     """Call a service; its refusal becomes form errors (on the named fields) and a message, never a crash page.
 
@@ -68,7 +69,7 @@ def run_service(
     return Outcome(True, value)
 
 
-def page_of(request: HttpRequest, rows: QuerySet | list, per_page: int = PAGE_SIZE) -> tuple[Page, str]:
+def page_of(request: HttpRequest, rows: QuerySet[Any] | list[Any], per_page: int = PAGE_SIZE) -> tuple[Page[Any], str]:
     """The page the request asks for (out-of-range numbers give the nearest page) and the query string
     without `page`, for the `core/_pager.html` include."""
     page = Paginator(rows, per_page).get_page(_page_number(request.GET.get("page")))

@@ -18,9 +18,10 @@ from zipfile import BadZipFile, ZipFile
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from yingji.core.errors import ValidationFailed
 from yingji.core.inputs import xml_safe
@@ -117,7 +118,7 @@ def text_safe(value: Any) -> Any:
     return value
 
 
-def _as_text_if_formula(cell: Cell) -> None:
+def _as_text_if_formula(cell: Cell | MergedCell) -> None:
     value = cell.value
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         cell.data_type = "s"  # openpyxl made it a formula ("="); keep the text, never evaluate it
@@ -128,6 +129,7 @@ def write_xlsx(*, title: str, header: Sequence[str], rows: Iterable[Sequence[Any
     """One sheet named `title`: a bold, frozen header row, then `rows`; every text stays text."""
     workbook = Workbook()
     ws = workbook.active
+    assert isinstance(ws, Worksheet)  # a new workbook's one sheet
     ws.title = text_safe(title)[:31] or "Sheet"
     ws.append([text_safe(h) for h in header])
     for cell in ws[1]:

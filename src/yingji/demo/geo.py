@@ -7,7 +7,7 @@ Every function is pure: it takes geometry and a `random.Random` and returns new 
 
 import random
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeAlias
 
 import shapely
 from shapely.geometry import MultiPolygon, Point, Polygon, mapping
@@ -21,7 +21,7 @@ GRID = 1e-6
 # A community seed is the best of this many random candidates (Mitchell's best-candidate sampling).
 SEED_CANDIDATES = 12
 
-Polygonal = Polygon | MultiPolygon
+Polygonal: TypeAlias = Polygon | MultiPolygon
 
 
 def polygonal(geom: BaseGeometry) -> Polygonal:

@@ -82,23 +82,23 @@ def demo_load(
         existing = set(
             User.objects.filter(username__in=[u.username for u in plan.users]).values_list("username", flat=True)
         )
-        for spec in plan.users:
-            if spec.username in existing:
+        for person in plan.users:
+            if person.username in existing:
                 continue
             secret = password if password is not None else generate_password()
             user_create(
                 by=None,
-                username=spec.username,
+                username=person.username,
                 password=secret,
-                org=units[spec.org_code],
-                roles=[spec.role],
-                last_name=spec.last_name,
-                first_name=spec.first_name,
-                is_superuser=spec.is_superuser,
+                org=units[person.org_code],
+                roles=[person.role],
+                last_name=person.last_name,
+                first_name=person.first_name,
+                is_superuser=person.is_superuser,
             )
-            new_users.append(spec.username)
+            new_users.append(person.username)
             if password is None:
-                shown.append(f"{spec.username}  {secret}")
+                shown.append(f"{person.username}  {secret}")
     # Shown only once the users exist: a rolled-back load must not print passwords that never worked.
     for line in shown:
         out(line)

@@ -112,9 +112,9 @@ def plan_activate(*, by: User, incident: Incident, plan: Plan, level: str) -> Ou
         activation.save(update_fields=["level", "levels", "raised_at"])
     done = set(activation.links.exclude(step=None).values_list("step_id", flat=True))
     steps = plan.steps.filter(level=level).exclude(pk__in=done).select_related("role", "role__org")
-    steps = sorted(steps, key=lambda s: (s.role.sort if s.role else -1, s.order, s.pk))
+    ordered = sorted(steps, key=lambda s: (s.role.sort if s.role else -1, s.order, s.pk))
     tasks = []
-    for step in steps:
+    for step in ordered:
         task = _task(by=by, incident=incident, plan=plan, step=step, now=now)
         ActivationTask.objects.create(activation=activation, step=step, level=level, task=task)
         tasks.append(task)

@@ -1,7 +1,9 @@
 """Admin: the incident-type taxonomy is maintained here; incidents, reports and the roster are read-only."""
 
 from django.contrib import admin
+from django.http import HttpRequest
 
+from yingji.core.admin import ReadOnlyAdmin  # records of consequence change only through the duty desk's services
 from yingji.incidents.models import DutyShift, Handover, Incident, IncidentType, Report, TimelineEntry
 
 
@@ -12,21 +14,8 @@ class IncidentTypeAdmin(admin.ModelAdmin):
     search_fields = ("name", "code")
     list_editable = ("active", "sort")
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: IncidentType | None = None) -> bool:
         return False  # types in use stay; retire them with `active`
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records of consequence change only through the duty desk's services."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class TimelineInline(admin.TabularInline):

@@ -1,9 +1,11 @@
 """API of the duty desk: incidents, their timeline, reports, tasks and command, the roster on duty now."""
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
@@ -14,18 +16,26 @@ from yingji.core.access import org_in_scope, resolve_in_scope
 from yingji.core.api import Pages
 from yingji.core.errors import ValidationFailed
 from yingji.core.models import User
+from yingji.core.requests import ApiRequest
 from yingji.incidents import activation, grading, selectors, services
 from yingji.incidents.documents import report_filename, review_filename
 from yingji.incidents.docx_writer import docx_response
 from yingji.incidents.models import (
     Category,
+    Dispatch,
     DispatchStatus,
+    DutyShift,
     Grade,
+    Incident,
     IncidentType,
+    MaterialRequest,
+    Report,
     ReportKind,
     ResponseLevel,
     Source,
+    Task,
     TaskStatus,
+    TimelineEntry,
 )
 from yingji.incidents.models import Status as St
 from yingji.resources.models import Equipment, Expert, MaterialItem, Team, Warehouse
@@ -138,15 +148,15 @@ class IncidentOut(Schema):
     closed_at: LocalTime | None
 
     @staticmethod
-    def resolve_grade(obj) -> str | None:
+    def resolve_grade(obj: Incident) -> str | None:
         return obj.grade or None
 
     @staticmethod
-    def resolve_grade_label(obj) -> str | None:
+    def resolve_grade_label(obj: Incident) -> str | None:
         return grading.LABELS.get(obj.grade)
 
     @staticmethod
-    def resolve_response_level(obj) -> str | None:
+    def resolve_response_level(obj: Incident) -> str | None:
         return obj.response_level or None
 
 
@@ -164,13 +174,13 @@ class IncidentFiltersIn(Schema):
 
 @router.get("/incidents", response=list[IncidentOut])
 @paginate(Pages)
-def incidents_list(request, filters: Query[IncidentFiltersIn]):
+def incidents_list(request: ApiRequest, filters: Query[IncidentFiltersIn]) -> QuerySet[Incident]:
     """Incidents in your area, newest first; filter by status, category, type, grade, open, org, dates, q."""
     return selectors.incident_list(user=request.auth, filters=selectors.IncidentFilters(**filters.dict()))
 
 
 @router.post("/incidents", response={201: IncidentOut})
-def incidents_create(request, payload: IncidentIn):
+def incidents_create(request: ApiRequest, payload: IncidentIn) -> Status[Incident]:
     """Record an incident; it is graded (Order 493) and its report deadline set (art. 11)."""
     data = payload.dict()
     incident_type = IncidentType.objects.filter(code=data.pop("type"), active=True).first()
@@ -189,18 +199,18 @@ def incidents_create(request, payload: IncidentIn):
 
 
 @router.get("/incidents/{incident_id}", response=IncidentOut)
-def incidents_get(request, incident_id: int):
+def incidents_get(request: ApiRequest, incident_id: int) -> Incident:
     return selectors.incident_get(user=request.auth, incident_id=incident_id)
 
 
 @router.get("/incidents/{incident_id}/map", tags=["map"])
-def incidents_map(request, incident_id: int):
+def incidents_map(request: ApiRequest, incident_id: int) -> dict[str, Any]:
     """GeoJSON of the incident, its dispatched resources (not yet released) and their road routes to it."""
     return selectors.incident_map(user=request.auth, incident_id=incident_id)
 
 
 @router.patch("/incidents/{incident_id}", response=IncidentOut)
-def incidents_patch(request, incident_id: int, payload: IncidentPatch):
+def incidents_patch(request: ApiRequest, incident_id: int, payload: IncidentPatch) -> Incident:
     """Change details, casualty figures (regrades within the art. 13 window), command or status."""
     incident = selectors.incident_get(user=request.auth, incident_id=incident_id)
     changes = payload.dict(exclude_unset=True)
@@ -221,12 +231,12 @@ class TimelineOut(Schema):
     payload: dict
 
     @staticmethod
-    def resolve_actor(obj) -> str | None:
+    def resolve_actor(obj: TimelineEntry) -> str | None:
         return obj.actor.get_username() if obj.actor else None
 
 
 @router.get("/incidents/{incident_id}/timeline", response=list[TimelineOut])
-def incidents_timeline(request, incident_id: int):
+def incidents_timeline(request: ApiRequest, incident_id: int) -> list[TimelineEntry]:
     """Every event of the incident in order, with who and when."""
     return list(selectors.timeline(user=request.auth, incident_id=incident_id))
 
@@ -236,7 +246,7 @@ class NoteIn(Schema):
 
 
 @router.post("/incidents/{incident_id}/notes", response={201: TimelineOut})
-def incidents_note(request, incident_id: int, payload: NoteIn):
+def incidents_note(request: ApiRequest, incident_id: int, payload: NoteIn) -> Status[TimelineEntry]:
     incident = selectors.incident_get(user=request.auth, incident_id=incident_id)
     return Status(201, services.incident_note(by=request.auth, incident=incident, text=payload.text))
 
@@ -246,7 +256,7 @@ class MergeIn(Schema):
 
 
 @router.post("/incidents/{incident_id}/merge", response=IncidentOut)
-def incidents_merge(request, incident_id: int, payload: MergeIn):
+def incidents_merge(request: ApiRequest, incident_id: int, payload: MergeIn) -> Incident:
     """Merge this incident (a duplicate report) into `into`; answers the incident kept."""
     duplicate = selectors.incident_get(user=request.auth, incident_id=incident_id)
     try:
@@ -275,13 +285,13 @@ class ReportIn(Schema):
 
 
 @router.get("/incidents/{incident_id}/reports", response=list[ReportOut])
-def incidents_reports(request, incident_id: int):
+def incidents_reports(request: ApiRequest, incident_id: int) -> list[Report]:
     incident = selectors.incident_get(user=request.auth, incident_id=incident_id)
     return list(incident.reports.all())
 
 
 @router.post("/incidents/{incident_id}/reports", response={201: ReportOut})
-def incidents_report_add(request, incident_id: int, payload: ReportIn):
+def incidents_report_add(request: ApiRequest, incident_id: int, payload: ReportIn) -> Status[Report]:
     """Prepare a progress (续报) or final (终报) report."""
     incident = selectors.incident_get(user=request.auth, incident_id=incident_id)
     report = services.report_add(
@@ -291,7 +301,7 @@ def incidents_report_add(request, incident_id: int, payload: ReportIn):
 
 
 @router.post("/reports/{report_id}/send", response=ReportOut)
-def reports_send(request, report_id: int):
+def reports_send(request: ApiRequest, report_id: int) -> Report:
     """Send a due report: its document is generated from the incident and kept with the send time."""
     report = selectors.report_get(user=request.auth, report_id=report_id)
     return services.report_send(by=request.auth, report=report)
@@ -321,13 +331,13 @@ class TaskPatch(Schema):
 
 
 @router.get("/incidents/{incident_id}/tasks", response=list[TaskOut])
-def incidents_tasks(request, incident_id: int):
+def incidents_tasks(request: ApiRequest, incident_id: int) -> list[Task]:
     incident = selectors.incident_get(user=request.auth, incident_id=incident_id)
     return list(incident.tasks.all())
 
 
 @router.post("/incidents/{incident_id}/tasks", response={201: TaskOut})
-def incidents_task_add(request, incident_id: int, payload: TaskIn):
+def incidents_task_add(request: ApiRequest, incident_id: int, payload: TaskIn) -> Status[Task]:
     """Give a task to an org unit or a person (commanders)."""
     incident = selectors.incident_get(user=request.auth, incident_id=incident_id)
     task = services.task_create(
@@ -342,7 +352,7 @@ def incidents_task_add(request, incident_id: int, payload: TaskIn):
 
 
 @router.patch("/tasks/{task_id}", response=TaskOut)
-def tasks_patch(request, task_id: int, payload: TaskPatch):
+def tasks_patch(request: ApiRequest, task_id: int, payload: TaskPatch) -> Task:
     task = selectors.task_get(user=request.auth, task_id=task_id)
     return services.task_set_status(by=request.auth, task=task, status=payload.status)
 
@@ -355,7 +365,7 @@ class TypeOut(Schema):
 
 
 @router.get("/incident-types", response=list[TypeOut])
-def incident_types(request):
+def incident_types(request: ApiRequest) -> list[IncidentType]:
     """The incident taxonomy (active types)."""
     return list(IncidentType.objects.filter(active=True))
 
@@ -369,16 +379,16 @@ class ShiftOut(Schema):
     phone: str
 
     @staticmethod
-    def resolve_officer(obj) -> str:
+    def resolve_officer(obj: DutyShift) -> str:
         return str(obj.officer)
 
     @staticmethod
-    def resolve_leader(obj) -> str:
+    def resolve_leader(obj: DutyShift) -> str:
         return str(obj.leader)
 
 
 @router.get("/duty/now", response=list[ShiftOut])
-def duty_now(request):
+def duty_now(request: ApiRequest) -> list[DutyShift]:
     """Who is on duty now: duty officer and duty leader."""
     return selectors.on_duty(user=request.auth)
 
@@ -398,14 +408,14 @@ class ReviewOut(Schema):
 
 
 @router.get("/incidents/{incident_id}/review", response=ReviewOut)
-def incidents_review(request, incident_id: int):
+def incidents_review(request: ApiRequest, incident_id: int) -> dict[str, Any]:
     """The after-action review: computed figures, findings and improvement actions."""
     incident = selectors.incident_get(user=request.auth, incident_id=incident_id)
     return selectors.review_data(incident=incident)
 
 
 @router.put("/incidents/{incident_id}/review", response=ReviewOut)
-def incidents_review_save(request, incident_id: int, payload: ReviewIn):
+def incidents_review_save(request: ApiRequest, incident_id: int, payload: ReviewIn) -> dict[str, Any]:
     incident = selectors.incident_get(user=request.auth, incident_id=incident_id)
     services.review_save(
         by=request.auth, incident=incident, findings=payload.findings, improvements=payload.improvements
@@ -443,11 +453,11 @@ class DispatchOut(Schema):
     allowed: list[str]
 
     @staticmethod
-    def resolve_resource(obj) -> int:
+    def resolve_resource(obj: Dispatch) -> int:
         return obj.resource.pk
 
     @staticmethod
-    def resolve_allowed(obj) -> list[str]:
+    def resolve_allowed(obj: Dispatch) -> list[str]:
         return list(services.dispatch_allowed(obj.status))
 
 
@@ -466,8 +476,8 @@ class RecommendationOut(Schema):
 
 @router.get("/incidents/{incident_id}/recommendations", response=list[RecommendationOut])
 def incidents_recommend(
-    request, incident_id: int, kind: Literal["team", "equipment", "expert"] | None = None, limit: int = 3
-):
+    request: ApiRequest, incident_id: int, kind: Literal["team", "equipment", "expert"] | None = None, limit: int = 3
+) -> list[dict[str, Any]]:
     """Resources to send by road travel time, busy ones skipped: without `kind`, what the incident's type needs
     in order (e.g. a hazardous-chemicals leak: fire and hazmat teams, medical teams, hazmat experts, detection
     equipment), `limit` per need; with `kind`, the nearest of that kind."""
@@ -476,13 +486,13 @@ def incidents_recommend(
 
 
 @router.get("/incidents/{incident_id}/dispatches", response=list[DispatchOut])
-def incidents_dispatches(request, incident_id: int):
+def incidents_dispatches(request: ApiRequest, incident_id: int) -> list[Dispatch]:
     incident = selectors.incident_get(user=request.auth, incident_id=incident_id)
     return list(selectors.dispatches(incident=incident))
 
 
 @router.post("/incidents/{incident_id}/dispatches", response={201: DispatchOut})
-def incidents_dispatch(request, incident_id: int, payload: DispatchIn):
+def incidents_dispatch(request: ApiRequest, incident_id: int, payload: DispatchIn) -> Status[Dispatch]:
     """One-click dispatch of a team, piece of equipment or expert: `{"team": id}`."""
     incident = selectors.incident_get(user=request.auth, incident_id=incident_id)
     dispatch = services.dispatch_create(
@@ -497,7 +507,7 @@ def incidents_dispatch(request, incident_id: int, payload: DispatchIn):
 
 
 @router.patch("/dispatches/{dispatch_id}", response=DispatchOut)
-def dispatches_patch(request, dispatch_id: int, payload: DispatchPatch):
+def dispatches_patch(request: ApiRequest, dispatch_id: int, payload: DispatchPatch) -> Dispatch:
     """Report a dispatch order's progress; invalid moves answer 409 naming the allowed ones."""
     dispatch = selectors.dispatch_get(user=request.auth, dispatch_id=dispatch_id)
     return services.dispatch_set_status(by=request.auth, dispatch=dispatch, status=payload.status)
@@ -524,22 +534,22 @@ class MaterialOut(Schema):
     fulfilled_at: LocalTime
 
     @staticmethod
-    def resolve_requested_by(obj) -> str:
+    def resolve_requested_by(obj: MaterialRequest) -> str:
         return obj.requested_by.get_username()
 
 
 @router.get("/incidents/{incident_id}/materials", response=list[MaterialOut])
-def incidents_materials_list(request, incident_id: int):
+def incidents_materials_list(request: ApiRequest, incident_id: int) -> list[MaterialRequest]:
     """The materials issued to the incident, newest first."""
     incident = selectors.incident_get(user=request.auth, incident_id=incident_id)
     return list(selectors.material_requests(incident=incident))
 
 
 @router.post("/incidents/{incident_id}/materials", response={201: MaterialOut})
-def incidents_materials(request, incident_id: int, payload: MaterialIn):
+def incidents_materials(request: ApiRequest, incident_id: int, payload: MaterialIn) -> Status[MaterialRequest]:
     """Issue materials from a warehouse to the incident (a stock-ledger movement)."""
     incident = selectors.incident_get(user=request.auth, incident_id=incident_id)
-    warehouse = resolve_in_scope(Warehouse, request.auth, payload.warehouse, field="warehouse")
+    warehouse = resolve_in_scope(Warehouse, request.auth, payload.warehouse, field="warehouse", required=True)
     item = MaterialItem.objects.filter(pk=payload.item).first()
     if item is None:
         raise ValidationFailed(_("unknown item"), {"item": [_("no such material")]})
@@ -555,14 +565,14 @@ def incidents_materials(request, incident_id: int, payload: MaterialIn):
 
 
 @router.get("/reports/{report_id}/docx")
-def reports_docx(request, report_id: int):
+def reports_docx(request: ApiRequest, report_id: int) -> HttpResponse:
     """The report as a Word file (.docx): the frozen copy once sent, a preview while due."""
     report = selectors.report_get(user=request.auth, report_id=report_id)
     return docx_response(selectors.report_document(report=report), report_filename(report), by=request.auth)
 
 
 @router.get("/incidents/{incident_id}/review/docx")
-def incidents_review_docx(request, incident_id: int):
+def incidents_review_docx(request: ApiRequest, incident_id: int) -> HttpResponse:
     """The after-action review as a Word file (.docx)."""
     incident = selectors.incident_get(user=request.auth, incident_id=incident_id)
     return docx_response(selectors.review_document(incident=incident), review_filename(incident), by=request.auth)

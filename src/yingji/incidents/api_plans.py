@@ -7,7 +7,9 @@ from ninja import Field, Router, Schema, Status
 
 from yingji.core.access import resolve_in_scope
 from yingji.core.errors import ValidationFailed
+from yingji.core.requests import ApiRequest
 from yingji.incidents import activation, selectors
+from yingji.incidents.models import PlanActivation
 from yingji.plans import selectors as plan_selectors
 from yingji.plans.models import Drill
 
@@ -77,7 +79,7 @@ class ProposalOut(Schema):
 
 
 @router.get("/incidents/{incident_id}/plans", response=list[ProposalOut])
-def incident_plans(request, incident_id: int):
+def incident_plans(request: ApiRequest, incident_id: int) -> list[dict[str, Any]]:
     """The plans that apply to the incident, closest to the scene first (the enterprise's on-site and special plans,
     the street's, the district special plan for the type, the district overall plan), each with why."""
     incident = selectors.incident_get(user=request.auth, incident_id=incident_id)
@@ -103,7 +105,7 @@ class ActivationIn(Schema):
 
 
 @router.post("/incidents/{incident_id}/activations", response={200: ActivationOut, 201: ActivationOut})
-def incident_activate(request, incident_id: int, payload: ActivationIn):
+def incident_activate(request: ApiRequest, incident_id: int, payload: ActivationIn) -> Status[PlanActivation]:
     """Activate a plan in force at a level: 201 with the tasks created from its steps for that level; the same level
     again answers 200 with the existing activation and creates nothing; a higher level (200) adds its own tasks only;
     `new_tasks` lists what this request created."""
@@ -113,12 +115,13 @@ def incident_activate(request, incident_id: int, payload: ActivationIn):
     except Http404:
         raise ValidationFailed("plan: no such plan in force", {"plan": ["no such plan in force"]}) from None
     outcome = activation.plan_activate(by=request.auth, incident=incident, plan=plan, level=payload.level)
-    outcome.activation.new_tasks = [task.pk for task in outcome.tasks]
+    # Carried on the row for this answer only (ActivationOut.new_tasks); not a model field.
+    outcome.activation.new_tasks = [task.pk for task in outcome.tasks]  # type: ignore[attr-defined]
     return Status(201 if outcome.created else 200, outcome.activation)
 
 
 @router.get("/incidents/{incident_id}/activations", response=list[ActivationOut])
-def incident_activations(request, incident_id: int):
+def incident_activations(request: ApiRequest, incident_id: int) -> list[PlanActivation]:
     incident = selectors.incident_get(user=request.auth, incident_id=incident_id)
     return list(incident.plan_activations.select_related("plan"))
 
@@ -134,7 +137,7 @@ class DrillScoreOut(Schema):
 
 
 @router.post("/incidents/{incident_id}/drill-score", response=DrillScoreOut)
-def incident_drill_score(request, incident_id: int, payload: DrillScoreIn):
+def incident_drill_score(request: ApiRequest, incident_id: int, payload: DrillScoreIn) -> Drill:
     """Score a drill from this (exercise) incident's logs: time to report, to dispatch, to arrival, tasks on time."""
     incident = selectors.incident_get(user=request.auth, incident_id=incident_id)
     drill = resolve_in_scope(Drill, request.auth, payload.drill, field="drill", required=True)

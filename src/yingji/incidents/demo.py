@@ -3,6 +3,7 @@ incidents in Huangshigang with their timelines. Idempotent: shifts are found by 
 
 from collections.abc import Callable
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -36,7 +37,7 @@ def _roster(duty: User, commander: User, org: OrgUnit) -> int:
     return created
 
 
-def _incident(title: str, **fields) -> Incident | None:
+def _incident(title: str, **fields: Any) -> Incident | None:
     if Incident.objects.filter(title=title).exists():
         return None
     return services.incident_create(title=title, **fields)
@@ -64,6 +65,8 @@ def demo_load_incidents(*, seed: int, out: Callable[[str], None]) -> dict[str, i
     chemical = (
         OrgUnit.objects.filter(kind=OrgKind.ENTERPRISE, industry="hazchem", lat__isnull=False).order_by("code").first()
     )
+    # The core demo (loaded first) puts the duty officer in the district and has a hazardous-chemicals enterprise.
+    assert chemical is not None and duty.org is not None
     now = timezone.now()
     made = 0
     with transaction.atomic():

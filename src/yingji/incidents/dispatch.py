@@ -21,22 +21,22 @@ from yingji.resources.services import stock_withdraw
 def _travel(incident: Incident, lat: float | None, lon: float | None) -> tuple[int | None, int | None]:
     from yingji.routing.travel import nearest
 
-    if incident.lat is None or lat is None:
+    if incident.lat is None or incident.lon is None or lat is None or lon is None:
         return None, None
     try:
-        (reach,) = nearest(lat=incident.lat, lon=incident.lon, targets=[(0, lat, lon)], limit=1) or [None]
+        found = nearest(lat=incident.lat, lon=incident.lon, targets=[(0, lat, lon)], limit=1)
     except (YingjiError, ValueError, LookupError):
         # No road network loaded, or the resource lies off it: the order still goes out, without an ETA.
         return None, None
-    if reach is None:
+    if not found:
         return None, None
-    return int(reach.eta_s), int(reach.distance_m)
+    return int(found[0].eta_s), int(found[0].distance_m)
 
 
 def _location(kind: str, resource: Team | Equipment | Expert) -> tuple[float | None, float | None]:
-    if kind == "team":
+    if isinstance(resource, Team):  # kind "team"
         return resource.org.lat, resource.org.lon
-    if kind == "expert" and resource.lat is None:
+    if isinstance(resource, Expert) and resource.lat is None:
         return resource.org.lat, resource.org.lon
     return resource.lat, resource.lon
 
@@ -71,18 +71,20 @@ def _set_busy(kind: str, resource: Team | Equipment | Expert, *, busy: bool) -> 
     """Keep the registry's status true: a dispatched team is deployed, dispatched equipment in use; released,
     they stand by again (unless someone marked them unavailable or broken meanwhile)."""
     if kind == "team":
-        old, new = (TeamStatus.STANDBY, TeamStatus.DEPLOYED) if busy else (TeamStatus.DEPLOYED, TeamStatus.STANDBY)
-        Team.objects.filter(pk=resource.pk, status=old).update(status=new)
+        team = (TeamStatus.STANDBY, TeamStatus.DEPLOYED) if busy else (TeamStatus.DEPLOYED, TeamStatus.STANDBY)
+        Team.objects.filter(pk=resource.pk, status=team[0]).update(status=team[1])
     elif kind == "equipment":
-        old, new = (
+        equipment = (
             (EquipmentStatus.READY, EquipmentStatus.IN_USE) if busy else (EquipmentStatus.IN_USE, EquipmentStatus.READY)
         )
-        Equipment.objects.filter(pk=resource.pk, status=old).update(status=new)
+        Equipment.objects.filter(pk=resource.pk, status=equipment[0]).update(status=equipment[1])
 
 
 def _tell_team(dispatch: Dispatch) -> None:
     """The team's leaders get a message with the order, after commit."""
-    leaders = list(User.objects.filter(org=dispatch.team.org, groups=role_group(Role.TEAM_LEADER), is_active=True))
+    team = dispatch.team
+    assert team is not None  # called for team orders only
+    leaders = list(User.objects.filter(org=team.org, groups=role_group(Role.TEAM_LEADER), is_active=True))
     if not leaders:
         return
     incident = dispatch.incident
@@ -90,8 +92,7 @@ def _tell_team(dispatch: Dispatch) -> None:
     notify(
         recipients=leaders,
         title=f"调派令：{incident.code} {incident.title}",
-        body=f"{dispatch.team.org.name}请立即出动前往 {incident.address or incident.org.name}{eta}。"
-        "请在手机上确认接收。",
+        body=f"{team.org.name}请立即出动前往 {incident.address or incident.org.name}{eta}。请在手机上确认接收。",
         link=reverse("incidents:dispatch", args=[dispatch.pk]),
         category="incident.dispatch",
         exercise=incident.exercise,

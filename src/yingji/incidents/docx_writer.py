@@ -3,6 +3,7 @@ are: 宋体 title, 黑体 section headings, 仿宋_GB2312 body, the facts and fi
 date at the foot."""
 
 from io import BytesIO
+from typing import Any
 
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
@@ -12,6 +13,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
+from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
 from yingji.core.audit import audit_export
@@ -28,7 +30,7 @@ LATIN_FONT = "Times New Roman"
 TITLE_PT, HEADING_PT, BODY_PT, TABLE_PT = 22, 16, 14, 12
 
 
-def _fonts(element, east_asia: str) -> None:
+def _fonts(element: Any, east_asia: str) -> None:  # a run's or a style's XML element (python-docx oxml)
     """Name the fonts on a run or style: Word picks the East Asian font for Chinese text from w:eastAsia."""
     r_pr = element.get_or_add_rPr()
     r_fonts = r_pr.get_or_add_rFonts()
@@ -39,7 +41,7 @@ def _fonts(element, east_asia: str) -> None:
     r_fonts.set(qn("w:eastAsia"), east_asia)
 
 
-def _run(paragraph, text: str, *, font: str = BODY_FONT, size: int = BODY_PT, bold: bool = False) -> Run:
+def _run(paragraph: Paragraph, text: str, *, font: str = BODY_FONT, size: int = BODY_PT, bold: bool = False) -> Run:
     run = paragraph.add_run(xml_safe(text))
     run.font.size = Pt(size)
     run.font.bold = bold
@@ -115,6 +117,8 @@ def docx_bytes(document: Document) -> bytes:
 def docx_response(document: Document, filename: str, *, by: User | None = None) -> HttpResponse:
     """A download of the document as `filename` (Chinese names are sent RFC 6266-encoded); audited as an export."""
     response = HttpResponse(docx_bytes(document), content_type=MIME_TYPE)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    disposition = content_disposition_header(as_attachment=True, filename=filename)
+    assert disposition is not None  # always a header for an attachment
+    response["Content-Disposition"] = disposition
     audit_export(actor=by, what="incidents.document", filename=filename)
     return response

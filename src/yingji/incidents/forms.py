@@ -1,5 +1,7 @@
 """Forms of the duty-desk pages; they only parse input, the services hold the rules."""
 
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -23,7 +25,8 @@ class TypeSelect(forms.Select):
             instance = getattr(option_value, "instance", None)
             category = instance.category if instance is not None else ""
             selected = str(option_value) in value
-            option = self.create_option(name, option_value, option_label, selected, index, attrs=attrs)
+            # A model choice's label is its text (label_from_instance); this widget has no nested groups.
+            option = self.create_option(name, option_value, str(option_label), selected, index, attrs=attrs)
             if category:
                 option["attrs"]["data-category"] = category
             groups.setdefault(category, []).append(option)
@@ -62,9 +65,9 @@ class IncidentForm(forms.Form):
         label=pgettext_lazy("incident", "Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
 
-    def __init__(self, *args, user: User, **kwargs) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = scoped(
+        cast(forms.ModelChoiceField, self.fields["enterprise"]).queryset = scoped(
             OrgUnit.objects.filter(kind=OrgKind.ENTERPRISE, active=True), user, org_field=""
         ).order_by("name")
 
@@ -97,9 +100,11 @@ class TaskForm(forms.Form):
     )
     due_at = forms.DateTimeField(label=_("Due at"), widget=DATETIME, required=False)
 
-    def __init__(self, *args, user: User, **kwargs) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee_org"].queryset = scoped(OrgUnit.objects.filter(active=True), user, org_field="")
+        cast(forms.ModelChoiceField, self.fields["assignee_org"]).queryset = scoped(
+            OrgUnit.objects.filter(active=True), user, org_field=""
+        )
 
 
 class TaskStatusForm(forms.Form):
@@ -160,7 +165,16 @@ class StockItemSelect(forms.Select):
 
     holders: dict[int, list[int]] = {}  # noqa: RUF012 — replaced per form, never mutated
 
-    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None) -> dict:
+    def create_option(
+        self,
+        name: str,
+        value: Any,
+        label: int | str,
+        selected: bool,
+        index: int,
+        subindex: int | None = None,
+        attrs: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
         option = super().create_option(name, value, label, selected, index, subindex, attrs)
         if value:
             option["attrs"]["data-warehouses"] = " ".join(str(w) for w in self.holders.get(int(str(value)), []))
@@ -175,17 +189,22 @@ class MaterialForm(forms.Form):
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=10**9)
     reason = forms.CharField(label=pgettext_lazy("material request", "Reason"), max_length=200, required=False)
 
-    def __init__(self, *args, stock: list[StockBalance], **kwargs) -> None:
+    def __init__(self, *args: Any, stock: list[StockBalance], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.holders: dict[int, list[int]] = {}
         for balance in stock:
             self.holders.setdefault(balance.item_id, []).append(balance.warehouse_id)
-        self.fields["warehouse"].queryset = Warehouse.objects.filter(pk__in={b.warehouse_id for b in stock})
-        self.fields["item"].widget.holders = self.holders
-        self.fields["item"].queryset = MaterialItem.objects.filter(pk__in=self.holders.keys())
+        cast(forms.ModelChoiceField, self.fields["warehouse"]).queryset = Warehouse.objects.filter(
+            pk__in={b.warehouse_id for b in stock}
+        )
+        cast(StockItemSelect, self.fields["item"].widget).holders = self.holders
+        cast(forms.ModelChoiceField, self.fields["item"]).queryset = MaterialItem.objects.filter(
+            pk__in=self.holders.keys()
+        )
 
-    def clean(self) -> dict:
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean answers cleaned_data
         warehouse, item = data.get("warehouse"), data.get("item")
         if warehouse and item and warehouse.pk not in self.holders.get(item.pk, []):
             self.add_error("item", _("This warehouse has none of this material in stock."))

@@ -281,7 +281,9 @@ def incident_update(*, by: User | None, incident: Incident, **changes: Any) -> I
             kind=EventKind.UPDATE,
             by=by,
             text="更新事件信息："
-            + "、".join(str(Incident._meta.get_field(f).verbose_name) for f in changed if f in DETAIL_FIELDS),
+            + "、".join(
+                str(getattr(Incident._meta.get_field(f), "verbose_name", f)) for f in changed if f in DETAIL_FIELDS
+            ),
         )
     audit_append(
         actor=by, action="incidents.incident.update", obj=incident, summary=f"更新 {incident.code}", payload=changed

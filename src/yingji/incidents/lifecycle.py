@@ -33,7 +33,7 @@ DISPATCH = Transitions(
     }
 )
 # The time stamp each dispatch status sets.
-DISPATCH_STAMPS = {
+DISPATCH_STAMPS: dict[str, str] = {
     DispatchStatus.ACKNOWLEDGED: "acknowledged_at",
     DispatchStatus.EN_ROUTE: "en_route_at",
     DispatchStatus.ON_SCENE: "on_scene_at",

@@ -1,6 +1,8 @@
 """The duty roster, incidents and their types, reports upward, command tasks, the timeline, dispatch orders and
 the after-action review."""
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +10,9 @@ from django.utils.translation import pgettext_lazy
 
 from yingji.core.geo import distance_label
 from yingji.core.models import VALID_COORDINATES, OrgUnit
+
+if TYPE_CHECKING:
+    from yingji.resources.models import Equipment, Expert, Team
 
 
 class Category(models.TextChoices):
@@ -511,8 +516,10 @@ class Dispatch(models.Model):
         return distance_label(self.distance_m) if self.distance_m is not None else ""
 
     @property
-    def resource(self) -> models.Model:
-        return self.team or self.equipment or self.expert
+    def resource(self) -> "Team | Equipment | Expert":
+        resource = self.team or self.equipment or self.expert
+        assert resource is not None  # the check constraint: exactly one of them
+        return resource
 
     @property
     def resource_kind(self) -> str:

@@ -8,18 +8,19 @@ bureau's practice, not a national standard: change the table, not the code.
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from yingji.core.requests import Text
 
 
 @dataclass(frozen=True)
 class Need:
     kind: str  # team | equipment | expert
-    label: Promise
+    label: Text
     where: dict[str, Any] = field(default_factory=dict)
 
 
-def _teams(label: Promise, *kinds: str) -> Need:
+def _teams(label: Text, *kinds: str) -> Need:
     return Need("team", label, {"kind__in": list(kinds)})
 
 

@@ -17,7 +17,7 @@ from yingji.incidents.models import DutyShift, Handover
 def shift_create(
     *,
     by: User | None,
-    org: OrgUnit,
+    org: OrgUnit | None,
     starts_at: datetime,
     ends_at: datetime,
     officer: User,
@@ -25,7 +25,7 @@ def shift_create(
     phone: str = "",
     note: str = "",
 ) -> DutyShift:
-    """Put a shift on the roster; shifts of one unit may not overlap."""
+    """Put a shift on the roster; shifts of one unit may not overlap. Without a unit it fails validation."""
     require_perm(by, "incidents.add_dutyshift")
     shift = DutyShift(
         org=org, starts_at=starts_at, ends_at=ends_at, officer=officer, leader=leader, phone=phone, note=note

@@ -1,5 +1,6 @@
 """Queries of the duty desk; every one takes the user and applies the data scope."""
 
+from collections.abc import Hashable
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -231,7 +232,7 @@ def review_data(*, incident: Incident) -> dict[str, Any]:
     """The after-action review of an incident: its computed figures with findings and improvement actions."""
     from yingji.incidents.review import review_figures
 
-    sent = list(incident.reports.filter(sent_at__isnull=False).values_list("sent_at", flat=True))
+    sent = [at for at in incident.reports.filter(sent_at__isnull=False).values_list("sent_at", flat=True) if at]
     figures = review_figures(
         received_at=incident.received_at,
         closed_at=incident.closed_at,
@@ -325,7 +326,7 @@ def dispatch_recommend(
 
     if kind is not None and kind not in ("team", "equipment", "expert"):
         raise ValidationFailed(_("unknown kind"), {"kind": [_("Choose team, equipment or expert.")]})
-    if incident.lat is None:
+    if incident.lat is None or incident.lon is None:
         message = _("Place the incident on the map to get travel times.")
         raise ValidationFailed(message, {"lat": [message]})
     needs = [Need(kind, "")] if kind is not None else list(needs_for(incident.type.code))
@@ -348,7 +349,7 @@ def resources_by_travel(
     searchable by name and filterable by status and travel time."""
     from yingji.resources.reach import nearest_resources
 
-    if incident.lat is None:
+    if incident.lat is None or incident.lon is None:
         return []
     busy = busy_resources(kind)
     rows = nearest_resources(user=user, lat=incident.lat, lon=incident.lon, kind=kind, limit=500, busy=True)
@@ -374,7 +375,7 @@ def proposal_get(*, user: User, proposal_id: int) -> IncidentProposal:
 
 def _resource_point(dispatch: Dispatch) -> tuple[float, float] | None:
     """Where a dispatched resource sets out from: a team's base (its org unit), equipment's or expert's place."""
-    place = dispatch.team.org if dispatch.team_id else dispatch.equipment or dispatch.expert
+    place = dispatch.team.org if dispatch.team is not None else dispatch.equipment or dispatch.expert
     if place is None or place.lat is None or place.lon is None:
         return None
     return place.lat, place.lon
@@ -398,7 +399,7 @@ def incident_map(*, user: User, incident_id: int) -> dict[str, Any]:
         )
     orders = dispatches(incident=incident).exclude(status=DispatchStatus.RELEASED)
     placed = [(d, point) for d in orders if (point := _resource_point(d)) is not None]
-    routes: dict[int, Any] = {}
+    routes: dict[Hashable, Any] = {}
     if placed and incident.lat is not None and incident.lon is not None:
         try:
             reaches = nearest(

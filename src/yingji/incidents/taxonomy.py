@@ -1,6 +1,8 @@
 """The seeded incident taxonomy; administrators extend it in the admin. Types graded under Order 493 are the
 production-safety accidents (Order 493 art. 2 leaves out environmental pollution)."""
 
+from django.db.models import Model
+
 # (code, name, category, graded under Order 493)
 TYPES = [
     ("fire", "火灾", "accident", True),
@@ -29,11 +31,12 @@ TYPES = [
 ]
 
 
-def seed_types(model) -> int:
-    """Add the seeded types that are missing (an administrator's edits of existing ones stay); returns how many."""
+def seed_types(model: type[Model]) -> int:
+    """Add the seeded types missing from `model` (IncidentType, or its historical model in a migration); an
+    administrator's edits of existing ones stay. Returns how many were added."""
     created = 0
     for sort, (code, name, category, order493) in enumerate(TYPES, start=1):
-        _type, new = model.objects.get_or_create(
+        _type, new = model._default_manager.get_or_create(
             code=code, defaults={"name": name, "category": category, "order493": order493, "sort": sort * 10}
         )
         created += new

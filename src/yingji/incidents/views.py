@@ -1,13 +1,13 @@
 """Pages of the duty desk: the desk itself, incident list, intake, detail with command, roster, reports, review.
 Thin: forms parse, services decide."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -18,24 +18,25 @@ from django.views.decorators.http import require_POST
 from yingji.core.access import resolve_in_scope
 from yingji.core.errors import ValidationFailed, YingjiError
 from yingji.core.models import OrgKind, OrgUnit
+from yingji.core.requests import AuthedRequest, Text
 from yingji.core.web import page_of, run_service
 from yingji.incidents import forms, grading, selectors, services
 from yingji.incidents.documents import report_filename, review_filename
 from yingji.incidents.docx_writer import docx_response
-from yingji.incidents.models import DispatchStatus, Incident, ReportKind
+from yingji.incidents.models import Dispatch, DispatchStatus, Incident, ReportKind
 from yingji.incidents.proposals import proposal_summary
 from yingji.monitoring.selectors import alarm_list
 from yingji.resources.models import Equipment, Expert, Team
 
 
-def _panels(request: HttpRequest) -> dict[str, Any]:
+def _panels(request: AuthedRequest) -> dict[str, Any]:
     return {
         "reports": selectors.reports_due(user=request.user)[:50],
         "proposals": [proposal_summary(p) for p in selectors.pending_proposals(user=request.user)[:20]],
     }
 
 
-def desk_panels(request: HttpRequest) -> JsonResponse:
+def desk_panels(request: AuthedRequest) -> JsonResponse:
     """The desk's reports-due and proposals lists, re-rendered for a live update."""
     context = _panels(request)
     return JsonResponse(
@@ -47,7 +48,7 @@ def desk_panels(request: HttpRequest) -> JsonResponse:
     )
 
 
-def desk(request: HttpRequest) -> HttpResponse:
+def desk(request: AuthedRequest) -> HttpResponse:
     """值守台: who is on duty, open incidents with report countdowns, the map and the intake form."""
     form = forms.IncidentForm(user=request.user, initial={"occurred_at": timezone.localtime().replace(second=0)})
     return render(
@@ -65,7 +66,7 @@ def desk(request: HttpRequest) -> HttpResponse:
     )
 
 
-def incident_list(request: HttpRequest) -> HttpResponse:
+def incident_list(request: AuthedRequest) -> HttpResponse:
     form = forms.IncidentFilterForm(request.GET or None)
     filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v}
     incidents = selectors.incident_list(user=request.user, filters=selectors.IncidentFilters(**filters))
@@ -73,7 +74,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     return render(request, "incidents/incident_list.html", {"form": form, "page": page, "query": query})
 
 
-def incident_new(request: HttpRequest) -> HttpResponse:
+def incident_new(request: AuthedRequest) -> HttpResponse:
     """Intake (接报登记): a full page; the desk embeds the same form."""
     if not request.user.has_perm("incidents.add_incident"):
         raise PermissionDenied
@@ -87,12 +88,12 @@ def incident_new(request: HttpRequest) -> HttpResponse:
     return render(request, "incidents/incident_new.html", {"form": form})
 
 
-def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
+def incident_detail(request: AuthedRequest, incident_id: int) -> HttpResponse:
     incident = selectors.incident_get(user=request.user, incident_id=incident_id)
     return render(request, "incidents/incident_detail.html", _detail_context(request, incident))
 
 
-def _detail_context(request: HttpRequest, incident: Incident, **bound: Any) -> dict[str, Any]:
+def _detail_context(request: AuthedRequest, incident: Incident, **bound: Any) -> dict[str, Any]:
     """What the incident page shows; `bound` puts back a submitted form with its errors."""
     user = request.user
     can_request = user.has_perm("incidents.add_materialrequest") and incident.is_open
@@ -137,7 +138,7 @@ def _detail_context(request: HttpRequest, incident: Incident, **bound: Any) -> d
     }
 
 
-def incident_materials(request: HttpRequest, incident_id: int) -> HttpResponse:
+def incident_materials(request: AuthedRequest, incident_id: int) -> HttpResponse:
     """Request materials from a warehouse on the incident page; a refusal (e.g. not enough stock) shows at the
     field and writes nothing."""
     incident = selectors.incident_get(user=request.user, incident_id=incident_id)
@@ -154,15 +155,19 @@ def incident_materials(request: HttpRequest, incident_id: int) -> HttpResponse:
     return render(request, "incidents/incident_detail.html", _detail_context(request, incident, material_form=form))
 
 
-def _with_steps(dispatches) -> list:
+def _next_steps(dispatch: Dispatch) -> list[tuple[str, Text]]:
     labels = dict(DispatchStatus.choices)
+    return [(s, labels[s]) for s in services.dispatch_allowed(dispatch.status)]
+
+
+def _with_steps(dispatches: Iterable[Dispatch]) -> list[Dispatch]:
     rows = list(dispatches)
     for dispatch in rows:
-        dispatch.next_steps = [(s, labels[s]) for s in services.dispatch_allowed(dispatch.status)]
+        dispatch.next_steps = _next_steps(dispatch)  # type: ignore[attr-defined]  # for the template, not a field
     return rows
 
 
-def _recommendations(request: HttpRequest, incident: Incident) -> dict[str, Any]:
+def _recommendations(request: AuthedRequest, incident: Incident) -> dict[str, Any]:
     """Nearest teams, equipment and experts by travel time; an explanation instead when routing cannot answer."""
     if not (request.user.has_perm("incidents.add_dispatch") and incident.is_open):
         return {}
@@ -184,11 +189,11 @@ def _recommendations(request: HttpRequest, incident: Incident) -> dict[str, Any]
 
 
 @require_POST
-def incident_action(request: HttpRequest, incident_id: int, action: str) -> HttpResponse:
+def incident_action(request: AuthedRequest, incident_id: int, action: str) -> HttpResponse:
     """The detail page's buttons: casualties, command, task, task status, note, report, send, merge, status."""
     incident = selectors.incident_get(user=request.user, incident_id=incident_id)
     by = request.user
-    handlers: dict[str, Callable[[], bool]] = {
+    handlers: dict[str, Callable[[], object]] = {
         "casualties": lambda: _with_form(
             request,
             forms.CasualtyForm(request.POST, prefix="cas"),
@@ -248,30 +253,36 @@ def incident_action(request: HttpRequest, incident_id: int, action: str) -> Http
     return redirect("incidents:detail", incident.pk)
 
 
-def _with_form(request: HttpRequest, form, action: Callable[[dict], Any]) -> bool:
+def _with_form(request: AuthedRequest, form: forms.forms.Form, action: Callable[[dict[str, Any]], Any]) -> bool:
     if not form.is_valid():
         for field, errors in form.errors.items():
-            messages.error(request, f"{form.fields[field].label if field in form.fields else ''} {' '.join(errors)}")
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label} {' '.join(str(error) for error in errors)}")
         return False
-    return run_service(request, None, lambda: action(form.cleaned_data))
+    return bool(run_service(request, None, lambda: action(form.cleaned_data)))
 
 
-def _dispatch(request: HttpRequest, incident: Incident) -> None:
-    chosen = {}
-    for kind, model in (("team", Team), ("equipment", Equipment), ("expert", Expert)):
-        if request.POST.get(kind):
-            chosen[kind] = resolve_in_scope(model, request.user, request.POST[kind], field=kind)
-    services.dispatch_create(by=request.user, incident=incident, **chosen)
+def _dispatch(request: AuthedRequest, incident: Incident) -> None:
+    post, user = request.POST, request.user
+    services.dispatch_create(
+        by=user,
+        incident=incident,
+        team=resolve_in_scope(Team, user, post["team"], field="team") if post.get("team") else None,
+        equipment=resolve_in_scope(Equipment, user, post["equipment"], field="equipment")
+        if post.get("equipment")
+        else None,
+        expert=resolve_in_scope(Expert, user, post["expert"], field="expert") if post.get("expert") else None,
+    )
 
 
-def _merge(request: HttpRequest, incident: Incident, into_code: str) -> None:
+def _merge(request: AuthedRequest, incident: Incident, into_code: str) -> None:
     into = selectors.incident_list(user=request.user).filter(code=into_code.strip()).first()
     if into is None:
         raise ValidationFailed(_("no such incident"), {"into": [_("no open incident with this number")]})
     services.incident_merge(by=request.user, duplicate=incident, into=into)
 
 
-def report_print(request: HttpRequest, report_id: int) -> HttpResponse:
+def report_print(request: AuthedRequest, report_id: int) -> HttpResponse:
     """A report as a printable document: the frozen copy once sent, a preview while due."""
     report = selectors.report_get(user=request.user, report_id=report_id)
     return render(
@@ -284,19 +295,19 @@ def report_print(request: HttpRequest, report_id: int) -> HttpResponse:
     )
 
 
-def report_docx(request: HttpRequest, report_id: int) -> HttpResponse:
+def report_docx(request: AuthedRequest, report_id: int) -> HttpResponse:
     """A report as a Word file, the same document as the printable one."""
     report = selectors.report_get(user=request.user, report_id=report_id)
     return docx_response(selectors.report_document(report=report), report_filename(report), by=request.user)
 
 
-def review_docx(request: HttpRequest, incident_id: int) -> HttpResponse:
+def review_docx(request: AuthedRequest, incident_id: int) -> HttpResponse:
     """The after-action review as a Word file, the same document as the printable one."""
     incident = selectors.incident_get(user=request.user, incident_id=incident_id)
     return docx_response(selectors.review_document(incident=incident), review_filename(incident), by=request.user)
 
 
-def review(request: HttpRequest, incident_id: int) -> HttpResponse:
+def review(request: AuthedRequest, incident_id: int) -> HttpResponse:
     """The after-action review (总结评估): computed figures, findings and improvement actions; printable."""
     incident = selectors.incident_get(user=request.user, incident_id=incident_id)
     data = selectors.review_data(incident=incident)
@@ -327,7 +338,7 @@ def review(request: HttpRequest, incident_id: int) -> HttpResponse:
     )
 
 
-def roster(request: HttpRequest) -> HttpResponse:
+def roster(request: AuthedRequest) -> HttpResponse:
     """值班表: the week's shifts, who is on duty now, the handover log and (for duty staff) new shifts."""
     try:
         week_of = date.fromisoformat(request.GET.get("week", ""))
@@ -379,13 +390,13 @@ def roster(request: HttpRequest) -> HttpResponse:
     )
 
 
-def dispatch_list(request: HttpRequest) -> HttpResponse:
+def dispatch_list(request: AuthedRequest) -> HttpResponse:
     """调派令: the orders sent to the user's team, newest open ones first (a team leader's phone page)."""
     page, query = page_of(request, selectors.team_dispatches(user=request.user))
     return render(request, "incidents/dispatch_list.html", {"page": page, "query": query})
 
 
-def dispatch_detail(request: HttpRequest, dispatch_id: int) -> HttpResponse:
+def dispatch_detail(request: AuthedRequest, dispatch_id: int) -> HttpResponse:
     """One order: where to go, and the buttons that move it along (acknowledge, en route, on scene, released)."""
     dispatch = selectors.dispatch_get(user=request.user, dispatch_id=dispatch_id)
     if request.method == "POST":
@@ -398,18 +409,18 @@ def dispatch_detail(request: HttpRequest, dispatch_id: int) -> HttpResponse:
             success=_("Order: %(status)s.") % {"status": labels.get(status, status)},
         )
         return redirect("incidents:dispatch", dispatch.pk)
-    steps = _with_steps([dispatch])[0].next_steps if request.user.has_perm("incidents.change_dispatch") else []
+    steps = _next_steps(dispatch) if request.user.has_perm("incidents.change_dispatch") else []
     return render(request, "incidents/dispatch_detail.html", {"d": dispatch, "steps": steps})
 
 
 @require_POST
-def proposal_decide(request: HttpRequest, proposal_id: int, decision: str) -> HttpResponse:
+def proposal_decide(request: AuthedRequest, proposal_id: int, decision: str) -> HttpResponse:
     """The desk's answer to an alarm's proposal: open the incident, attach the alarm to an open one, or dismiss."""
     proposal = selectors.proposal_get(user=request.user, proposal_id=proposal_id)
     by = request.user
     if decision == "confirm":
         outcome = run_service(request, None, lambda: services.proposal_confirm(by=by, proposal=proposal))
-        if outcome:
+        if outcome.value is not None:  # confirmed: the new incident
             return redirect("incidents:detail", outcome.value.pk)
     elif decision == "attach":
         incident = selectors.incident_get(user=by, incident_id=int(request.POST.get("incident") or 0))

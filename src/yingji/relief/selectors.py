@@ -8,7 +8,8 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
-from yingji.core.access import MAX_ID, scoped
+from yingji.core.access import scoped
+from yingji.core.inputs import MAX_ID
 from yingji.core.models import OrgKind, OrgUnit, User
 from yingji.relief.models import (
     FIGURES,

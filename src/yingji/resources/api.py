@@ -3,8 +3,9 @@ registries.py and mounted by core.registry, Excel import and export included), t
 queries over the resources (nearest, evacuation, coverage)."""
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -14,8 +15,9 @@ from yingji.core.api import Pages
 from yingji.core.errors import ValidationFailed
 from yingji.core.geo import in_district
 from yingji.core.registry import registry_api
+from yingji.core.requests import ApiRequest
 from yingji.resources import reach, selectors, services
-from yingji.resources.models import TeamKind, Warehouse
+from yingji.resources.models import StockBalance, StockMovement, TeamKind, Warehouse
 from yingji.resources.registries import REGISTRIES
 
 router = Router(tags=["resources"])
@@ -62,7 +64,7 @@ class StockIn(Schema):
 
 
 @router.get("/warehouses/{int:warehouse_id}/stock", response=list[BalanceOut])
-def warehouses_stock(request, warehouse_id: int):
+def warehouses_stock(request: ApiRequest, warehouse_id: int) -> QuerySet[StockBalance]:
     """What the warehouse holds, per item, with the minimum stock."""
     warehouse = selectors.warehouse_get(user=request.auth, warehouse_id=warehouse_id)
     return selectors.stock_balances(warehouse=warehouse)
@@ -70,14 +72,14 @@ def warehouses_stock(request, warehouse_id: int):
 
 @router.get("/warehouses/{int:warehouse_id}/movements", response=list[MovementOut])
 @paginate(Pages)
-def warehouses_movements(request, warehouse_id: int):
+def warehouses_movements(request: ApiRequest, warehouse_id: int) -> QuerySet[StockMovement]:
     """The warehouse's stock ledger, newest first."""
     warehouse = selectors.warehouse_get(user=request.auth, warehouse_id=warehouse_id)
     return selectors.stock_movements(user=request.auth, warehouse=warehouse)
 
 
 @router.post("/warehouses/{int:warehouse_id}/movements", response={201: list[MovementOut]})
-def warehouses_move(request, warehouse_id: int, payload: StockIn):
+def warehouses_move(request: ApiRequest, warehouse_id: int, payload: StockIn) -> Status[list[StockMovement]]:
     """Append to the ledger: receive (`in`), withdraw (`out`), `transfer` to `target`, or `adjust`."""
     warehouse = selectors.warehouse_get(user=request.auth, warehouse_id=warehouse_id)
     item = selectors.material_get(user=request.auth, material_id=payload.item)
@@ -99,7 +101,7 @@ def warehouses_move(request, warehouse_id: int, payload: StockIn):
             by=by, warehouse=warehouse, item=item, quantity=payload.quantity, reason=reason, batch=payload.batch
         )
     elif payload.kind == "transfer":
-        target = selectors.transfer_targets().filter(pk=payload.target).first()
+        target = selectors.transfer_targets().filter(pk=payload.target).first() if payload.target else None
         if target is None:
             raise ValidationFailed(_("Unknown warehouse."), {"target": [_("Choose a receiving warehouse.")]})
         moves = services.stock_transfer(
@@ -135,7 +137,7 @@ class AlertsOut(Schema):
 
 
 @router.get("/stock/alerts", response=AlertsOut)
-def stock_alerts(request):
+def stock_alerts(request: ApiRequest) -> dict[str, list[dict[str, Any]]]:
     """Stock below its minimum, and batches on hand past their expiry date."""
     return {
         "below_minimum": [
@@ -156,7 +158,7 @@ def stock_alerts(request):
                 "item": lot.item_id,
                 "item_name": lot.item.name,
                 "batch": lot.batch,
-                "expiry": lot.expiry.isoformat(),
+                "expiry": str(lot.expiry),  # past, so never empty
                 "quantity": lot.quantity,
             }
             for lot in selectors.lots_expired(user=request.auth)
@@ -203,7 +205,7 @@ class NearestResult(Schema):
 
 
 @router.get("/resources/nearest", response=NearestResult, tags=["routing"])
-def resources_nearest(request, query: Query[NearestQuery]):
+def resources_nearest(request: ApiRequest, query: Query[NearestQuery]) -> dict[str, Any]:
     """Your resources of one kind ordered by travel time to (shelters: from) the point, with routes."""
     items = reach.nearest_resources(user=request.auth, **query.dict())
     return {"items": items, "network": reach.road_network_info()}
@@ -250,7 +252,7 @@ class EvacuationOut(Schema):
 
 
 @router.post("/routing/evacuation", response=EvacuationOut, tags=["routing"])
-def routing_evacuation(request, payload: EvacuationIn):
+def routing_evacuation(request: ApiRequest, payload: EvacuationIn) -> dict[str, Any]:
     """Assign people to open shelters by least total travel time within free capacity (a min-cost flow).
     Give `blocks` ({id, lat, lon, population}) or `communities` (ids; their centres and the population
     estimates kept in the resources registry), and optionally `shelters`."""
@@ -266,6 +268,7 @@ def routing_evacuation(request, payload: EvacuationIn):
             )
         blocks = [reach.Block(b.id, str(b.id), b.lat, b.lon, b.population) for b in payload.blocks]
     else:
+        assert payload.communities is not None  # one of the two, checked above
         blocks = reach.community_blocks(user=request.auth, ids=payload.communities)
     return reach.evacuation_plan(user=request.auth, blocks=blocks, shelter_ids=payload.shelters)
 
@@ -276,6 +279,6 @@ class CoverageQuery(Schema):
 
 
 @router.get("/resources/coverage", tags=["routing"])
-def resources_coverage(request, query: Query[CoverageQuery]):
+def resources_coverage(request: ApiRequest, query: Query[CoverageQuery]) -> dict[str, Any]:
     """Communities no team of `kind` (any kind when omitted) reaches within `limit_min` minutes, as GeoJSON."""
     return reach.coverage_gaps(user=request.auth, team_kind=query.kind, limit_min=query.limit_min)

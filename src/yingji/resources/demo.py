@@ -6,6 +6,7 @@ Names of the parks and squares are real (黄石人防主题公园 — the 青鱼
 import random
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -184,7 +185,7 @@ def demo_load_resources(*, seed: int, out: Callable[[str], None]) -> dict[str, i
             lat, lon = _point(rng, units_for_place, parent)
             if code in profiled:
                 continue
-            fields = {"kind": kind, "headcount": headcount, "on_duty": on_duty, "skills": skills}
+            fields: dict[str, Any] = {"kind": kind, "headcount": headcount, "on_duty": on_duty, "skills": skills}
             if code in units:
                 team = services.team_create(by=None, org=units[code], **fields)
             else:
@@ -323,11 +324,11 @@ def demo_load_resources(*, seed: int, out: Callable[[str], None]) -> dict[str, i
             created["shelters"] += 1
 
         communities = list(OrgUnit.objects.filter(kind=OrgKind.COMMUNITY, active=True))
-        have = set(CommunityPopulation.objects.values_list("community_id", flat=True))
+        estimated = set(CommunityPopulation.objects.values_list("community_id", flat=True))
         weights = [shape(c.area).area if c.area else 1.0 for c in communities]
         total = sum(weights) or 1.0
         for community, weight in zip(communities, weights, strict=True):
-            if community.pk in have:
+            if community.pk in estimated:
                 continue
             services.community_population_set(
                 by=None,

@@ -45,15 +45,19 @@ class Column:
     get: Callable[[Any], Any] | None = None
     default: Any = None
 
+    def _choice_type(self) -> type[models.TextChoices]:
+        assert self.choices is not None, f"{self.header}: a choice column names its choices"
+        return self.choices
+
     def value_of(self, obj: Any) -> Any:
         """The cell value exported for `obj`."""
         value = self.get(obj) if self.get else getattr(obj, self.field)
         if value is None:
             return None
         if self.kind == "choice":
-            return str(dict(self.choices.choices).get(value, value))
+            return str(dict(self._choice_type().choices).get(value, value))
         if self.kind == "choices":
-            labels = dict(self.choices.choices)
+            labels = dict(self._choice_type().choices)
             return "、".join(str(labels.get(v, v)) for v in value)
         if self.kind == "bool":
             return "是" if value else "否"
@@ -89,9 +93,13 @@ class Column:
                 return False
             raise CellError(_("write 是 or 否"))
         if self.kind == "choice":
-            return _choice(self.choices, text)
+            return _choice(self._choice_type(), text)
         if self.kind == "choices":
-            return [_choice(self.choices, part.strip()) for part in text.replace(",", "、").split("、") if part.strip()]
+            return [
+                _choice(self._choice_type(), part.strip())
+                for part in text.replace(",", "、").split("、")
+                if part.strip()
+            ]
         if self.kind == "org":
             org = lookup_org(user, text)
             if org is None:
@@ -198,8 +206,8 @@ def import_xlsx(sheet: Sheet, *, user: User, data: bytes) -> ImportReport:
     header = [_text(h) for h in rows[0]]
     missing = [c.header for c in sheet.columns if c.header not in header]
     if missing:
-        problems = [_error(1, h, _("column missing")) for h in missing]
-        raise ValidationFailed(problems[0], {"file": problems})
+        absent = [_error(1, h, _("column missing")) for h in missing]
+        raise ValidationFailed(absent[0], {"file": absent})
     index = {h: i for i, h in enumerate(header)}
     body = [(n, row) for n, row in enumerate(rows[1:], start=2) if any(_text(v) for v in row)]
     if len(body) > MAX_IMPORT_ROWS:

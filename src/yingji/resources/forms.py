@@ -1,10 +1,14 @@
 """Forms of the resource pages: filters, registry edit forms and stock movements. They validate input;
 the services decide and write."""
 
+from collections.abc import Sequence
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from yingji.core.models import OrgUnit, User
+from yingji.core.requests import Text
 from yingji.resources import selectors
 from yingji.resources.models import (
     Availability,
@@ -19,6 +23,7 @@ from yingji.resources.models import (
     Shelter,
     ShelterClass,
     ShelterKind,
+    Team,
     TeamKind,
     TeamMember,
     TeamStatus,
@@ -28,7 +33,7 @@ from yingji.resources.models import (
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def _all(label, choices) -> list[tuple[str, str]]:
+def _all(label: Text, choices: Sequence[tuple[str, Text]]) -> list[tuple[str, Text]]:
     return [("", label), *choices]
 
 
@@ -87,10 +92,10 @@ class ShelterFilterForm(SearchForm):
 class OwnedForm(forms.ModelForm):
     """A registry form whose owner unit is chosen from the user's scope."""
 
-    def __init__(self, *args, user: User, **kwargs) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if "org" in self.fields:
-            self.fields["org"].queryset = selectors.org_choices(user=user)
+            cast(forms.ModelChoiceField, self.fields["org"]).queryset = selectors.org_choices(user=user)
 
 
 class TeamForm(forms.Form):
@@ -109,7 +114,7 @@ class TeamForm(forms.Form):
     skills = forms.CharField(label=_("Skills"), max_length=300, required=False)
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, user: User, instance=None, **kwargs) -> None:
+    def __init__(self, *args: Any, user: User, instance: Team | None = None, **kwargs: Any) -> None:
         if instance is not None and "initial" not in kwargs:
             org = instance.org
             kwargs["initial"] = {
@@ -124,7 +129,7 @@ class TeamForm(forms.Form):
                 **{f: getattr(instance, f) for f in ("kind", "status", "headcount", "on_duty", "skills", "notes")},
             }
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = selectors.org_choices(user=user)
+        cast(forms.ModelChoiceField, self.fields["parent"]).queryset = selectors.org_choices(user=user)
 
 
 class MemberForm(forms.ModelForm):
@@ -175,7 +180,7 @@ class EquipmentForm(OwnedForm):
 
 
 class MaterialForm(forms.ModelForm):
-    def __init__(self, *args, user: User, **kwargs) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
 
     class Meta:
@@ -235,6 +240,8 @@ class StockForm(forms.Form):
     target = forms.ModelChoiceField(label=_("To warehouse"), queryset=Warehouse.objects.none(), required=False)
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
 
-    def __init__(self, *args, warehouse: Warehouse, **kwargs) -> None:
+    def __init__(self, *args: Any, warehouse: Warehouse, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["target"].queryset = selectors.transfer_targets().exclude(pk=warehouse.pk)
+        cast(forms.ModelChoiceField, self.fields["target"]).queryset = selectors.transfer_targets().exclude(
+            pk=warehouse.pk
+        )

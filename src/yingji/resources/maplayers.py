@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from yingji.core.maplayers import FeatureCollection
+from yingji.core.models import User
 from yingji.resources import selectors
 
 
@@ -25,7 +26,7 @@ def _collection(features: Iterable[dict[str, Any] | None]) -> FeatureCollection:
     return {"type": "FeatureCollection", "features": [f for f in features if f is not None]}
 
 
-def teams_layer(user) -> FeatureCollection:
+def teams_layer(user: User) -> FeatureCollection:
     return _collection(
         _point(
             team.pk,
@@ -49,7 +50,7 @@ def teams_layer(user) -> FeatureCollection:
     )
 
 
-def experts_layer(user) -> FeatureCollection:
+def experts_layer(user: User) -> FeatureCollection:
     """Experts at their organisations' locations (the owner unit's place when none is given)."""
     return _collection(
         _point(
@@ -69,7 +70,7 @@ def experts_layer(user) -> FeatureCollection:
     )
 
 
-def equipment_layer(user) -> FeatureCollection:
+def equipment_layer(user: User) -> FeatureCollection:
     return _collection(
         _point(
             row.pk,
@@ -87,7 +88,7 @@ def equipment_layer(user) -> FeatureCollection:
     )
 
 
-def warehouses_layer(user) -> FeatureCollection:
+def warehouses_layer(user: User) -> FeatureCollection:
     return _collection(
         _point(
             row.pk,
@@ -96,8 +97,9 @@ def warehouses_layer(user) -> FeatureCollection:
             {
                 "name": row.name,
                 "kind": row.org.name,
-                "items": row.item_count,
-                "low": row.low_count,
+                # Counts the selector annotates (warehouse_list).
+                "items": row.item_count,  # type: ignore[attr-defined]
+                "low": row.low_count,  # type: ignore[attr-defined]
                 "status": "",
                 "url": reverse("resources:warehouse-detail", args=[row.pk]),
             },
@@ -106,7 +108,7 @@ def warehouses_layer(user) -> FeatureCollection:
     )
 
 
-def shelters_layer(user) -> FeatureCollection:
+def shelters_layer(user: User) -> FeatureCollection:
     return _collection(
         _point(
             row.pk,

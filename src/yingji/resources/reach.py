@@ -12,7 +12,7 @@ from yingji.core.errors import ValidationFailed
 from yingji.core.geo import distance_label, in_district
 from yingji.core.models import User
 from yingji.resources import selectors
-from yingji.resources.models import Availability, EquipmentStatus, TeamStatus
+from yingji.resources.models import Availability, EquipmentStatus, Expert, Shelter, TeamStatus
 from yingji.routing.models import RoadNetwork
 from yingji.routing.travel import evacuation_assign, nearest, unreachable_within
 
@@ -32,7 +32,8 @@ class Target:
 
 def road_network_info() -> dict[str, Any] | None:
     """Name and `illustrative` flag of the active road network (None when none is loaded)."""
-    return RoadNetwork.objects.filter(active=True).values("name", "illustrative").first()
+    found = RoadNetwork.objects.filter(active=True).values("name", "illustrative").first()
+    return dict(found) if found is not None else None
 
 
 def check_point(lat: float, lon: float) -> None:
@@ -40,6 +41,12 @@ def check_point(lat: float, lon: float) -> None:
     if not in_district(lat, lon):
         message = _("The point lies outside the district.")
         raise ValidationFailed(message, {"lat": [message], "lon": [message]})
+
+
+def _expert_place(expert: Expert) -> tuple[float, float] | None:
+    """An expert's own place, else their unit's."""
+    lat, lon = (expert.lat, expert.lon) if expert.lat is not None else (expert.org.lat, expert.org.lon)
+    return (lat, lon) if lat is not None and lon is not None else None
 
 
 def _targets(user: User, kind: str, *, where: dict[str, Any] | None = None, busy: bool = False) -> list[Target]:
@@ -62,7 +69,7 @@ def _targets(user: User, kind: str, *, where: dict[str, Any] | None = None, busy
                 },
             )
             for t in selectors.team_list(user=user).filter(**where, **({} if busy else {"status": TeamStatus.STANDBY}))
-            if t.org.lat is not None
+            if t.org.lat is not None and t.org.lon is not None
         ]
     if kind == "equipment":
         return [
@@ -83,7 +90,7 @@ def _targets(user: User, kind: str, *, where: dict[str, Any] | None = None, busy
             for e in selectors.equipment_list(user=user).filter(
                 **where, **({} if busy else {"status": EquipmentStatus.READY})
             )
-            if e.lat is not None
+            if e.lat is not None and e.lon is not None
         ]
     if kind == "warehouse":
         return [
@@ -100,7 +107,7 @@ def _targets(user: User, kind: str, *, where: dict[str, Any] | None = None, busy
                 },
             )
             for w in selectors.warehouse_list(user=user, active=True).filter(**where)
-            if w.lat is not None
+            if w.lat is not None and w.lon is not None
         ]
     if kind == "expert":
         experts = selectors.expert_list(user=user).filter(**where)
@@ -109,8 +116,8 @@ def _targets(user: User, kind: str, *, where: dict[str, Any] | None = None, busy
         return [
             Target(
                 x.pk,
-                x.lat if x.lat is not None else x.org.lat,
-                x.lon if x.lon is not None else x.org.lon,
+                place[0],
+                place[1],
                 x.name,
                 {
                     "url": reverse("resources:expert-detail", args=[x.pk]),
@@ -121,7 +128,7 @@ def _targets(user: User, kind: str, *, where: dict[str, Any] | None = None, busy
                 },
             )
             for x in experts
-            if (x.lat if x.lat is not None else x.org.lat) is not None
+            if (place := _expert_place(x)) is not None
         ]
     shelters = selectors.shelter_list(user=user, is_open=True)
     return [
@@ -139,7 +146,7 @@ def _targets(user: User, kind: str, *, where: dict[str, Any] | None = None, busy
             },
         )
         for s in shelters
-        if s.lat is not None and s.free_capacity > 0
+        if s.lat is not None and s.lon is not None and s.free_capacity > 0
     ]
 
 
@@ -161,7 +168,9 @@ def nearest_resources(
     if kind not in KINDS:
         raise ValidationFailed(_("Unknown kind."), {"kind": [_("Use one of: %(k)s") % {"k": ", ".join(KINDS)}]})
     check_point(lat, lon)
-    targets = {t.key: t for t in _targets(user, kind, where=where, busy=busy) if t.key not in exclude}
+    targets: dict[Hashable, Target] = {
+        t.key: t for t in _targets(user, kind, where=where, busy=busy) if t.key not in exclude
+    }
     reaches = nearest(
         lat=lat,
         lon=lon,
@@ -203,13 +212,21 @@ def community_blocks(*, user: User, ids: list[int]) -> list[Block]:
         raise ValidationFailed(
             _("Unknown community."), {"communities": [_("Not found: %(ids)s") % {"ids": ", ".join(missing)}]}
         )
-    unplaced = [c.name for c in communities.values() if c.lat is None or c.population is None]
+    unplaced = [
+        c.name
+        for c in communities.values()
+        if c.lat is None or c.population is None  # type: ignore[attr-defined]  # annotated by the selector
+    ]
     if unplaced:
         raise ValidationFailed(
             _("A community has no location or population estimate."),
             {"communities": [_("No location or population estimate: %(n)s") % {"n": "、".join(unplaced)}]},
         )
-    return [Block(c.pk, c.name, c.lat, c.lon, c.population) for c in (communities[i] for i in ids)]
+    # Every community is placed and has a population estimate (checked above; `population` is the selector's).
+    return [
+        Block(c.pk, c.name, c.lat, c.lon, c.population)  # type: ignore[arg-type, attr-defined]
+        for c in (communities[i] for i in ids)
+    ]
 
 
 def evacuation_plan(*, user: User, blocks: list[Block], shelter_ids: list[int] | None = None) -> dict[str, Any]:
@@ -225,10 +242,12 @@ def evacuation_plan(*, user: User, blocks: list[Block], shelter_ids: list[int] |
                 _("Unknown or closed shelter."),
                 {"shelters": [_("Not found or not open: %(ids)s") % {"ids": ", ".join(missing)}]},
             )
-    shelters = {s.pk: s for s in shelters if s.lat is not None}
+    placed: dict[Hashable, Shelter] = {s.pk: s for s in shelters if s.lat is not None and s.lon is not None}
     plan = evacuation_assign(
         blocks=[(b.key, b.lat, b.lon, b.population) for b in blocks],
-        shelters=[(s.pk, s.lat, s.lon, s.free_capacity) for s in shelters.values()],
+        shelters=[
+            (s.pk, s.lat, s.lon, s.free_capacity) for s in placed.values() if s.lat is not None and s.lon is not None
+        ],
     )
     by_key = {b.key: b for b in blocks}
     return {
@@ -237,14 +256,14 @@ def evacuation_plan(*, user: User, blocks: list[Block], shelter_ids: list[int] |
                 "block": block,
                 "block_name": by_key[block].name,
                 "shelter": shelter,
-                "shelter_name": shelters[shelter].name,
+                "shelter_name": placed[shelter].name,
                 "people": people,
                 "eta_s": eta_s,
                 "line": {
                     "type": "LineString",
                     "coordinates": [
                         [by_key[block].lon, by_key[block].lat],
-                        [shelters[shelter].lon, shelters[shelter].lat],
+                        [placed[shelter].lon, placed[shelter].lat],
                     ],
                 },
             }
@@ -259,7 +278,7 @@ def evacuation_plan(*, user: User, blocks: list[Block], shelter_ids: list[int] |
                 "free_capacity": s.free_capacity,
                 "load": plan.shelter_load.get(s.pk, 0),
             }
-            for s in shelters.values()
+            for s in placed.values()
         ],
         "population": sum(b.population for b in blocks),
         "unassigned": plan.unassigned,
@@ -273,11 +292,15 @@ def coverage_gaps(*, user: User, team_kind: str | None, limit_min: float) -> dic
     if not limit_min > 0:
         raise ValidationFailed(_("The time limit must be positive."), {"limit_min": [_("must be positive")]})
     teams = selectors.team_list(user=user, kind=team_kind or None).exclude(status=TeamStatus.UNAVAILABLE)
-    sources = [(t.pk, t.org.lat, t.org.lon) for t in teams if t.org.lat is not None]
-    communities = {c.pk: c for c in selectors.communities_with_population(user=user) if c.lat is not None}
-    late = unreachable_within(
-        sources=sources, points=[(c.pk, c.lat, c.lon) for c in communities.values()], limit_s=limit_min * 60
-    )
+    sources: list[tuple[Hashable, float, float]] = [
+        (t.pk, t.org.lat, t.org.lon) for t in teams if t.org.lat is not None and t.org.lon is not None
+    ]
+    rows = selectors.communities_with_population(user=user)
+    communities = {c.pk: c for c in rows if c.lat is not None and c.lon is not None}
+    points: list[tuple[Hashable, float, float]] = [
+        (c.pk, c.lat, c.lon) for c in communities.values() if c.lat is not None and c.lon is not None
+    ]
+    late = unreachable_within(sources=sources, points=points, limit_s=limit_min * 60)
     return {
         "type": "FeatureCollection",
         "properties": {"teams": len(sources), "communities": len(communities), "unreached": len(late)},
@@ -286,7 +309,7 @@ def coverage_gaps(*, user: User, team_kind: str | None, limit_min: float) -> dic
                 "type": "Feature",
                 "id": c.pk,
                 "geometry": c.area or {"type": "Point", "coordinates": [c.lon, c.lat]},
-                "properties": {"id": c.pk, "name": c.name, "population": c.population},
+                "properties": {"id": c.pk, "name": c.name, "population": c.population},  # type: ignore[attr-defined]
             }
             for c in communities.values()
             if c.pk in late

@@ -1,7 +1,6 @@
 """The six resource registries declared once (core.registry): API, pages and Excel follow from each declaration.
 Team members, the stock ledger and travel-time queries stay hand-written."""
 
-from collections.abc import Callable
 from typing import Any, Literal
 
 from django.utils.translation import gettext as _
@@ -9,9 +8,9 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from yingji.core.models import OrgUnit
 from yingji.core.registry import Registry, by_slug
-from yingji.resources import excel, forms, schemas, selectors, services
+from yingji.resources import forms, schemas, selectors, services
 from yingji.resources.models import Equipment, Expert, Facility, MaterialItem, Shelter, Team, Warehouse
-from yingji.resources.sheets import SHEETS
+from yingji.resources.sheets import with_sheet
 
 # A team is written as one record although its name, code, place and contact live on its org unit.
 TEAM_API_FIELDS = (
@@ -32,17 +31,6 @@ TEAM_API_FIELDS = (
 )
 
 
-def _export(slug: str) -> Callable[[Any], bytes]:
-    return lambda user: excel.export_xlsx(SHEETS[slug], user=user)
-
-
-def _import(slug: str) -> Callable[[Any, bytes], Any]:
-    return lambda user, data: excel.import_xlsx(SHEETS[slug], user=user, data=data)
-
-
-Cell = Callable[[Any], Any]
-
-
 def _yes(value: bool) -> str:
     return _("Yes") if value else _("No")
 
@@ -52,16 +40,14 @@ def _place(obj: Any) -> str:
 
 
 REGISTRIES: dict[str, Registry] = by_slug(
-    [
+    with_sheet(registry)
+    for registry in [
         Registry(
             slug="teams",
             model=Team,
             fields=TEAM_API_FIELDS,
             out=schemas.TeamOut,
             filters=schemas.TeamFilters,
-            export_xlsx=_export("teams"),
-            import_xlsx=_import("teams"),
-            sheet_title=SHEETS["teams"].title,
             borrowed={name: (OrgUnit, attr) for name, attr in services.TEAM_ORG_FIELDS.items()},
             required=("parent",),
             payload_ids={"parent": OrgUnit},
@@ -106,9 +92,6 @@ REGISTRIES: dict[str, Registry] = by_slug(
             fields=services.EXPERT_FIELDS,
             out=schemas.ExpertOut,
             filters=schemas.ExpertFilters,
-            export_xlsx=_export("experts"),
-            import_xlsx=_import("experts"),
-            sheet_title=SHEETS["experts"].title,
             name="expert",
             title=gettext_lazy("Experts"),
             filter_form=forms.ExpertFilterForm,
@@ -142,9 +125,6 @@ REGISTRIES: dict[str, Registry] = by_slug(
             fields=services.EQUIPMENT_FIELDS,
             out=schemas.EquipmentOut,
             filters=schemas.EquipmentFilters,
-            export_xlsx=_export("equipment"),
-            import_xlsx=_import("equipment"),
-            sheet_title=SHEETS["equipment"].title,
             docs={"list": "Large equipment; `overdue=true` for equipment past its maintenance date."},
             name="equipment",
             title=gettext_lazy("Large equipment"),
@@ -181,9 +161,6 @@ REGISTRIES: dict[str, Registry] = by_slug(
             fields=services.MATERIAL_FIELDS,
             out=schemas.MaterialOut,
             filters=schemas.MaterialFilters,
-            export_xlsx=_export("materials"),
-            import_xlsx=_import("materials"),
-            sheet_title=SHEETS["materials"].title,
             payload_ids={},
             refetch=True,
             docs={"list": "The material catalogue, with `on_hand` summed over the warehouses you may see."},
@@ -218,9 +195,6 @@ REGISTRIES: dict[str, Registry] = by_slug(
             fields=services.WAREHOUSE_FIELDS,
             out=schemas.WarehouseOut,
             filters=schemas.WarehouseFilters,
-            export_xlsx=_export("warehouses"),
-            import_xlsx=_import("warehouses"),
-            sheet_title=SHEETS["warehouses"].title,
             name="warehouse",
             title=gettext_lazy("Warehouses"),
             filter_form=forms.WarehouseFilterForm,
@@ -251,10 +225,7 @@ REGISTRIES: dict[str, Registry] = by_slug(
             fields=services.SHELTER_FIELDS,
             out=schemas.ShelterOut,
             filters=schemas.ShelterFilters,
-            export_xlsx=_export("shelters"),
-            import_xlsx=_import("shelters"),
-            sheet_title=SHEETS["shelters"].title,
-            annotations={"facilities": list[Literal[tuple(Facility.values)]]},
+            annotations={"facilities": list[Literal[tuple(Facility.values)]]},  # type: ignore[misc]  # built at run time
             docs={
                 "create": "Register a shelter; without `capacity_given` its capacity follows from area and class.",
                 "update": "Change a shelter: open or close it, or set its current occupancy (never above capacity).",

@@ -5,9 +5,10 @@ from datetime import date
 from django.utils import timezone
 from ninja import Field, Schema
 
-from yingji.core.access import MAX_ID
+from yingji.core.inputs import MAX_ID
 from yingji.resources.models import (
     Availability,
+    Equipment,
     EquipmentCategory,
     EquipmentStatus,
     ExpertField,
@@ -94,7 +95,7 @@ class EquipmentOut(Schema):
     org_name: str = Field(..., alias="org.name")
 
     @staticmethod
-    def resolve_maintenance_overdue(obj) -> bool:
+    def resolve_maintenance_overdue(obj: Equipment) -> bool:
         return obj.next_maintenance is not None and obj.next_maintenance < timezone.localdate()
 
 

@@ -146,9 +146,9 @@ def _create(*, by: User | None, model: type[M], fields: dict[str, Any], allowed:
 def _locked(by: User | None, instance: M) -> M:
     """Re-read a registry row under a lock, checking it is the actor's to change."""
     require_perm(by, f"resources.change_{instance._meta.model_name}")
-    locked = type(instance).objects.select_for_update().get(pk=instance.pk)
+    locked = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
     if hasattr(locked, "org_id"):
-        org_in_scope(by, locked.org, required=True)
+        org_in_scope(by, locked.org, required=True)  # type: ignore[attr-defined]  # rows with an org_id have an org
     return locked
 
 
@@ -170,8 +170,8 @@ def _update(*, by: User | None, instance: M, changes: dict[str, Any], allowed: t
     instance = _locked(by, instance)
     before = _snapshot(instance, allowed)
     _set_fields(instance, changes, allowed)
-    if "org" in changes:
-        org_in_scope(by, instance.org, required=True)
+    if "org" in changes:  # only registries with an owner unit are given one
+        org_in_scope(by, instance.org, required=True)  # type: ignore[attr-defined]
     _check_coordinates(getattr(instance, "lat", None), getattr(instance, "lon", None))
     clean_or_fail(instance)
     instance.save()
@@ -672,6 +672,7 @@ def stock_adjust(
     _stock_checks(by, warehouse, item, abs(delta), reason)
     (balance,) = _locked_balances([(warehouse, item)])
     batch = batch.strip()
+    lot: StockLot | None
     if delta > 0:
         lot = _lot_for_receipt(warehouse, item, batch, expiry)
     else:

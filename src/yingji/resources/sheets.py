@@ -1,45 +1,56 @@
-"""The column specs of each registry's spreadsheet (see excel.py). Headers are fixed Chinese titles."""
+"""The column specs of each registry's spreadsheet (see excel.py); headers are fixed Chinese titles. The rows and
+the services behind a sheet are its registry's (`with_sheet`)."""
 
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Any
 
+from django.db.models import Model
+
 from yingji.core.models import User
+from yingji.core.registry import Registry
 from yingji.core.scopes import scoped
-from yingji.resources import selectors, services
-from yingji.resources.excel import Column, Sheet
+from yingji.resources import selectors
+from yingji.resources.excel import Column, Sheet, export_xlsx, import_xlsx
 from yingji.resources.models import (
     Availability,
-    Equipment,
     EquipmentCategory,
     EquipmentStatus,
-    Expert,
     ExpertField,
     Facility,
     MaterialCategory,
     MaterialItem,
-    Shelter,
     ShelterClass,
     ShelterKind,
     TeamKind,
     TeamStatus,
-    Warehouse,
 )
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    """A registry's spreadsheet as declared: its title and columns, and how a row's code finds its record when that
+    is not "by code among the rows the user may see". Its rows and services are the registry's (`with_sheet`)."""
+
+    title: str
+    columns: list[Column]
+    find: Callable[[User, Any], Any] | None = None
 
 
 def _org_lookup(user: User, value: str) -> Any:
     return selectors.org_lookup(user=user, value=value)
 
 
-def _find(model: type, user: User, code: Any) -> Any:
-    return scoped(model.objects.all(), user).filter(code=code).first() if code else None
+def _scoped_find(model: type[Model]) -> Callable[[User, Any], Any]:
+    return lambda user, code: scoped(model._default_manager.all(), user).filter(code=code).first() if code else None
 
 
 LAT = Column("纬度", "lat", "float")
 LON = Column("经度", "lon", "float")
 OWNER = Column("所属单位", "org", "org", required=True)
 
-SHEETS: dict[str, Sheet] = {
-    "teams": Sheet(
-        slug="teams",
+SHEETS: dict[str, SheetSpec] = {
+    "teams": SheetSpec(
         title="救援队伍",
         columns=[
             Column("编码", "code", required=True, get=lambda t: t.org.code),
@@ -56,14 +67,9 @@ SHEETS: dict[str, Sheet] = {
             Column("专业技能", "skills"),
             Column("状态", "status", "choice", required=True, choices=TeamStatus),
         ],
-        rows=lambda user: selectors.team_list(user=user),
         find=lambda user, code: selectors.team_by_code(user=user, code=code) if code else None,
-        create=services.team_create,
-        update=lambda *, by, obj, **values: services.team_update(by=by, team=obj, **values),
-        lookup_org=_org_lookup,
     ),
-    "experts": Sheet(
-        slug="experts",
+    "experts": SheetSpec(
         title="专家",
         columns=[
             Column("编码", "code", required=True),
@@ -77,14 +83,8 @@ SHEETS: dict[str, Sheet] = {
             LON,
             OWNER,
         ],
-        rows=lambda user: selectors.expert_list(user=user),
-        find=lambda user, code: _find(Expert, user, code),
-        create=services.expert_create,
-        update=lambda *, by, obj, **values: services.expert_update(by=by, expert=obj, **values),
-        lookup_org=_org_lookup,
     ),
-    "equipment": Sheet(
-        slug="equipment",
+    "equipment": SheetSpec(
         title="大型装备",
         columns=[
             Column("编码", "code", required=True),
@@ -101,14 +101,8 @@ SHEETS: dict[str, Sheet] = {
             Column("联系电话", "phone"),
             OWNER,
         ],
-        rows=lambda user: selectors.equipment_list(user=user),
-        find=lambda user, code: _find(Equipment, user, code),
-        create=services.equipment_create,
-        update=lambda *, by, obj, **values: services.equipment_update(by=by, equipment=obj, **values),
-        lookup_org=_org_lookup,
     ),
-    "materials": Sheet(
-        slug="materials",
+    "materials": SheetSpec(
         title="物资目录",
         columns=[
             Column("编码", "code", required=True),
@@ -118,13 +112,9 @@ SHEETS: dict[str, Sheet] = {
             Column("计量单位", "unit", required=True),
             Column("保质期（天）", "shelf_life_days", "int"),
         ],
-        rows=lambda user: selectors.material_list(user=user),
         find=lambda user, code: MaterialItem.objects.filter(code=code).first() if code else None,
-        create=services.material_create,
-        update=lambda *, by, obj, **values: services.material_update(by=by, material=obj, **values),
     ),
-    "warehouses": Sheet(
-        slug="warehouses",
+    "warehouses": SheetSpec(
         title="物资储备库",
         columns=[
             Column("编码", "code", required=True),
@@ -137,14 +127,8 @@ SHEETS: dict[str, Sheet] = {
             Column("启用", "active", "bool", default=True),
             OWNER,
         ],
-        rows=lambda user: selectors.warehouse_list(user=user),
-        find=lambda user, code: _find(Warehouse, user, code),
-        create=services.warehouse_create,
-        update=lambda *, by, obj, **values: services.warehouse_update(by=by, warehouse=obj, **values),
-        lookup_org=_org_lookup,
     ),
-    "shelters": Sheet(
-        slug="shelters",
+    "shelters": SheetSpec(
         title="应急避难场所",
         columns=[
             Column("编码", "code", required=True),
@@ -163,10 +147,26 @@ SHEETS: dict[str, Sheet] = {
             Column("联系电话", "phone"),
             OWNER,
         ],
-        rows=lambda user: selectors.shelter_list(user=user),
-        find=lambda user, code: _find(Shelter, user, code),
-        create=services.shelter_create,
-        update=lambda *, by, obj, **values: services.shelter_update(by=by, shelter=obj, **values),
-        lookup_org=_org_lookup,
     ),
 }
+
+
+def with_sheet(registry: Registry) -> Registry:
+    """The registry with its Excel export and import: its sheet's columns over its own selector and services."""
+    spec = SHEETS[registry.slug]
+    sheet = Sheet(
+        slug=registry.slug,
+        title=spec.title,
+        columns=spec.columns,
+        rows=lambda user: registry.list_rows(user=user),
+        find=spec.find or _scoped_find(registry.model),
+        create=registry.create,
+        update=registry.update,
+        lookup_org=_org_lookup,
+    )
+    return replace(
+        registry,
+        export_xlsx=lambda user: export_xlsx(sheet, user=user),
+        import_xlsx=lambda user, data: import_xlsx(sheet, user=user, data=data),
+        sheet_title=spec.title,
+    )

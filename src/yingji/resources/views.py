@@ -15,9 +15,10 @@ from django.views.decorators.http import require_POST
 
 from yingji.core.errors import ValidationFailed
 from yingji.core.registry import Registry, registry_xlsx
+from yingji.core.requests import AuthedRequest
 from yingji.core.web import page_of, run_service
 from yingji.resources import forms, reach, selectors, services
-from yingji.resources.models import TeamMember
+from yingji.resources.models import TeamKind, TeamMember
 from yingji.resources.registries import REGISTRIES
 from yingji.resources.shelter_capacity import site_area_meets_recommendation
 
@@ -29,13 +30,13 @@ def _registry(slug: str) -> Registry:
         raise Http404 from None
 
 
-def index(request):
+def index(request: AuthedRequest) -> HttpResponse:
     counts = selectors.registry_counts(user=request.user)
     cards = [(REGISTRIES[slug], counts[slug]) for slug in REGISTRIES]
     return render(request, "resources/index.html", {"cards": cards})
 
 
-def registry_list(request, slug: str):
+def registry_list(request: AuthedRequest, slug: str) -> HttpResponse:
     registry = _registry(slug)
     form = registry.filter_form(request.GET or None)
     filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v not in ("", None, False)}
@@ -58,7 +59,7 @@ def registry_list(request, slug: str):
     )
 
 
-def registry_detail(request, slug: str, pk: int):
+def registry_detail(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     registry = _registry(slug)
     obj = registry.get(request.user, pk)
     context: dict[str, Any] = {
@@ -84,7 +85,7 @@ def registry_detail(request, slug: str, pk: int):
     return render(request, "resources/detail.html", context)
 
 
-def registry_edit(request, slug: str, pk: int | None = None):
+def registry_edit(request: AuthedRequest, slug: str, pk: int | None = None) -> HttpResponse:
     registry = _registry(slug)
     obj = registry.get(request.user, pk) if pk is not None else None
     perm = f"resources.{'change' if obj else 'add'}_{registry.model_perm}"
@@ -101,19 +102,21 @@ def registry_edit(request, slug: str, pk: int | None = None):
             if obj is not None
             else (lambda: registry.create(by=request.user, **values)),
         )
-        if outcome:
+        if outcome.value is not None:  # saved: the row
             messages.success(request, _("Saved."))
             return redirect(f"resources:{registry.name}-detail", outcome.value.pk)
     return render(request, "resources/form.html", {"registry": registry, "form": form, "obj": obj})
 
 
-def registry_export(request, slug: str) -> HttpResponse:
+def registry_export(request: AuthedRequest, slug: str) -> HttpResponse:
     return registry_xlsx(_registry(slug), request.user)
 
 
 @require_POST
-def registry_import(request, slug: str):
+def registry_import(request: AuthedRequest, slug: str) -> HttpResponse:
     registry = _registry(slug)
+    if registry.import_xlsx is None:
+        raise Http404  # a registry without an Excel sheet
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, _("Choose an .xlsx file to import."))
@@ -132,7 +135,7 @@ def registry_import(request, slug: str):
 
 
 @require_POST
-def team_member_add(request, pk: int):
+def team_member_add(request: AuthedRequest, pk: int) -> HttpResponse:
     team = selectors.team_get(user=request.user, team_id=pk)
     form = forms.MemberForm(request.POST)
     if form.is_valid():
@@ -149,7 +152,7 @@ def team_member_add(request, pk: int):
 
 
 @require_POST
-def team_member_remove(request, pk: int, member_id: int):
+def team_member_remove(request: AuthedRequest, pk: int, member_id: int) -> HttpResponse:
     team = selectors.team_get(user=request.user, team_id=pk)
     member = TeamMember.objects.filter(team=team, pk=member_id).first()
     if member is None:
@@ -160,7 +163,7 @@ def team_member_remove(request, pk: int, member_id: int):
 
 
 @require_POST
-def warehouse_stock(request, pk: int):
+def warehouse_stock(request: AuthedRequest, pk: int) -> HttpResponse:
     """One stock movement (or a new minimum) from the warehouse page's form."""
     warehouse = selectors.warehouse_get(user=request.user, warehouse_id=pk)
     form = forms.StockForm(request.POST, warehouse=warehouse)
@@ -213,15 +216,15 @@ def warehouse_stock(request, pk: int):
         else:
             services.stock_minimum_set(**common, warehouse=warehouse, minimum=data["quantity"])
     except ValidationFailed as exc:
-        for field, errors in (exc.errors or {"__all__": [exc.detail]}).items():
+        for field, problems in (exc.errors or {"__all__": [exc.detail]}).items():
             label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {errors[0]}" if label else errors[0])
+            messages.error(request, f"{label}: {problems[0]}" if label else str(problems[0]))
     else:
         messages.success(request, _("Stock updated."))
     return redirect("resources:warehouse-detail", pk)
 
 
-def alerts(request):
+def alerts(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "resources/alerts.html",
@@ -235,14 +238,14 @@ def alerts(request):
     )
 
 
-def one_map(request):
+def one_map(request: AuthedRequest) -> HttpResponse:
     """The one map (一张图): resources, districts and streets, nearest, evacuation and coverage tools."""
     return render(
         request,
         "resources/map.html",
         {
             "network": reach.road_network_info(),
-            "team_kinds": forms.TeamFilterForm.base_fields["kind"].choices[1:],
+            "team_kinds": TeamKind.choices,
             "nearest_url": reverse("api:resources_nearest"),
             "evacuation_url": reverse("api:routing_evacuation"),
             "coverage_url": reverse("api:resources_coverage"),

@@ -10,7 +10,8 @@ from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
-from yingji.core.access import MAX_ID, get_scoped_or_404, scoped, under
+from yingji.core.access import get_scoped_or_404, scoped, under
+from yingji.core.inputs import MAX_ID
 from yingji.core.models import OrgKind, OrgUnit, User
 from yingji.core.roles import GROUP_NAMES, Role
 from yingji.training.models import (

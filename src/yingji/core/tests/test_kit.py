@@ -8,9 +8,10 @@ from django.http import Http404
 from django.test import RequestFactory
 from django.utils import translation
 
-from yingji.core.access import MAX_ID, get_scoped_or_404, org_in_scope, resolve_in_scope, under
+from yingji.core.access import get_scoped_or_404, org_in_scope, resolve_in_scope, under
 from yingji.core.commands import Transitions, apply_changes, clean_or_fail, require_perm
 from yingji.core.errors import Conflict, NotAllowed, ValidationFailed
+from yingji.core.inputs import MAX_ID
 from yingji.core.models import AuditEntry, OrgUnit
 from yingji.core.web import page_of, run_service
 

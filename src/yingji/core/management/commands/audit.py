@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from yingji.core.audit import audit_verify
 
@@ -6,11 +8,11 @@ from yingji.core.audit import audit_verify
 class Command(BaseCommand):
     help = "Audit chain tools. `audit verify` exits 0 when the chain is intact, 1 naming the first bad entry."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True, title="actions")
         sub.add_parser("verify", help="check every link of the chain")
 
-    def handle(self, *args, action: str, **options):
+    def handle(self, *args: Any, action: str, **options: Any) -> None:
         report = audit_verify()
         if not report.ok:
             raise CommandError(

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.core.management.base import CommandError
 from django.core.management.commands import check as django_check
@@ -10,7 +12,7 @@ from yingji.core.mqtt import broker_reachable
 class Command(django_check.Command):
     help = "Check the configuration (Django's system checks), the database and, when configured, the MQTT broker."
 
-    def handle(self, *app_labels, **options):
+    def handle(self, *app_labels: Any, **options: Any) -> None:
         super().handle(*app_labels, **options)
         problems = []
         try:

@@ -2,8 +2,9 @@ import getpass
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from yingji.core.errors import YingjiError
 from yingji.core.management.commands._base import command_error
@@ -15,7 +16,7 @@ from yingji.core.services import user_create
 class Command(BaseCommand):
     help = "Create a system administrator. The password comes from --password-file, YINGJI_ADMIN_PASSWORD, or a prompt."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--username", required=True)
         parser.add_argument("--password-file", type=Path)
 
@@ -35,7 +36,7 @@ class Command(BaseCommand):
             raise CommandError("the two passwords differ", returncode=2)
         return first
 
-    def handle(self, *args, username: str, password_file: Path | None, **options):
+    def handle(self, *args: Any, username: str, password_file: Path | None, **options: Any) -> None:
         if User.objects.filter(username=username).exists():
             raise CommandError(f"user {username!r} already exists", returncode=2)
         password = self._password(password_file)

@@ -1,7 +1,8 @@
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from yingji.core.backup import backup_database, restore_database
 from yingji.core.errors import YingjiError
@@ -12,11 +13,11 @@ from yingji.core.processes import running_processes
 class Command(BaseCommand):
     help = "Replace the database with the backup at PATH; the current state is backed up first."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", type=Path)
         parser.add_argument("--no-safety-backup", action="store_true", help="skip the backup of the current state")
 
-    def handle(self, *args, path: Path, no_safety_backup: bool, **options):
+    def handle(self, *args: Any, path: Path, no_safety_backup: bool, **options: Any) -> None:
         running = running_processes()
         if running:
             names = ", ".join(str(process) for process in running)

@@ -4,10 +4,12 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
+from types import FrameType
+from typing import Any, NoReturn
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from yingji.core.management.commands._args import host_arg, port_arg
 from yingji.core.models import OrgUnit
@@ -79,14 +81,14 @@ class Command(BaseCommand):
         "(and MQTT ingest when YINGJI_MQTT_URL is set); a process that dies is restarted with back-off."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", type=host_arg, default=settings.HOST)
         parser.add_argument("--port", type=port_arg, default=settings.PORT)
         parser.add_argument(
             "--no-demo", action="store_true", help="do not load the demo district into an empty database"
         )
 
-    def handle(self, *args, host: str, port: int, no_demo: bool, **options):
+    def handle(self, *args: Any, host: str, port: int, no_demo: bool, **options: Any) -> None:
         hold_pid_file("run")
         call_command("migrate", interactive=False, verbosity=0)
         if not no_demo and not OrgUnit.objects.exists():
@@ -104,7 +106,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Yingji is running at http://{host}:{port}/  (Ctrl+C stops it)")
         self.stdout.flush()
 
-        def stop(signum, frame):
+        def stop(signum: int, frame: FrameType | None) -> NoReturn:
             raise KeyboardInterrupt
 
         signal.signal(signal.SIGTERM, stop)

@@ -1,6 +1,8 @@
+from typing import Any
+
 import uvicorn
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from yingji.core.management.commands._args import host_arg, port_arg, workers_arg
 from yingji.core.processes import hold_pid_file
@@ -12,13 +14,13 @@ class Command(BaseCommand):
         "share the port (live updates between them go through PostgreSQL or Redis)."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", type=host_arg, default=settings.HOST)
         parser.add_argument("--port", type=port_arg, default=settings.PORT)
         parser.add_argument(
             "--workers", type=workers_arg, default=settings.WEB_WORKERS, help="web processes (YINGJI_WEB_WORKERS)"
         )
 
-    def handle(self, *args, host: str, port: int, workers: int, **options):
+    def handle(self, *args: Any, host: str, port: int, workers: int, **options: Any) -> None:
         hold_pid_file("web")
         uvicorn.run("yingji.asgi:application", host=host, port=port, workers=workers, lifespan="off", log_level="info")

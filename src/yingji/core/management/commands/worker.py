@@ -1,6 +1,8 @@
 import signal
+from types import FrameType
+from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from yingji.core.processes import hold_pid_file
 from yingji.core.worker import run_due, run_forever
@@ -9,10 +11,10 @@ from yingji.core.worker import run_due, run_forever
 class Command(BaseCommand):
     help = "Start the background worker (periodic jobs); --once runs what is due and exits."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--once", action="store_true")
 
-    def handle(self, *args, once: bool, **options):
+    def handle(self, *args: Any, once: bool, **options: Any) -> None:
         if once:
             for name in run_due():
                 self.stdout.write(f"ran {name}")
@@ -20,7 +22,7 @@ class Command(BaseCommand):
         hold_pid_file("worker")
         stopping = False
 
-        def stop(signum, frame):
+        def stop(signum: int, frame: FrameType | None) -> None:
             nonlocal stopping
             stopping = True
 
