@@ -260,6 +260,7 @@ class RuleOut(Schema):
     opens_incident: bool
     opens_at_once: bool
     suggests_warning: str
+    plan: int | None
     active: bool
 
 
@@ -491,16 +492,26 @@ class StationStateOut(Schema):
     stage: str | None
 
 
+class FloodProposalOut(Schema):
+    id: int
+    level: int
+    basis: str
+    status: str
+    proposed_at: datetime
+
+
 class FloodResponseOut(Schema):
     level: int | None
     met: list[ResponseRuleOut]
     stations: list[StationStateOut]
+    proposal: FloodProposalOut | None = None
 
 
 @router.get("/hydrology/response", response=FloodResponseOut, tags=["hydrology"])
 def hydrology_response(request):
     """The 防汛 response level (4 = Ⅳ … 1 = Ⅰ, null: none) the level stations in your scope propose, by the
-    bureau's response rules."""
+    bureau's response rules; `proposal`: the district-wide level proposed to the duty desk now (the plans that cover
+    it are proposed for activation), if any."""
     return hydrology.flood_response(user=request.auth)
 
 

@@ -6,7 +6,7 @@ clear alarms through ingest with the rule engine's deadband (rules.threshold_lev
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -19,7 +19,9 @@ from yingji.core.errors import ValidationFailed, YingjiError
 from yingji.core.models import OrgKind, OrgUnit, User
 from yingji.monitoring.models import (
     Device,
+    FloodResponse,
     FloodResponseRule,
+    FloodResponseStatus,
     HydroStation,
     RainstormCriterion,
     Reading,
@@ -38,8 +40,10 @@ from yingji.monitoring.rainfall import (
     window_signal,
 )
 from yingji.monitoring.rules import Level
+from yingji.monitoring.signals import flood_response_changed_on_commit
 from yingji.monitoring.waterlevel import (
     DEFAULT_RESPONSE_RULES,
+    NUMERAL,
     STAGE_ALARM,
     ResponseCriterion,
     ResponseLevel,
@@ -264,7 +268,93 @@ def flood_response(*, user: User, end: datetime | None = None) -> dict[str, Any]
         state = level_state(station=station, end=end)
         states.append(StationState(station.device.code, station.kind, state["stage"]))
     level, met = propose_response(states, response_rules())
-    return {"level": level, "met": met, "stations": states}
+    return {"level": level, "met": met, "stations": states, "proposal": current_flood_response()}
+
+
+def _stage_now(station: HydroStation, now: datetime) -> str | None:
+    """The stage the station's latest level (of the last 25 hours, as the level page reads it) is at or over."""
+    row = (
+        Reading.objects.filter(
+            device_id=station.device_id, metric="water_level_m", ts__gt=now - timedelta(hours=25), ts__lte=now
+        )
+        .order_by("-ts")
+        .values_list("value", flat=True)[:1]
+    )
+    return stage_reached(row[0], station.levels) if row else None
+
+
+# The basis is stored in Chinese, as the audit chain's summaries are.
+_STAGE_ZH = {Stage.FORTIFY: "设防水位", Stage.WARNING: "警戒水位", Stage.GUARANTEE: "保证水位"}
+_KIND_ZH = {StationKind.RIVER: "河道站", StationKind.LAKE: "湖泊站", StationKind.RESERVOIR: "水库站", "": "水位站"}
+
+
+def _basis(level: int, met: list[ResponseCriterion]) -> str:
+    parts = [
+        f"{r.min_stations}个{_KIND_ZH.get(r.station_kind, '水位站')}达到{_STAGE_ZH[r.stage]}"
+        for r in met
+        if r.level == level
+    ]
+    return "；".join(parts)[:300]
+
+
+def flood_response_check(*, now: datetime | None = None) -> FloodResponse | None:
+    """Record the 三防 (防汛) response level every level station's state proposes now: a first level, or a more
+    severe one (superseding the proposed one), is proposed and `flood_response_changed` tells the apps that activate
+    plans; a milder level leaves the proposed one standing (people lower a response, not a sensor); no level at all
+    (every station back below 设防) ends it. District-wide: the 防汛 command decides for the whole district, so no
+    user scope applies. Returns the level just proposed, if any."""
+    now = now or timezone.now()
+    stations = HydroStation.objects.filter(kind__in=LEVEL_KINDS, device__active=True).select_related("device")
+    states = [StationState(s.device.code, s.kind, _stage_now(s, now)) for s in stations]
+    level, met = propose_response(states, response_rules())
+    try:
+        with transaction.atomic():
+            return _record_response(level, met, states, now)
+    except IntegrityError:
+        return None  # another process proposed it at the same moment (one proposed at a time)
+
+
+def _record_response(
+    level: int | None, met: list[ResponseCriterion], states: list[StationState], now: datetime
+) -> FloodResponse | None:
+    current = FloodResponse.objects.select_for_update().filter(status=FloodResponseStatus.PROPOSED).first()
+    if level is None or (current is not None and current.level <= level):
+        if level is None and current is not None:
+            current.status, current.ended_at = FloodResponseStatus.ENDED, now
+            current.save(update_fields=["status", "ended_at"])
+            audit_append(
+                actor=None,
+                action="monitoring.floodresponse.end",
+                obj=current,
+                summary=f"三防{NUMERAL[current.level]}级应急响应建议结束：各站水位回落至设防以下",
+            )
+            flood_response_changed_on_commit(current.pk, created=False)
+        return None
+    if current is not None:
+        current.status, current.ended_at = FloodResponseStatus.SUPERSEDED, now
+        current.save(update_fields=["status", "ended_at"])
+    response = FloodResponse(
+        level=level,
+        basis=_basis(level, met),
+        stations=[{"code": s.code, "kind": s.kind, "stage": s.stage} for s in states if s.stage is not None],
+        proposed_at=now,
+    )
+    clean_or_fail(response)
+    response.save()
+    audit_append(
+        actor=None,
+        action="monitoring.floodresponse.propose",
+        obj=response,
+        summary=f"建议启动三防{NUMERAL[level]}级应急响应：{response.basis}",
+        payload={"level": level, "stations": response.stations, "superseded": current.pk if current else None},
+    )
+    flood_response_changed_on_commit(response.pk, created=True)
+    return response
+
+
+def current_flood_response() -> FloodResponse | None:
+    """The 三防 response level proposed now, if any."""
+    return FloodResponse.objects.filter(status=FloodResponseStatus.PROPOSED).first()
 
 
 def stage_label(stage: str | None) -> str:
@@ -357,6 +447,7 @@ def overview(*, user: User, end: datetime | None = None) -> dict[str, Any]:
         "response": level,
         "response_label": ResponseLevel(level).label if level else "",
         "response_basis": basis,
+        "proposal": current_flood_response(),
     }
 
 

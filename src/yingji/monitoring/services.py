@@ -34,6 +34,7 @@ from yingji.monitoring.models import (
     RuleKind,
     WarningSuggestion,
 )
+from yingji.monitoring.plan_links import check_plan
 from yingji.monitoring.rules import LEVEL_ORDER, RANK, Direction
 from yingji.monitoring.signals import alarm_changed_on_commit
 
@@ -70,6 +71,7 @@ RULE_FIELDS = (
     "opens_incident",
     "opens_at_once",
     "suggests_warning",
+    "plan",
     "needs_verification",
     "active",
 )
@@ -197,6 +199,7 @@ def rule_create(*, by: User | None, **fields: Any) -> Rule:
     rule = Rule(**fields)
     clean_or_fail(rule)
     _check_rule(rule)
+    check_plan(rule.plan)
     rule.save()
     audit_append(
         actor=by,
@@ -213,12 +216,16 @@ def rule_update(*, by: User | None, rule: Rule, **changes: Any) -> Rule:
     """Change an alarm rule; ingest picks it up within its rule cache's lifetime."""
     require_perm(by, "monitoring.change_rule")
     rule = Rule.objects.select_for_update().get(pk=rule.pk)
+    named = rule.plan
     for field, value in changes.items():
         if field not in RULE_FIELDS:
             raise ValidationFailed(_("unknown field"), {field: [_("unknown field")]})
         setattr(rule, field, value)
     clean_or_fail(rule)
     _check_rule(rule)
+    # A plan abolished since the rule named it does not block other edits; a newly named one must be in force.
+    if rule.plan != named:
+        check_plan(rule.plan)
     rule.save()
     audit_append(
         actor=by,

@@ -36,6 +36,10 @@ class ResponseLevel(models.IntegerChoices):
     I = 1, _("Level I")  # noqa: E741 (the level's name)
 
 
+# The numeral each level is written with (and plans name their response levels by).
+NUMERAL: dict[int, str] = {4: "IV", 3: "III", 2: "II", 1: "I"}
+
+
 @dataclass(frozen=True)
 class ResponseCriterion:
     """A response level proposed when at least `min_stations` stations of `station_kind` (any when blank) are at or
