@@ -4,6 +4,7 @@ import threading
 
 from django.core.management.base import BaseCommand
 
+from yingji.core.processes import hold_pid_file
 from yingji.monitoring.modbus import ModbusPoller
 
 log = logging.getLogger("yingji.monitoring.modbus")
@@ -25,6 +26,7 @@ class Command(BaseCommand):
             ok = sum(poller.poll(target) for target in list(poller.targets.values()))
             self.stdout.write(f"modbus: {ok} of {len(poller.targets)} devices read")
             return
+        hold_pid_file("modbus")
         stop = threading.Event()
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, lambda *_: stop.set())
