@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.forms import Form
+from django.forms import BaseForm
 from django.http import HttpRequest
 
 from yingji.core.errors import NotAllowed, YingjiError
@@ -33,7 +33,7 @@ class Outcome(Generic[T]):
 
 def run_service(
     request: HttpRequest,
-    form: Form | None,
+    form: BaseForm | None,
     fn: Callable[[], T],
     *,
     field_map: dict[str, str] | None = None,

@@ -47,7 +47,7 @@ class DeviceForm(forms.ModelForm):
         model = Device
         fields = list(DEVICE_FIELDS)
 
-    def __init__(self, *args, user, **kwargs) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         units = scoped(OrgUnit.objects.filter(active=True), user, org_field="")
         self.fields["org"].queryset = units
@@ -91,7 +91,7 @@ class StationForm(forms.ModelForm):
         fields = ["kind", "serves", *[f for f in STATION_FIELDS if f != "kind"]]
         widgets = {"serves": forms.CheckboxSelectMultiple}
 
-    def __init__(self, *args, user, **kwargs) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["serves"].queryset = scoped(
             OrgUnit.objects.filter(kind=OrgKind.STREET, active=True), user, org_field=""

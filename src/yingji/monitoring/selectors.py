@@ -1,7 +1,7 @@
 """Queries over devices, readings, rules, alarms and fire danger; every one that returns owned rows takes
 the user and applies the data scope."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -158,7 +158,7 @@ def dead_letter_list(*, user: User) -> QuerySet[DeadLetter]:
     return DeadLetter.objects.all() if district_wide else DeadLetter.objects.none()
 
 
-def fire_danger_list(*, user: User, date=None) -> QuerySet[FireDangerDay]:
+def fire_danger_list(*, user: User, date: date | None = None) -> QuerySet[FireDangerDay]:
     days = scoped(FireDangerDay.objects.select_related("device"), user)
     return days.filter(date=date) if date else days
 

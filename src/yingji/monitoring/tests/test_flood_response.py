@@ -19,20 +19,6 @@ NOW = T0 + timedelta(hours=6)
 
 
 @pytest.fixture
-def river(plant, cast):
-    return station_save(
-        by=None,
-        device=plant.river,
-        kind="river",
-        serves=[cast.street_b],
-        fortify_level=22.8,
-        warning_level=24.5,
-        guarantee_level=26.0,
-        level_deadband=0.1,
-    )
-
-
-@pytest.fixture
 def sent():
     """What `flood_response_changed` carried: (level, status, created) per send."""
     calls: list[tuple[int, str, bool]] = []
