@@ -38,6 +38,7 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 METRICS_PER_MESSAGE = 4
@@ -71,7 +72,7 @@ def start_broker(workdir: Path) -> tuple[subprocess.Popen, int]:
     raise SystemExit("mosquitto did not start")
 
 
-def mqtt_client(client_id: str = "", *, receive_maximum: int = 5000):
+def mqtt_client(client_id: str = "", *, receive_maximum: int = 5000) -> tuple[Any, Any]:
     import paho.mqtt.client as mqtt
     from paho.mqtt.packettypes import PacketTypes
     from paho.mqtt.properties import Properties
@@ -83,7 +84,7 @@ def mqtt_client(client_id: str = "", *, receive_maximum: int = 5000):
     return client, props
 
 
-def payloads(count: int, *, start: datetime, prefix: str, value=None) -> list[tuple[str, bytes]]:
+def payloads(count: int, *, start: datetime, prefix: str, value: float | None = None) -> list[tuple[str, bytes]]:
     """`count` messages round-robin over the bench devices, 4 metrics each, distinct timestamps."""
     out = []
     for i in range(count):
@@ -95,7 +96,9 @@ def payloads(count: int, *, start: datetime, prefix: str, value=None) -> list[tu
     return out
 
 
-def publish_all(port: int, messages: list[tuple[str, bytes]], progress=None, pace_per_s: float | None = None) -> float:
+def publish_all(
+    port: int, messages: list[tuple[str, bytes]], progress: Any = None, pace_per_s: float | None = None
+) -> float:
     """Publish with QoS 1 and wait for every PUBACK; returns the seconds it took."""
     client, props = mqtt_client()
     client.max_inflight_messages_set(1000)
@@ -124,11 +127,13 @@ def publish_all(port: int, messages: list[tuple[str, bytes]], progress=None, pac
     return elapsed
 
 
-def _publisher_process(port: int, messages, progress, pace) -> None:
+def _publisher_process(port: int, messages: list[tuple[str, bytes]], progress: Any, pace: float | None) -> None:
     publish_all(port, messages, progress, pace)
 
 
-def publish_in_background(port: int, messages, pace_per_s: float | None = None) -> tuple[mp.Process, object]:
+def publish_in_background(
+    port: int, messages: list[tuple[str, bytes]], pace_per_s: float | None = None
+) -> tuple[mp.Process, object]:
     progress = mp.Value("l", 0)
     process = mp.Process(target=_publisher_process, args=(port, messages, progress, pace_per_s))
     process.start()
@@ -145,13 +150,13 @@ def forget_session(port: int, client_id: str) -> None:
     client.loop_stop()
 
 
-def _bare_subscriber(port: int, client_id: str, topic: str, total, ready, times) -> None:
+def _bare_subscriber(port: int, client_id: str, topic: str, total: Any, ready: Any, times: Any) -> None:
     """A bare paho subscriber (network thread, automatic acknowledgement) counting into `total` until it
     reaches `times[2]`; records its first and last message times."""
     received = 0
     first = last = 0.0
 
-    def on_message(c, u, m) -> None:
+    def on_message(c: Any, u: Any, m: Any) -> None:
         nonlocal received, first, last
         received += 1
         last = time.monotonic()
@@ -209,7 +214,7 @@ def raw_delivery_rate(port: int, count: int, subscribers: int) -> float:
 # One database (runs in a child process with its own Django) ------------------------------------------
 
 
-def _drain_worker(client_id: str, shared: bool, target: int, total, counted, times) -> None:
+def _drain_worker(client_id: str, shared: bool, target: int, total: Any, counted: Any, times: Any) -> None:
     """One forked ingest worker: drain the queued messages until all workers together stored `target`
     readings; its rate is timed from the end of its first batch, whose readings are not counted."""
     from yingji.monitoring.mqtt_ingest import MqttIngest, ingest_process_setup

@@ -38,7 +38,8 @@ from yingji.routing.evacuation import assign_min_cost, assign_reference_lp  # no
 from yingji.routing.geometry import haversine_m  # noqa: E402
 from yingji.routing.graph import Graph, active_graph  # noqa: E402
 from yingji.routing.models import RoadNetwork  # noqa: E402
-from yingji.routing.services import evacuation_assign, evacuation_costs, nearest, network_create  # noqa: E402
+from yingji.routing.services import network_create  # noqa: E402
+from yingji.routing.travel import evacuation_assign, evacuation_costs, nearest  # noqa: E402
 from yingji.routing.trees import tree_cache  # noqa: E402
 
 

@@ -19,7 +19,7 @@ from yingji.resources.services import stock_withdraw
 
 
 def _travel(incident: Incident, lat: float | None, lon: float | None) -> tuple[int | None, int | None]:
-    from yingji.routing.services import nearest
+    from yingji.routing.travel import nearest
 
     if incident.lat is None or lat is None:
         return None, None

@@ -383,7 +383,7 @@ def incident_map(*, user: User, incident_id: int) -> dict[str, Any]:
     """The incident page's small map as GeoJSON: the incident, each dispatched resource not yet released and its
     road route to the incident on the active network (left out when there is no network or no road near). Scoped
     like the incident itself: not found and not yours are the same 404."""
-    from yingji.routing.services import NoRoadNetwork, nearest
+    from yingji.routing.travel import NoRoadNetwork, nearest
 
     incident = incident_get(user=user, incident_id=incident_id)
     features: list[dict[str, Any]] = []

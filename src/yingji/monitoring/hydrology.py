@@ -380,7 +380,7 @@ def waterlogging_reach(*, user: User, station: HydroStation, limit: int = 3) -> 
     from yingji.resources.models import EquipmentCategory, EquipmentStatus
     from yingji.resources.reach import nearest_resources
     from yingji.resources.selectors import equipment_list
-    from yingji.routing.services import nearest
+    from yingji.routing.travel import nearest
 
     device = station.device
     if device.lat is None or device.lon is None:

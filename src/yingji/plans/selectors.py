@@ -25,7 +25,7 @@ from yingji.plans.models import (
 from yingji.plans.structure import text_diff
 from yingji.resources import selectors as resource_selectors
 from yingji.resources.models import EquipmentStatus, TeamStatus
-from yingji.routing.services import nearest
+from yingji.routing.travel import nearest
 
 
 def plan_list(

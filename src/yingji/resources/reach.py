@@ -14,7 +14,7 @@ from yingji.core.models import User
 from yingji.resources import selectors
 from yingji.resources.models import Availability, EquipmentStatus, TeamStatus
 from yingji.routing.models import RoadNetwork
-from yingji.routing.services import evacuation_assign, nearest, unreachable_within
+from yingji.routing.travel import evacuation_assign, nearest, unreachable_within
 
 KINDS = ("team", "equipment", "warehouse", "shelter", "expert")
 

@@ -1,9 +1,12 @@
 """Admin pages for road networks: read their figures, switch the active one; nodes and edges are imported."""
 
 from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from yingji.core.errors import YingjiError
+from yingji.core.requests import AuthedRequest
 from yingji.routing.models import RoadNetwork
 from yingji.routing.services import network_activate
 
@@ -40,14 +43,14 @@ class RoadNetworkAdmin(admin.ModelAdmin):
     )
     actions = ["activate"]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # networks come from `yingji roads import` or the demo
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: RoadNetwork | None = None) -> bool:
         return super().has_delete_permission(request, obj) and not (obj and obj.active)
 
     @admin.action(description=_("Use the selected network for routing"))
-    def activate(self, request, queryset):
+    def activate(self, request: AuthedRequest, queryset: QuerySet[RoadNetwork]) -> None:
         if queryset.count() != 1:
             self.message_user(request, _("Select exactly one network."), messages.ERROR)
             return

@@ -2,11 +2,14 @@
 
 from datetime import datetime
 
+from django.db.models import QuerySet
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from yingji.core.api import Pages
+from yingji.core.requests import ApiRequest
 from yingji.routing import selectors, services
+from yingji.routing.models import RoadNetwork
 
 router = Router(tags=["routing"])
 
@@ -24,7 +27,7 @@ class NetworkOut(Schema):
     bounds: list[float] = Field(..., description="south, west, north, east")
 
     @staticmethod
-    def resolve_bounds(network) -> list[float]:
+    def resolve_bounds(network: RoadNetwork) -> list[float]:
         return [network.min_lat, network.min_lon, network.max_lat, network.max_lon]
 
 
@@ -35,18 +38,18 @@ class NetworkFilters(Schema):
 
 @router.get("/routing/networks", response=list[NetworkOut])
 @paginate(Pages)
-def networks_list(request, filters: Query[NetworkFilters]):
+def networks_list(request: ApiRequest, filters: Query[NetworkFilters]) -> QuerySet[RoadNetwork]:
     """Road networks, the active one first; `illustrative` marks generated demo networks."""
     return selectors.network_list(user=request.auth, q=filters.q, active=filters.active)
 
 
 @router.get("/routing/networks/{network_id}", response=NetworkOut)
-def networks_get(request, network_id: int):
+def networks_get(request: ApiRequest, network_id: int) -> RoadNetwork:
     return selectors.network_get(user=request.auth, network_id=network_id)
 
 
 @router.post("/routing/networks/{network_id}/activate", response=NetworkOut)
-def networks_activate(request, network_id: int):
+def networks_activate(request: ApiRequest, network_id: int) -> RoadNetwork:
     """Route on this network from now on (system administrators only)."""
     network = selectors.network_get(user=request.auth, network_id=network_id)
     return services.network_activate(by=request.auth, network=network)

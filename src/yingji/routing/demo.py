@@ -181,7 +181,7 @@ def demo_base_features() -> list[OsmBase]:
         OsmBase(BaseKind.PLACE, name, 2, [(shape_.representative_point().x, shape_.representative_point().y)])
         for name, shape_ in (("磁湖（示意）", lake), ("长江（示意）", river))
     ]
-    ranks = {OrgKind.COMMUNITY: 4}
+    ranks: dict[str, int] = {OrgKind.COMMUNITY: 4}
     for org in OrgUnit.objects.filter(kind__in=ranks, active=True).order_by("pk"):
         if org.area:
             point = shape(org.area).representative_point()

@@ -1,11 +1,12 @@
 """Distances on the earth and a local metric projection for snapping points to the road network."""
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 EARTH_RADIUS_M = 6_371_008.8
 
 
-def haversine_m(lat1, lon1, lat2, lon2) -> np.ndarray:
+def haversine_m(lat1: ArrayLike, lon1: ArrayLike, lat2: ArrayLike, lon2: ArrayLike) -> np.ndarray:
     """Great-circle distance in metres (scalars or arrays)."""
     p1, p2 = np.radians(lat1), np.radians(lat2)
     dp, dl = p2 - p1, np.radians(np.asarray(lon2) - np.asarray(lon1))
@@ -20,6 +21,6 @@ class LocalProjection:
         self.kx = EARTH_RADIUS_M * np.cos(np.radians(lat0)) * np.pi / 180
         self.ky = EARTH_RADIUS_M * np.pi / 180
 
-    def xy(self, lat, lon) -> np.ndarray:
+    def xy(self, lat: ArrayLike, lon: ArrayLike) -> np.ndarray:
         """An (n, 2) array of metres."""
         return np.column_stack([np.asarray(lon, dtype=float) * self.kx, np.asarray(lat, dtype=float) * self.ky])

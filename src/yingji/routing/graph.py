@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.db import connection
 from django.utils.translation import gettext as _
+from numpy.typing import ArrayLike
 from scipy.sparse import csr_array
 from scipy.spatial import cKDTree
 
@@ -108,7 +109,7 @@ class Graph:
         south, west, north, east = self.bounds
         return south <= lat <= north and west <= lon <= east
 
-    def snap(self, lat, lon) -> tuple[np.ndarray, np.ndarray]:
+    def snap(self, lat: ArrayLike, lon: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         """Nearest node index of each point and its distance in metres."""
         distance, index = self.tree.query(self.projection.xy(np.atleast_1d(lat), np.atleast_1d(lon)))
         return index.astype(np.int64), distance

@@ -131,14 +131,14 @@ class _Handler(osmium.SimpleHandler):
             self.roads.lons.append(lon)
         return index
 
-    def node(self, node) -> None:
+    def node(self, node: osmium.osm.Node) -> None:
         place = node.tags.get("place")
         name = node.tags.get("name:zh") or node.tags.get("name")
         if place in PLACE_RANKS and name and node.location.valid():
             point = (node.location.lon, node.location.lat)
             self.roads.base.append(OsmBase("place", name[:200], PLACE_RANKS[place], [point]))
 
-    def _base(self, way, tags: dict[str, str]) -> None:
+    def _base(self, way: osmium.osm.Way, tags: dict[str, str]) -> None:
         kind = base_kind(tags)
         if kind is None:
             return
@@ -148,7 +148,7 @@ class _Handler(osmium.SimpleHandler):
         if len(points) >= 2:
             self.roads.base.append(OsmBase(kind, _name(tags), 0, points))
 
-    def way(self, way) -> None:
+    def way(self, way: osmium.osm.Way) -> None:
         tags = {tag.k: tag.v for tag in way.tags}
         if not is_drivable(tags):
             self._base(way, tags)

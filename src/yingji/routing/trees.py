@@ -73,7 +73,7 @@ def _tree(times: np.ndarray, predecessors: np.ndarray) -> Tree:
 class TreeCache:
     """The trees of one graph, by (direction, root node), least recently used first."""
 
-    def __init__(self, graph: Graph, *, bound_s: float | None = None, budget_bytes: int | None = None):
+    def __init__(self, graph: Graph, *, bound_s: float | None = None, budget_bytes: int | None = None) -> None:
         self.graph = graph
         self.bound_s = TREE_BOUND_S if bound_s is None else bound_s
         self.budget_bytes = TREE_BUDGET_BYTES if budget_bytes is None else budget_bytes

@@ -4,7 +4,7 @@ from yingji.core.models import AuditEntry
 from yingji.resources import selectors
 from yingji.resources.demo import demo_load_resources
 from yingji.resources.models import CommunityPopulation, Shelter, StockBalance, StockMovement, Team
-from yingji.routing.services import nearest
+from yingji.routing.travel import nearest
 
 
 def test_demo_loads_every_registry(demo_world):

@@ -5,7 +5,7 @@ import pytest
 from yingji.core.models import OrgKind, OrgUnit, User
 from yingji.resources import services
 from yingji.resources.models import Shelter, Team
-from yingji.routing.services import nearest
+from yingji.routing.travel import nearest
 
 # 黄石港街道's old centre, inside the district.
 POINT = {"lat": 30.2235, "lon": 115.0890}

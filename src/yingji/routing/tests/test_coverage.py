@@ -3,8 +3,8 @@
 import pytest
 
 from yingji.core.errors import ValidationFailed
-from yingji.routing.services import unreachable_within
 from yingji.routing.tests.conftest import offset
+from yingji.routing.travel import unreachable_within
 
 pytestmark = pytest.mark.django_db
 

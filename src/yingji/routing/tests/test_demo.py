@@ -9,8 +9,8 @@ from yingji.demo.services import demo_load
 from yingji.routing.demo import DEMO_SOURCE, demo_load_routing
 from yingji.routing.graph import active_graph
 from yingji.routing.models import RoadEdge, RoadNetwork, RoadNode
-from yingji.routing.services import nearest
 from yingji.routing.tests.conftest import offset
+from yingji.routing.travel import nearest
 
 pytestmark = pytest.mark.django_db
 

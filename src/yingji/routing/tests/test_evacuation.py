@@ -5,8 +5,8 @@ import pytest
 
 from yingji.core.errors import ValidationFailed
 from yingji.routing.evacuation import assign_min_cost, assign_reference_lp
-from yingji.routing.services import evacuation_assign
 from yingji.routing.tests.conftest import offset
+from yingji.routing.travel import evacuation_assign
 
 pytestmark = pytest.mark.django_db
 

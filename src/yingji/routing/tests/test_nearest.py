@@ -8,9 +8,9 @@ import pytest
 from yingji.core.errors import ValidationFailed
 from yingji.routing.geometry import haversine_m
 from yingji.routing.graph import NoRoadNetwork
-from yingji.routing.services import ACCESS_SPEED_KMH, nearest
 from yingji.routing.speeds import travel_time_s
 from yingji.routing.tests.conftest import make_network, offset
+from yingji.routing.travel import ACCESS_SPEED_KMH, nearest
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from django.core.management import CommandError, call_command
 
 from yingji.routing.models import RoadEdge, RoadNetwork, RoadNode
 from yingji.routing.osm import is_drivable, way_direction
-from yingji.routing.services import nearest
 from yingji.routing.speeds import travel_time_s
+from yingji.routing.travel import nearest
 
 pytestmark = pytest.mark.django_db
 

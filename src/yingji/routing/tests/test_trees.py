@@ -6,9 +6,9 @@ import pytest
 
 from yingji.routing import trees
 from yingji.routing.graph import active_graph
-from yingji.routing.services import nearest
 from yingji.routing.tests.conftest import make_network, offset
 from yingji.routing.tests.test_nearest import random_town
+from yingji.routing.travel import nearest
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,7 @@ def test_a_query_settled_by_trees_does_not_search_from_the_point(line_network, m
     nearest(lat=targets[0][1], lon=targets[0][2], targets=targets, limit=2)
     searched = []
     monkeypatch.setattr(
-        "yingji.routing.services._nearest_by_search", lambda *a, **k: searched.append(1) or pytest.fail("searched")
+        "yingji.routing.travel._nearest_by_search", lambda *a, **k: searched.append(1) or pytest.fail("searched")
     )
     found = nearest(lat=targets[4][1], lon=targets[4][2], targets=targets, limit=2)
     assert [(r.key, r.eta_s) for r in found] == [(4, 0.0), (3, 50.0)]

@@ -1,6 +1,7 @@
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from yingji.core.errors import YingjiError
 from yingji.core.management.commands._base import command_error
@@ -14,7 +15,7 @@ class Command(BaseCommand):
         "roads of an OpenStreetMap extract; `roads list`; `roads activate ID` switches routing to a network."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True, title="actions")
         importer = sub.add_parser("import", help="import an OpenStreetMap extract (.osm.pbf)")
         importer.add_argument("file", type=Path)
@@ -24,13 +25,13 @@ class Command(BaseCommand):
         activate = sub.add_parser("activate", help="route on network ID from now on")
         activate.add_argument("id", type=int)
 
-    def handle(self, *args, action: str, **options):
+    def handle(self, *args: Any, action: str, **options: Any) -> None:
         try:
             getattr(self, f"_{action}")(**options)
         except YingjiError as exc:
             raise command_error(exc) from None
 
-    def _import(self, *, file: Path, name: str, activate: bool, **options) -> None:
+    def _import(self, *, file: Path, name: str, activate: bool, **options: Any) -> None:
         network = network_import_osm(by=None, path=file.expanduser(), name=name, activate=activate)
         state = "active" if network.active else f"not active (`yingji roads activate {network.pk}`)"
         self.stdout.write(
@@ -38,7 +39,7 @@ class Command(BaseCommand):
             f"{network.edge_count} edges; {state}"
         )
 
-    def _list(self, **options) -> None:
+    def _list(self, **options: Any) -> None:
         for network in RoadNetwork.objects.all():
             flags = [f for f, on in (("active", network.active), ("illustrative", network.illustrative)) if on]
             self.stdout.write(
@@ -46,7 +47,7 @@ class Command(BaseCommand):
                 f"{network.imported_at:%Y-%m-%d %H:%M}  {' '.join(flags)}"
             )
 
-    def _activate(self, *, id: int, **options) -> None:
+    def _activate(self, *, id: int, **options: Any) -> None:
         network = RoadNetwork.objects.filter(pk=id).first()
         if network is None:
             raise CommandError(f"no road network {id}", returncode=2)
