@@ -311,7 +311,7 @@ class Observation(Schema):
 
 class FwiIn(Schema):
     latitude: float = Field(..., ge=-90, le=90)
-    start: StartCodes = StartCodes()
+    start: StartCodes = StartCodes.model_validate({})
     observations: list[Observation] = Field(..., min_length=1, max_length=366)
 
     @field_validator("observations")

@@ -13,6 +13,14 @@ from yingji.monitoring.models import AlarmStatus, Device, DeviceStatus, HydroSta
 from yingji.monitoring.plan_links import plan_choices
 from yingji.monitoring.services import DEVICE_FIELDS, RULE_FIELDS
 
+
+def _choices(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    """A model form's field that chooses among rows (its queryset is narrowed to the user's scope)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field
+
+
 METRIC_CHOICES = [(code, f"{m.label} ({m.unit})") for code, m in METRICS.items()]
 
 
@@ -50,8 +58,8 @@ class DeviceForm(forms.ModelForm):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         units = scoped(OrgUnit.objects.filter(active=True), user, org_field="")
-        self.fields["org"].queryset = units
-        self.fields["installation_org"].queryset = units.filter(kind=OrgKind.ENTERPRISE)
+        _choices(self, "org").queryset = units
+        _choices(self, "installation_org").queryset = units.filter(kind=OrgKind.ENTERPRISE)
 
 
 class RuleForm(forms.ModelForm):
@@ -70,12 +78,14 @@ class RuleForm(forms.ModelForm):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["device"].queryset = scoped(Device.objects.filter(active=True), user)
+        _choices(self, "device").queryset = scoped(Device.objects.filter(active=True), user)
         plans = [(p.id, p.title) for p in plan_choices()]
         named = self.instance.plan
         if named is not None and named not in {pk for pk, _title in plans}:
             plans.append((named, _("Plan %(id)s (no longer in force)") % {"id": named}))
-        self.fields["plan"].choices = [("", "—"), *plans]
+        plan_field = self.fields["plan"]
+        assert isinstance(plan_field, forms.TypedChoiceField)
+        plan_field.choices = [("", "—"), *plans]
 
 
 class VerifyForm(forms.Form):
@@ -93,6 +103,6 @@ class StationForm(forms.ModelForm):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["serves"].queryset = scoped(
+        _choices(self, "serves").queryset = scoped(
             OrgUnit.objects.filter(kind=OrgKind.STREET, active=True), user, org_field=""
         )

@@ -3,6 +3,7 @@ their commands and their scoped queries. The rules stay where they are: a statio
 waterlogging point's depth threshold) become that device's own threshold rule, so crossings raise, escalate and
 clear alarms through ingest with the rule engine's deadband (rules.threshold_level)."""
 
+from collections.abc import Hashable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -68,7 +69,7 @@ STATION_FIELDS = (
     "responsible_phone",
 )
 LEVEL_KINDS = (StationKind.RIVER, StationKind.LAKE, StationKind.RESERVOIR)
-EXPECTED_TYPE = {
+EXPECTED_TYPE: dict[str, tuple[str, ...]] = {
     StationKind.RAIN: ("rainfall", "weather_station"),
     StationKind.RIVER: ("water_level",),
     StationKind.LAKE: ("water_level",),
@@ -233,8 +234,8 @@ def rain_summary(*, station: HydroStation, end: datetime | None = None) -> dict[
         label = Level(signal).label if signal else ""
         windows.append({"hours": hours, **_accumulation_out(acc, signal), "signal_label": label})
     inside = [(t, v) for t, v in readings if t > start]
-    signal = station_signal(totals_at(inside, end, {c.hours for c in criteria}), criteria)
-    return {"windows": windows, "signal": signal, "signal_label": Level(signal.level).label if signal else ""}
+    met = station_signal(totals_at(inside, end, {c.hours for c in criteria}), criteria)
+    return {"windows": windows, "signal": met, "signal_label": Level(met.level).label if met else ""}
 
 
 def level_state(*, station: HydroStation, end: datetime | None = None) -> dict[str, Any]:
@@ -284,7 +285,7 @@ def _stage_now(station: HydroStation, now: datetime) -> str | None:
 
 
 # The basis is stored in Chinese, as the audit chain's summaries are.
-_STAGE_ZH = {Stage.FORTIFY: "设防水位", Stage.WARNING: "警戒水位", Stage.GUARANTEE: "保证水位"}
+_STAGE_ZH: dict[str, str] = {Stage.FORTIFY: "设防水位", Stage.WARNING: "警戒水位", Stage.GUARANTEE: "保证水位"}
 _KIND_ZH = {StationKind.RIVER: "河道站", StationKind.LAKE: "湖泊站", StationKind.RESERVOIR: "水库站", "": "水位站"}
 
 
@@ -358,7 +359,7 @@ def current_flood_response() -> FloodResponse | None:
 
 
 def stage_label(stage: str | None) -> str:
-    return Stage(stage).label if stage else ""
+    return str(Stage(stage).label) if stage else ""
 
 
 # The rule that turns the derived rainstorm signal (0-4) into alarms and suggested warnings; demo and tests use it.
@@ -377,7 +378,7 @@ RAINSTORM_SIGNAL_RULE: dict[str, Any] = {
 def waterlogging_reach(*, user: User, station: HydroStation, limit: int = 3) -> dict[str, Any]:
     """The rescue teams and the drainage pumps in the user's scope nearest a waterlogging point by travel time on
     the active road network (`error` says why there are none: no road network, no position)."""
-    from yingji.resources.models import EquipmentCategory, EquipmentStatus
+    from yingji.resources.models import Equipment, EquipmentCategory, EquipmentStatus
     from yingji.resources.reach import nearest_resources
     from yingji.resources.selectors import equipment_list
     from yingji.routing.travel import nearest
@@ -387,13 +388,16 @@ def waterlogging_reach(*, user: User, station: HydroStation, limit: int = 3) -> 
         return {"teams": [], "pumps": [], "error": "no position"}
     try:
         teams = nearest_resources(user=user, lat=device.lat, lon=device.lon, kind="team", limit=limit)
-        pumps = {
+        pumps: dict[Hashable, Equipment] = {
             e.pk: e
             for e in equipment_list(user=user, category=EquipmentCategory.PUMP, status=EquipmentStatus.READY)
             if e.lat is not None
         }
         reaches = nearest(
-            lat=device.lat, lon=device.lon, targets=[(k, e.lat, e.lon) for k, e in pumps.items()], limit=limit
+            lat=device.lat,
+            lon=device.lon,
+            targets=[(k, e.lat, e.lon) for k, e in pumps.items() if e.lat is not None and e.lon is not None],
+            limit=limit,
         )
     except YingjiError as exc:
         return {"teams": [], "pumps": [], "error": exc.detail}
@@ -464,7 +468,7 @@ def station_page(*, user: User, station: HydroStation, end: datetime | None = No
         context["chart"] = line_chart([(t, v) for t, v in readings if t > end - timedelta(hours=24)])
     elif station.kind in LEVEL_KINDS:
         state = level_state(station=station, end=end)
-        guides = {Stage(s).label: v for s, v in station.levels.items() if v is not None}
+        guides = {str(Stage(s).label): v for s, v in station.levels.items() if v is not None}
         context["level"] = {**state, "stage_label": stage_label(state["stage"])}
         context["margins"] = [(Stage(s).label, m) for s, m in state["margins"].items()]
         context["chart"] = line_chart(state["points"], guides=guides)
@@ -477,8 +481,8 @@ def station_page(*, user: User, station: HydroStation, end: datetime | None = No
             .values_list("ts", "value")
         )
         threshold = station.depth_threshold_m
-        guides = {gettext("Alarm depth"): threshold} if threshold is not None else None
-        context["chart"] = line_chart(points, guides=guides)
+        depth_guide = {gettext("Alarm depth"): threshold} if threshold is not None else None
+        context["chart"] = line_chart(points, guides=depth_guide)
         context["depth"] = points[-1][1] if points else None
         context["reach"] = waterlogging_reach(user=user, station=station)
     return context

@@ -169,6 +169,7 @@ def parse_time(value: Any, *, now: datetime) -> datetime:
 
 def _parse_loose_time(value: str) -> datetime:
     """The slow path for times `datetime.fromisoformat` refuses (surrounding blanks, Django's looser forms)."""
+    ts: datetime | None
     try:
         ts = datetime.fromisoformat(value.strip())
     except ValueError:
@@ -432,16 +433,16 @@ class IngestEngine:
         good: list[tuple[Device, Parsed]] = []
         stored: list[tuple[int, Envelope, list[tuple[int, str, Any, float]]]] = []
         seen: dict[int, Device] = {}
-        for index, envelope, item, reason in parsed:
-            device = devices.get(item.device_code) if item else None
-            if item is not None and (device is None or (allowed is not None and not allowed(device))):
-                reason = f"unknown device {item.device_code[:64]!r}"
-            if reason:
+        for index, envelope, message, reason in parsed:
+            device = devices.get(message.device_code) if message else None
+            if message is not None and (device is None or (allowed is not None and not allowed(device))):
+                reason = f"unknown device {message.device_code[:64]!r}"
+            if reason or message is None or device is None:
                 result.rejected += 1
                 result.errors.append((index, reason))
                 dead.append(dead_letter(envelope, reason))
                 continue
-            device_id, ts, metrics = device.id, item.ts, item.metrics
+            device_id, ts, metrics = device.id, message.ts, message.metrics
             result.accepted += 1
             result.readings += len(metrics)
             stored_ts = adapt(ts)
@@ -449,17 +450,14 @@ class IngestEngine:
             for metric, value in metrics.items():
                 append((device_id, metric, stored_ts, value))
             stored.append((index, envelope, rows[start:]))
-            good.append((device, item))
+            good.append((device, message))
             if device.last_seen_at is None or ts > device.last_seen_at:
                 device.last_seen_at = ts
+            last_seen = device.last_seen_at
             written = seen_written.get(device_id)
             # Last-seen is kept to LAST_SEEN_STEP: rewriting every device row on every batch would cost more
             # than storing the readings.
-            if (
-                device.status != DeviceStatus.ONLINE
-                or written is None
-                or device.last_seen_at - written >= LAST_SEEN_STEP
-            ):
+            if device.status != DeviceStatus.ONLINE or written is None or last_seen - written >= LAST_SEEN_STEP:
                 device.status = DeviceStatus.ONLINE
                 seen[device_id] = device
 
@@ -477,6 +475,7 @@ class IngestEngine:
             refused = self._store_one_by_one(stored, dead, seen, result)
             good = [pair for pair, (index, _e, _r) in zip(good, stored, strict=True) if index not in refused]
         for device in seen.values():
+            assert device.last_seen_at is not None  # set from the batch above
             seen_written[device.id] = device.last_seen_at
 
         good.sort(key=lambda pair: pair[1].ts)

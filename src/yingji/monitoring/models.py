@@ -280,6 +280,9 @@ class Alarm(models.Model):
     verify_note = models.CharField(_("verification note"), max_length=500, blank=True)
     verify_escalated_at = models.DateTimeField(_("unverified, escalated at"), null=True, blank=True)
 
+    # Set on the alarms the smart-fire page lists: the detector's (loop, address) (firealarm.fire_overview).
+    point: tuple[int, int] | None
+
     class Meta:
         ordering = ["-raised_at", "-id"]
         verbose_name = _("alarm")

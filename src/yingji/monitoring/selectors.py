@@ -2,6 +2,7 @@
 the user and applies the data scope."""
 
 from datetime import date, datetime
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -47,7 +48,7 @@ def device_list(
 
 
 def device_get(*, user: User, code: str | None = None, device_id: int | None = None) -> Device:
-    lookup = {"code": code} if code is not None else {"pk": device_id}
+    lookup: dict[str, Any] = {"code": code} if code is not None else {"pk": device_id}
     return get_scoped_or_404(Device.objects.select_related("org", "installation_org"), user, **lookup)
 
 

@@ -101,9 +101,10 @@ def device_edit(request: AuthedRequest, code: str | None = None) -> HttpResponse
         )
         outcome = run_service(request, form, save)
         if outcome:
-            device = outcome.value
-            messages.success(request, _("Device %(code)s saved.") % {"code": device.code})
-            return redirect("monitoring:device-detail", code=device.code)
+            saved = outcome.value
+            assert saved is not None  # a service that succeeded returned the device
+            messages.success(request, _("Device %(code)s saved.") % {"code": saved.code})
+            return redirect("monitoring:device-detail", code=saved.code)
     return render(request, "monitoring/form.html", {"form": form, "title": device or _("New device")})
 
 
@@ -273,7 +274,7 @@ def alarm_verify(request: AuthedRequest, alarm_id: int) -> HttpResponse:
         if not outcome.ok:
             for errors in form.errors.values():
                 for error in errors:
-                    messages.error(request, error)
+                    messages.error(request, str(error))
     else:
         messages.error(request, _("Choose what the alarm was."))
     target = request.POST.get("next", "")
