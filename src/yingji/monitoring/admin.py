@@ -16,6 +16,7 @@ from yingji.monitoring.models import (
     DeadLetter,
     Device,
     FireDangerDay,
+    FloodResponse,
     FloodResponseRule,
     HydroStation,
     ModbusEndpoint,
@@ -146,6 +147,14 @@ class RainstormCriterionAdmin(admin.ModelAdmin):
 class FloodResponseRuleAdmin(admin.ModelAdmin):
     list_display = ["level", "stage", "min_stations", "station_kind", "active", "note"]
     list_filter = ["level", "active"]
+
+
+@admin.register(FloodResponse)
+class FloodResponseAdmin(ReadOnlyAdmin):
+    """Proposed by the level stations' state (hydrology.flood_response_check), never entered by hand."""
+
+    list_display = ["proposed_at", "level", "status", "basis", "ended_at"]
+    list_filter = ["level", "status"]
 
 
 @admin.register(ModbusEndpoint)

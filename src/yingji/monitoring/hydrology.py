@@ -41,6 +41,7 @@ from yingji.monitoring.rainfall import (
     window_signal,
 )
 from yingji.monitoring.rules import Level
+from yingji.monitoring.services import refuse_unknown
 from yingji.monitoring.signals import flood_response_changed_on_commit
 from yingji.monitoring.waterlevel import (
     DEFAULT_RESPONSE_RULES,
@@ -146,9 +147,7 @@ def station_save(
 ) -> HydroStation:
     """Give a device its hydrological role, or change it; the device's level rule follows the levels."""
     require_perm(by, "monitoring.change_device")
-    unknown = set(fields) - set(STATION_FIELDS)
-    if unknown:
-        raise ValidationFailed(_("unknown field"), {f: ["unknown field"] for f in unknown})
+    refuse_unknown(fields, STATION_FIELDS)
     station = HydroStation.objects.select_for_update().filter(device=device).first() or HydroStation(device=device)
     for field, value in fields.items():
         setattr(station, field, value)

@@ -78,6 +78,13 @@ RULE_FIELDS = (
 )
 
 
+def refuse_unknown(fields: Iterable[str], allowed: Iterable[str]) -> None:
+    """ValidationFailed naming each field a command does not take (a caller never sets what it may not)."""
+    unknown = sorted(set(fields) - set(allowed))
+    if unknown:
+        raise ValidationFailed(_("unknown field"), {f: [_("unknown field")] for f in unknown})
+
+
 def _check_device(device: Device) -> None:
     unknown = [m for m in device.metrics if m not in METRICS]
     if unknown:
@@ -96,9 +103,7 @@ def _check_device(device: Device) -> None:
 def device_create(*, by: User | None, **fields: Any) -> Device:
     """Register a device under an owner org the user may see."""
     require_perm(by, "monitoring.add_device")
-    unknown = set(fields) - set(DEVICE_FIELDS)
-    if unknown:
-        raise ValidationFailed(_("unknown field"), {f: ["unknown field"] for f in unknown})
+    refuse_unknown(fields, DEVICE_FIELDS)
     device = Device(**fields)
     org_in_scope(by, fields.get("org"), field="org")
     org_in_scope(by, fields.get("installation_org"), field="installation_org")
@@ -120,9 +125,8 @@ def device_update(*, by: User | None, device: Device, **changes: Any) -> Device:
     """Change a device's registry entry."""
     require_perm(by, "monitoring.change_device")
     device = Device.objects.select_for_update().get(pk=device.pk)
+    refuse_unknown(changes, DEVICE_FIELDS)
     for field, value in changes.items():
-        if field not in DEVICE_FIELDS:
-            raise ValidationFailed(_("unknown field"), {field: [_("unknown field")]})
         setattr(device, field, value)
     org_in_scope(by, changes.get("org"), field="org")
     org_in_scope(by, changes.get("installation_org"), field="installation_org")
@@ -194,9 +198,7 @@ def _rule_snapshot(rule: Rule) -> dict[str, Any]:
 def rule_create(*, by: User | None, **fields: Any) -> Rule:
     """Add an alarm rule."""
     require_perm(by, "monitoring.add_rule")
-    unknown = set(fields) - set(RULE_FIELDS)
-    if unknown:
-        raise ValidationFailed(_("unknown field"), {f: ["unknown field"] for f in unknown})
+    refuse_unknown(fields, RULE_FIELDS)
     rule = Rule(**fields)
     clean_or_fail(rule)
     _check_rule(rule)
