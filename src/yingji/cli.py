@@ -6,7 +6,7 @@ import sys
 from django.core.management import execute_from_command_line
 
 COMMANDS = {
-    "run": "set up (migrate, demo data when empty) and start web and worker together",
+    "run": "set up (migrate, demo data when empty) and start web, worker, Modbus poller (and ingest) together",
     "serve": "start the web process [--host H] [--port P]",
     "worker": "start the background worker [--once]",
     "migrate": "apply database migrations",

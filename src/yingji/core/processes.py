@@ -1,12 +1,18 @@
-"""Which platform processes are running on this machine: each holds a locked pid file in `<data dir>/run/`.
+"""Which platform processes are running on this machine, and which ones `yingji run` starts.
 
-`yingji serve`, `worker`, `ingest` and `run` take the lock for as long as they live; the operating system drops it
-when a process ends, however it ends, so a stale file never counts. `yingji restore` refuses while any lock is held:
-replacing the database under running writers loses their confirmed writes (SQLite) or deadlocks (PostgreSQL).
+Each running process holds a locked pid file in `<data dir>/run/`: `yingji serve`, `worker`, `ingest`, `modbus` and
+`run` take the lock for as long as they live; the operating system drops it when a process ends, however it ends, so
+a stale file never counts. `yingji restore` refuses while any lock is held: replacing the database under running
+writers loses their confirmed writes (SQLite) or deadlocks (PostgreSQL).
+
+`yingji run` starts web and worker, and every process an app registers with `supervise()` from its
+`AppConfig.ready()` (monitoring: MQTT ingest when a broker is configured, the Modbus TCP poller); core knows them
+only by their `yingji` command.
 """
 
 import fcntl
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -61,3 +67,31 @@ def running_processes() -> list[Running]:
                 continue
             path.unlink(missing_ok=True)
     return found
+
+
+def _always() -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class Supervised:
+    """A process `yingji run` starts and restarts beside web and worker: the `yingji` command and arguments that run
+    it, and whether this installation wants it (asked when `run` starts)."""
+
+    name: str
+    command: tuple[str, ...]
+    wanted: Callable[[], bool] = _always
+
+
+_supervised: dict[str, Supervised] = {}
+
+
+def supervise(name: str, command: tuple[str, ...], wanted: Callable[[], bool] = _always) -> None:
+    """Have `yingji run` start `yingji <command…>` as process `name` when `wanted()` (registering a name again
+    replaces it)."""
+    _supervised[name] = Supervised(name, command, wanted)
+
+
+def supervised_processes() -> list[Supervised]:
+    """The registered processes this installation wants now, in the order they were registered."""
+    return [process for process in _supervised.values() if process.wanted()]

@@ -195,24 +195,36 @@ PROPOSAL_CATEGORY = "plan_proposal"
 
 def on_alarm_propose_plans(*, alarm: Any, created: bool, **kwargs: Any) -> None:
     """A red alarm at an enterprise proposes activation at once: duty officers and commanders get a message naming
-    the plans in force that apply (closest to the scene first), linking the incident the alarm opened, if any."""
+    the plans in force that apply (closest to the scene first), linking the incident the alarm opened, if any. An
+    alarm whose rule names a plan proposes that plan first, whatever its level."""
     from yingji.core.notify import notify
     from yingji.core.roles import GROUP_NAMES, Role
+    from yingji.incidents.flood import named_plan
     from yingji.incidents.models import IncidentType, TimelineEntry
     from yingji.incidents.proposals import TYPE_BY_DEVICE
+    from yingji.plans.match import Match
 
-    if alarm.level != "red" or alarm.org.kind != "enterprise":
+    named = named_plan(alarm)
+    red = alarm.level == "red" and alarm.org.kind == "enterprise"
+    if not red and named is None:
         return
-    title = f"红色报警 #{alarm.pk}：建议启动预案"
+    title = f"红色报警 #{alarm.pk}：建议启动预案" if red else f"报警 #{alarm.pk}：建议启动预案"
     from yingji.core.models import Notification
 
     if Notification.objects.filter(category=PROPOSAL_CATEGORY, title=title).exists():
         return
-    code = TYPE_BY_DEVICE.get(alarm.device.type, "other_accident")
-    incident_type = IncidentType.objects.filter(code=code).first()
-    matches = plan_selectors.plans_matching(
-        type_code=code, type_name=incident_type.name if incident_type else code, enterprise=alarm.org, place=alarm.org
-    )
+    matches: list[Match] = []
+    if red:
+        code = TYPE_BY_DEVICE.get(alarm.device.type, "other_accident")
+        incident_type = IncidentType.objects.filter(code=code).first()
+        matches = plan_selectors.plans_matching(
+            type_code=code,
+            type_name=incident_type.name if incident_type else code,
+            enterprise=alarm.org,
+            place=alarm.org,
+        )
+    if named is not None:
+        matches = [Match(named, "报警规则指定的预案"), *(m for m in matches if m.plan.pk != named.pk)]
     if not matches:
         return
     entry = TimelineEntry.objects.filter(kind=EventKind.ALARM, payload__alarm=alarm.pk).order_by("id").first()
@@ -225,6 +237,8 @@ def on_alarm_propose_plans(*, alarm: Any, created: bool, **kwargs: Any) -> None:
 
 def connect() -> None:
     """Connect to `yingji.monitoring.signals.alarm_changed` (after the receiver that opens incidents)."""
+    from yingji.incidents import flood
     from yingji.monitoring.signals import alarm_changed
 
     alarm_changed.connect(on_alarm_propose_plans, dispatch_uid="incidents.on_alarm_propose_plans")
+    flood.connect()  # 三防 response levels propose flood plans; rules name plans

@@ -2,8 +2,13 @@
 dead letters and fire danger; hydrological stations (through their service), the rainstorm signal criteria and flood
 response rules the bureau keeps, and Modbus endpoints."""
 
-from django.contrib import admin
+from typing import Any
 
+from django.contrib import admin
+from django.forms import BaseFormSet, ModelForm
+from django.http import HttpRequest
+
+from yingji.core.models import User
 from yingji.monitoring import hydrology, services
 from yingji.monitoring.models import (
     Alarm,
@@ -11,6 +16,7 @@ from yingji.monitoring.models import (
     DeadLetter,
     Device,
     FireDangerDay,
+    FloodResponse,
     FloodResponseRule,
     HydroStation,
     ModbusEndpoint,
@@ -18,6 +24,12 @@ from yingji.monitoring.models import (
     Rule,
     WarningSuggestion,
 )
+
+
+def actor(request: HttpRequest) -> User:
+    """The staff member saving in the admin (the admin site lets only signed-in staff in)."""
+    assert isinstance(request.user, User)
+    return request.user
 
 
 class ServiceSavedAdmin(admin.ModelAdmin):
@@ -28,12 +40,12 @@ class ServiceSavedAdmin(admin.ModelAdmin):
     update: staticmethod
     target: str
 
-    def save_model(self, request, obj, form, change) -> None:
+    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
         fields = {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
         if change:
-            saved = self.update(by=request.user, **{self.target: obj}, **fields)
+            saved = self.update(by=actor(request), **{self.target: obj}, **fields)
         else:
-            saved = self.create(by=request.user, **{n: form.cleaned_data[n] for n in form.cleaned_data})
+            saved = self.create(by=actor(request), **{n: form.cleaned_data[n] for n in form.cleaned_data})
         obj.pk = saved.pk
 
 
@@ -62,18 +74,18 @@ class AlarmEventInline(admin.TabularInline):
     can_delete = False
     readonly_fields = ["at", "kind", "level", "value", "by", "comment"]
 
-    def has_add_permission(self, request, obj=None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
@@ -114,14 +126,14 @@ class HydroStationAdmin(admin.ModelAdmin):
     raw_id_fields = ["device"]
     filter_horizontal = ["serves"]
 
-    def save_model(self, request, obj, form, change) -> None:
+    def save_model(self, request: HttpRequest, obj: HydroStation, form: ModelForm, change: bool) -> None:
         fields = {n: form.cleaned_data[n] for n in hydrology.STATION_FIELDS if n in form.cleaned_data}
         saved = hydrology.station_save(
-            by=request.user, device=form.cleaned_data["device"], serves=list(form.cleaned_data["serves"]), **fields
+            by=actor(request), device=form.cleaned_data["device"], serves=list(form.cleaned_data["serves"]), **fields
         )
         obj.pk = saved.pk
 
-    def save_related(self, request, form, formsets, change) -> None:
+    def save_related(self, request: HttpRequest, form: ModelForm, formsets: list[BaseFormSet], change: bool) -> None:
         """The service has set the streets served."""
 
 
@@ -137,6 +149,14 @@ class FloodResponseRuleAdmin(admin.ModelAdmin):
     list_filter = ["level", "active"]
 
 
+@admin.register(FloodResponse)
+class FloodResponseAdmin(ReadOnlyAdmin):
+    """Proposed by the level stations' state (hydrology.flood_response_check), never entered by hand."""
+
+    list_display = ["proposed_at", "level", "status", "basis", "ended_at"]
+    list_filter = ["level", "status"]
+
+
 @admin.register(ModbusEndpoint)
 class ModbusEndpointAdmin(admin.ModelAdmin):
     """Saved through `modbus_endpoint_save` (profile checked, audited)."""
@@ -144,8 +164,8 @@ class ModbusEndpointAdmin(admin.ModelAdmin):
     list_display = ["device", "host", "port", "unit_id", "profile", "interval_s", "active"]
     raw_id_fields = ["device"]
 
-    def save_model(self, request, obj, form, change) -> None:
+    def save_model(self, request: HttpRequest, obj: ModbusEndpoint, form: ModelForm, change: bool) -> None:
         from yingji.monitoring.modbus import ENDPOINT_FIELDS, modbus_endpoint_save
 
         fields = {n: form.cleaned_data[n] for n in ENDPOINT_FIELDS if n in form.cleaned_data}
-        obj.pk = modbus_endpoint_save(by=request.user, device=form.cleaned_data["device"], **fields).pk
+        obj.pk = modbus_endpoint_save(by=actor(request), device=form.cleaned_data["device"], **fields).pk

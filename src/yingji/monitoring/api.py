@@ -2,7 +2,10 @@
 
 import json
 from datetime import date, datetime, timedelta
+from typing import Any
 
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
@@ -13,22 +16,40 @@ from pydantic import field_validator
 from yingji.core.api import Pages
 from yingji.core.errors import ValidationFailed
 from yingji.core.models import User
+from yingji.core.requests import ApiRequest
 from yingji.core.services import token_authenticate
 from yingji.monitoring import firealarm, hydrology, selectors, services
 from yingji.monitoring.conf import fwi_bands
 from yingji.monitoring.fwi import Codes, Weather, consecutive, danger_band, fwi_series
 from yingji.monitoring.ingest import Envelope, IngestEngine, valid_device_code
-from yingji.monitoring.models import AlarmStatus, DeviceStatus, DeviceType, Level, StationKind, Verification
+from yingji.monitoring.models import (
+    Alarm,
+    AlarmStatus,
+    Device,
+    DeviceStatus,
+    DeviceType,
+    HydroStation,
+    Level,
+    Rule,
+    StationKind,
+    Verification,
+)
 
 router = Router(tags=["monitoring"])
 
 MAX_BATCH = 5000
 
 
+class TelemetryRequest(HttpRequest):
+    """A telemetry post: `request.auth` is a person (who may post for the devices in scope) or a device."""
+
+    auth: User | Device
+
+
 class UserOrDeviceToken(HttpBearer):
     """A person's API token, or a device's own token (which may post only that device's readings)."""
 
-    def authenticate(self, request, token: str):
+    def authenticate(self, request: HttpRequest, token: str) -> User | Device | None:
         user = token_authenticate(token)
         if user is not None:
             request.user = user
@@ -67,7 +88,7 @@ class DeviceFilters(Schema):
 
 @router.get("/devices", response=list[DeviceOut])
 @paginate(Pages)
-def devices_list(request, filters: Query[DeviceFilters]):
+def devices_list(request: ApiRequest, filters: Query[DeviceFilters]) -> QuerySet[Device]:
     """Devices you may see; filter by `type`, `status`, owner or watched `org`, or search with `q`."""
     return selectors.device_list(
         user=request.auth, q=filters.q, type=filters.type, status=filters.status, org=filters.org
@@ -75,7 +96,7 @@ def devices_list(request, filters: Query[DeviceFilters]):
 
 
 @router.get("/devices/{code}", response=DeviceOut)
-def devices_get(request, code: str):
+def devices_get(request: ApiRequest, code: str) -> Device:
     return selectors.device_get(user=request.auth, code=code)
 
 
@@ -119,7 +140,7 @@ class TelemetryOut(Schema):
         }
     },
 )
-def telemetry_post(request):
+def telemetry_post(request: TelemetryRequest) -> Status:
     """A batch of readings: `[{"device": code, "ts": ISO 8601 or epoch ms, "metrics": {…}}, …]`. Items that
     cannot be used are counted as rejected (with the reason) and kept as dead letters; the rest are stored."""
     try:
@@ -188,7 +209,7 @@ class AlarmFilters(Schema):
 
 @router.get("/alarms", response=list[AlarmOut])
 @paginate(Pages)
-def alarms_list(request, filters: Query[AlarmFilters]):
+def alarms_list(request: ApiRequest, filters: Query[AlarmFilters]) -> QuerySet[Alarm]:
     """Alarms you may see, newest first; e.g. `?status=active&device=GAS-01`."""
     return selectors.alarm_list(
         user=request.auth, status=filters.status, device=filters.device, level=filters.level, rule=filters.rule
@@ -196,7 +217,7 @@ def alarms_list(request, filters: Query[AlarmFilters]):
 
 
 @router.get("/alarms/{alarm_id}", response=AlarmOut)
-def alarms_get(request, alarm_id: int):
+def alarms_get(request: ApiRequest, alarm_id: int) -> Alarm:
     return selectors.alarm_get(user=request.auth, alarm_id=alarm_id)
 
 
@@ -219,7 +240,7 @@ def _assignee(username: str | None) -> User | None:
 
 
 @router.post("/alarms/{alarm_id}/ack", response=AlarmOut)
-def alarms_ack(request, alarm_id: int, payload: AckIn):
+def alarms_ack(request: ApiRequest, alarm_id: int, payload: AckIn) -> Alarm:
     """Acknowledge an alarm (with a comment and optionally an assignee); 409 when already acknowledged."""
     alarm = selectors.alarm_get(user=request.auth, alarm_id=alarm_id)
     services.alarm_acknowledge(
@@ -229,7 +250,7 @@ def alarms_ack(request, alarm_id: int, payload: AckIn):
 
 
 @router.post("/alarms/{alarm_id}/close", response=AlarmOut)
-def alarms_close(request, alarm_id: int, payload: CloseIn):
+def alarms_close(request: ApiRequest, alarm_id: int, payload: CloseIn) -> Alarm:
     """Close a cleared or acknowledged alarm."""
     alarm = selectors.alarm_get(user=request.auth, alarm_id=alarm_id)
     services.alarm_close(by=request.auth, alarm=alarm, comment=payload.comment)
@@ -260,12 +281,13 @@ class RuleOut(Schema):
     opens_incident: bool
     opens_at_once: bool
     suggests_warning: str
+    plan: int | None
     active: bool
 
 
 @router.get("/rules", response=list[RuleOut])
 @paginate(Pages)
-def rules_list(request, q: str | None = None):
+def rules_list(request: ApiRequest, q: str | None = None) -> QuerySet[Rule]:
     return selectors.rule_list(user=request.auth, q=q)
 
 
@@ -289,7 +311,7 @@ class Observation(Schema):
 
 class FwiIn(Schema):
     latitude: float = Field(..., ge=-90, le=90)
-    start: StartCodes = StartCodes()
+    start: StartCodes = StartCodes.model_validate({})
     observations: list[Observation] = Field(..., min_length=1, max_length=366)
 
     @field_validator("observations")
@@ -318,7 +340,7 @@ class FwiOut(Schema):
 
 
 @router.post("/fire-danger/fwi", response=FwiOut, tags=["fire danger"])
-def fire_danger_fwi(request, payload: FwiIn):
+def fire_danger_fwi(request: ApiRequest, payload: FwiIn) -> dict[str, Any]:
     """Canadian FWI System indices and the fire danger level for consecutive days of noon observations,
     from the start codes of the day before the first (defaults 85 / 6 / 15). Values are rounded to 0.1."""
     start = Codes(payload.start.ffmc, payload.start.dmc, payload.start.dc)
@@ -348,7 +370,7 @@ class VerifyIn(Schema):
 
 
 @router.post("/alarms/{alarm_id}/verify", response=AlarmOut, tags=["smart fire"])
-def alarms_verify(request, alarm_id: int, payload: VerifyIn):
+def alarms_verify(request: ApiRequest, alarm_id: int, payload: VerifyIn) -> Alarm:
     """Verify a fire alarm (火警): `real` (the duty desk opens an incident at the building), `false_alarm` (closed
     with the reason) or `test` (closed). 409 when the alarm is not a fire alarm or is already verified."""
     alarm = selectors.alarm_get(user=request.auth, alarm_id=alarm_id)
@@ -385,7 +407,7 @@ class RatesOut(Schema):
 
 
 @router.get("/fire/false-alarm-rates", response=RatesOut, tags=["smart fire"])
-def fire_false_alarm_rates(request, period: Query[RatesQuery]):
+def fire_false_alarm_rates(request: ApiRequest, period: Query[RatesQuery]) -> dict[str, Any]:
     """Verified fire alarms of the last `days` per venue and per device, with the false-alarm rate
     (false / (real + false); tests left out)."""
     since = timezone.now() - timedelta(days=period.days)
@@ -430,18 +452,18 @@ class StationOut(Schema):
     responsible_phone: str
 
     @staticmethod
-    def resolve_serves(obj) -> list[str]:
+    def resolve_serves(obj: HydroStation) -> list[str]:
         return [org.name for org in obj.serves.all()]
 
 
 @router.get("/hydrology/stations", response=list[StationOut], tags=["hydrology"])
-def hydrology_stations(request, kind: StationKind | None = None):
+def hydrology_stations(request: ApiRequest, kind: StationKind | None = None) -> list[HydroStation]:
     """Rain gauges, level stations and waterlogging points you may see."""
     return list(hydrology.station_list(user=request.auth, kind=kind))
 
 
 @router.get("/hydrology/stations/{code}/rainfall", response=RainfallOut, by_alias=True, tags=["hydrology"])
-def hydrology_rainfall(request, code: str, window: Query[RainfallQuery]):
+def hydrology_rainfall(request: ApiRequest, code: str, window: Query[RainfallQuery]) -> dict[str, Any]:
     """Rain of the last `hours` (1-24) ending `to`: `mm`, `from`, `to`, `complete` (no gap longer than the
     station's allowed silence), the rainstorm `signal` the amount meets (blue, yellow, orange, red or null) and
     the `gaps` themselves (shown, not filled)."""
@@ -469,7 +491,7 @@ class LevelOut(Schema):
 
 
 @router.get("/hydrology/stations/{code}/level", response=LevelOut, tags=["hydrology"])
-def hydrology_level(request, code: str):
+def hydrology_level(request: ApiRequest, code: str) -> dict[str, Any]:
     """A level station now: level, the stage reached (fortify 设防, warning 警戒, guarantee 保证), the margin to each
     (negative: below), metres per hour over the last hour, and the last 24 hours hour by hour."""
     station = hydrology.station_get(user=request.auth, code=code)
@@ -491,16 +513,26 @@ class StationStateOut(Schema):
     stage: str | None
 
 
+class FloodProposalOut(Schema):
+    id: int
+    level: int
+    basis: str
+    status: str
+    proposed_at: datetime
+
+
 class FloodResponseOut(Schema):
     level: int | None
     met: list[ResponseRuleOut]
     stations: list[StationStateOut]
+    proposal: FloodProposalOut | None = None
 
 
 @router.get("/hydrology/response", response=FloodResponseOut, tags=["hydrology"])
-def hydrology_response(request):
+def hydrology_response(request: ApiRequest) -> dict[str, Any]:
     """The 防汛 response level (4 = Ⅳ … 1 = Ⅰ, null: none) the level stations in your scope propose, by the
-    bureau's response rules."""
+    bureau's response rules; `proposal`: the district-wide level proposed to the duty desk now (the plans that cover
+    it are proposed for activation), if any."""
     return hydrology.flood_response(user=request.auth)
 
 
@@ -524,7 +556,7 @@ class ReachOut(Schema):
 
 
 @router.get("/hydrology/stations/{code}/reach", response=ReachOut, tags=["hydrology"])
-def hydrology_reach(request, code: str):
+def hydrology_reach(request: ApiRequest, code: str) -> dict[str, Any]:
     """A waterlogging point's nearest rescue teams and drainage pumps (in your scope) by travel time; `error` says
     why there are none (no road network, no position)."""
     station = hydrology.station_get(user=request.auth, code=code)

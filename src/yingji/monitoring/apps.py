@@ -11,8 +11,9 @@ class MonitoringConfig(AppConfig):
     def ready(self) -> None:
         from yingji.core.maplayers import LAYERS
         from yingji.core.nav import NAV, NavEntry
+        from yingji.core.processes import supervise
         from yingji.core.roles import Role, ensure_roles, grant
-        from yingji.monitoring import maplayers
+        from yingji.monitoring import conf, maplayers
 
         everyone = [r.value for r in Role]
         grant(
@@ -37,3 +38,7 @@ class MonitoringConfig(AppConfig):
         post_migrate.connect(lambda **kwargs: ensure_roles(), sender=self, weak=False)
         LAYERS.update(maplayers.LAYERS)
         NAV.append(NavEntry(_("Monitoring and early warning"), "monitoring:index", order=30))
+        # `yingji run` starts ingest when there is a broker to read, and the Modbus poller always: it idles without
+        # endpoints and picks up endpoints added later within a minute.
+        supervise("ingest", ("ingest",), wanted=lambda: bool(conf.mqtt_url()))
+        supervise("modbus", ("modbus",))

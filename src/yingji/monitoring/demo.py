@@ -172,10 +172,10 @@ def demo_load_monitoring(*, seed: int, out: Callable[[str], None]) -> dict[str, 
         devices += 1
     names = set(Rule.objects.values_list("name", flat=True))
     rules = 0
-    for spec in RULES:
-        if spec["name"] in names:
+    for rule_spec in RULES:
+        if rule_spec["name"] in names:
             continue
-        fields = dict(spec)
+        fields = dict(rule_spec)
         if "device" in fields:
             fields["device"] = Device.objects.get(code=fields["device"])
         rule_create(by=None, **fields)

@@ -12,7 +12,7 @@ count verified alarms (tests are left out: they are neither real nor false).
 """
 
 import os
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -25,10 +25,10 @@ from yingji.core.audit import audit_append
 from yingji.core.commands import require_perm
 from yingji.core.errors import Conflict, ValidationFailed
 from yingji.core.models import User
-from yingji.core.notify import notify
 from yingji.core.roles import GROUP_NAMES, Role
 from yingji.monitoring.adapters import POINT_BASE
 from yingji.monitoring.models import OPEN_STATUSES, Alarm, AlarmEvent, AlarmStatus, Reading, Verification
+from yingji.monitoring.services import escalate_waiting
 from yingji.monitoring.signals import alarm_changed_on_commit
 
 DEFAULT_VERIFY_MINUTES = 3
@@ -97,40 +97,29 @@ def _escalation_recipients(alarm: Alarm) -> list[User]:
 def fire_alarms_escalate_unverified(*, now: datetime) -> int:
     """Tell the duty officers, the commanders and the venue's staff about each open fire alarm nobody verified in
     time (each once); the worker runs it every minute."""
-    default = verify_minutes()
     candidates = Alarm.objects.filter(
         status__in=OPEN_STATUSES, rule__needs_verification=True, verification="", verify_escalated_at__isnull=True
     ).select_related("device", "rule")
-    count = 0
-    for alarm in candidates:
-        minutes = alarm.rule.escalate_after_minutes or default
-        if alarm.raised_at > now - timedelta(minutes=minutes):
-            continue
-        with transaction.atomic():
-            updated = Alarm.objects.filter(pk=alarm.pk, verification="", verify_escalated_at__isnull=True).update(
-                verify_escalated_at=now
-            )
-            if not updated:
-                continue
-            notify(
-                recipients=_escalation_recipients(alarm),
-                title=f"火警 {minutes} 分钟未核实：{alarm.device.name}",
-                body=f"{alarm.device.address or alarm.device.installation}，{alarm.rule.name}",
-                link=f"/monitoring/alarms/{alarm.pk}/",
-                category="alarm",
-            )
-            AlarmEvent.objects.create(
-                alarm=alarm, at=now, kind=AlarmEvent.Kind.UNVERIFIED, level=alarm.level, comment=f"{minutes} min"
-            )
-            audit_append(
-                actor=None,
-                action="monitoring.alarm.unverified",
-                obj=alarm,
-                summary=f"火警 {minutes} 分钟未核实，已上报",
-            )
-            alarm_changed_on_commit(alarm.pk, created=False)
-        count += 1
-    return count
+
+    def message(alarm: Alarm, minutes: int) -> tuple[str, str, list[User]]:
+        return (
+            f"火警 {minutes} 分钟未核实：{alarm.device.name}",
+            f"{alarm.device.address or alarm.device.installation}，{alarm.rule.name}",
+            _escalation_recipients(alarm),
+        )
+
+    return escalate_waiting(
+        candidates,
+        now=now,
+        default_minutes=verify_minutes(),
+        still_waiting={"verification": "", "verify_escalated_at__isnull": True},
+        mark="verify_escalated_at",
+        kind=AlarmEvent.Kind.UNVERIFIED,
+        message=message,
+        action="monitoring.alarm.unverified",
+        summary="火警 {minutes} 分钟未核实，已上报",
+        send_signal=True,
+    )
 
 
 def false_alarm_rates(*, user: User, since: datetime | None = None) -> dict[str, list[dict[str, Any]]]:

@@ -1,14 +1,25 @@
 """Forms of monitoring's pages."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from yingji.core.models import OrgKind, OrgUnit
+from yingji.core.models import OrgKind, OrgUnit, User
 from yingji.core.scopes import scoped
 from yingji.monitoring.hydrology import STATION_FIELDS
 from yingji.monitoring.metrics import METRICS, DeviceType
 from yingji.monitoring.models import AlarmStatus, Device, DeviceStatus, HydroStation, Level, Rule, Verification
+from yingji.monitoring.plan_links import plan_choices
 from yingji.monitoring.services import DEVICE_FIELDS, RULE_FIELDS
+
+
+def _choices(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    """A model form's field that chooses among rows (its queryset is narrowed to the user's scope)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field
+
 
 METRIC_CHOICES = [(code, f"{m.label} ({m.unit})") for code, m in METRICS.items()]
 
@@ -44,23 +55,37 @@ class DeviceForm(forms.ModelForm):
         model = Device
         fields = list(DEVICE_FIELDS)
 
-    def __init__(self, *args, user, **kwargs) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         units = scoped(OrgUnit.objects.filter(active=True), user, org_field="")
-        self.fields["org"].queryset = units
-        self.fields["installation_org"].queryset = units.filter(kind=OrgKind.ENTERPRISE)
+        _choices(self, "org").queryset = units
+        _choices(self, "installation_org").queryset = units.filter(kind=OrgKind.ENTERPRISE)
 
 
 class RuleForm(forms.ModelForm):
     metric = forms.ChoiceField(label=_("Metric"), required=False, choices=[("", "—"), *METRIC_CHOICES])
+    plan = forms.TypedChoiceField(
+        label=_("Emergency plan"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("The plan whose activation the duty desk is asked for when this rule alarms."),
+    )
 
     class Meta:
         model = Rule
         fields = list(RULE_FIELDS)
 
-    def __init__(self, *args, user, **kwargs) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["device"].queryset = scoped(Device.objects.filter(active=True), user)
+        _choices(self, "device").queryset = scoped(Device.objects.filter(active=True), user)
+        plans = [(p.id, p.title) for p in plan_choices()]
+        named = self.instance.plan
+        if named is not None and named not in {pk for pk, _title in plans}:
+            plans.append((named, _("Plan %(id)s (no longer in force)") % {"id": named}))
+        plan_field = self.fields["plan"]
+        assert isinstance(plan_field, forms.TypedChoiceField)
+        plan_field.choices = [("", "—"), *plans]
 
 
 class VerifyForm(forms.Form):
@@ -76,8 +101,8 @@ class StationForm(forms.ModelForm):
         fields = ["kind", "serves", *[f for f in STATION_FIELDS if f != "kind"]]
         widgets = {"serves": forms.CheckboxSelectMultiple}
 
-    def __init__(self, *args, user, **kwargs) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["serves"].queryset = scoped(
+        _choices(self, "serves").queryset = scoped(
             OrgUnit.objects.filter(kind=OrgKind.STREET, active=True), user, org_field=""
         )

@@ -3,10 +3,11 @@ their commands and their scoped queries. The rules stay where they are: a statio
 waterlogging point's depth threshold) become that device's own threshold rule, so crossings raise, escalate and
 clear alarms through ingest with the rule engine's deadband (rules.threshold_level)."""
 
+from collections.abc import Hashable
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -19,7 +20,9 @@ from yingji.core.errors import ValidationFailed, YingjiError
 from yingji.core.models import OrgKind, OrgUnit, User
 from yingji.monitoring.models import (
     Device,
+    FloodResponse,
     FloodResponseRule,
+    FloodResponseStatus,
     HydroStation,
     RainstormCriterion,
     Reading,
@@ -38,8 +41,11 @@ from yingji.monitoring.rainfall import (
     window_signal,
 )
 from yingji.monitoring.rules import Level
+from yingji.monitoring.services import refuse_unknown
+from yingji.monitoring.signals import flood_response_changed_on_commit
 from yingji.monitoring.waterlevel import (
     DEFAULT_RESPONSE_RULES,
+    NUMERAL,
     STAGE_ALARM,
     ResponseCriterion,
     ResponseLevel,
@@ -64,7 +70,7 @@ STATION_FIELDS = (
     "responsible_phone",
 )
 LEVEL_KINDS = (StationKind.RIVER, StationKind.LAKE, StationKind.RESERVOIR)
-EXPECTED_TYPE = {
+EXPECTED_TYPE: dict[str, tuple[str, ...]] = {
     StationKind.RAIN: ("rainfall", "weather_station"),
     StationKind.RIVER: ("water_level",),
     StationKind.LAKE: ("water_level",),
@@ -141,9 +147,7 @@ def station_save(
 ) -> HydroStation:
     """Give a device its hydrological role, or change it; the device's level rule follows the levels."""
     require_perm(by, "monitoring.change_device")
-    unknown = set(fields) - set(STATION_FIELDS)
-    if unknown:
-        raise ValidationFailed(_("unknown field"), {f: ["unknown field"] for f in unknown})
+    refuse_unknown(fields, STATION_FIELDS)
     station = HydroStation.objects.select_for_update().filter(device=device).first() or HydroStation(device=device)
     for field, value in fields.items():
         setattr(station, field, value)
@@ -229,8 +233,8 @@ def rain_summary(*, station: HydroStation, end: datetime | None = None) -> dict[
         label = Level(signal).label if signal else ""
         windows.append({"hours": hours, **_accumulation_out(acc, signal), "signal_label": label})
     inside = [(t, v) for t, v in readings if t > start]
-    signal = station_signal(totals_at(inside, end, {c.hours for c in criteria}), criteria)
-    return {"windows": windows, "signal": signal, "signal_label": Level(signal.level).label if signal else ""}
+    met = station_signal(totals_at(inside, end, {c.hours for c in criteria}), criteria)
+    return {"windows": windows, "signal": met, "signal_label": Level(met.level).label if met else ""}
 
 
 def level_state(*, station: HydroStation, end: datetime | None = None) -> dict[str, Any]:
@@ -264,11 +268,97 @@ def flood_response(*, user: User, end: datetime | None = None) -> dict[str, Any]
         state = level_state(station=station, end=end)
         states.append(StationState(station.device.code, station.kind, state["stage"]))
     level, met = propose_response(states, response_rules())
-    return {"level": level, "met": met, "stations": states}
+    return {"level": level, "met": met, "stations": states, "proposal": current_flood_response()}
+
+
+def _stage_now(station: HydroStation, now: datetime) -> str | None:
+    """The stage the station's latest level (of the last 25 hours, as the level page reads it) is at or over."""
+    row = (
+        Reading.objects.filter(
+            device_id=station.device_id, metric="water_level_m", ts__gt=now - timedelta(hours=25), ts__lte=now
+        )
+        .order_by("-ts")
+        .values_list("value", flat=True)[:1]
+    )
+    return stage_reached(row[0], station.levels) if row else None
+
+
+# The basis is stored in Chinese, as the audit chain's summaries are.
+_STAGE_ZH: dict[str, str] = {Stage.FORTIFY: "设防水位", Stage.WARNING: "警戒水位", Stage.GUARANTEE: "保证水位"}
+_KIND_ZH = {StationKind.RIVER: "河道站", StationKind.LAKE: "湖泊站", StationKind.RESERVOIR: "水库站", "": "水位站"}
+
+
+def _basis(level: int, met: list[ResponseCriterion]) -> str:
+    parts = [
+        f"{r.min_stations}个{_KIND_ZH.get(r.station_kind, '水位站')}达到{_STAGE_ZH[r.stage]}"
+        for r in met
+        if r.level == level
+    ]
+    return "；".join(parts)[:300]
+
+
+def flood_response_check(*, now: datetime | None = None) -> FloodResponse | None:
+    """Record the 三防 (防汛) response level every level station's state proposes now: a first level, or a more
+    severe one (superseding the proposed one), is proposed and `flood_response_changed` tells the apps that activate
+    plans; a milder level leaves the proposed one standing (people lower a response, not a sensor); no level at all
+    (every station back below 设防) ends it. District-wide: the 防汛 command decides for the whole district, so no
+    user scope applies. Returns the level just proposed, if any."""
+    now = now or timezone.now()
+    stations = HydroStation.objects.filter(kind__in=LEVEL_KINDS, device__active=True).select_related("device")
+    states = [StationState(s.device.code, s.kind, _stage_now(s, now)) for s in stations]
+    level, met = propose_response(states, response_rules())
+    try:
+        with transaction.atomic():
+            return _record_response(level, met, states, now)
+    except IntegrityError:
+        return None  # another process proposed it at the same moment (one proposed at a time)
+
+
+def _record_response(
+    level: int | None, met: list[ResponseCriterion], states: list[StationState], now: datetime
+) -> FloodResponse | None:
+    current = FloodResponse.objects.select_for_update().filter(status=FloodResponseStatus.PROPOSED).first()
+    if level is None or (current is not None and current.level <= level):
+        if level is None and current is not None:
+            current.status, current.ended_at = FloodResponseStatus.ENDED, now
+            current.save(update_fields=["status", "ended_at"])
+            audit_append(
+                actor=None,
+                action="monitoring.floodresponse.end",
+                obj=current,
+                summary=f"三防{NUMERAL[current.level]}级应急响应建议结束：各站水位回落至设防以下",
+            )
+            flood_response_changed_on_commit(current.pk, created=False)
+        return None
+    if current is not None:
+        current.status, current.ended_at = FloodResponseStatus.SUPERSEDED, now
+        current.save(update_fields=["status", "ended_at"])
+    response = FloodResponse(
+        level=level,
+        basis=_basis(level, met),
+        stations=[{"code": s.code, "kind": s.kind, "stage": s.stage} for s in states if s.stage is not None],
+        proposed_at=now,
+    )
+    clean_or_fail(response)
+    response.save()
+    audit_append(
+        actor=None,
+        action="monitoring.floodresponse.propose",
+        obj=response,
+        summary=f"建议启动三防{NUMERAL[level]}级应急响应：{response.basis}",
+        payload={"level": level, "stations": response.stations, "superseded": current.pk if current else None},
+    )
+    flood_response_changed_on_commit(response.pk, created=True)
+    return response
+
+
+def current_flood_response() -> FloodResponse | None:
+    """The 三防 response level proposed now, if any."""
+    return FloodResponse.objects.filter(status=FloodResponseStatus.PROPOSED).first()
 
 
 def stage_label(stage: str | None) -> str:
-    return Stage(stage).label if stage else ""
+    return str(Stage(stage).label) if stage else ""
 
 
 # The rule that turns the derived rainstorm signal (0-4) into alarms and suggested warnings; demo and tests use it.
@@ -287,7 +377,7 @@ RAINSTORM_SIGNAL_RULE: dict[str, Any] = {
 def waterlogging_reach(*, user: User, station: HydroStation, limit: int = 3) -> dict[str, Any]:
     """The rescue teams and the drainage pumps in the user's scope nearest a waterlogging point by travel time on
     the active road network (`error` says why there are none: no road network, no position)."""
-    from yingji.resources.models import EquipmentCategory, EquipmentStatus
+    from yingji.resources.models import Equipment, EquipmentCategory, EquipmentStatus
     from yingji.resources.reach import nearest_resources
     from yingji.resources.selectors import equipment_list
     from yingji.routing.travel import nearest
@@ -297,13 +387,16 @@ def waterlogging_reach(*, user: User, station: HydroStation, limit: int = 3) -> 
         return {"teams": [], "pumps": [], "error": "no position"}
     try:
         teams = nearest_resources(user=user, lat=device.lat, lon=device.lon, kind="team", limit=limit)
-        pumps = {
+        pumps: dict[Hashable, Equipment] = {
             e.pk: e
             for e in equipment_list(user=user, category=EquipmentCategory.PUMP, status=EquipmentStatus.READY)
             if e.lat is not None
         }
         reaches = nearest(
-            lat=device.lat, lon=device.lon, targets=[(k, e.lat, e.lon) for k, e in pumps.items()], limit=limit
+            lat=device.lat,
+            lon=device.lon,
+            targets=[(k, e.lat, e.lon) for k, e in pumps.items() if e.lat is not None and e.lon is not None],
+            limit=limit,
         )
     except YingjiError as exc:
         return {"teams": [], "pumps": [], "error": exc.detail}
@@ -357,6 +450,7 @@ def overview(*, user: User, end: datetime | None = None) -> dict[str, Any]:
         "response": level,
         "response_label": ResponseLevel(level).label if level else "",
         "response_basis": basis,
+        "proposal": current_flood_response(),
     }
 
 
@@ -373,7 +467,7 @@ def station_page(*, user: User, station: HydroStation, end: datetime | None = No
         context["chart"] = line_chart([(t, v) for t, v in readings if t > end - timedelta(hours=24)])
     elif station.kind in LEVEL_KINDS:
         state = level_state(station=station, end=end)
-        guides = {Stage(s).label: v for s, v in station.levels.items() if v is not None}
+        guides = {str(Stage(s).label): v for s, v in station.levels.items() if v is not None}
         context["level"] = {**state, "stage_label": stage_label(state["stage"])}
         context["margins"] = [(Stage(s).label, m) for s, m in state["margins"].items()]
         context["chart"] = line_chart(state["points"], guides=guides)
@@ -386,8 +480,8 @@ def station_page(*, user: User, station: HydroStation, end: datetime | None = No
             .values_list("ts", "value")
         )
         threshold = station.depth_threshold_m
-        guides = {gettext("Alarm depth"): threshold} if threshold is not None else None
-        context["chart"] = line_chart(points, guides=guides)
+        depth_guide = {gettext("Alarm depth"): threshold} if threshold is not None else None
+        context["chart"] = line_chart(points, guides=depth_guide)
         context["depth"] = points[-1][1] if points else None
         context["reach"] = waterlogging_reach(user=user, station=station)
     return context

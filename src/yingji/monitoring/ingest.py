@@ -27,7 +27,7 @@ from django.utils.dateparse import parse_datetime
 from yingji.core.errors import Conflict
 from yingji.monitoring.adapters import adapt
 from yingji.monitoring.conf import TOPIC_PREFIX
-from yingji.monitoring.hydrology import rainstorm_criteria
+from yingji.monitoring.hydrology import flood_response_check, rainstorm_criteria
 from yingji.monitoring.metrics import METRIC_CODE_MAX, RAIN_WINDOWS, RAINSTORM_SIGNAL
 from yingji.monitoring.models import OPEN_STATUSES, Alarm, DeadLetter, Device, DeviceStatus, Reading, Rule
 from yingji.monitoring.rainfall import DEFAULT_CRITERIA, signal_rank, station_signal
@@ -35,6 +35,8 @@ from yingji.monitoring.rules import RANK, Direction, RuleKind, RuleSpec, applica
 from yingji.monitoring.selectors import rule_specs
 from yingji.monitoring.services import AlarmRef, alarm_clear, alarm_escalate, alarm_raise
 
+# The metric of river, lake and reservoir levels, whose stage crossings may change the 三防 response level.
+LEVEL_METRIC = "water_level_m"
 log = logging.getLogger("yingji.ingest")
 
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
@@ -167,6 +169,7 @@ def parse_time(value: Any, *, now: datetime) -> datetime:
 
 def _parse_loose_time(value: str) -> datetime:
     """The slow path for times `datetime.fromisoformat` refuses (surrounding blanks, Django's looser forms)."""
+    ts: datetime | None
     try:
         ts = datetime.fromisoformat(value.strip())
     except ValueError:
@@ -430,16 +433,16 @@ class IngestEngine:
         good: list[tuple[Device, Parsed]] = []
         stored: list[tuple[int, Envelope, list[tuple[int, str, Any, float]]]] = []
         seen: dict[int, Device] = {}
-        for index, envelope, item, reason in parsed:
-            device = devices.get(item.device_code) if item else None
-            if item is not None and (device is None or (allowed is not None and not allowed(device))):
-                reason = f"unknown device {item.device_code[:64]!r}"
-            if reason:
+        for index, envelope, message, reason in parsed:
+            device = devices.get(message.device_code) if message else None
+            if message is not None and (device is None or (allowed is not None and not allowed(device))):
+                reason = f"unknown device {message.device_code[:64]!r}"
+            if reason or message is None or device is None:
                 result.rejected += 1
                 result.errors.append((index, reason))
                 dead.append(dead_letter(envelope, reason))
                 continue
-            device_id, ts, metrics = device.id, item.ts, item.metrics
+            device_id, ts, metrics = device.id, message.ts, message.metrics
             result.accepted += 1
             result.readings += len(metrics)
             stored_ts = adapt(ts)
@@ -447,17 +450,14 @@ class IngestEngine:
             for metric, value in metrics.items():
                 append((device_id, metric, stored_ts, value))
             stored.append((index, envelope, rows[start:]))
-            good.append((device, item))
+            good.append((device, message))
             if device.last_seen_at is None or ts > device.last_seen_at:
                 device.last_seen_at = ts
+            last_seen = device.last_seen_at
             written = seen_written.get(device_id)
             # Last-seen is kept to LAST_SEEN_STEP: rewriting every device row on every batch would cost more
             # than storing the readings.
-            if (
-                device.status != DeviceStatus.ONLINE
-                or written is None
-                or device.last_seen_at - written >= LAST_SEEN_STEP
-            ):
+            if device.status != DeviceStatus.ONLINE or written is None or last_seen - written >= LAST_SEEN_STEP:
                 device.status = DeviceStatus.ONLINE
                 seen[device_id] = device
 
@@ -475,6 +475,7 @@ class IngestEngine:
             refused = self._store_one_by_one(stored, dead, seen, result)
             good = [pair for pair, (index, _e, _r) in zip(good, stored, strict=True) if index not in refused]
         for device in seen.values():
+            assert device.last_seen_at is not None  # set from the batch above
             seen_written[device.id] = device.last_seen_at
 
         good.sort(key=lambda pair: pair[1].ts)
@@ -516,6 +517,7 @@ class IngestEngine:
         repeats: dict[int, _Repeat] = {}
         last_ts = self._last_ts
         plans = self._plans
+        levels_moved = False
         for device, item in good:
             device_id, at = device.id, item.ts
             for metric, value in item.metrics.items():
@@ -529,7 +531,8 @@ class IngestEngine:
                     if plan is None:
                         plan = self._plan(device, metric, at)
                     if plan:
-                        self._judge_value(device, metric, value, at, result, repeats, plan)
+                        moved = self._judge_value(device, metric, value, at, result, repeats, plan)
+                        levels_moved = levels_moved or (moved and metric == LEVEL_METRIC)
                     if metric == "rain_mm":
                         self._judge_rain(device, value, at, result, repeats)
                 except (OperationalError, InterfaceError):
@@ -539,6 +542,14 @@ class IngestEngine:
                     # must not hold up the batch, which the broker would otherwise re-deliver for ever.
                     log.exception("judging %s %s=%r at %s failed", device.code, metric, value, at.isoformat())
         self._flush_repeats(repeats)
+        if levels_moved:
+            # A level station crossed a stage (its level rule's alarm changed): the 三防 response may change with it.
+            try:
+                flood_response_check(now=self.clock())
+            except (OperationalError, InterfaceError):
+                raise
+            except Exception:
+                log.exception("checking the flood response failed")
 
     def _judge_rain(self, device: Device, value: float, at: datetime, result: IngestResult, repeats: dict) -> None:
         derived = [m for m in RAIN_WINDOWS if self._rules_for(device, m)]
@@ -573,8 +584,10 @@ class IngestEngine:
         result: IngestResult,
         repeats: dict[int, _Repeat],
         plan: list[tuple[RuleSpec, Extremes | None]],
-    ) -> None:
+    ) -> bool:
+        """Judge one value by the rules in `plan`; True when an alarm was raised, escalated or cleared."""
         device_id = device.id
+        moved = False
         for spec, extremes in plan:
             key = (device_id, spec.id)
             ref = self.open.get(key)
@@ -586,6 +599,7 @@ class IngestEngine:
                     self.open.pop(key, None)
                     if alarm_clear(alarm_id=ref.id, at=at, value=value):
                         result.cleared += 1
+                        moved = True
                     repeats.pop(ref.id, None)
                 continue
             if ref is None:
@@ -595,8 +609,10 @@ class IngestEngine:
                 self.open[key] = ref
                 result.raised += int(ref.created)
                 if ref.created:
+                    moved = True
                     continue
             if RANK[level] > RANK[ref.level]:
+                moved = True
                 try:
                     self.open[key] = alarm_escalate(alarm_id=ref.id, level=level, value=value, at=at)
                 except Conflict:  # closed by a person meanwhile: the next reading raises a new alarm
@@ -613,6 +629,7 @@ class IngestEngine:
         for _spec, extremes in plan:
             if extremes is not None:
                 extremes.push(at, value)
+        return moved
 
     def _flush_repeats(self, repeats: dict[int, _Repeat]) -> None:
         for alarm_id, repeat in repeats.items():

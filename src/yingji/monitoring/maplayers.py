@@ -2,13 +2,14 @@
 
 from typing import Any
 
+from yingji.core.models import User
 from yingji.core.scopes import scoped
 from yingji.monitoring.models import OPEN_STATUSES, Alarm, Device
 
 FeatureCollection = dict[str, Any]
 
 
-def devices_layer(user) -> FeatureCollection:
+def devices_layer(user: User | None) -> FeatureCollection:
     devices = scoped(Device.objects.filter(active=True, lat__isnull=False).select_related("org"), user)
     return {
         "type": "FeatureCollection",
@@ -32,7 +33,7 @@ def devices_layer(user) -> FeatureCollection:
     }
 
 
-def alarms_layer(user) -> FeatureCollection:
+def alarms_layer(user: User | None) -> FeatureCollection:
     alarms = scoped(
         Alarm.objects.filter(status__in=OPEN_STATUSES, device__lat__isnull=False).select_related("device", "rule"),
         user,

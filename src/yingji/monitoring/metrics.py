@@ -1,9 +1,13 @@
 """The catalogue of device types and the metrics each reports, with units. Data, not code."""
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class DeviceType(models.TextChoices):
@@ -27,7 +31,7 @@ class DeviceType(models.TextChoices):
 @dataclass(frozen=True)
 class Metric:
     code: str
-    label: str
+    label: "StrOrPromise"  # translated when shown
     unit: str
 
 

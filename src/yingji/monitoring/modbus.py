@@ -28,6 +28,7 @@ from yingji.core.errors import ValidationFailed
 from yingji.core.models import User
 from yingji.monitoring.ingest import Envelope, IngestEngine
 from yingji.monitoring.models import Device, DeviceStatus, ModbusEndpoint
+from yingji.monitoring.services import refuse_unknown
 
 log = logging.getLogger("yingji.monitoring.modbus")
 
@@ -114,9 +115,7 @@ ENDPOINT_FIELDS = ("host", "port", "unit_id", "profile", "interval_s", "active")
 def modbus_endpoint_save(*, by: User | None, device: Device, **fields: object) -> ModbusEndpoint:
     """Give a device a Modbus TCP endpoint, or change it; the poller picks it up within a minute."""
     require_perm(by, "monitoring.change_device")
-    unknown = set(fields) - set(ENDPOINT_FIELDS)
-    if unknown:
-        raise ValidationFailed(_("unknown field"), {f: ["unknown field"] for f in unknown})
+    refuse_unknown(fields, ENDPOINT_FIELDS)
     endpoint = ModbusEndpoint.objects.select_for_update().filter(device=device).first() or ModbusEndpoint(device=device)
     for field, value in fields.items():
         setattr(endpoint, field, value)

@@ -165,6 +165,12 @@ class Rule(models.Model):
             ("waterlogging", _("Urban waterlogging")),
         ],
     )
+    plan = models.PositiveBigIntegerField(
+        _("emergency plan"),
+        null=True,
+        blank=True,
+        help_text=_("The plan whose activation the duty desk is asked for when this rule alarms."),
+    )
     needs_verification = models.BooleanField(
         _("needs verification"),
         default=False,
@@ -273,6 +279,9 @@ class Alarm(models.Model):
     )
     verify_note = models.CharField(_("verification note"), max_length=500, blank=True)
     verify_escalated_at = models.DateTimeField(_("unverified, escalated at"), null=True, blank=True)
+
+    # Set on the alarms the smart-fire page lists: the detector's (loop, address) (firealarm.fire_overview).
+    point: tuple[int, int] | None
 
     class Meta:
         ordering = ["-raised_at", "-id"]
@@ -550,6 +559,43 @@ class FloodResponseRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_level_display()}: {self.min_stations} × {self.get_stage_display()}"
+
+
+class FloodResponseStatus(models.TextChoices):
+    PROPOSED = "proposed", pgettext_lazy("flood response", "Proposed")
+    SUPERSEDED = "superseded", pgettext_lazy("flood response", "Superseded by a higher level")
+    ENDED = "ended", pgettext_lazy("flood response", "Ended")
+
+
+class FloodResponse(models.Model):
+    """A 三防 (防汛) response level the level stations' state proposed, from the moment it was reached until a more
+    severe level supersedes it or every station is back below 设防. District-wide: the district's 防汛 command
+    decides, so the row belongs to no unit below it. At most one is proposed at a time."""
+
+    level = models.PositiveSmallIntegerField(_("response level"), choices=ResponseLevel.choices)
+    status = models.CharField(
+        _("status"), max_length=12, choices=FloodResponseStatus.choices, default=FloodResponseStatus.PROPOSED
+    )
+    basis = models.CharField(_("basis"), max_length=300)
+    stations = models.JSONField(_("stations at or over a stage"), default=list, blank=True)
+    proposed_at = models.DateTimeField(_("proposed at"), db_index=True)
+    ended_at = models.DateTimeField(pgettext_lazy("flood response", "ended at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        verbose_name = _("flood response proposal")
+        verbose_name_plural = _("flood response proposals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status"],
+                condition=Q(status="proposed"),
+                name="%(app_label)s_%(class)s_one_proposed",
+                violation_error_message=_("A flood response is already proposed."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()} ({self.get_status_display()})"
 
 
 class ModbusEndpoint(models.Model):

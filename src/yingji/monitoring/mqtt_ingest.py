@@ -20,12 +20,16 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import FrameType
+from typing import Any
 
 import paho.mqtt.client as mqtt
 from django.db import close_old_connections, connections
 from django.utils import timezone
+from paho.mqtt.client import ConnectFlags, DisconnectFlags
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
+from paho.mqtt.reasoncodes import ReasonCode
 
 from yingji.core.mqtt import parse_mqtt_url
 from yingji.monitoring import conf
@@ -120,7 +124,14 @@ class MqttIngest:
         client.on_disconnect = self._on_disconnect
         return client
 
-    def _on_connect(self, client: mqtt.Client, userdata, flags, reason_code, properties) -> None:
+    def _on_connect(
+        self,
+        client: mqtt.Client,
+        userdata: Any,
+        flags: ConnectFlags,
+        reason_code: ReasonCode,
+        properties: Properties | None,
+    ) -> None:
         if reason_code.is_failure:
             log.error("broker refused the connection: %s", reason_code)
             return
@@ -134,7 +145,14 @@ class MqttIngest:
         client.subscribe(subscription_topic(shared=self.shared), qos=1)
         self.connected.set()
 
-    def _on_disconnect(self, client, userdata, flags, reason_code, properties) -> None:
+    def _on_disconnect(
+        self,
+        client: mqtt.Client,
+        userdata: Any,
+        flags: DisconnectFlags,
+        reason_code: ReasonCode,
+        properties: Properties | None,
+    ) -> None:
         self.connected.clear()
         log.warning("disconnected from the broker (%s); reconnecting", reason_code)
 
@@ -246,7 +264,7 @@ WORKER_RESTART_DELAY_S = 5.0
 def _worker_main(worker: Worker, index: int, parent: int) -> None:
     stopping = False
 
-    def stop(signum, frame) -> None:
+    def stop(signum: int, frame: FrameType | None) -> None:
         nonlocal stopping
         stopping = True
 

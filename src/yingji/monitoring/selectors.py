@@ -1,7 +1,8 @@
 """Queries over devices, readings, rules, alarms and fire danger; every one that returns owned rows takes
 the user and applies the data scope."""
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -47,7 +48,7 @@ def device_list(
 
 
 def device_get(*, user: User, code: str | None = None, device_id: int | None = None) -> Device:
-    lookup = {"code": code} if code is not None else {"pk": device_id}
+    lookup: dict[str, Any] = {"code": code} if code is not None else {"pk": device_id}
     return get_scoped_or_404(Device.objects.select_related("org", "installation_org"), user, **lookup)
 
 
@@ -158,7 +159,7 @@ def dead_letter_list(*, user: User) -> QuerySet[DeadLetter]:
     return DeadLetter.objects.all() if district_wide else DeadLetter.objects.none()
 
 
-def fire_danger_list(*, user: User, date=None) -> QuerySet[FireDangerDay]:
+def fire_danger_list(*, user: User, date: date | None = None) -> QuerySet[FireDangerDay]:
     days = scoped(FireDangerDay.objects.select_related("device"), user)
     return days.filter(date=date) if date else days
 

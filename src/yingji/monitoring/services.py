@@ -3,6 +3,7 @@
 
 import hashlib
 import secrets
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from yingji.core.access import org_in_scope
 from yingji.core.audit import audit_append
-from yingji.core.commands import clean_or_fail, require_perm
+from yingji.core.commands import apply_changes, clean_or_fail, require_perm
 from yingji.core.errors import Conflict, ValidationFailed
 from yingji.core.models import User
 from yingji.core.notify import notify
@@ -34,6 +35,7 @@ from yingji.monitoring.models import (
     RuleKind,
     WarningSuggestion,
 )
+from yingji.monitoring.plan_links import check_plan
 from yingji.monitoring.rules import LEVEL_ORDER, RANK, Direction
 from yingji.monitoring.signals import alarm_changed_on_commit
 
@@ -70,9 +72,17 @@ RULE_FIELDS = (
     "opens_incident",
     "opens_at_once",
     "suggests_warning",
+    "plan",
     "needs_verification",
     "active",
 )
+
+
+def refuse_unknown(fields: Iterable[str], allowed: Iterable[str]) -> None:
+    """ValidationFailed naming each field a command does not take (a caller never sets what it may not)."""
+    unknown = sorted(set(fields) - set(allowed))
+    if unknown:
+        raise ValidationFailed(_("unknown field"), {f: [_("unknown field")] for f in unknown})
 
 
 def _check_device(device: Device) -> None:
@@ -93,9 +103,7 @@ def _check_device(device: Device) -> None:
 def device_create(*, by: User | None, **fields: Any) -> Device:
     """Register a device under an owner org the user may see."""
     require_perm(by, "monitoring.add_device")
-    unknown = set(fields) - set(DEVICE_FIELDS)
-    if unknown:
-        raise ValidationFailed(_("unknown field"), {f: ["unknown field"] for f in unknown})
+    refuse_unknown(fields, DEVICE_FIELDS)
     device = Device(**fields)
     org_in_scope(by, fields.get("org"), field="org")
     org_in_scope(by, fields.get("installation_org"), field="installation_org")
@@ -117,9 +125,8 @@ def device_update(*, by: User | None, device: Device, **changes: Any) -> Device:
     """Change a device's registry entry."""
     require_perm(by, "monitoring.change_device")
     device = Device.objects.select_for_update().get(pk=device.pk)
+    refuse_unknown(changes, DEVICE_FIELDS)
     for field, value in changes.items():
-        if field not in DEVICE_FIELDS:
-            raise ValidationFailed(_("unknown field"), {field: [_("unknown field")]})
         setattr(device, field, value)
     org_in_scope(by, changes.get("org"), field="org")
     org_in_scope(by, changes.get("installation_org"), field="installation_org")
@@ -191,12 +198,11 @@ def _rule_snapshot(rule: Rule) -> dict[str, Any]:
 def rule_create(*, by: User | None, **fields: Any) -> Rule:
     """Add an alarm rule."""
     require_perm(by, "monitoring.add_rule")
-    unknown = set(fields) - set(RULE_FIELDS)
-    if unknown:
-        raise ValidationFailed(_("unknown field"), {f: ["unknown field"] for f in unknown})
+    refuse_unknown(fields, RULE_FIELDS)
     rule = Rule(**fields)
     clean_or_fail(rule)
     _check_rule(rule)
+    check_plan(rule.plan)
     rule.save()
     audit_append(
         actor=by,
@@ -213,20 +219,19 @@ def rule_update(*, by: User | None, rule: Rule, **changes: Any) -> Rule:
     """Change an alarm rule; ingest picks it up within its rule cache's lifetime."""
     require_perm(by, "monitoring.change_rule")
     rule = Rule.objects.select_for_update().get(pk=rule.pk)
-    for field, value in changes.items():
-        if field not in RULE_FIELDS:
-            raise ValidationFailed(_("unknown field"), {field: [_("unknown field")]})
-        setattr(rule, field, value)
-    clean_or_fail(rule)
-    _check_rule(rule)
-    rule.save()
-    audit_append(
-        actor=by,
+    rule, diff = apply_changes(
+        by=by,
+        instance=rule,
+        changes=changes,
+        fields=RULE_FIELDS,
         action="monitoring.rule.update",
-        obj=rule,
         summary=f"修改报警规则 {rule.name}",
-        payload=_rule_snapshot(rule),
     )
+    # Checked on the saved rule inside this transaction: a refusal takes the change and its audit entry back.
+    _check_rule(rule)
+    # A plan abolished since the rule named it does not block other edits; a newly named one must be in force.
+    if "plan" in diff:
+        check_plan(rule.plan)
     return rule
 
 
@@ -478,46 +483,72 @@ def _duty_officers() -> list[User]:
     return list(group.user_set.filter(is_active=True)) if group else []
 
 
+def escalate_waiting(
+    alarms: Iterable[Alarm],
+    *,
+    now: datetime,
+    default_minutes: int,
+    still_waiting: dict[str, Any],
+    mark: str,
+    kind: str,
+    message: Callable[[Alarm, int], tuple[str, str, list[User]]],
+    action: str,
+    summary: str,
+    send_signal: bool = False,
+) -> int:
+    """Tell people about each alarm left waiting longer than its rule's `escalate_after_minutes` (else
+    `default_minutes`): the alarm row is claimed by setting `mark` where it is `still_waiting`, so each escalates once
+    even with two workers; then the message (`message(alarm, minutes)` → title, body, recipients), the alarm event of
+    `kind` and the audit entry (`summary` with {minutes}). Returns how many escalated."""
+    count = 0
+    for alarm in alarms:
+        minutes = alarm.rule.escalate_after_minutes or default_minutes
+        if alarm.raised_at > now - timedelta(minutes=minutes):
+            continue
+        with transaction.atomic():
+            if not Alarm.objects.filter(pk=alarm.pk, **still_waiting).update(**{mark: now}):
+                continue
+            title, body, recipients = message(alarm, minutes)
+            link = f"/monitoring/alarms/{alarm.pk}/"
+            notify(recipients=recipients, title=title, body=body, link=link, category="alarm")
+            AlarmEvent.objects.create(alarm=alarm, at=now, kind=kind, level=alarm.level, comment=f"{minutes} min")
+            audit_append(actor=None, action=action, obj=alarm, summary=summary.format(minutes=minutes))
+            if send_signal:
+                alarm_changed_on_commit(alarm.pk, created=False)
+        count += 1
+    return count
+
+
 def alarms_escalate_unacknowledged(*, now: datetime) -> int:
     """Tell the owner's staff and the duty officers about each active alarm nobody acknowledged within its
     rule's minutes (or YINGJI_ALARM_ESCALATE_MINUTES). Each alarm escalates once."""
-    default = conf.alarm_escalate_minutes()
     candidates = (
         Alarm.objects.filter(status=AlarmStatus.ACTIVE, acknowledged_at__isnull=True, escalated_at__isnull=True)
         .exclude(rule__needs_verification=True)  # fire alarms escalate when unverified (firealarm.py)
         .select_related("device", "rule")
     )
-    duty = None
-    count = 0
-    for alarm in candidates.filter(raised_at__lte=now - timedelta(minutes=1)):
-        minutes = alarm.rule.escalate_after_minutes or default
-        if alarm.raised_at > now - timedelta(minutes=minutes):
-            continue
-        with transaction.atomic():
-            updated = Alarm.objects.filter(pk=alarm.pk, escalated_at__isnull=True, acknowledged_at__isnull=True).update(
-                escalated_at=now
-            )
-            if not updated:
-                continue
-            duty = _duty_officers() if duty is None else duty
-            notify(
-                recipients=[*_owner_staff(alarm.org_id), *duty],
-                title=f"报警 {minutes} 分钟未确认：{alarm.device.name} {alarm.rule.name}",
-                body=f"{alarm.get_level_display()}，{metric_label(alarm.metric)} = {alarm.value}",
-                link=f"/monitoring/alarms/{alarm.pk}/",
-                category="alarm",
-            )
-            AlarmEvent.objects.create(
-                alarm=alarm, at=now, kind=AlarmEvent.Kind.UNACKNOWLEDGED, level=alarm.level, comment=f"{minutes} min"
-            )
-            audit_append(
-                actor=None,
-                action="monitoring.alarm.unacknowledged",
-                obj=alarm,
-                summary=f"报警 {minutes} 分钟未确认，已上报",
-            )
-        count += 1
-    return count
+    duty: list[User] = []
+
+    def message(alarm: Alarm, minutes: int) -> tuple[str, str, list[User]]:
+        if not duty:
+            duty.extend(_duty_officers())
+        return (
+            f"报警 {minutes} 分钟未确认：{alarm.device.name} {alarm.rule.name}",
+            f"{alarm.get_level_display()}，{metric_label(alarm.metric)} = {alarm.value}",
+            [*_owner_staff(alarm.org_id), *duty],
+        )
+
+    return escalate_waiting(
+        candidates.filter(raised_at__lte=now - timedelta(minutes=1)),
+        now=now,
+        default_minutes=conf.alarm_escalate_minutes(),
+        still_waiting={"escalated_at__isnull": True, "acknowledged_at__isnull": True},
+        mark="escalated_at",
+        kind=AlarmEvent.Kind.UNACKNOWLEDGED,
+        message=message,
+        action="monitoring.alarm.unacknowledged",
+        summary="报警 {minutes} 分钟未确认，已上报",
+    )
 
 
 def devices_check_offline(*, now: datetime) -> dict[str, int]:

@@ -5,12 +5,14 @@ from datetime import timedelta
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yingji.core.requests import AuthedRequest
 from yingji.core.web import page_of, run_service
 from yingji.monitoring import firealarm, hydrology, selectors, services
 from yingji.monitoring.chart import line_chart
@@ -27,7 +29,7 @@ from yingji.monitoring.metrics import metric_label, metric_unit
 from yingji.monitoring.models import Level
 
 
-def index(request):
+def index(request: AuthedRequest) -> HttpResponse:
     user = request.user
     devices = selectors.device_list(user=user)
     # Without .order_by() the list's ordering (and its annotation) would join the GROUP BY: one row per device.
@@ -49,7 +51,7 @@ def index(request):
     )
 
 
-def device_list(request):
+def device_list(request: AuthedRequest) -> HttpResponse:
     form = DeviceFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     devices = selectors.device_list(
@@ -62,7 +64,7 @@ def device_list(request):
     )
 
 
-def device_detail(request, code: str):
+def device_detail(request: AuthedRequest, code: str) -> HttpResponse:
     device = selectors.device_get(user=request.user, code=code)
     since = timezone.now() - timedelta(hours=24)
     charts = []
@@ -84,7 +86,7 @@ def device_detail(request, code: str):
     )
 
 
-def device_edit(request, code: str | None = None):
+def device_edit(request: AuthedRequest, code: str | None = None) -> HttpResponse:
     device = selectors.device_get(user=request.user, code=code) if code else None
     permission = "monitoring.change_device" if device else "monitoring.add_device"
     if not request.user.has_perm(permission):
@@ -99,20 +101,21 @@ def device_edit(request, code: str | None = None):
         )
         outcome = run_service(request, form, save)
         if outcome:
-            device = outcome.value
-            messages.success(request, _("Device %(code)s saved.") % {"code": device.code})
-            return redirect("monitoring:device-detail", code=device.code)
+            saved = outcome.value
+            assert saved is not None  # a service that succeeded returned the device
+            messages.success(request, _("Device %(code)s saved.") % {"code": saved.code})
+            return redirect("monitoring:device-detail", code=saved.code)
     return render(request, "monitoring/form.html", {"form": form, "title": device or _("New device")})
 
 
 @require_POST
-def device_token(request, code: str):
+def device_token(request: AuthedRequest, code: str) -> HttpResponse:
     device = selectors.device_get(user=request.user, code=code)
     request.session["device_token"] = services.device_token_issue(by=request.user, device=device)
     return redirect("monitoring:device-detail", code=device.code)
 
 
-def alarm_list(request):
+def alarm_list(request: AuthedRequest) -> HttpResponse:
     form = AlarmFilterForm(request.GET or {"status": "open"})
     filters = form.cleaned_data if form.is_valid() else {"status": "open"}
     alarms = selectors.alarm_list(
@@ -125,7 +128,7 @@ def alarm_list(request):
     return render(request, template, context)
 
 
-def alarm_detail(request, alarm_id: int):
+def alarm_detail(request: AuthedRequest, alarm_id: int) -> HttpResponse:
     alarm = selectors.alarm_get(user=request.user, alarm_id=alarm_id)
     return render(
         request,
@@ -141,7 +144,7 @@ def alarm_detail(request, alarm_id: int):
     )
 
 
-def _alarm_action(request, alarm_id: int, *, close: bool):
+def _alarm_action(request: AuthedRequest, alarm_id: int, *, close: bool) -> HttpResponse:
     alarm = selectors.alarm_get(user=request.user, alarm_id=alarm_id)
     form = AckForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
@@ -166,16 +169,16 @@ def _alarm_action(request, alarm_id: int, *, close: bool):
 
 
 @require_POST
-def alarm_ack(request, alarm_id: int):
+def alarm_ack(request: AuthedRequest, alarm_id: int) -> HttpResponse:
     return _alarm_action(request, alarm_id, close=False)
 
 
 @require_POST
-def alarm_close(request, alarm_id: int):
+def alarm_close(request: AuthedRequest, alarm_id: int) -> HttpResponse:
     return _alarm_action(request, alarm_id, close=True)
 
 
-def rule_list(request):
+def rule_list(request: AuthedRequest) -> HttpResponse:
     rules = selectors.rule_list(user=request.user, q=request.GET.get("q") or None)
     page, query = page_of(request, rules)
     return render(
@@ -185,7 +188,7 @@ def rule_list(request):
     )
 
 
-def rule_edit(request, rule_id: int | None = None):
+def rule_edit(request: AuthedRequest, rule_id: int | None = None) -> HttpResponse:
     rule = selectors.rule_get(user=request.user, rule_id=rule_id) if rule_id else None
     if not request.user.has_perm("monitoring.change_rule" if rule else "monitoring.add_rule"):
         raise PermissionDenied
@@ -203,7 +206,7 @@ def rule_edit(request, rule_id: int | None = None):
     return render(request, "monitoring/form.html", {"form": form, "title": rule or _("New alarm rule")})
 
 
-def fire_danger(request):
+def fire_danger(request: AuthedRequest) -> HttpResponse:
     days = selectors.fire_danger_list(user=request.user)
     page, query = page_of(request, days)
     return render(
@@ -216,18 +219,18 @@ def fire_danger(request):
 # 三防 and smart fire -------------------------------------------------------------------------------
 
 
-def hydrology_index(request):
+def hydrology_index(request: AuthedRequest) -> HttpResponse:
     return render(request, "monitoring/hydrology.html", hydrology.overview(user=request.user))
 
 
-def hydrology_station(request, code: str):
+def hydrology_station(request: AuthedRequest, code: str) -> HttpResponse:
     station = hydrology.station_get(user=request.user, code=code)
     context = hydrology.station_page(user=request.user, station=station)
     context["can_change"] = request.user.has_perm("monitoring.change_device")
     return render(request, "monitoring/station_detail.html", context)
 
 
-def hydrology_station_edit(request, code: str):
+def hydrology_station_edit(request: AuthedRequest, code: str) -> HttpResponse:
     """The bureau enters a station's levels (or a point's depth threshold); the device's rule follows."""
     device = selectors.device_get(user=request.user, code=code)
     if not request.user.has_perm("monitoring.change_device"):
@@ -248,7 +251,7 @@ def hydrology_station_edit(request, code: str):
     return render(request, "monitoring/form.html", {"form": form, "title": device.name})
 
 
-def fire_index(request):
+def fire_index(request: AuthedRequest) -> HttpResponse:
     context = firealarm.fire_overview(user=request.user)
     context["form"] = VerifyForm()
     context["can_verify"] = request.user.has_perm("monitoring.change_alarm")
@@ -256,7 +259,7 @@ def fire_index(request):
 
 
 @require_POST
-def alarm_verify(request, alarm_id: int):
+def alarm_verify(request: AuthedRequest, alarm_id: int) -> HttpResponse:
     alarm = selectors.alarm_get(user=request.user, alarm_id=alarm_id)
     form = VerifyForm(request.POST)
     if form.is_valid():
@@ -271,7 +274,7 @@ def alarm_verify(request, alarm_id: int):
         if not outcome.ok:
             for errors in form.errors.values():
                 for error in errors:
-                    messages.error(request, error)
+                    messages.error(request, str(error))
     else:
         messages.error(request, _("Choose what the alarm was."))
     target = request.POST.get("next", "")

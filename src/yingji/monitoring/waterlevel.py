@@ -9,6 +9,7 @@ main-stem station passes 设防 and Ⅲ when one passes 警戒, and are illustra
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +35,10 @@ class ResponseLevel(models.IntegerChoices):
     III = 3, _("Level III")
     II = 2, _("Level II")
     I = 1, _("Level I")  # noqa: E741 (the level's name)
+
+
+# The numeral each level is written with (and plans name their response levels by).
+NUMERAL: dict[int, str] = {4: "IV", 3: "III", 2: "II", 1: "I"}
 
 
 @dataclass(frozen=True)
@@ -64,7 +69,12 @@ class StationState:
 
 def stages_of(levels: dict[str, float | None]) -> dict[str, float]:
     """The stages a station has values for, in order."""
-    return {s: levels[s] for s in STAGE_ORDER if levels.get(s) is not None}
+    found: dict[str, float] = {}
+    for stage in STAGE_ORDER:
+        value = levels.get(stage)
+        if value is not None:
+            found[stage] = value
+    return found
 
 
 def stage_reached(value: float, levels: dict[str, float | None]) -> str | None:
@@ -81,12 +91,12 @@ def margins(value: float, levels: dict[str, float | None]) -> dict[str, float]:
     return {stage: round(value - limit, 3) for stage, limit in stages_of(levels).items()}
 
 
-def hourly_trend(points: Sequence[tuple[datetime, float]], at: datetime, hours: int = 24) -> list[dict]:
+def hourly_trend(points: Sequence[tuple[datetime, float]], at: datetime, hours: int = 24) -> list[dict[str, Any]]:
     """For each of the last `hours` full hours before `at`, the last level of the hour and its change from the
     previous hour's last level (None where an hour has no reading)."""
     top = at.replace(minute=0, second=0, microsecond=0)
     rows = []
-    previous = None
+    previous: float | None = None
     for i in range(hours, 0, -1):
         start, end = top - timedelta(hours=i), top - timedelta(hours=i - 1)
         inside = [v for t, v in points if start <= t < end]

@@ -2,10 +2,12 @@
 water-level gauge on street B, and their rules."""
 
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
-from yingji.monitoring.models import Device, Rule
+from yingji.monitoring.hydrology import station_save
+from yingji.monitoring.models import Device, HydroStation, Rule
 from yingji.monitoring.services import device_create, rule_create
 
 
@@ -80,4 +82,19 @@ def plant(cast) -> Plant:
             deadband=0.1,
             suggests_warning="flood",
         ),
+    )
+
+
+@pytest.fixture
+def river(plant: Plant, cast: Any) -> HydroStation:
+    """The Yangtze gauge as a river station: 设防 22.8 m, 警戒 24.5 m, 保证 26.0 m, deadband 0.1 m."""
+    return station_save(
+        by=None,
+        device=plant.river,
+        kind="river",
+        serves=[cast.street_b],
+        fortify_level=22.8,
+        warning_level=24.5,
+        guarantee_level=26.0,
+        level_deadband=0.1,
     )

@@ -25,20 +25,6 @@ T0 = datetime(2026, 7, 6, 0, 0, tzinfo=UTC)
 LEVELS = {"fortify": 22.8, "warning": 24.5, "guarantee": 26.0}
 
 
-@pytest.fixture
-def river(plant, cast):
-    return station_save(
-        by=None,
-        device=plant.river,
-        kind="river",
-        serves=[cast.street_b],
-        fortify_level=22.8,
-        warning_level=24.5,
-        guarantee_level=26.0,
-        level_deadband=0.1,
-    )
-
-
 def level(engine: IngestEngine, at: datetime, value: float, code: str = "WL-B-01") -> None:
     body = {"device": code, "ts": at.isoformat(), "metrics": {"water_level_m": value}}
     assert engine.ingest([Envelope("http", code, body)]).accepted == 1

@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from yingji.core.management.commands._args import host_arg, port_arg
 from yingji.core.models import OrgUnit
-from yingji.core.processes import hold_pid_file
+from yingji.core.processes import hold_pid_file, supervised_processes
 
 log = logging.getLogger("yingji.run")
 
@@ -77,8 +77,9 @@ class Child:
 
 class Command(BaseCommand):
     help = (
-        "Set up and start the platform: migrate, load the demo district when empty, start web and worker "
-        "(and MQTT ingest when YINGJI_MQTT_URL is set); a process that dies is restarted with back-off."
+        "Set up and start the platform: migrate, load the demo district when empty, start web, worker and the apps' "
+        "processes (the Modbus TCP poller; MQTT ingest when YINGJI_MQTT_URL is set); a process that dies is restarted "
+        "with back-off."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -98,9 +99,9 @@ class Command(BaseCommand):
         children = [
             Child("web", [*base, "serve", "--host", host, "--port", str(port), "--workers", str(settings.WEB_WORKERS)]),
             Child("worker", [*base, "worker"]),
+            # The apps' own processes (MQTT ingest when a broker is configured, the Modbus TCP poller).
+            *(Child(process.name, [*base, *process.command]) for process in supervised_processes()),
         ]
-        if settings.MQTT_URL:
-            children.append(Child("ingest", [*base, "ingest"]))
         for child in children:
             child.start()
         self.stdout.write(f"Yingji is running at http://{host}:{port}/  (Ctrl+C stops it)")

@@ -2,8 +2,10 @@ import logging
 import signal
 import time
 from collections.abc import Callable
+from types import FrameType
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from yingji.core.mqtt import parse_mqtt_url
 from yingji.core.processes import hold_pid_file
@@ -38,7 +40,7 @@ def run_ingest(ingest: MqttIngest, should_stop: Callable[[], bool]) -> None:
 class Command(BaseCommand):
     help = "Start the MQTT ingest process: subscribe to yingji/telemetry/+ (QoS 1, persistent session)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--batch-size", type=int, default=2000, help="messages per database write (default 2000)")
         parser.add_argument("--flush-ms", type=int, default=50, help="longest wait before writing a batch (default 50)")
         parser.add_argument(
@@ -49,7 +51,7 @@ class Command(BaseCommand):
             "session, client id <YINGJI_MQTT_CLIENT_ID>-1 … -N (default 1: one process, the client id itself)",
         )
 
-    def handle(self, *args, batch_size: int, flush_ms: int, processes: int, **options):
+    def handle(self, *args: Any, batch_size: int, flush_ms: int, processes: int, **options: Any) -> None:
         url = conf.mqtt_url()
         if not url:
             raise CommandError("YINGJI_MQTT_URL is not set: there is no broker to ingest from", returncode=2)
@@ -72,7 +74,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc), returncode=2) from None
         stopping = False
 
-        def stop(signum, frame):
+        def stop(signum: int, frame: FrameType | None) -> None:
             nonlocal stopping
             stopping = True
 

@@ -4,10 +4,13 @@ import signal
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
+from types import FrameType
+from typing import Any
 
 import paho.mqtt.client as mqtt
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from yingji.core.models import User
@@ -17,6 +20,9 @@ from yingji.monitoring import conf
 from yingji.monitoring.metrics import DeviceType
 from yingji.monitoring.models import Device
 from yingji.monitoring.simulator import Scenario, Simulator
+
+Send = Callable[[str, dict[str, Any]], None]
+Close = Callable[[], None]
 
 
 def positive(value: str) -> float:
@@ -35,14 +41,16 @@ class Command(BaseCommand):
         "running web process's /api/v1/telemetry."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--rate", type=positive, default=10.0, help="messages per second (default 10)")
         parser.add_argument("--scenario", choices=Scenario.ALL, default=Scenario.NORMAL)
         parser.add_argument("--duration", type=positive, default=None, help="seconds to run (default: until stopped)")
         parser.add_argument("--url", default=None, help="web address for HTTP (default http://HOST:PORT)")
         parser.add_argument("--seed", type=int, default=2021)
 
-    def handle(self, *args, rate: float, scenario: str, duration: float | None, url: str | None, seed: int, **options):
+    def handle(
+        self, *args: Any, rate: float, scenario: str, duration: float | None, url: str | None, seed: int, **options: Any
+    ) -> None:
         devices = list(Device.objects.filter(active=True).order_by("code"))
         if not devices:
             raise CommandError("no devices to simulate: run `yingji demo` first", returncode=2)
@@ -55,7 +63,7 @@ class Command(BaseCommand):
         send, close = self._mqtt() if conf.mqtt_url() else self._http(url)
         stopping = False
 
-        def stop(signum, frame):
+        def stop(signum: int, frame: FrameType | None) -> None:
             nonlocal stopping
             stopping = True
 
@@ -83,7 +91,7 @@ class Command(BaseCommand):
             close()
         self.stdout.write(f"sent {sent} messages")
 
-    def _mqtt(self):
+    def _mqtt(self) -> tuple[Send, Close]:
         host, port, username, password, tls = parse_mqtt_url(conf.mqtt_url())
         client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="", protocol=mqtt.MQTTv5)
         if username:
@@ -105,7 +113,7 @@ class Command(BaseCommand):
 
         return send, close
 
-    def _http(self, url: str | None):
+    def _http(self, url: str | None) -> tuple[Send, Close]:
         base = (url or f"http://{settings.HOST}:{settings.PORT}").rstrip("/")
         if not base.startswith(("http://", "https://")):
             raise CommandError(f"--url must start with http:// or https://, not {base!r}", returncode=2)
