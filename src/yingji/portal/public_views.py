@@ -1,6 +1,7 @@
 """The public portal at /public/: no sign-in, readable without JavaScript, light enough for a weak connection.
 Thin: selectors and services do the work; only published, non-exercise content and no personal data."""
 
+from django import forms
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -8,17 +9,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from yingji.core.errors import ValidationFailed, YingjiError
+from yingji.core.errors import YingjiError
 from yingji.portal import selectors, services
-from yingji.portal.api import client_address
+from yingji.portal.api import client_address, read_photo
 from yingji.portal.forms import ArticleFilterForm, LeadForm, QuestionForm, ReceiptForm, ShelterSearchForm
 from yingji.portal.models import QuestionCategory
 from yingji.portal.ratelimit import rate_hit
-from yingji.portal.services import PHOTO_MAX_BYTES, Photo, RateLimited
+from yingji.portal.services import RateLimited
 from yingji.portal.svgmap import route_svg
 
 
-def _errors_to_form(form, exc: YingjiError) -> None:
+def _errors_to_form(form: forms.Form, exc: YingjiError) -> None:
     placed = False
     for field, messages in exc.errors.items():
         if field in form.fields:
@@ -174,10 +175,7 @@ def report(request: HttpRequest) -> HttpResponse:
     form = LeadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        upload = data.get("photo")
         try:
-            if upload is not None and upload.size > PHOTO_MAX_BYTES:
-                raise ValidationFailed(_("too large"), {"photo": [_("The photo is larger than 5 MB.")]})
             lead = services.lead_report(
                 address=client_address(request),
                 kind=data["kind"],
@@ -186,7 +184,7 @@ def report(request: HttpRequest) -> HttpResponse:
                 lon=data["lon"],
                 place=data["place"],
                 contact=data["contact"],
-                photo=Photo(content=upload.read(), name=upload.name) if upload is not None else None,
+                photo=read_photo(data.get("photo")),
                 honeypot=data["website"],
             )
         except RateLimited as exc:

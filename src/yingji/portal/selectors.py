@@ -99,7 +99,7 @@ def question_by_receipt(*, receipt: str) -> Question:
 
 
 def lead_by_receipt(*, receipt: str) -> Lead:
-    lead = Lead.objects.filter(receipt=(receipt or "").strip().upper()[:16]).first()
+    lead = Lead.objects.select_related("danger").filter(receipt=(receipt or "").strip().upper()[:16]).first()
     if lead is None:
         raise Http404
     return lead
@@ -188,12 +188,17 @@ def response_stats(*, user: User, days: int = 30) -> dict[str, Any]:
 
 
 def lead_list(*, user: User, status: str | None = None) -> QuerySet[Lead]:
-    rows = scoped(Lead.objects.select_related("org", "handled_by", "incident"), user)
+    rows = scoped(Lead.objects.select_related("org", "handled_by", "incident", "danger"), user)
     if not user.has_perm("portal.view_lead"):
         return rows.none()
     if status:
         rows = rows.filter(status=status)
     return rows.order_by("-reported_at", "-id")
+
+
+def enterprises_for_leads(*, user: User) -> QuerySet[OrgUnit]:
+    """Enterprises a lead may be accepted against as a hidden danger: active ones in the user's scope."""
+    return scoped(OrgUnit.objects.filter(kind=OrgKind.ENTERPRISE, active=True), user, org_field="").order_by("name")
 
 
 def article_list(*, user: User, kind: str | None = None, status: str | None = None) -> QuerySet[Article]:
