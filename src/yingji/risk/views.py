@@ -2,7 +2,6 @@
 hidden dangers and their closed loop, the four-colour map, risk notice cards, documents, commitments, plans.
 Thin: selectors read, services write (through core.web.run_service)."""
 
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
