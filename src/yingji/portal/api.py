@@ -16,6 +16,7 @@ from yingji.core.requests import ApiRequest
 from yingji.incidents.models import IncidentType
 from yingji.portal import selectors, services
 from yingji.portal.models import Lead, LeadKind, LeadStatus, QuestionCategory, QuestionStatus
+from yingji.portal.places import place_search
 from yingji.portal.ratelimit import rate_hit
 from yingji.portal.services import Photo, RateLimited
 from yingji.risk.models import DangerGrade
@@ -121,6 +122,29 @@ def public_shelters_nearest(request: HttpRequest, query: Query[NearestQuery]) ->
     if not decision.allowed:
         return too_many(RateLimited(decision))
     return selectors.nearest_shelters(lat=query.lat, lon=query.lon, limit=query.limit)
+
+
+class PlaceQuery(Schema):
+    q: str = Field(..., min_length=1, max_length=60, description="an address or a place name as people write it")
+    limit: int = Field(6, ge=1, le=20)
+
+
+class PlaceOut(Schema):
+    name: str
+    kind: str
+    kind_label: str
+    lat: float
+    lon: float
+
+
+@router.get("/public/places", auth=None, response={200: list[PlaceOut], 429: ErrorOut}, tags=["public"])
+def public_places(request: HttpRequest, query: Query[PlaceQuery]) -> Any:
+    """Places that answer a typed address (shelters, communities, streets, roads, base-map place names), best
+    first; offline, from the platform's own data. Feed the best one's lat/lon to /public/shelters/nearest."""
+    decision = rate_hit(scope="nearest", address=client_address(request))
+    if not decision.allowed:
+        return too_many(RateLimited(decision))
+    return place_search(query.q, limit=query.limit)
 
 
 class QuestionIn(Schema):

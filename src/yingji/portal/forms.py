@@ -13,7 +13,7 @@ from yingji.risk.models import DangerGrade
 
 
 class ShelterSearchForm(forms.Form):
-    q = forms.CharField(label=_("Community or street"), max_length=60, required=False)
+    q = forms.CharField(label=_("Address or place"), max_length=60, required=False)
     lat = forms.FloatField(min_value=-90, max_value=90, required=False, widget=forms.HiddenInput)
     lon = forms.FloatField(min_value=-180, max_value=180, required=False, widget=forms.HiddenInput)
 

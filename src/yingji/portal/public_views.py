@@ -1,6 +1,8 @@
 """The public portal at /public/: no sign-in, readable without JavaScript, light enough for a weak connection.
 Thin: selectors and services do the work; only published, non-exercise content and no personal data."""
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
@@ -14,6 +16,7 @@ from yingji.portal import selectors, services
 from yingji.portal.api import client_address, read_photo
 from yingji.portal.forms import ArticleFilterForm, LeadForm, QuestionForm, ReceiptForm, ShelterSearchForm
 from yingji.portal.models import QuestionCategory
+from yingji.portal.places import Place, place_search
 from yingji.portal.ratelimit import rate_hit
 from yingji.portal.services import RateLimited
 from yingji.portal.svgmap import route_svg
@@ -64,18 +67,21 @@ def warning(request: HttpRequest, warning_id: int) -> HttpResponse:
 
 @login_not_required
 def shelters(request: HttpRequest) -> HttpResponse:
-    """Nearest open shelters on foot, from the phone's location (lat/lon) or a typed community or street."""
+    """Nearest open shelters on foot, from the phone's location (lat/lon) or a typed address or place name."""
     form = ShelterSearchForm(request.GET or None)
-    results, places, origin, error = [], [], None, ""
+    results: list[dict[str, Any]] = []
+    found: list[Place] = []
+    origin: Place | None = None
+    error = ""
     if form.is_valid():
         lat, lon, q = form.cleaned_data["lat"], form.cleaned_data["lon"], form.cleaned_data["q"]
         if lat is None or lon is None:
-            places = selectors.places_matching(q=q) if q else []
-            if len(places) >= 1:
-                origin = places[0]
+            found = place_search(q) if q else []
+            if found:
+                origin = found[0]
                 lat, lon = origin.lat, origin.lon
             elif q:
-                error = _("No community or street of that name. Try part of the name, e.g. 胜阳港.")
+                error = _("No place of that name is known. Try a road, community or street, e.g. 胜阳港.")
         if lat is not None and lon is not None:
             decision = rate_hit(scope="nearest", address=client_address(request))
             if not decision.allowed:
@@ -92,7 +98,7 @@ def shelters(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/public/shelters.html",
-        {"form": form, "results": results, "places": places[1:6], "origin": origin, "error": error},
+        {"form": form, "results": results, "places": found[1:6], "origin": origin, "error": error},
     )
 
 

@@ -136,17 +136,6 @@ def nearest_shelters(*, lat: float, lon: float, limit: int = 5) -> list[dict[str
     ]
 
 
-def places_matching(*, q: str, limit: int = 10) -> list[OrgUnit]:
-    """Communities and streets whose name contains `q` and whose centre is known: a typed address."""
-    q = (q or "").strip()[:60]
-    if not q:
-        return []
-    rows = OrgUnit.objects.filter(
-        kind__in=[OrgKind.COMMUNITY, OrgKind.STREET], active=True, lat__isnull=False, name__icontains=q
-    )
-    return list(rows.order_by("kind", "name")[:limit])
-
-
 # --- staff ------------------------------------------------------------------------------------------------------
 
 
