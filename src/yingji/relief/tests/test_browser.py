@@ -50,19 +50,15 @@ def test_duty_officer_starts_and_ends_a_response_after_confirming(page, cast):
     page.locator("#id_name").fill("9月山洪")
     page.locator("#id_hazard").select_option("flood")
     page.locator("#id_started_on").fill("2026-09-01")
-    # Declining the confirmation starts nothing.
-    page.once("dialog", lambda dialog: dialog.dismiss())
-    page.locator("form.open-event button[type=submit]").click()
-    assert not DisasterEvent.objects.filter(code="BR-2026-09").exists()
-    page.once("dialog", lambda dialog: dialog.accept())
+    # The page fixture accepts confirmations and keeps what they asked.
     page.locator("form.open-event button[type=submit]").click()
     page.wait_for_selector("#event-status")
+    assert len(page.dialogs) == 1
     assert page.locator("#event-status").inner_text() == str(EventStatus.OPEN.label)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "relief-event-open.png"), full_page=True)
 
-    page.once("dialog", lambda dialog: dialog.accept())
     page.locator("form.close-event button[type=submit]").click()
     page.wait_for_selector(f"#event-status:has-text('{EventStatus.CLOSED.label}')")
     assert DisasterEvent.objects.get(code="BR-2026-09").status == EventStatus.CLOSED
-    assert page.locator("form.close-event").count() == 0
+    assert page.locator("form.close-event").count() == 0 and len(page.dialogs) == 2
