@@ -237,7 +237,7 @@ def read_photo(upload: DjangoUploadedFile | None) -> Photo | None:
 
 
 @router.post("/public/leads", auth=None, response={201: ReceiptOut, 429: ErrorOut}, tags=["public"])
-def public_lead_report(request: HttpRequest, payload: Form[LeadIn], photo: File[UploadedFile] = None) -> Any:
+def public_lead_report(request: HttpRequest, payload: Form[LeadIn], photo: File[UploadedFile | None] = None) -> Any:
     """Report a hazard (随手拍): multipart form with an optional photo (JPEG, PNG or WebP, at most 5 MB)."""
     try:
         lead = services.lead_report(
@@ -390,6 +390,7 @@ def lead_incident(request: ApiRequest, lead_id: int, payload: LeadIncidentIn) ->
     """Turn a lead into an incident on the duty desk."""
     lead = _lead(request, lead_id)
     kind = resolve_in_scope(IncidentType.objects.filter(active=True), None, payload.type, field="type", required=True)
+    assert kind is not None  # required=True: the resolver raised on a missing type
     lead, incident = services.lead_to_incident(
         by=request.auth, lead=lead, type=kind, title=payload.title, note=payload.note
     )

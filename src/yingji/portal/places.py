@@ -82,14 +82,14 @@ def _units(query: str) -> Iterable[Place]:
         kind__in=[OrgKind.COMMUNITY, OrgKind.STREET], active=True, lat__isnull=False, lon__isnull=False
     ).values_list("name", "address", "kind", "lat", "lon")
     for name, address, kind, lat, lon in rows:
-        if points := score(query, name, address, kind=kind):
+        if lat is not None and lon is not None and (points := score(query, name, address, kind=kind)):
             yield Place(name, kind, lat, lon, points)
 
 
 def _shelters(query: str) -> Iterable[Place]:
     rows = Shelter.objects.filter(lat__isnull=False, lon__isnull=False).values_list("name", "address", "lat", "lon")
     for name, address, lat, lon in rows:
-        if points := score(query, name, address, kind="shelter"):
+        if lat is not None and lon is not None and (points := score(query, name, address, kind="shelter")):
             yield Place(name, "shelter", lat, lon, points)
 
 

@@ -259,7 +259,7 @@ def lead_report(
     if (lat is None) != (lon is None):
         message = _("Give both latitude and longitude, or neither.")
         raise ValidationFailed(message, {"lon": [message]})
-    if lat is not None and not in_district(lat, lon):
+    if lat is not None and lon is not None and not in_district(lat, lon):
         message = _("The point lies outside the district.")
         raise ValidationFailed(message, {"lat": [message], "lon": [message]})
     place = _text(place, "place", required=False, max_length=200)
@@ -380,7 +380,7 @@ def lead_to_danger(
     lead = Lead.objects.select_for_update().get(pk=lead.pk)
     lifecycle.LEAD.check(lead.status, LeadStatus.DANGER)
     unit = org_in_scope(by, enterprise, field="enterprise", required=True)
-    if unit.kind != OrgKind.ENTERPRISE:
+    if unit is None or unit.kind != OrgKind.ENTERPRISE:
         message = _("Choose the enterprise where the hazard lies.")
         raise ValidationFailed(message, {"enterprise": [message]})
     place = lead.address or (f"{lead.lat:.5f}, {lead.lon:.5f}" if lead.lat is not None else "")

@@ -141,7 +141,7 @@ def lead_action(request: AuthedRequest, lead_id: int, action: str) -> HttpRespon
             outcome = run_service(
                 request, incident_form, lambda: services.lead_to_incident(by=request.user, lead=lead, **data)
             )
-        if not outcome:
+        if not outcome or outcome.value is None:
             return _lead_page(request, lead, incident_form=incident_form)
         return redirect("incidents:detail", outcome.value[1].pk)
     elif action == "danger":
@@ -180,9 +180,10 @@ def articles(request: AuthedRequest) -> HttpResponse:
 
 
 def _home_unit(request: AuthedRequest) -> OrgUnit:
-    org = request.user.org
+    """The unit an article is published for: the author's, else the district."""
+    org = request.user.org or OrgUnit.objects.filter(kind=OrgKind.DISTRICT).first()
     if org is None:
-        org = OrgUnit.objects.filter(kind=OrgKind.DISTRICT).first()
+        raise PermissionDenied
     return org
 
 
@@ -193,13 +194,18 @@ def article_edit(request: AuthedRequest, article_id: int | None = None) -> HttpR
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in services.ARTICLE_FIELDS}
         if article is None:
+            # core.web.run_service is typed for a Form; a ModelForm takes field errors the same way.
             outcome = run_service(
-                request, form, lambda: services.article_create(by=request.user, org=_home_unit(request), **data)
+                request,
+                form,  # type: ignore[arg-type]
+                lambda: services.article_create(by=request.user, org=_home_unit(request), **data),
             )
         else:
             fresh = Article.objects.get(pk=article.pk)
             outcome = run_service(
-                request, form, lambda: services.article_update(by=request.user, article=fresh, **data)
+                request,
+                form,  # type: ignore[arg-type]
+                lambda: services.article_update(by=request.user, article=fresh, **data),
             )
         if outcome:
             return redirect("portal:articles")

@@ -15,7 +15,7 @@ from yingji.resources.models import MaterialItem, Warehouse
 class EventForm(forms.Form):
     """Start the relief response to a disaster (启动响应): the event the streets then report on."""
 
-    org = forms.ModelChoiceField(label=_("Responsible unit"), queryset=None)
+    org = forms.ModelChoiceField(label=_("Responsible unit"), queryset=OrgUnit.objects.none())
     code = forms.CharField(label=_("Code"), max_length=40)
     name = forms.CharField(label=_("Name"), max_length=200)
     hazard = forms.ChoiceField(label=pgettext_lazy("disaster", "Hazard"), choices=Hazard.choices)
@@ -43,9 +43,9 @@ def _choices(form: forms.Form, name: str, queryset: QuerySet[Any]) -> None:
 
 
 class DistributionForm(forms.Form):
-    household = forms.ModelChoiceField(label=_("Household"), queryset=None)
-    material = forms.ModelChoiceField(label=_("Material"), queryset=None)
-    warehouse = forms.ModelChoiceField(label=_("Warehouse"), queryset=None)
+    household = forms.ModelChoiceField(label=_("Household"), queryset=Household.objects.none())
+    material = forms.ModelChoiceField(label=_("Material"), queryset=MaterialItem.objects.none())
+    warehouse = forms.ModelChoiceField(label=_("Warehouse"), queryset=Warehouse.objects.none())
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=10**9)
     signed_by = forms.CharField(label=_("Signed for by"), max_length=60)
     override_reason = forms.CharField(label=_("Reason for a repeat"), max_length=200, required=False)
@@ -65,7 +65,7 @@ class DistributionForm(forms.Form):
 
 
 class VolunteerForm(forms.Form):
-    org = forms.ModelChoiceField(label=_("Registered with"), queryset=None)
+    org = forms.ModelChoiceField(label=_("Registered with"), queryset=OrgUnit.objects.none())
     name = forms.CharField(label=_("Volunteer's name"), max_length=60)
     phone = forms.CharField(label=_("Mobile phone"), max_length=40)
     skills = forms.CharField(label=_("Skills"), max_length=300, required=False)
@@ -86,7 +86,7 @@ class DecideForm(forms.Form):
 class ReportForm(forms.Form):
     """A street's damage figures at the next stage, in the items of the statistics forms."""
 
-    street = forms.ModelChoiceField(label=_("Street"), queryset=None)
+    street = forms.ModelChoiceField(label=_("Street"), queryset=OrgUnit.objects.none())
     stage = forms.ChoiceField(label=_("Report stage"), choices=Stage.choices)
     affected_people = forms.IntegerField(label=_("people affected"), min_value=0, max_value=10**9, initial=0)
     deaths = forms.IntegerField(label=_("deaths"), min_value=0, max_value=10**9, initial=0)
@@ -129,11 +129,13 @@ class ReportForm(forms.Form):
 
 
 class CallOutForm(forms.Form):
-    org = forms.ModelChoiceField(label=_("Calling unit"), queryset=None)
+    org = forms.ModelChoiceField(label=_("Calling unit"), queryset=OrgUnit.objects.none())
     title = forms.CharField(label=_("Call-out title"), max_length=200)
     message = forms.CharField(label=_("Call-out message"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
-    volunteers = forms.ModelMultipleChoiceField(label=_("Volunteers to call"), queryset=None)
-    wecom = forms.ModelChoiceField(label=_("WeChat Work group (optional)"), queryset=None, required=False)
+    volunteers = forms.ModelMultipleChoiceField(label=_("Volunteers to call"), queryset=Volunteer.objects.none())
+    wecom = forms.ModelChoiceField(
+        label=_("WeChat Work group (optional)"), queryset=ChannelConfig.objects.none(), required=False
+    )
 
     def __init__(
         self,
@@ -150,7 +152,7 @@ class CallOutForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    volunteer = forms.ModelChoiceField(label=_("Volunteer"), queryset=None)
+    volunteer = forms.ModelChoiceField(label=_("Volunteer"), queryset=Volunteer.objects.none())
     answer = forms.ChoiceField(label=_("Answer"), choices=[("yes", _("Yes, coming")), ("no", _("No, cannot come"))])
 
     def __init__(self, *args: Any, volunteers: QuerySet[Volunteer], **kwargs: Any) -> None:

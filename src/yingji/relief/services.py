@@ -208,6 +208,7 @@ def distribution_create(
     override_reason = override_reason.strip()
     if earlier.exists() and not override_reason:
         first = earlier.order_by("distributed_at").first()
+        assert first is not None  # earlier.exists() said so, and the household row is locked
         message = _("%(household)s already received %(item)s for this event on %(when)s; give a reason to repeat.") % {
             "household": household,
             "item": material.name,

@@ -52,14 +52,14 @@ def index(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST":
         _need(request, "relief.add_disasterevent")
         if form.is_valid():
-            outcome = run_service(
+            opened = run_service(
                 request,
                 form,
                 lambda: services.event_create(by=request.user, **form.cleaned_data),
                 success=_("Relief response started."),
             )
-            if outcome:
-                return redirect("relief:event", event_id=outcome.value.pk)
+            if opened and opened.value is not None:
+                return redirect("relief:event", event_id=opened.value.pk)
     page, query = page_of(request, selectors.event_list(user=request.user))
     return render(
         request,
@@ -103,13 +103,13 @@ def event(request: AuthedRequest, event_id: int) -> HttpResponse:
     elif request.method == "POST":
         _need(request, "relief.add_distribution")
         if form.is_valid():
-            outcome = run_service(
+            handed = run_service(
                 request,
                 form,
                 lambda: services.distribution_create(by=request.user, event=event, **form.cleaned_data),
                 success=_("Relief handed out and taken from stock."),
             )
-            if outcome:
+            if handed:
                 return redirect("relief:event", event_id=event.pk)
     return render(
         request,
@@ -146,13 +146,7 @@ def event_close(request: AuthedRequest, event_id: int) -> HttpResponse:
 
 def event_export(request: AuthedRequest, event_id: int) -> HttpResponse:
     _need(request, "relief.view_disasterevent")
-    event = selectors.event_get(user=request.user, event_id=event_id)
-    response = HttpResponse(
-        excel.event_workbook(user=request.user, event=event),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="relief-{event.pk}.xlsx"'
-    return response
+    return excel.event_download(user=request.user, event=selectors.event_get(user=request.user, event_id=event_id))
 
 
 def household(request: AuthedRequest, household_id: int) -> HttpResponse:
@@ -188,13 +182,13 @@ def volunteers(request: AuthedRequest) -> HttpResponse:
         if outcome:
             return redirect("relief:volunteers")
     if "register" in request.POST and form.is_valid():
-        outcome = run_service(
+        registered = run_service(
             request,
             form,
             lambda: services.volunteer_register(by=request.user, **form.cleaned_data),
             success=_("Volunteer registered."),
         )
-        if outcome:
+        if registered:
             return redirect("relief:volunteers")
     page, query = page_of(request, selectors.volunteer_list(user=request.user, q=request.GET.get("q", "")[:100]))
     return render(
