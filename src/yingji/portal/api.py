@@ -1,6 +1,7 @@
 """API of the public side. `/public/…` needs no sign-in and never returns personal data; `/portal/…` is the
 staff's (answering questions, handling leads)."""
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -15,7 +16,7 @@ from yingji.core.api import Pages
 from yingji.core.requests import ApiRequest
 from yingji.incidents.models import IncidentType
 from yingji.portal import selectors, services
-from yingji.portal.models import Lead, LeadKind, LeadStatus, QuestionCategory, QuestionStatus
+from yingji.portal.models import Lead, LeadKind, LeadStatus, Question, QuestionCategory, QuestionStatus
 from yingji.portal.places import place_search
 from yingji.portal.ratelimit import rate_hit
 from yingji.portal.services import Photo, RateLimited
@@ -36,6 +37,15 @@ def too_many(exc: RateLimited) -> JsonResponse:
     )
     response["Retry-After"] = str(exc.retry_after_s)
     return response
+
+
+def _receipt_or_429(post: Callable[[], Question | Lead]) -> Any:
+    """Run a public post: 201 with its receipt code, or 429 with Retry-After when the address posted too often."""
+    try:
+        row = post()
+    except RateLimited as exc:
+        return too_many(exc)
+    return Status(201, {"receipt": row.receipt, "status": row.status})
 
 
 # --- public -----------------------------------------------------------------------------------------------------
@@ -162,17 +172,15 @@ class ReceiptOut(Schema):
 @router.post("/public/questions", auth=None, response={201: ReceiptOut, 429: ErrorOut}, tags=["public"])
 def public_question_ask(request: HttpRequest, payload: QuestionIn) -> Any:
     """Ask the bureau a question. 429 with Retry-After when this address has asked too often."""
-    try:
-        question = services.question_ask(
+    return _receipt_or_429(
+        lambda: services.question_ask(
             address=client_address(request),
             category=payload.category,
             text=payload.text,
             contact=payload.contact,
             honeypot=payload.website,
         )
-    except RateLimited as exc:
-        return too_many(exc)
-    return Status(201, {"receipt": question.receipt, "status": question.status})
+    )
 
 
 class QuestionPublicOut(Schema):
@@ -239,8 +247,8 @@ def read_photo(upload: DjangoUploadedFile | None) -> Photo | None:
 @router.post("/public/leads", auth=None, response={201: ReceiptOut, 429: ErrorOut}, tags=["public"])
 def public_lead_report(request: HttpRequest, payload: Form[LeadIn], photo: File[UploadedFile | None] = None) -> Any:
     """Report a hazard (随手拍): multipart form with an optional photo (JPEG, PNG or WebP, at most 5 MB)."""
-    try:
-        lead = services.lead_report(
+    return _receipt_or_429(
+        lambda: services.lead_report(
             address=client_address(request),
             kind=payload.kind,
             description=payload.description,
@@ -251,9 +259,7 @@ def public_lead_report(request: HttpRequest, payload: Form[LeadIn], photo: File[
             photo=read_photo(photo),
             honeypot=payload.website,
         )
-    except RateLimited as exc:
-        return too_many(exc)
-    return Status(201, {"receipt": lead.receipt, "status": lead.status})
+    )
 
 
 class LeadPublicOut(Schema):

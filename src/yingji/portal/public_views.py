@@ -1,6 +1,7 @@
 """The public portal at /public/: no sign-in, readable without JavaScript, light enough for a weak connection.
 Thin: selectors and services do the work; only published, non-exercise content and no personal data."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -15,7 +16,7 @@ from yingji.core.errors import YingjiError
 from yingji.portal import selectors, services
 from yingji.portal.api import client_address, read_photo
 from yingji.portal.forms import ArticleFilterForm, LeadForm, QuestionForm, ReceiptForm, ShelterSearchForm
-from yingji.portal.models import QuestionCategory
+from yingji.portal.models import Lead, Question, QuestionCategory
 from yingji.portal.places import Place, place_search
 from yingji.portal.ratelimit import rate_hit
 from yingji.portal.services import RateLimited
@@ -38,6 +39,21 @@ def _too_many(request: HttpRequest, exc: RateLimited) -> HttpResponse:
     response = render(request, "portal/public/too_many.html", {"minutes": minutes}, status=429)
     response["Retry-After"] = str(exc.retry_after_s)
     return response
+
+
+def _public_post(
+    request: HttpRequest, form: forms.Form, template: str, receipt_page: str, post: Callable[[], Question | Lead]
+) -> HttpResponse:
+    """Run a public post from a page: on to its receipt page, the 429 page when the address posted too often, or
+    back to the form with the refusal on its fields."""
+    try:
+        row = post()
+    except RateLimited as exc:
+        return _too_many(request, exc)
+    except YingjiError as exc:
+        _errors_to_form(form, exc)
+        return render(request, template, {"form": form})
+    return redirect(reverse(receipt_page, args=[row.receipt]))
 
 
 @login_not_required
@@ -141,20 +157,19 @@ def ask(request: HttpRequest) -> HttpResponse:
     form = QuestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            question = services.question_ask(
+        return _public_post(
+            request,
+            form,
+            "portal/public/ask.html",
+            "public:question",
+            lambda: services.question_ask(
                 address=client_address(request),
                 category=data["category"],
                 text=data["text"],
                 contact=data["contact"],
                 honeypot=data["website"],
-            )
-        except RateLimited as exc:
-            return _too_many(request, exc)
-        except YingjiError as exc:
-            _errors_to_form(form, exc)
-        else:
-            return redirect(reverse("public:question", args=[question.receipt]))
+            ),
+        )
     return render(request, "portal/public/ask.html", {"form": form})
 
 
@@ -181,8 +196,12 @@ def report(request: HttpRequest) -> HttpResponse:
     form = LeadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            lead = services.lead_report(
+        return _public_post(
+            request,
+            form,
+            "portal/public/report.html",
+            "public:report-status",
+            lambda: services.lead_report(
                 address=client_address(request),
                 kind=data["kind"],
                 description=data["description"],
@@ -192,13 +211,8 @@ def report(request: HttpRequest) -> HttpResponse:
                 contact=data["contact"],
                 photo=read_photo(data.get("photo")),
                 honeypot=data["website"],
-            )
-        except RateLimited as exc:
-            return _too_many(request, exc)
-        except YingjiError as exc:
-            _errors_to_form(form, exc)
-        else:
-            return redirect(reverse("public:report-status", args=[lead.receipt]))
+            ),
+        )
     return render(request, "portal/public/report.html", {"form": form})
 
 
