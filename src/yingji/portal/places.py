@@ -103,7 +103,9 @@ def _base_places(network: RoadNetwork, query: str) -> Iterable[Place]:
 
 
 def _roads(network: RoadNetwork, query: str, limit: int) -> Iterable[Place]:
-    names = RoadEdge.objects.filter(network=network).exclude(name="").values_list("name", flat=True).distinct()
+    # Distinct names only: the model's ordering (network, pk) would make every edge a row of its own.
+    edges = RoadEdge.objects.filter(network=network).exclude(name="")
+    names = edges.order_by("name").values_list("name", flat=True).distinct()
     scored = sorted(((score(query, n, kind="road"), n) for n in names), key=lambda pair: (-pair[0], pair[1]))
     matched = {name: points for points, name in scored[:limit] if points}
     if not matched:

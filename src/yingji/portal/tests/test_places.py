@@ -78,3 +78,11 @@ def test_places_api_is_public_and_checks_its_input(api, named_roads, shelters):
     assert api.get("/api/v1/public/places", {"q": ""}).status_code == 400
     assert api.get("/api/v1/public/places", {"q": "x" * 61}).status_code == 400
     assert api.get("/api/v1/public/places", {"q": "不存在的地方"}).json() == []
+
+
+def test_each_road_name_counts_once_however_many_edges_it_has(named_roads):
+    lat4 = offset(800, 0)[0]
+    row = {"source__lat__range": (lat4 - 1e-7, lat4 + 1e-7), "target__lat__range": (lat4 - 1e-7, lat4 + 1e-7)}
+    RoadEdge.objects.filter(network=named_roads, **row).update(name="天津北路")
+    found = place_search("天津", limit=2)
+    assert {p.name for p in found} == {"天津路", "天津北路"}
