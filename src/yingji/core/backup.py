@@ -1,9 +1,20 @@
-"""Consistent backups of the running database: SQLite's online backup API, or pg_dump on PostgreSQL."""
+"""Consistent backups of the platform's data: the running database (SQLite's online backup API, or pg_dump on
+PostgreSQL) and the uploads directory (the photos of hidden dangers, patrol findings and public reports), in one tar
+archive:
+
+    database.sqlite3 | database.pgdump   the database copy
+    uploads/…                            MEDIA_ROOT as it was (content-addressed photos: files never change)
+
+A restore puts both back. A plain database file (a backup made before uploads were included) still restores the
+database alone and leaves the uploads as they are.
+"""
 
 import os
+import secrets
 import shutil
 import sqlite3
 import subprocess
+import tarfile
 from datetime import datetime
 from pathlib import Path
 
@@ -38,14 +49,38 @@ def _run(command: list[str], env: dict[str, str], stdin: bytes | None = None) ->
     return result.stdout
 
 
+DATABASE_MEMBERS = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
+UPLOADS = "uploads"
+
+
 def default_backup_name() -> str:
-    suffix = "sqlite3" if connection.vendor == "sqlite" else "pgdump"
-    return f"yingji-{datetime.now():%Y%m%d-%H%M%S}.{suffix}"
+    return f"yingji-{datetime.now():%Y%m%d-%H%M%S}.tar"
+
+
+def _dump_database(target: Path) -> None:
+    """A consistent copy of the live database in `target`."""
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        copy = sqlite3.connect(target)
+        try:
+            connection.connection.backup(copy)
+        finally:
+            copy.close()
+    elif connection.vendor == "postgresql":
+        env, args = _pg_env_and_args()
+        _run(["pg_dump", "--format=custom", "--no-owner", "--file", str(target), *args], env)
+    else:
+        raise ValidationFailed(f"backup of {connection.vendor} is not supported")
+
+
+def _without_partials(info: tarfile.TarInfo) -> tarfile.TarInfo | None:
+    # A photo being written is a hidden ".part" file beside its final name; it is not data yet.
+    return None if info.name.endswith(".part") else info
 
 
 def backup_database(path: Path) -> Path:
-    """Write a consistent copy of the live database to `path` (a file, or a directory to put one in), readable by
-    the platform's user only (0600)."""
+    """Write a consistent backup of the live database and the uploads directory to `path` (a file, or a directory
+    to put one in), readable by the platform's user only (0600)."""
     if path.is_dir():
         path = path / default_backup_name()
     if path.exists():
@@ -53,26 +88,33 @@ def backup_database(path: Path) -> Path:
     if not path.parent.is_dir():
         raise ValidationFailed(f"directory {path.parent} does not exist", {"path": [_("directory does not exist")]})
     partial = path.with_name(path.name + ".partial")
+    dump = path.with_name(path.name + ".database.partial")
     try:
-        if connection.vendor == "sqlite":
-            connection.ensure_connection()
-            target = sqlite3.connect(partial)
-            try:
-                connection.connection.backup(target)
-            finally:
-                target.close()
-        elif connection.vendor == "postgresql":
-            env, args = _pg_env_and_args()
-            _run(["pg_dump", "--format=custom", "--no-owner", "--file", str(partial), *args], env)
-        else:
-            raise ValidationFailed(f"backup of {connection.vendor} is not supported")
+        _dump_database(dump)
+        uploads = Path(settings.MEDIA_ROOT)
+        # The database is copied first: a photo uploaded meanwhile is in the archive without its row, never the
+        # other way round (a row naming a photo the backup lacks).
+        with tarfile.open(partial, "w") as archive:
+            archive.add(dump, arcname=DATABASE_MEMBERS[connection.vendor])
+            if uploads.is_dir():
+                archive.add(uploads, arcname=UPLOADS, filter=_without_partials)
+            else:
+                archive.addfile(_empty_dir(UPLOADS))
         # A backup holds everything (password hashes included): for the platform's user only.
         partial.chmod(0o600)
         # Only a finished backup gets the final name: a crash never leaves a half file that looks whole.
         partial.rename(path)
     finally:
         partial.unlink(missing_ok=True)
+        dump.unlink(missing_ok=True)
     return path
+
+
+def _empty_dir(name: str) -> tarfile.TarInfo:
+    info = tarfile.TarInfo(name)
+    info.type = tarfile.DIRTYPE
+    info.mode = 0o700
+    return info
 
 
 def _check_sqlite_backup(path: Path) -> None:
@@ -93,10 +135,8 @@ def _check_sqlite_backup(path: Path) -> None:
         raise ValidationFailed(f"{path} is damaged: {ok}", {"path": [_("damaged database file")]})
 
 
-def restore_database(path: Path) -> None:
-    """Replace the live database with the backup at `path`, made by `backup_database`."""
-    if not path.is_file():
-        raise ValidationFailed(f"{path} does not exist", {"path": [_("no such file")]})
+def _restore_database_file(path: Path) -> None:
+    """Replace the live database with the database copy at `path`."""
     if connection.vendor == "sqlite":
         _check_sqlite_backup(path)
         connection.ensure_connection()
@@ -120,3 +160,55 @@ def restore_database(path: Path) -> None:
         _run(["psql", "--quiet", "--single-transaction", "--set", "ON_ERROR_STOP=1", *args], env, stdin=reset + script)
     else:
         raise ValidationFailed(f"restore of {connection.vendor} is not supported")
+
+
+def _unpack(path: Path, into: Path) -> Path:
+    """Unpack a backup archive into the empty directory `into`; returns the database copy's path. Members that
+    would land outside it, links and device files are refused (tarfile's "data" filter)."""
+    member = DATABASE_MEMBERS.get(connection.vendor)
+    if member is None:
+        raise ValidationFailed(f"restore of {connection.vendor} is not supported")
+    try:
+        with tarfile.open(path, "r:") as archive:
+            names = set(archive.getnames())
+            if member not in names:
+                other = next((n for n in DATABASE_MEMBERS.values() if n in names), None)
+                detail = f"holds {other}, not {member}" if other else "holds no database"
+                raise ValidationFailed(f"{path} {detail}", {"path": [_("not a Yingji backup for this database")]})
+            archive.extractall(into, filter="data")
+    except (tarfile.TarError, OSError) as exc:
+        raise ValidationFailed(f"{path} cannot be unpacked: {exc}", {"path": [_("damaged backup archive")]}) from None
+    return into / member
+
+
+def _replace_uploads(unpacked: Path) -> None:
+    """Put the unpacked uploads in place of the live ones (a rename on the same file system)."""
+    live = Path(settings.MEDIA_ROOT)
+    unpacked.mkdir(mode=0o700, exist_ok=True)
+    live.parent.mkdir(parents=True, exist_ok=True)
+    old = live.with_name(f".{live.name}.old-{secrets.token_hex(4)}")
+    if live.exists():
+        live.rename(old)
+    unpacked.rename(live)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def restore_database(path: Path) -> None:
+    """Replace the live database and uploads with the backup at `path`, made by `backup_database` (a plain database
+    file from before uploads were included restores the database alone)."""
+    if not path.is_file():
+        raise ValidationFailed(f"{path} does not exist", {"path": [_("no such file")]})
+    if not tarfile.is_tarfile(path):
+        _restore_database_file(path)
+        return
+    # Unpacked beside the uploads directory, so that putting them in place is a rename.
+    live = Path(settings.MEDIA_ROOT)
+    live.parent.mkdir(parents=True, exist_ok=True)
+    work = live.with_name(f".restore-{secrets.token_hex(4)}")
+    work.mkdir(mode=0o700)
+    try:
+        database = _unpack(path, work)
+        _restore_database_file(database)
+        _replace_uploads(work / UPLOADS)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)

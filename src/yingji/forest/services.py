@@ -2,13 +2,10 @@
 phones (start, track points, findings with photos, end), fire points, and the platform's daily jobs: notify the
 chain of high fire danger once per area and day, and flag the days an area was patrolled too little."""
 
-import hashlib
 import json
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +26,7 @@ from yingji.core.models import (
     User,
 )
 from yingji.core.notify import outbox_enqueue
+from yingji.core.photos import PhotoStore
 from yingji.forest import selectors
 from yingji.forest.danger import patrols_required
 from yingji.forest.geometry import (
@@ -55,14 +53,10 @@ from yingji.forest.models import (
 )
 
 PATROL_LIFECYCLE = Transitions({PatrolStatus.ACTIVE: [PatrolStatus.ENDED], PatrolStatus.ENDED: []})
-# Photos from phones: JPEG, PNG or WebP, recognised by their first bytes (the name and the browser's word prove
-# nothing), at most this large.
+# Photos from phones: JPEG, PNG or WebP (core.photos: recognised by their first bytes, kept under their checksum),
+# at most this large.
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
-PHOTO_SIGNATURES: tuple[tuple[bytes, int, str, str], ...] = (
-    (b"\xff\xd8\xff", 0, "image/jpeg", ".jpg"),
-    (b"\x89PNG\r\n\x1a\n", 0, "image/png", ".png"),
-    (b"WEBP", 8, "image/webp", ".webp"),
-)
+PHOTOS = PhotoStore("forest", max_bytes=PHOTO_MAX_BYTES)
 MAX_POINTS_PER_CALL = 1000
 MAX_IMPORT_FEATURES = 500
 AREA_UNIT_KINDS = (OrgKind.DISTRICT, OrgKind.STREET, OrgKind.COMMUNITY)
@@ -363,39 +357,6 @@ def patrol_end(*, by: User | None, patrol: Patrol, at: datetime | None = None, n
     return patrol
 
 
-def photo_kind(head: bytes) -> tuple[str, str] | None:
-    """(MIME type, extension) of a JPEG, PNG or WebP by its first bytes, else None."""
-    for signature, offset, mime, extension in PHOTO_SIGNATURES:
-        if head[offset : offset + len(signature)] == signature and (mime != "image/webp" or head[:4] == b"RIFF"):
-            return mime, extension
-    return None
-
-
-def photo_root() -> Path:
-    return Path(settings.MEDIA_ROOT) / "forest"
-
-
-def _store_photo(content: bytes) -> tuple[str, str, str, int]:
-    """Check and keep a photo in the data directory under its SHA-256; (relative path, sha256, type, size)."""
-    if len(content) > PHOTO_MAX_BYTES:
-        message = _("The photo is larger than %(mb)d MB.") % {"mb": PHOTO_MAX_BYTES // (1024 * 1024)}
-        raise ValidationFailed(message, {"photo": [message]})
-    kind = photo_kind(content[:16])
-    if kind is None:
-        message = _("The photo must be a JPEG, PNG or WebP image.")
-        raise ValidationFailed(message, {"photo": [message]})
-    mime, extension = kind
-    digest = hashlib.sha256(content).hexdigest()
-    relative = f"{digest[:2]}/{digest}{extension}"
-    target = photo_root() / relative
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_suffix(".part")
-        partial.write_bytes(content)
-        partial.replace(target)
-    return relative, digest, mime, len(content)
-
-
 @transaction.atomic
 def finding_add(
     *,
@@ -416,7 +377,9 @@ def finding_add(
     finding = Finding(patrol=patrol, kind=kind, note=note, lat=lat, lon=lon, at=at or timezone.now())
     clean_or_fail(finding)
     if photo:
-        finding.photo, finding.photo_sha256, finding.photo_type, finding.photo_size = _store_photo(photo)
+        stored = PHOTOS.keep(photo)
+        finding.photo, finding.photo_sha256 = stored.name, stored.sha256
+        finding.photo_type, finding.photo_size = stored.content_type, stored.size
     finding.save()
     audit_append(
         actor=by,

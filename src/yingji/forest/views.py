@@ -250,8 +250,8 @@ def finding_photo(request: HttpRequest, finding_id: int) -> HttpResponse:
     )
     if not finding.photo:
         raise Http404
-    path = services.photo_root() / finding.photo
-    if not path.is_file():
+    path = services.PHOTOS.file(finding.photo)
+    if path is None:
         raise Http404
     response = FileResponse(path.open("rb"), content_type=finding.photo_type)
     response["X-Content-Type-Options"] = "nosniff"

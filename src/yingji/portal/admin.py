@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from yingji.portal.models import Article, Lead, Question, RateCounter
 
@@ -11,7 +12,7 @@ class ArticleAdmin(admin.ModelAdmin):
     # Publishing goes through the service (audit); the admin only reads.
     readonly_fields = [f.name for f in Article._meta.fields]
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
 
@@ -22,7 +23,7 @@ class QuestionAdmin(admin.ModelAdmin):
     search_fields = ["receipt", "text"]
     readonly_fields = [f.name for f in Question._meta.fields]
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
 
@@ -33,7 +34,7 @@ class LeadAdmin(admin.ModelAdmin):
     search_fields = ["receipt", "description"]
     readonly_fields = [f.name for f in Lead._meta.fields]
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
 

@@ -1,9 +1,11 @@
 """API of the public side. `/public/…` needs no sign-in and never returns personal data; `/portal/…` is the
 staff's (answering questions, handling leads)."""
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile as DjangoUploadedFile
 from django.http import HttpRequest, JsonResponse
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
@@ -11,12 +13,14 @@ from pydantic import field_validator
 
 from yingji.core.access import get_scoped_or_404, resolve_in_scope
 from yingji.core.api import Pages
-from yingji.core.errors import ValidationFailed
+from yingji.core.requests import ApiRequest
 from yingji.incidents.models import IncidentType
 from yingji.portal import selectors, services
-from yingji.portal.models import Lead, LeadKind, LeadStatus, QuestionCategory, QuestionStatus
+from yingji.portal.models import Lead, LeadKind, LeadStatus, Question, QuestionCategory, QuestionStatus
+from yingji.portal.places import place_search
 from yingji.portal.ratelimit import rate_hit
-from yingji.portal.services import PHOTO_MAX_BYTES, Photo, RateLimited
+from yingji.portal.services import Photo, RateLimited
+from yingji.risk.models import DangerGrade
 
 router = Router(tags=["portal"])
 
@@ -33,6 +37,15 @@ def too_many(exc: RateLimited) -> JsonResponse:
     )
     response["Retry-After"] = str(exc.retry_after_s)
     return response
+
+
+def _receipt_or_429(post: Callable[[], Question | Lead]) -> Any:
+    """Run a public post: 201 with its receipt code, or 429 with Retry-After when the address posted too often."""
+    try:
+        row = post()
+    except RateLimited as exc:
+        return too_many(exc)
+    return Status(201, {"receipt": row.receipt, "status": row.status})
 
 
 # --- public -----------------------------------------------------------------------------------------------------
@@ -121,6 +134,29 @@ def public_shelters_nearest(request: HttpRequest, query: Query[NearestQuery]) ->
     return selectors.nearest_shelters(lat=query.lat, lon=query.lon, limit=query.limit)
 
 
+class PlaceQuery(Schema):
+    q: str = Field(..., min_length=1, max_length=60, description="an address or a place name as people write it")
+    limit: int = Field(6, ge=1, le=20)
+
+
+class PlaceOut(Schema):
+    name: str
+    kind: str
+    kind_label: str
+    lat: float
+    lon: float
+
+
+@router.get("/public/places", auth=None, response={200: list[PlaceOut], 429: ErrorOut}, tags=["public"])
+def public_places(request: HttpRequest, query: Query[PlaceQuery]) -> Any:
+    """Places that answer a typed address (shelters, communities, streets, roads, base-map place names), best
+    first; offline, from the platform's own data. Feed the best one's lat/lon to /public/shelters/nearest."""
+    decision = rate_hit(scope="nearest", address=client_address(request))
+    if not decision.allowed:
+        return too_many(RateLimited(decision))
+    return place_search(query.q, limit=query.limit)
+
+
 class QuestionIn(Schema):
     category: QuestionCategory
     text: str = Field(..., min_length=1, max_length=2000)
@@ -136,17 +172,15 @@ class ReceiptOut(Schema):
 @router.post("/public/questions", auth=None, response={201: ReceiptOut, 429: ErrorOut}, tags=["public"])
 def public_question_ask(request: HttpRequest, payload: QuestionIn) -> Any:
     """Ask the bureau a question. 429 with Retry-After when this address has asked too often."""
-    try:
-        question = services.question_ask(
+    return _receipt_or_429(
+        lambda: services.question_ask(
             address=client_address(request),
             category=payload.category,
             text=payload.text,
             contact=payload.contact,
             honeypot=payload.website,
         )
-    except RateLimited as exc:
-        return too_many(exc)
-    return Status(201, {"receipt": question.receipt, "status": question.status})
+    )
 
 
 class QuestionPublicOut(Schema):
@@ -202,21 +236,19 @@ class LeadIn(Schema):
         return None if value == "" else value
 
 
-def read_photo(upload: UploadedFile | None) -> Photo | None:
+def read_photo(upload: DjangoUploadedFile | None) -> Photo | None:
     """An upload's bytes, refusing an oversized one before reading it."""
     if upload is None:
         return None
-    if upload.size > services.PHOTO_MAX_BYTES:
-        message = f"The photo is larger than {PHOTO_MAX_BYTES // (1024 * 1024)} MB."
-        raise ValidationFailed(message, {"photo": [message]})
+    services.PHOTOS.check_size(upload.size or 0)
     return Photo(content=upload.read(), name=upload.name or "")
 
 
 @router.post("/public/leads", auth=None, response={201: ReceiptOut, 429: ErrorOut}, tags=["public"])
-def public_lead_report(request: HttpRequest, payload: Form[LeadIn], photo: File[UploadedFile] = None) -> Any:
+def public_lead_report(request: HttpRequest, payload: Form[LeadIn], photo: File[UploadedFile | None] = None) -> Any:
     """Report a hazard (随手拍): multipart form with an optional photo (JPEG, PNG or WebP, at most 5 MB)."""
-    try:
-        lead = services.lead_report(
+    return _receipt_or_429(
+        lambda: services.lead_report(
             address=client_address(request),
             kind=payload.kind,
             description=payload.description,
@@ -227,9 +259,7 @@ def public_lead_report(request: HttpRequest, payload: Form[LeadIn], photo: File[
             photo=read_photo(photo),
             honeypot=payload.website,
         )
-    except RateLimited as exc:
-        return too_many(exc)
-    return Status(201, {"receipt": lead.receipt, "status": lead.status})
+    )
 
 
 class LeadPublicOut(Schema):
@@ -240,6 +270,11 @@ class LeadPublicOut(Schema):
     public_note: str
     reported_at: datetime
     handled_at: datetime | None
+    danger_status: str | None = Field(
+        None, alias="danger.status", description="progress of the hidden danger it was accepted as, if any"
+    )
+    danger_status_label: str | None = Field(None, alias="danger.get_status_display")
+    danger_closed_at: datetime | None = Field(None, alias="danger.closed_at")
 
 
 @router.get("/public/leads/{receipt}", auth=None, response=LeadPublicOut, tags=["public"])
@@ -273,7 +308,7 @@ class QuestionFilters(Schema):
 
 @router.get("/portal/questions", response=list[QuestionOut])
 @paginate(Pages)
-def questions_list(request: HttpRequest, filters: Query[QuestionFilters]) -> Any:
+def questions_list(request: ApiRequest, filters: Query[QuestionFilters]) -> Any:
     return selectors.question_list(user=request.auth, status=filters.status, q=filters.q)
 
 
@@ -284,7 +319,7 @@ class AnswerIn(Schema):
 
 
 @router.post("/portal/questions/{question_id}/answer", response=QuestionOut)
-def question_answer(request: HttpRequest, question_id: int, payload: AnswerIn) -> Any:
+def question_answer(request: ApiRequest, question_id: int, payload: AnswerIn) -> Any:
     question = selectors.question_get(user=request.auth, question_id=question_id)
     return services.question_answer(by=request.auth, question=question, **payload.dict())
 
@@ -301,7 +336,7 @@ class StatsOut(Schema):
 
 
 @router.get("/portal/questions-stats", response=StatsOut)
-def questions_stats(request: HttpRequest, days: int = Query(30, ge=1, le=3660)) -> Any:
+def questions_stats(request: ApiRequest, days: int = Query(30, ge=1, le=3660)) -> Any:
     """Response times of the consultation column over the last `days`."""
     return selectors.response_stats(user=request.auth, days=days)
 
@@ -323,6 +358,8 @@ class LeadOut(Schema):
     status: str
     public_note: str
     incident: int | None = Field(None, alias="incident_id")
+    danger: int | None = Field(None, alias="danger_id")
+    danger_status: str | None = Field(None, alias="danger.status")
     reported_at: datetime
     handled_at: datetime | None
 
@@ -333,7 +370,7 @@ class LeadFilters(Schema):
 
 @router.get("/portal/leads", response=list[LeadOut])
 @paginate(Pages)
-def leads_list(request: HttpRequest, filters: Query[LeadFilters]) -> Any:
+def leads_list(request: ApiRequest, filters: Query[LeadFilters]) -> Any:
     return selectors.lead_list(user=request.auth, status=filters.status)
 
 
@@ -348,21 +385,42 @@ class LeadIncidentOut(Schema):
     incident: int
 
 
-def _lead(request: HttpRequest, lead_id: int) -> Lead:
+def _lead(request: ApiRequest, lead_id: int) -> Lead:
     if not request.auth.has_perm("portal.view_lead"):
         return get_scoped_or_404(Lead.objects.none(), request.auth, lead_id)
     return get_scoped_or_404(Lead, request.auth, lead_id)
 
 
 @router.post("/portal/leads/{lead_id}/incident", response={201: LeadIncidentOut})
-def lead_incident(request: HttpRequest, lead_id: int, payload: LeadIncidentIn) -> Any:
+def lead_incident(request: ApiRequest, lead_id: int, payload: LeadIncidentIn) -> Any:
     """Turn a lead into an incident on the duty desk."""
     lead = _lead(request, lead_id)
     kind = resolve_in_scope(IncidentType.objects.filter(active=True), None, payload.type, field="type", required=True)
+    assert kind is not None  # required=True: the resolver raised on a missing type
     lead, incident = services.lead_to_incident(
         by=request.auth, lead=lead, type=kind, title=payload.title, note=payload.note
     )
     return Status(201, {"lead": lead, "incident": incident.pk})
+
+
+class LeadDangerIn(Schema):
+    enterprise: int = Field(..., ge=1, le=2**63 - 1, description="the enterprise (org unit) where the hazard lies")
+    grade: DangerGrade = DangerGrade.GENERAL
+    title: str = Field("", max_length=200)
+    note: str = Field("", max_length=300, description="what the reporter reads")
+
+
+class LeadDangerOut(Schema):
+    lead: LeadOut
+    danger: int
+
+
+@router.post("/portal/leads/{lead_id}/danger", response={201: LeadDangerOut})
+def lead_danger(request: ApiRequest, lead_id: int, payload: LeadDangerIn) -> Any:
+    """Accept a lead as a hidden danger of an enterprise (the risk app's closed loop follows; needs
+    risk.add_hiddendanger and the enterprise in scope)."""
+    lead, danger = services.lead_to_danger(by=request.auth, lead=_lead(request, lead_id), **payload.dict())
+    return Status(201, {"lead": lead, "danger": danger.pk})
 
 
 class DismissIn(Schema):
@@ -370,5 +428,5 @@ class DismissIn(Schema):
 
 
 @router.post("/portal/leads/{lead_id}/dismiss", response=LeadOut)
-def lead_dismiss(request: HttpRequest, lead_id: int, payload: DismissIn) -> Any:
+def lead_dismiss(request: ApiRequest, lead_id: int, payload: DismissIn) -> Any:
     return services.lead_dismiss(by=request.auth, lead=_lead(request, lead_id), note=payload.note)

@@ -8,10 +8,11 @@ class PortalConfig(AppConfig):
     verbose_name = _("Public portal")
 
     def ready(self) -> None:
+        from yingji.core.models import User
         from yingji.core.nav import NAV, NavEntry
         from yingji.core.roles import Role, grant
 
-        desk = [Role.ADMIN, Role.DUTY_OFFICER]
+        desk: list[str] = [Role.ADMIN, Role.DUTY_OFFICER]
         # The duty desk answers the public and turns their reports into incidents; the commander reads along.
         grant(desk, "portal.view_question", "portal.change_question", "portal.view_lead", "portal.change_lead")
         grant(desk, "portal.view_article", "portal.add_article", "portal.change_article")
@@ -22,7 +23,10 @@ class PortalConfig(AppConfig):
             NavEntry(
                 _("Public portal"),
                 "portal:index",
-                lambda user: user.has_perm("portal.view_question") or user.has_perm("portal.view_lead"),
+                lambda user: (
+                    isinstance(user, User)
+                    and (user.has_perm("portal.view_question") or user.has_perm("portal.view_lead"))
+                ),
                 order=60,
             )
         )

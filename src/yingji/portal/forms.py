@@ -1,14 +1,19 @@
 """Forms of the public pages and the staff's pages."""
 
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from yingji.core.models import OrgUnit
 from yingji.incidents.models import IncidentType
 from yingji.portal.models import Article, ArticleKind, LeadKind, QuestionCategory, Season, Topic
+from yingji.risk.models import DangerGrade
 
 
 class ShelterSearchForm(forms.Form):
-    q = forms.CharField(label=_("Community or street"), max_length=60, required=False)
+    q = forms.CharField(label=_("Address or place"), max_length=60, required=False)
     lat = forms.FloatField(min_value=-90, max_value=90, required=False, widget=forms.HiddenInput)
     lon = forms.FloatField(min_value=-180, max_value=180, required=False, widget=forms.HiddenInput)
 
@@ -67,6 +72,19 @@ class LeadIncidentForm(forms.Form):
     type = forms.ModelChoiceField(label=_("Incident type"), queryset=IncidentType.objects.filter(active=True))
     title = forms.CharField(label=_("Incident title"), max_length=200, required=False)
     note = forms.CharField(label=_("Note to the reporter"), max_length=300, required=False)
+
+
+class LeadDangerForm(forms.Form):
+    enterprise = forms.ModelChoiceField(label=_("Enterprise where the hazard lies"), queryset=OrgUnit.objects.none())
+    grade = forms.ChoiceField(label=_("Grade"), choices=DangerGrade.choices, initial=DangerGrade.GENERAL)
+    title = forms.CharField(label=_("Hidden danger title"), max_length=200, required=False)
+    note = forms.CharField(label=_("Note to the reporter"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, enterprises: QuerySet[OrgUnit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["enterprise"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = enterprises
 
 
 class ArticleForm(forms.ModelForm):

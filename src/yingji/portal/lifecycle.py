@@ -1,16 +1,18 @@
 """Lifecycles of the portal's records as data.
 
-A lead (public hazard report): new → reviewing → incident (handed to the duty desk as an incident) or dismissed;
-a new lead may be turned into an incident or dismissed at once. An article: draft → published → archived.
+A lead (public hazard report): new → reviewing → incident (handed to the duty desk as an incident), danger
+(accepted as a hidden danger of an enterprise; the risk app's closed loop follows) or dismissed; a new lead may be
+handled at once. An article: draft → published → archived.
 """
 
 from yingji.core.commands import Transitions
 
 LEAD = Transitions(
     {
-        "new": ("reviewing", "incident", "dismissed"),
-        "reviewing": ("incident", "dismissed"),
+        "new": ("reviewing", "incident", "danger", "dismissed"),
+        "reviewing": ("incident", "danger", "dismissed"),
         "incident": (),
+        "danger": (),
         "dismissed": (),
     }
 )

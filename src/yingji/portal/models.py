@@ -160,11 +160,13 @@ class LeadStatus(models.TextChoices):
     NEW = "new", _("Received")
     REVIEWING = "reviewing", _("Being checked")
     INCIDENT = "incident", _("Handled as an incident")
+    DANGER = "danger", _("Accepted as a hidden danger")
     DISMISSED = "dismissed", _("Closed: no action needed")
 
 
 class Lead(models.Model):
-    """A public hazard report (随手拍) on the duty desk: a lead that staff check and turn into an incident or close.
+    """A public hazard report (随手拍) on the duty desk: a lead that staff check and turn into an incident, accept as
+    a hidden danger of an enterprise (the risk app's closed loop, whose progress the reporter then sees), or close.
     The reporter follows it with the receipt code; the photo lies in the data directory, named by its checksum."""
 
     receipt = models.CharField(_("receipt code"), max_length=16, unique=True)
@@ -176,7 +178,7 @@ class Lead(models.Model):
     contact = models.CharField(_("contact"), max_length=100, blank=True)
     photo = models.CharField(_("photo file"), max_length=200, blank=True)
     photo_sha256 = models.CharField(_("photo checksum (SHA-256)"), max_length=64, blank=True)
-    photo_type = models.CharField(_("photo type"), max_length=20, blank=True)
+    photo_type = models.CharField(_("photo type"), max_length=20, blank=True, help_text=_("MIME type"))
     photo_bytes = models.PositiveIntegerField(_("photo size (bytes)"), default=0)
     org = models.ForeignKey(
         OrgUnit, verbose_name=_("street"), on_delete=models.PROTECT, related_name="+", help_text=_("Where it lies.")
@@ -186,6 +188,14 @@ class Lead(models.Model):
     incident = models.ForeignKey(
         "incidents.Incident",
         verbose_name=_("incident"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    danger = models.ForeignKey(
+        "risk.HiddenDanger",
+        verbose_name=_("hidden danger"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -216,6 +226,11 @@ class Lead(models.Model):
                 condition=~Q(status="incident") | Q(incident_id__isnull=False),
                 name="%(app_label)s_%(class)s_incident_named",
                 violation_error_message=_("A lead handled as an incident names the incident."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="danger") | Q(danger_id__isnull=False),
+                name="%(app_label)s_%(class)s_danger_named",
+                violation_error_message=_("A lead accepted as a hidden danger names the hidden danger."),
             ),
         ]
 

@@ -1,6 +1,10 @@
 """The public portal at /public/: no sign-in, readable without JavaScript, light enough for a weak connection.
 Thin: selectors and services do the work; only published, non-exercise content and no personal data."""
 
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -8,17 +12,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from yingji.core.errors import ValidationFailed, YingjiError
+from yingji.core.errors import YingjiError
 from yingji.portal import selectors, services
-from yingji.portal.api import client_address
+from yingji.portal.api import client_address, read_photo
 from yingji.portal.forms import ArticleFilterForm, LeadForm, QuestionForm, ReceiptForm, ShelterSearchForm
-from yingji.portal.models import QuestionCategory
+from yingji.portal.models import Lead, Question, QuestionCategory
+from yingji.portal.places import Place, place_search
 from yingji.portal.ratelimit import rate_hit
-from yingji.portal.services import PHOTO_MAX_BYTES, Photo, RateLimited
+from yingji.portal.services import RateLimited
 from yingji.portal.svgmap import route_svg
 
 
-def _errors_to_form(form, exc: YingjiError) -> None:
+def _errors_to_form(form: forms.Form, exc: YingjiError) -> None:
     placed = False
     for field, messages in exc.errors.items():
         if field in form.fields:
@@ -34,6 +39,21 @@ def _too_many(request: HttpRequest, exc: RateLimited) -> HttpResponse:
     response = render(request, "portal/public/too_many.html", {"minutes": minutes}, status=429)
     response["Retry-After"] = str(exc.retry_after_s)
     return response
+
+
+def _public_post(
+    request: HttpRequest, form: forms.Form, template: str, receipt_page: str, post: Callable[[], Question | Lead]
+) -> HttpResponse:
+    """Run a public post from a page: on to its receipt page, the 429 page when the address posted too often, or
+    back to the form with the refusal on its fields."""
+    try:
+        row = post()
+    except RateLimited as exc:
+        return _too_many(request, exc)
+    except YingjiError as exc:
+        _errors_to_form(form, exc)
+        return render(request, template, {"form": form})
+    return redirect(reverse(receipt_page, args=[row.receipt]))
 
 
 @login_not_required
@@ -63,18 +83,21 @@ def warning(request: HttpRequest, warning_id: int) -> HttpResponse:
 
 @login_not_required
 def shelters(request: HttpRequest) -> HttpResponse:
-    """Nearest open shelters on foot, from the phone's location (lat/lon) or a typed community or street."""
+    """Nearest open shelters on foot, from the phone's location (lat/lon) or a typed address or place name."""
     form = ShelterSearchForm(request.GET or None)
-    results, places, origin, error = [], [], None, ""
+    results: list[dict[str, Any]] = []
+    found: list[Place] = []
+    origin: Place | None = None
+    error = ""
     if form.is_valid():
         lat, lon, q = form.cleaned_data["lat"], form.cleaned_data["lon"], form.cleaned_data["q"]
         if lat is None or lon is None:
-            places = selectors.places_matching(q=q) if q else []
-            if len(places) >= 1:
-                origin = places[0]
+            found = place_search(q) if q else []
+            if found:
+                origin = found[0]
                 lat, lon = origin.lat, origin.lon
             elif q:
-                error = _("No community or street of that name. Try part of the name, e.g. 胜阳港.")
+                error = _("No place of that name is known. Try a road, community or street, e.g. 胜阳港.")
         if lat is not None and lon is not None:
             decision = rate_hit(scope="nearest", address=client_address(request))
             if not decision.allowed:
@@ -91,7 +114,7 @@ def shelters(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/public/shelters.html",
-        {"form": form, "results": results, "places": places[1:6], "origin": origin, "error": error},
+        {"form": form, "results": results, "places": found[1:6], "origin": origin, "error": error},
     )
 
 
@@ -134,20 +157,19 @@ def ask(request: HttpRequest) -> HttpResponse:
     form = QuestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            question = services.question_ask(
+        return _public_post(
+            request,
+            form,
+            "portal/public/ask.html",
+            "public:question",
+            lambda: services.question_ask(
                 address=client_address(request),
                 category=data["category"],
                 text=data["text"],
                 contact=data["contact"],
                 honeypot=data["website"],
-            )
-        except RateLimited as exc:
-            return _too_many(request, exc)
-        except YingjiError as exc:
-            _errors_to_form(form, exc)
-        else:
-            return redirect(reverse("public:question", args=[question.receipt]))
+            ),
+        )
     return render(request, "portal/public/ask.html", {"form": form})
 
 
@@ -174,11 +196,12 @@ def report(request: HttpRequest) -> HttpResponse:
     form = LeadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        upload = data.get("photo")
-        try:
-            if upload is not None and upload.size > PHOTO_MAX_BYTES:
-                raise ValidationFailed(_("too large"), {"photo": [_("The photo is larger than 5 MB.")]})
-            lead = services.lead_report(
+        return _public_post(
+            request,
+            form,
+            "portal/public/report.html",
+            "public:report-status",
+            lambda: services.lead_report(
                 address=client_address(request),
                 kind=data["kind"],
                 description=data["description"],
@@ -186,15 +209,10 @@ def report(request: HttpRequest) -> HttpResponse:
                 lon=data["lon"],
                 place=data["place"],
                 contact=data["contact"],
-                photo=Photo(content=upload.read(), name=upload.name) if upload is not None else None,
+                photo=read_photo(data.get("photo")),
                 honeypot=data["website"],
-            )
-        except RateLimited as exc:
-            return _too_many(request, exc)
-        except YingjiError as exc:
-            _errors_to_form(form, exc)
-        else:
-            return redirect(reverse("public:report-status", args=[lead.receipt]))
+            ),
+        )
     return render(request, "portal/public/report.html", {"form": form})
 
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 from statistics import median
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Model, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -20,7 +20,7 @@ from yingji.warnings.models import EarlyWarning, Status
 from yingji.warnings.selectors import warning_current, warning_visible
 
 
-def _has_field(model: type, name: str) -> bool:
+def _has_field(model: type[Model], name: str) -> bool:
     return any(f.name == name for f in model._meta.get_fields())
 
 
@@ -56,7 +56,7 @@ def public_warning_card(*, warning_id: int) -> dict[str, Any]:
 def public_warning_cards() -> list[dict[str, Any]]:
     """Warnings in force with their defence guidance, most severe first."""
     rank = {"red": 0, "orange": 1, "yellow": 2, "blue": 3}
-    cards = []
+    cards: list[dict[str, Any]] = []
     for warning in public_warnings():
         items, verified = guide_for(warning.event_type, warning.level)
         cards.append({"warning": warning, "guide": items, "guide_verified": verified})
@@ -99,7 +99,7 @@ def question_by_receipt(*, receipt: str) -> Question:
 
 
 def lead_by_receipt(*, receipt: str) -> Lead:
-    lead = Lead.objects.filter(receipt=(receipt or "").strip().upper()[:16]).first()
+    lead = Lead.objects.select_related("danger").filter(receipt=(receipt or "").strip().upper()[:16]).first()
     if lead is None:
         raise Http404
     return lead
@@ -116,7 +116,8 @@ def open_shelters() -> QuerySet[Shelter]:
 def nearest_shelters(*, lat: float, lon: float, limit: int = 5) -> list[dict[str, Any]]:
     """Open shelters with room, ordered by walking time from the point. Only public facts of each shelter."""
     shelters = {s.pk: s for s in open_shelters()}
-    walks = walk_from(lat=lat, lon=lon, targets=[(s.pk, s.lat, s.lon) for s in shelters.values()], limit=limit)
+    targets = [(s.pk, s.lat, s.lon) for s in shelters.values() if s.lat is not None and s.lon is not None]
+    walks = walk_from(lat=lat, lon=lon, targets=targets, limit=limit)
     return [
         {
             "id": w.key,
@@ -134,17 +135,6 @@ def nearest_shelters(*, lat: float, lon: float, limit: int = 5) -> list[dict[str
         }
         for w in walks
     ]
-
-
-def places_matching(*, q: str, limit: int = 10) -> list[OrgUnit]:
-    """Communities and streets whose name contains `q` and whose centre is known: a typed address."""
-    q = (q or "").strip()[:60]
-    if not q:
-        return []
-    rows = OrgUnit.objects.filter(
-        kind__in=[OrgKind.COMMUNITY, OrgKind.STREET], active=True, lat__isnull=False, name__icontains=q
-    )
-    return list(rows.order_by("kind", "name")[:limit])
 
 
 # --- staff ------------------------------------------------------------------------------------------------------
@@ -188,12 +178,17 @@ def response_stats(*, user: User, days: int = 30) -> dict[str, Any]:
 
 
 def lead_list(*, user: User, status: str | None = None) -> QuerySet[Lead]:
-    rows = scoped(Lead.objects.select_related("org", "handled_by", "incident"), user)
+    rows = scoped(Lead.objects.select_related("org", "handled_by", "incident", "danger"), user)
     if not user.has_perm("portal.view_lead"):
         return rows.none()
     if status:
         rows = rows.filter(status=status)
     return rows.order_by("-reported_at", "-id")
+
+
+def enterprises_for_leads(*, user: User) -> QuerySet[OrgUnit]:
+    """Enterprises a lead may be accepted against as a hidden danger: active ones in the user's scope."""
+    return scoped(OrgUnit.objects.filter(kind=OrgKind.ENTERPRISE, active=True), user, org_field="").order_by("name")
 
 
 def article_list(*, user: User, kind: str | None = None, status: str | None = None) -> QuerySet[Article]:

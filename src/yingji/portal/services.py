@@ -1,39 +1,36 @@
 """Commands of the public side: questions and answers, FAQ, articles, and public hazard reports (leads) that staff
-turn into incidents. Public posts are rate-limited per address (ratelimit.py) and carry a honeypot field."""
+turn into incidents or accept as hidden dangers. Public posts are rate-limited per address (ratelimit.py) and carry
+a honeypot field."""
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from shapely.geometry import Point, shape
 
+from yingji.core.access import org_in_scope
 from yingji.core.audit import audit_append
 from yingji.core.commands import apply_changes, clean_or_fail, require_perm
 from yingji.core.errors import ValidationFailed
 from yingji.core.geo import in_district
 from yingji.core.live import publish
 from yingji.core.models import OrgKind, OrgUnit, User
+from yingji.core.photos import PhotoStore, media_file
 from yingji.incidents.models import Incident, IncidentType
 from yingji.incidents.services import incident_create
 from yingji.portal import lifecycle
 from yingji.portal.models import Article, Lead, LeadStatus, PublishStatus, Question, QuestionStatus
 from yingji.portal.ratelimit import RateDecision, rate_hit
+from yingji.risk.models import DangerGrade, DangerSource, HiddenDanger, PhotoStage
+from yingji.risk.services import danger_create, danger_photo_add
 
 # The duty desk's live channel (incidents.services.LIVE_CHANNEL): new leads appear there as they arrive.
 DUTY_CHANNEL = "duty"
-PHOTO_MAX_BYTES = 5 * 1024 * 1024
-# Image types accepted, recognised by their first bytes (never by the name or the browser's word for it).
-PHOTO_SIGNATURES: dict[str, tuple[bytes, ...]] = {
-    "jpeg": (b"\xff\xd8\xff",),
-    "png": (b"\x89PNG\r\n\x1a\n",),
-    "webp": (b"RIFF",),
-}
+# Photos from the public: at most 5 MB (phones on a weak connection), kept under uploads/portal/leads/.
+PHOTOS = PhotoStore("portal/leads", max_bytes=5 * 1024 * 1024)
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
@@ -213,45 +210,6 @@ class Photo:
     name: str = ""
 
 
-def photo_type(content: bytes) -> str | None:
-    """The image type by its first bytes, or None when it is not an accepted image."""
-    for kind, signatures in PHOTO_SIGNATURES.items():
-        if any(content.startswith(s) for s in signatures):
-            if kind == "webp" and content[8:12] != b"WEBP":
-                continue
-            return kind
-    return None
-
-
-def photo_dir() -> Path:
-    return Path(settings.MEDIA_ROOT) / "portal" / "leads"
-
-
-def _store_photo(photo: Photo) -> tuple[str, str, str, int]:
-    """Check and store a photo under its checksum; returns (relative name, sha256, type, size)."""
-    size = len(photo.content)
-    if size == 0:
-        message = _("The photo is empty.")
-        raise ValidationFailed(message, {"photo": [message]})
-    if size > PHOTO_MAX_BYTES:
-        message = _("The photo is larger than %(mb)d MB.") % {"mb": PHOTO_MAX_BYTES // (1024 * 1024)}
-        raise ValidationFailed(message, {"photo": [message]})
-    kind = photo_type(photo.content)
-    if kind is None:
-        message = _("Send a JPEG, PNG or WebP photo.")
-        raise ValidationFailed(message, {"photo": [message]})
-    digest = hashlib.sha256(photo.content).hexdigest()
-    folder = photo_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    name = f"{digest}.{kind}"
-    target = folder / name
-    if not target.exists():
-        partial = folder / f".{name}.{secrets.token_hex(4)}"
-        partial.write_bytes(photo.content)
-        partial.replace(target)
-    return f"portal/leads/{name}", digest, kind, size
-
-
 def _street_of(lat: float | None, lon: float | None) -> OrgUnit:
     """The street whose area holds the point, else the district (the duty desk sorts it out)."""
     if lat is not None and lon is not None:
@@ -301,7 +259,7 @@ def lead_report(
     if (lat is None) != (lon is None):
         message = _("Give both latitude and longitude, or neither.")
         raise ValidationFailed(message, {"lon": [message]})
-    if lat is not None and not in_district(lat, lon):
+    if lat is not None and lon is not None and not in_district(lat, lon):
         message = _("The point lies outside the district.")
         raise ValidationFailed(message, {"lat": [message], "lon": [message]})
     place = _text(place, "place", required=False, max_length=200)
@@ -321,7 +279,13 @@ def lead_report(
     )
     clean_or_fail(lead, exclude=["photo", "photo_sha256", "photo_type"])
     if photo is not None:
-        lead.photo, lead.photo_sha256, lead.photo_type, lead.photo_bytes = _store_photo(photo)
+        stored = PHOTOS.keep(photo.content)
+        lead.photo, lead.photo_sha256, lead.photo_type, lead.photo_bytes = (
+            stored.path,
+            stored.sha256,
+            stored.content_type,
+            stored.size,
+        )
     lead.save()
     audit_append(actor=None, action="portal.lead.report", obj=lead, summary=f"公众随手拍 {lead.receipt}")
     data, scope = lead_summary(lead), lead.org.path
@@ -336,7 +300,7 @@ def _lead_move(by: User | None, lead: Lead, status: str, **extra: object) -> Lea
         by=by,
         instance=lead,
         changes={"status": status, "handled_by": by, "handled_at": timezone.now(), **extra},
-        fields=("status", "handled_by", "handled_at", "public_note", "incident"),
+        fields=("status", "handled_by", "handled_at", "public_note", "incident", "danger"),
         action=f"portal.lead.{status}",
         summary=f"随手拍 {lead.receipt}",
     )
@@ -395,3 +359,53 @@ def lead_to_incident(
         public_note=_text(note, "note", required=False, max_length=300) or _("Handed to the duty desk for action."),
     )
     return lead, incident
+
+
+@transaction.atomic
+def lead_to_danger(
+    *,
+    by: User | None,
+    lead: Lead,
+    enterprise: OrgUnit | int | None,
+    grade: str = DangerGrade.GENERAL,
+    title: str = "",
+    note: str = "",
+) -> tuple[Lead, HiddenDanger]:
+    """Accept a lead as a hidden danger (隐患) of an enterprise through the risk app's services: found by the
+    public, at the time of the report, with the lead's photo as the photo "as found". The hidden danger then runs
+    the risk app's closed loop (rectify, verify, close), and the reporter sees its progress on the receipt page.
+    The actor needs both the lead (portal.change_lead) and hidden dangers (risk.add_hiddendanger) in scope."""
+    require_perm(by, "portal.change_lead")
+    require_perm(by, "risk.add_hiddendanger")
+    lead = Lead.objects.select_for_update().get(pk=lead.pk)
+    lifecycle.LEAD.check(lead.status, LeadStatus.DANGER)
+    unit = org_in_scope(by, enterprise, field="enterprise", required=True)
+    if unit is None or unit.kind != OrgKind.ENTERPRISE:
+        message = _("Choose the enterprise where the hazard lies.")
+        raise ValidationFailed(message, {"enterprise": [message]})
+    place = lead.address or (f"{lead.lat:.5f}, {lead.lon:.5f}" if lead.lat is not None else "")
+    danger = danger_create(
+        by=by,
+        org=unit,
+        title=_text(title, "title", required=False, max_length=200)
+        or f"{lead.get_kind_display()}（随手拍 {lead.receipt}）",
+        description=lead.description,
+        location=place[:200],
+        grade=grade,
+        source=DangerSource.PUBLIC,
+        found_at=lead.reported_at,
+    )
+    photo = media_file(lead.photo)
+    if photo is not None:
+        danger_photo_add(
+            by=by, danger=danger, stage=PhotoStage.FOUND, data=photo.read_bytes(), filename=f"{lead.receipt}"
+        )
+    lead = _lead_move(
+        by,
+        lead,
+        LeadStatus.DANGER,
+        danger=danger,
+        public_note=_text(note, "note", required=False, max_length=300)
+        or _("Registered as a hidden danger; the enterprise must rectify it."),
+    )
+    return lead, danger

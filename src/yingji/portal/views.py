@@ -1,29 +1,28 @@
 """Staff pages of the portal (signed in, under /portal/): the consultation column's inbox and answers with the
 response-time figures, the public hazard reports (leads) with the way into an incident, and articles."""
 
-from pathlib import Path
-
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yingji.core.access import get_scoped_or_404
 from yingji.core.models import OrgKind, OrgUnit
+from yingji.core.photos import media_file
+from yingji.core.requests import AuthedRequest
 from yingji.core.web import page_of, run_service
 from yingji.portal import selectors, services
-from yingji.portal.forms import AnswerForm, ArticleForm, DismissForm, LeadIncidentForm
+from yingji.portal.forms import AnswerForm, ArticleForm, DismissForm, LeadDangerForm, LeadIncidentForm
 from yingji.portal.models import Article, Lead, LeadStatus, QuestionStatus
 
 
-def _need(request: HttpRequest, perm: str) -> None:
+def _need(request: AuthedRequest, perm: str) -> None:
     if not request.user.has_perm(perm):
         raise PermissionDenied
 
 
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthedRequest) -> HttpResponse:
     if not (request.user.has_perm("portal.view_question") or request.user.has_perm("portal.view_lead")):
         raise PermissionDenied
     return render(
@@ -37,7 +36,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-def questions(request: HttpRequest) -> HttpResponse:
+def questions(request: AuthedRequest) -> HttpResponse:
     _need(request, "portal.view_question")
     status = request.GET.get("status") or None
     if status not in QuestionStatus.values:
@@ -56,7 +55,7 @@ def questions(request: HttpRequest) -> HttpResponse:
     )
 
 
-def question(request: HttpRequest, question_id: int) -> HttpResponse:
+def question(request: AuthedRequest, question_id: int) -> HttpResponse:
     question = selectors.question_get(user=request.user, question_id=question_id)
     initial = {"answer": question.answer, "faq": question.faq, "faq_title": question.faq_title}
     form = AnswerForm(request.POST or None, initial=initial)
@@ -76,7 +75,7 @@ def question(request: HttpRequest, question_id: int) -> HttpResponse:
     return render(request, "portal/question.html", {"question": question, "form": form})
 
 
-def leads(request: HttpRequest) -> HttpResponse:
+def leads(request: AuthedRequest) -> HttpResponse:
     _need(request, "portal.view_lead")
     status = request.GET.get("status") or None
     if status not in LeadStatus.values:
@@ -87,87 +86,126 @@ def leads(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _lead(request: HttpRequest, lead_id: int) -> Lead:
+def _lead(request: AuthedRequest, lead_id: int) -> Lead:
     _need(request, "portal.view_lead")
-    return get_scoped_or_404(Lead.objects.select_related("org", "incident"), request.user, lead_id)
+    return get_scoped_or_404(Lead.objects.select_related("org", "incident", "danger"), request.user, lead_id)
 
 
-def lead(request: HttpRequest, lead_id: int) -> HttpResponse:
-    lead = _lead(request, lead_id)
+def _lead_page(
+    request: AuthedRequest,
+    lead: Lead,
+    *,
+    incident_form: LeadIncidentForm | None = None,
+    danger_form: LeadDangerForm | None = None,
+    dismiss_form: DismissForm | None = None,
+) -> HttpResponse:
+    """The lead with the three ways to handle it (a form given carries its errors back)."""
+    enterprises = selectors.enterprises_for_leads(user=request.user)
     return render(
         request,
         "portal/lead.html",
-        {"lead": lead, "incident_form": LeadIncidentForm(), "dismiss_form": DismissForm()},
+        {
+            "lead": lead,
+            "incident_form": incident_form or LeadIncidentForm(),
+            "danger_form": danger_form or LeadDangerForm(enterprises=enterprises),
+            "may_danger": request.user.has_perm("risk.add_hiddendanger"),
+            "dismiss_form": dismiss_form or DismissForm(),
+        },
+        status=400 if any(f is not None for f in (incident_form, danger_form, dismiss_form)) else 200,
     )
 
 
+def lead(request: AuthedRequest, lead_id: int) -> HttpResponse:
+    return _lead_page(request, _lead(request, lead_id))
+
+
 @require_POST
-def lead_action(request: HttpRequest, lead_id: int, action: str) -> HttpResponse:
+def lead_action(request: AuthedRequest, lead_id: int, action: str) -> HttpResponse:
     lead = _lead(request, lead_id)
     if action == "review":
         run_service(request, None, lambda: services.lead_review(by=request.user, lead=lead))
     elif action == "dismiss":
         form = DismissForm(request.POST)
-        if form.is_valid():
-            run_service(request, form, lambda: services.lead_dismiss(by=request.user, lead=lead, **form.cleaned_data))
-        else:
-            return render(
-                request, "portal/lead.html", {"lead": lead, "incident_form": LeadIncidentForm(), "dismiss_form": form}
+        if not (
+            form.is_valid()
+            and run_service(
+                request, form, lambda: services.lead_dismiss(by=request.user, lead=lead, **form.cleaned_data)
             )
+        ):
+            return _lead_page(request, lead, dismiss_form=form)
     elif action == "incident":
-        form = LeadIncidentForm(request.POST)
+        incident_form = LeadIncidentForm(request.POST)
         outcome = None
-        if form.is_valid():
+        if incident_form.is_valid():
+            data = incident_form.cleaned_data
             outcome = run_service(
-                request, form, lambda: services.lead_to_incident(by=request.user, lead=lead, **form.cleaned_data)
+                request, incident_form, lambda: services.lead_to_incident(by=request.user, lead=lead, **data)
             )
-        if not outcome:
-            return render(
-                request, "portal/lead.html", {"lead": lead, "incident_form": form, "dismiss_form": DismissForm()}
-            )
+        if not outcome or outcome.value is None:
+            return _lead_page(request, lead, incident_form=incident_form)
         return redirect("incidents:detail", outcome.value[1].pk)
+    elif action == "danger":
+        danger_form = LeadDangerForm(request.POST, enterprises=selectors.enterprises_for_leads(user=request.user))
+        if not (
+            danger_form.is_valid()
+            and run_service(
+                request,
+                danger_form,
+                lambda: services.lead_to_danger(by=request.user, lead=lead, **danger_form.cleaned_data),
+                success=_("Registered as a hidden danger."),
+            )
+        ):
+            return _lead_page(request, lead, danger_form=danger_form)
     else:
         raise Http404
     return redirect("portal:lead", lead_id=lead.pk)
 
 
-def lead_photo(request: HttpRequest, lead_id: int) -> FileResponse:
+def lead_photo(request: AuthedRequest, lead_id: int) -> FileResponse:
     lead = _lead(request, lead_id)
     if not lead.photo:
         raise Http404
-    path = (Path(settings.MEDIA_ROOT) / lead.photo).resolve()
-    if not path.is_relative_to(Path(settings.MEDIA_ROOT).resolve()) or not path.exists():
+    path = media_file(lead.photo)
+    if path is None:
         raise Http404
-    return FileResponse(path.open("rb"), content_type=f"image/{lead.photo_type}")
+    response = FileResponse(path.open("rb"), content_type=lead.photo_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
-def articles(request: HttpRequest) -> HttpResponse:
+def articles(request: AuthedRequest) -> HttpResponse:
     _need(request, "portal.view_article")
     page, query = page_of(request, selectors.article_list(user=request.user))
     return render(request, "portal/articles.html", {"page": page, "query": query})
 
 
-def _home_unit(request: HttpRequest) -> OrgUnit:
-    org = request.user.org
+def _home_unit(request: AuthedRequest) -> OrgUnit:
+    """The unit an article is published for: the author's, else the district."""
+    org = request.user.org or OrgUnit.objects.filter(kind=OrgKind.DISTRICT).first()
     if org is None:
-        org = OrgUnit.objects.filter(kind=OrgKind.DISTRICT).first()
+        raise PermissionDenied
     return org
 
 
-def article_edit(request: HttpRequest, article_id: int | None = None) -> HttpResponse:
+def article_edit(request: AuthedRequest, article_id: int | None = None) -> HttpResponse:
     article = get_scoped_or_404(Article, request.user, article_id) if article_id else None
     _need(request, "portal.change_article" if article else "portal.add_article")
     form = ArticleForm(request.POST or None, instance=article)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in services.ARTICLE_FIELDS}
         if article is None:
+            # core.web.run_service is typed for a Form; a ModelForm takes field errors the same way.
             outcome = run_service(
-                request, form, lambda: services.article_create(by=request.user, org=_home_unit(request), **data)
+                request,
+                form,  # type: ignore[arg-type]
+                lambda: services.article_create(by=request.user, org=_home_unit(request), **data),
             )
         else:
             fresh = Article.objects.get(pk=article.pk)
             outcome = run_service(
-                request, form, lambda: services.article_update(by=request.user, article=fresh, **data)
+                request,
+                form,  # type: ignore[arg-type]
+                lambda: services.article_update(by=request.user, article=fresh, **data),
             )
         if outcome:
             return redirect("portal:articles")
@@ -175,7 +213,7 @@ def article_edit(request: HttpRequest, article_id: int | None = None) -> HttpRes
 
 
 @require_POST
-def article_status(request: HttpRequest, article_id: int, status: str) -> HttpResponse:
+def article_status(request: AuthedRequest, article_id: int, status: str) -> HttpResponse:
     article = get_scoped_or_404(Article, request.user, article_id)
     run_service(request, None, lambda: services.article_set_status(by=request.user, article=article, status=status))
     return redirect("portal:articles")

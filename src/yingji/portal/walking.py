@@ -8,6 +8,7 @@ import threading
 import uuid
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 import numpy as np
 from django.utils.translation import gettext as _
@@ -26,11 +27,14 @@ MAX_SNAP_M = 1000.0
 DIRECT_MAX_M = 150.0
 
 
+K = TypeVar("K", bound=Hashable)
+
+
 @dataclass(frozen=True)
-class Walk:
+class Walk(Generic[K]):
     """How a target is reached on foot: seconds, metres, and the path as a GeoJSON LineString."""
 
-    key: Hashable
+    key: K
     eta_s: float
     distance_m: float
     route: dict
@@ -61,10 +65,10 @@ def walk_from(
     *,
     lat: float,
     lon: float,
-    targets: Sequence[tuple[Hashable, float, float]],
+    targets: Sequence[tuple[K, float, float]],
     limit: int | None = None,
     speed_kmh: float = WALK_SPEED_KMH,
-) -> list[Walk]:
+) -> list[Walk[K]]:
     """Targets (key, lat, lon) ordered by walking time from the point; unreachable ones are left out. A point off
     the network or outside the area it serves is a ValidationFailed on lat/lon; no network is a 409."""
     if not (np.isfinite(lat) and np.isfinite(lon)):
@@ -98,7 +102,7 @@ def walk_from(
     total = np.where(direct, straight, total)
     chosen = np.flatnonzero(np.isfinite(total))
     chosen = chosen[np.argsort(total[chosen], kind="stable")][:limit]
-    walks = []
+    walks: list[Walk[K]] = []
     for i in chosen:
         if direct[i]:
             line = [[round(lon, 6), round(lat, 6)], [round(float(target_lon[i]), 6), round(float(target_lat[i]), 6)]]
@@ -114,7 +118,7 @@ def walk_from(
             ]
         walks.append(
             Walk(
-                key=targets[i][0],
+                key=targets[int(i)][0],
                 eta_s=round(seconds_on_foot(float(total[i]), speed_kmh), 1),
                 distance_m=round(float(total[i]), 1),
                 route={"type": "LineString", "coordinates": line},

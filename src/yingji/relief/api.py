@@ -1,17 +1,18 @@
 """API of disaster relief: events, damage reports, households, distributions from stock, volunteers and
 call-outs, social organisations, compensation and rewards. Scoped like every other API."""
 
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
-from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from yingji.core.access import get_scoped_or_404, org_in_scope, resolve_in_scope
 from yingji.core.api import Pages
-from yingji.core.models import ChannelConfig
+from yingji.core.models import ChannelConfig, OrgUnit
+from yingji.core.requests import ApiRequest
 from yingji.relief import excel, selectors, services
 from yingji.relief.models import (
     Answer,
@@ -28,6 +29,24 @@ from yingji.relief.models import (
 from yingji.resources.models import MaterialItem, Team, Warehouse
 
 router = Router(tags=["relief"])
+T = TypeVar("T")
+
+
+def _given(row: T | None) -> T:
+    """A row resolved with `required=True`: the resolver raised on a missing one, so it is there."""
+    assert row is not None
+    return row
+
+
+def _org(request: ApiRequest, org: int | None) -> OrgUnit:
+    return _given(org_in_scope(request.auth, org, required=True))
+
+
+def _create_in_org(request: ApiRequest, payload: Schema, create: Callable[..., Any], **related: Any) -> Status:
+    """Create a row owned by the unit the payload's `org` names (in the caller's scope): 201 with it."""
+    data = {**payload.dict(), **related}
+    return Status(201, create(by=request.auth, org=_org(request, data.pop("org")), **data))
+
 
 ID = Field(..., ge=1, le=2**63 - 1)
 COUNT = Field(0, ge=0, le=10**9)
@@ -58,19 +77,17 @@ class EventOut(Schema):
 
 @router.get("/relief/events", response=list[EventOut])
 @paginate(Pages)
-def events_list(request: HttpRequest, status: str | None = Query(None, max_length=10)) -> Any:
+def events_list(request: ApiRequest, status: str | None = Query(None, max_length=10)) -> Any:
     return selectors.event_list(user=request.auth, status=status)
 
 
 @router.post("/relief/events", response={201: EventOut})
-def events_create(request: HttpRequest, payload: EventIn) -> Any:
-    data = payload.dict()
-    org = org_in_scope(request.auth, data.pop("org") or request.auth.org_id, required=True)
-    return Status(201, services.event_create(by=request.auth, org=org, **data))
+def events_create(request: ApiRequest, payload: EventIn) -> Any:
+    return _create_in_org(request, payload, services.event_create, org=payload.org or request.auth.org_id)
 
 
 @router.get("/relief/events/{event_id}", response=EventOut)
-def events_get(request: HttpRequest, event_id: int) -> Any:
+def events_get(request: ApiRequest, event_id: int) -> Any:
     return selectors.event_get(user=request.auth, event_id=event_id)
 
 
@@ -79,7 +96,7 @@ class CloseIn(Schema):
 
 
 @router.post("/relief/events/{event_id}/close", response=EventOut)
-def events_close(request: HttpRequest, event_id: int, payload: CloseIn) -> Any:
+def events_close(request: ApiRequest, event_id: int, payload: CloseIn) -> Any:
     event = selectors.event_get(user=request.auth, event_id=event_id)
     return services.event_close(by=request.auth, event=event, ended_on=payload.ended_on)
 
@@ -125,22 +142,16 @@ class StatsOut(Schema):
 
 
 @router.get("/relief/events/{event_id}/stats", response=StatsOut)
-def events_stats(request: HttpRequest, event_id: int) -> Any:
+def events_stats(request: ApiRequest, event_id: int) -> Any:
     """Damage by street (each street's latest stage) with totals, and relief handed out by street and material."""
     event = selectors.event_get(user=request.auth, event_id=event_id)
     return selectors.event_stats(user=request.auth, event=event)
 
 
 @router.get("/relief/events/{event_id}/export.xlsx")
-def events_export(request: HttpRequest, event_id: int) -> Any:
+def events_export(request: ApiRequest, event_id: int) -> Any:
     """The event's relief workbook (damage table, relief summary, distribution detail)."""
-    event = selectors.event_get(user=request.auth, event_id=event_id)
-    response = HttpResponse(
-        excel.event_workbook(user=request.auth, event=event),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="relief-{event.pk}.xlsx"'
-    return response
+    return excel.event_download(user=request.auth, event=selectors.event_get(user=request.auth, event_id=event_id))
 
 
 class ReportIn(Schema):
@@ -169,16 +180,17 @@ class ReportFilters(Schema):
 
 @router.get("/relief/reports", response=list[ReportOut])
 @paginate(Pages)
-def reports_list(request: HttpRequest, filters: Query[ReportFilters]) -> Any:
+def reports_list(request: ApiRequest, filters: Query[ReportFilters]) -> Any:
     return selectors.report_list(user=request.auth, event=filters.event, stage=filters.stage)
 
 
 @router.post("/relief/reports", response={201: ReportOut})
-def reports_create(request: HttpRequest, payload: ReportIn) -> Any:
+def reports_create(request: ApiRequest, payload: ReportIn) -> Any:
     """File a street's figures at the next stage (initial → verified → final); 409 names the allowed stage."""
     data = payload.dict()
-    event = resolve_in_scope(selectors.event_list(user=request.auth), None, data.pop("event"), field="event")
-    street = org_in_scope(request.auth, data.pop("street"), field="street", required=True)
+    events = selectors.event_list(user=request.auth)
+    event = _given(resolve_in_scope(events, None, data.pop("event"), field="event", required=True))
+    street = _given(org_in_scope(request.auth, data.pop("street"), field="street", required=True))
     return Status(201, services.report_submit(by=request.auth, event=event, street=street, **data))
 
 
@@ -204,15 +216,13 @@ class HouseholdOut(Schema):
 
 @router.get("/relief/households", response=list[HouseholdOut])
 @paginate(Pages)
-def households_list(request: HttpRequest, q: str | None = Query(None, max_length=100)) -> Any:
+def households_list(request: ApiRequest, q: str | None = Query(None, max_length=100)) -> Any:
     return selectors.household_list(user=request.auth, q=q)
 
 
 @router.post("/relief/households", response={201: HouseholdOut})
-def households_create(request: HttpRequest, payload: HouseholdIn) -> Any:
-    data = payload.dict()
-    org = org_in_scope(request.auth, data.pop("org"), required=True)
-    return Status(201, services.household_create(by=request.auth, org=org, **data))
+def households_create(request: ApiRequest, payload: HouseholdIn) -> Any:
+    return _create_in_org(request, payload, services.household_create)
 
 
 class DistributionIn(Schema):
@@ -247,20 +257,22 @@ class DistributionFilters(Schema):
 
 @router.get("/relief/distributions", response=list[DistributionOut])
 @paginate(Pages)
-def distributions_list(request: HttpRequest, filters: Query[DistributionFilters]) -> Any:
+def distributions_list(request: ApiRequest, filters: Query[DistributionFilters]) -> Any:
     """Distributions in scope; `household=` gives a household's history."""
     return selectors.distribution_list(user=request.auth, event=filters.event, household=filters.household)
 
 
 @router.post("/relief/distributions", response={201: DistributionOut, 409: dict})
-def distributions_create(request: HttpRequest, payload: DistributionIn) -> Any:
+def distributions_create(request: ApiRequest, payload: DistributionIn) -> Any:
     """Hand relief to a household from a warehouse (a stock withdrawal); 409 on a repeat without a reason."""
     user = request.auth
     data = payload.dict()
-    event = resolve_in_scope(selectors.event_list(user=user), None, data.pop("event"), field="event")
-    household = resolve_in_scope(Household, user, data.pop("household"), field="household")
-    material = resolve_in_scope(MaterialItem, None, data.pop("material"), field="material")
-    warehouse = resolve_in_scope(Warehouse, user, data.pop("warehouse"), field="warehouse")
+    event = _given(
+        resolve_in_scope(selectors.event_list(user=user), None, data.pop("event"), field="event", required=True)
+    )
+    household = _given(resolve_in_scope(Household, user, data.pop("household"), field="household", required=True))
+    material = _given(resolve_in_scope(MaterialItem, None, data.pop("material"), field="material", required=True))
+    warehouse = _given(resolve_in_scope(Warehouse, user, data.pop("warehouse"), field="warehouse", required=True))
     distribution = services.distribution_create(
         by=user, event=event, household=household, material=material, warehouse=warehouse, **data
     )
@@ -292,16 +304,14 @@ class VolunteerOut(Schema):
 
 @router.get("/relief/volunteers", response=list[VolunteerOut])
 @paginate(Pages)
-def volunteers_list(request: HttpRequest, q: str | None = Query(None, max_length=100)) -> Any:
+def volunteers_list(request: ApiRequest, q: str | None = Query(None, max_length=100)) -> Any:
     return selectors.volunteer_list(user=request.auth, q=q)
 
 
 @router.post("/relief/volunteers", response={201: VolunteerOut})
-def volunteers_create(request: HttpRequest, payload: VolunteerIn) -> Any:
-    data = payload.dict()
-    org = org_in_scope(request.auth, data.pop("org"), required=True)
-    team = resolve_in_scope(Team, request.auth, data.pop("team"), field="team")
-    return Status(201, services.volunteer_register(by=request.auth, org=org, team=team, **data))
+def volunteers_create(request: ApiRequest, payload: VolunteerIn) -> Any:
+    team = resolve_in_scope(Team, request.auth, payload.team, field="team")
+    return _create_in_org(request, payload, services.volunteer_register, team=team)
 
 
 class HoursIn(Schema):
@@ -309,7 +319,7 @@ class HoursIn(Schema):
 
 
 @router.post("/relief/volunteers/{volunteer_id}/hours", response=VolunteerOut)
-def volunteers_hours(request: HttpRequest, volunteer_id: int, payload: HoursIn) -> Any:
+def volunteers_hours(request: ApiRequest, volunteer_id: int, payload: HoursIn) -> Any:
     volunteer = get_scoped_or_404(Volunteer, request.auth, volunteer_id)
     return services.volunteer_log_hours(by=request.auth, volunteer=volunteer, hours=payload.hours)
 
@@ -341,16 +351,19 @@ class CallOutOut(Schema):
 
 @router.get("/relief/callouts", response=list[CallOutOut])
 @paginate(Pages)
-def callouts_list(request: HttpRequest) -> Any:
+def callouts_list(request: ApiRequest) -> Any:
     return selectors.callout_list(user=request.auth)
 
 
 @router.post("/relief/callouts", response={201: CallOutOut})
-def callouts_create(request: HttpRequest, payload: CallOutIn) -> Any:
+def callouts_create(request: ApiRequest, payload: CallOutIn) -> Any:
     """Call volunteers by SMS (the configured gateway) and optionally a WeChat Work group robot."""
     user = request.auth
-    org = org_in_scope(user, payload.org, required=True)
-    volunteers = [resolve_in_scope(Volunteer, user, v, field="volunteers") for v in dict.fromkeys(payload.volunteers)]
+    org = _org(request, payload.org)
+    volunteers = [
+        _given(resolve_in_scope(Volunteer, user, v, field="volunteers", required=True))
+        for v in dict.fromkeys(payload.volunteers)
+    ]
     event = resolve_in_scope(selectors.event_list(user=user), None, payload.event, field="event")
     wecom = resolve_in_scope(ChannelConfig, None, payload.wecom, field="wecom")
     callout = services.callout_send(
@@ -365,9 +378,9 @@ class ReplyIn(Schema):
 
 
 @router.post("/relief/callouts/{callout_id}/replies", response=ReplyOut)
-def callouts_reply(request: HttpRequest, callout_id: int, payload: ReplyIn) -> Any:
+def callouts_reply(request: ApiRequest, callout_id: int, payload: ReplyIn) -> Any:
     callout = get_scoped_or_404(CallOut, request.auth, callout_id)
-    volunteer = resolve_in_scope(Volunteer, request.auth, payload.volunteer, field="volunteer")
+    volunteer = _given(resolve_in_scope(Volunteer, request.auth, payload.volunteer, field="volunteer", required=True))
     return services.callout_reply(by=request.auth, callout=callout, volunteer=volunteer, answer=payload.answer)
 
 
@@ -393,15 +406,13 @@ class OrganisationOut(Schema):
 
 @router.get("/relief/organisations", response=list[OrganisationOut])
 @paginate(Pages)
-def organisations_list(request: HttpRequest) -> Any:
+def organisations_list(request: ApiRequest) -> Any:
     return selectors.organisation_list(user=request.auth)
 
 
 @router.post("/relief/organisations", response={201: OrganisationOut})
-def organisations_create(request: HttpRequest, payload: OrganisationIn) -> Any:
-    data = payload.dict()
-    org = org_in_scope(request.auth, data.pop("org"), required=True)
-    return Status(201, services.organisation_create(by=request.auth, org=org, **data))
+def organisations_create(request: ApiRequest, payload: OrganisationIn) -> Any:
+    return _create_in_org(request, payload, services.organisation_create)
 
 
 class AwardIn(Schema):
@@ -430,20 +441,21 @@ class AwardOut(Schema):
 
 @router.get("/relief/awards", response=list[AwardOut])
 @paginate(Pages)
-def awards_list(request: HttpRequest, status: AwardStatus | None = None) -> Any:
+def awards_list(request: ApiRequest, status: AwardStatus | None = None) -> Any:
     return selectors.award_list(user=request.auth, status=status)
 
 
 @router.post("/relief/awards", response={201: AwardOut})
-def awards_create(request: HttpRequest, payload: AwardIn) -> Any:
+def awards_create(request: ApiRequest, payload: AwardIn) -> Any:
     user = request.auth
-    data = payload.dict()
-    org = org_in_scope(user, data.pop("org"), required=True)
-    organisation = resolve_in_scope(SocialOrganisation, user, data.pop("organisation"), field="organisation")
-    volunteer = resolve_in_scope(Volunteer, user, data.pop("volunteer"), field="volunteer")
-    event = resolve_in_scope(selectors.event_list(user=user), None, data.pop("event"), field="event")
-    award = services.award_submit(by=user, org=org, organisation=organisation, volunteer=volunteer, event=event, **data)
-    return Status(201, award)
+    return _create_in_org(
+        request,
+        payload,
+        services.award_submit,
+        organisation=resolve_in_scope(SocialOrganisation, user, payload.organisation, field="organisation"),
+        volunteer=resolve_in_scope(Volunteer, user, payload.volunteer, field="volunteer"),
+        event=resolve_in_scope(selectors.event_list(user=user), None, payload.event, field="event"),
+    )
 
 
 class DecideIn(Schema):
@@ -452,6 +464,6 @@ class DecideIn(Schema):
 
 
 @router.post("/relief/awards/{award_id}/decide", response=AwardOut)
-def awards_decide(request: HttpRequest, award_id: int, payload: DecideIn) -> Any:
+def awards_decide(request: ApiRequest, award_id: int, payload: DecideIn) -> Any:
     award = get_scoped_or_404(selectors.award_list(user=request.auth), request.auth, award_id)
     return services.award_decide(by=request.auth, award=award, approve=payload.approve, note=payload.note)

@@ -20,13 +20,14 @@ class ReliefConfig(AppConfig):
     verbose_name = _("Disaster relief")
 
     def ready(self) -> None:
+        from yingji.core.models import User
         from yingji.core.nav import NAV, NavEntry
         from yingji.core.roles import Role, grant
 
-        staff = [Role.ADMIN, Role.DUTY_OFFICER, Role.COMMANDER, Role.STREET_OFFICER]
+        staff: list[str] = [Role.ADMIN, Role.DUTY_OFFICER, Role.COMMANDER, Role.STREET_OFFICER]
         grant(staff, *(f"relief.view_{m}" for m in MODELS))
         # Streets report their damage, keep their households and volunteers and hand out relief; the bureau too.
-        doers = [Role.ADMIN, Role.DUTY_OFFICER, Role.STREET_OFFICER]
+        doers: list[str] = [Role.ADMIN, Role.DUTY_OFFICER, Role.STREET_OFFICER]
         grant(
             doers,
             "relief.add_disasterreport",
@@ -41,13 +42,16 @@ class ReliefConfig(AppConfig):
             "relief.change_socialorganisation",
             "relief.add_award",
         )
-        grant(
-            [Role.ADMIN, Role.DUTY_OFFICER, Role.COMMANDER], "relief.add_disasterevent", "relief.change_disasterevent"
-        )
+        bureau: list[str] = [Role.ADMIN, Role.DUTY_OFFICER, Role.COMMANDER]
+        grant(bureau, "relief.add_disasterevent", "relief.change_disasterevent")
         # Money is decided above the street: the commander or an administrator, never the submitter.
-        grant([Role.ADMIN, Role.COMMANDER], "relief.approve_award", "relief.change_award", "relief.add_award")
+        deciders: list[str] = [Role.ADMIN, Role.COMMANDER]
+        grant(deciders, "relief.approve_award", "relief.change_award", "relief.add_award")
         NAV.append(
             NavEntry(
-                _("Disaster relief"), "relief:index", lambda user: user.has_perm("relief.view_disasterevent"), order=45
+                _("Disaster relief"),
+                "relief:index",
+                lambda user: isinstance(user, User) and user.has_perm("relief.view_disasterevent"),
+                order=45,
             )
         )

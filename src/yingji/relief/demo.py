@@ -6,6 +6,7 @@ name)."""
 from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -63,7 +64,7 @@ def demo_load_relief(*, seed: int, out: Callable[[str], None]) -> dict[str, int]
             description="持续强降雨致沿江低洼片区内涝，部分居民紧急转移安置。数据为演示用示例。",
         )
         created["relief_events"] += 1
-    figures = {
+    figures: dict[tuple[OrgUnit, str], dict[str, Any]] = {
         (street, "initial"): {
             "affected_people": 2350,
             "relocated": 420,
@@ -131,7 +132,7 @@ def demo_load_relief(*, seed: int, out: Callable[[str], None]) -> dict[str, int]
                     created["distributions"] += 1
                 except YingjiError as exc:
                     out(f"relief demo: skipped a distribution ({exc.detail})")
-    volunteers = []
+    volunteers: list[Volunteer] = []
     for name, phone, skills, availability in VOLUNTEERS:
         volunteer = Volunteer.objects.filter(org=street, phone=phone).first()
         if volunteer is None:

@@ -3,15 +3,18 @@ stage each) with a total row, then the relief handed out by street and material,
 
 from io import BytesIO
 
+from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from yingji.core.models import User
 from yingji.relief import selectors
 from yingji.relief.models import DisasterEvent
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DAMAGE_COLUMNS = [
     ("street", "街道"),
     ("stage", "报送阶段"),
@@ -29,7 +32,7 @@ DAMAGE_COLUMNS = [
 ]
 
 
-def _title(sheet, text: str, width: int) -> None:
+def _title(sheet: Worksheet, text: str, width: int) -> None:
     sheet.append([text])
     sheet.merge_cells(start_row=sheet.max_row, start_column=1, end_row=sheet.max_row, end_column=width)
     cell = sheet.cell(row=sheet.max_row, column=1)
@@ -37,7 +40,7 @@ def _title(sheet, text: str, width: int) -> None:
     cell.alignment = Alignment(horizontal="center")
 
 
-def _header(sheet, titles: list[str]) -> None:
+def _header(sheet: Worksheet, titles: list[str]) -> None:
     sheet.append(titles)
     for column, _title_text in enumerate(titles, start=1):
         sheet.cell(row=sheet.max_row, column=column).font = Font(bold=True)
@@ -48,6 +51,7 @@ def event_workbook(*, user: User, event: DisasterEvent) -> bytes:
     stats = selectors.event_stats(user=user, event=event)
     book = Workbook()
     damage = book.active
+    assert isinstance(damage, Worksheet)  # a new workbook has one worksheet
     damage.title = "灾情统计"
     _title(damage, f"自然灾害情况统计表：{event.code} {event.name}", len(DAMAGE_COLUMNS))
     damage.append([f"灾害种类：{event.get_hazard_display()}", f"开始日期：{event.started_on:%Y-%m-%d}"])
@@ -92,3 +96,10 @@ def event_workbook(*, user: User, event: DisasterEvent) -> bytes:
     out = BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def event_download(*, user: User, event: DisasterEvent) -> HttpResponse:
+    """The event's workbook as a download (the page and the API serve the same file)."""
+    response = HttpResponse(event_workbook(user=user, event=event), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="relief-{event.pk}.xlsx"'
+    return response

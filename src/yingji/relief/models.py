@@ -3,6 +3,7 @@ natural-disaster statistics forms, households and the relief handed to them from
 their call-outs, social organisations, and rescue compensation and rewards."""
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -14,6 +15,9 @@ from django.utils.translation import pgettext_lazy
 from yingji.core.models import OrgUnit
 
 BIG = 10**9
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Hazard(models.TextChoices):
@@ -86,11 +90,11 @@ class Stage(models.TextChoices):
     FINAL = "final", _("Final report")
 
 
-def _count(name: str) -> models.PositiveIntegerField:
+def _count(name: "StrOrPromise") -> models.PositiveIntegerField:
     return models.PositiveIntegerField(name, default=0, validators=[MaxValueValidator(BIG)])
 
 
-def _amount(name: str) -> models.DecimalField:
+def _amount(name: "StrOrPromise") -> models.DecimalField:
     return models.DecimalField(
         name, max_digits=12, decimal_places=2, default=Decimal("0"), validators=[MinValueValidator(Decimal("0"))]
     )

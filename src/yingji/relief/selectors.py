@@ -24,7 +24,7 @@ from yingji.relief.models import (
     Volunteer,
 )
 
-STAGE_ORDER = {Stage.INITIAL: 0, Stage.VERIFIED: 1, Stage.FINAL: 2}
+STAGE_ORDER: dict[str, int] = {Stage.INITIAL: 0, Stage.VERIFIED: 1, Stage.FINAL: 2}
 
 
 def event_list(*, user: User, status: str | None = None) -> QuerySet[DisasterEvent]:

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yingji.core.access import scoped
+from yingji.core.access import org_in_scope
 from yingji.core.audit import audit_append
 from yingji.core.commands import apply_changes, clean_or_fail, require_perm
 from yingji.core.errors import Conflict, ValidationFailed
@@ -50,8 +50,7 @@ def _fail(field: str, message: str) -> ValidationFailed:
 
 def _in_scope(by: User | None, org: OrgUnit, field: str = "org") -> None:
     """The unit must lie in the actor's scope (the platform itself sees all); "not yours" reads as not found."""
-    if by is not None and not scoped(OrgUnit.objects.filter(pk=org.pk), by, org_field="").exists():
-        raise _fail(field, _("Unit not found."))
+    org_in_scope(by, org, field=field, required=True)
 
 
 # --- events and reports -----------------------------------------------------------------------------------------
@@ -208,6 +207,7 @@ def distribution_create(
     override_reason = override_reason.strip()
     if earlier.exists() and not override_reason:
         first = earlier.order_by("distributed_at").first()
+        assert first is not None  # earlier.exists() said so, and the household row is locked
         message = _("%(household)s already received %(item)s for this event on %(when)s; give a reason to repeat.") % {
             "household": household,
             "item": material.name,

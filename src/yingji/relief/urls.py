@@ -6,6 +6,7 @@ app_name = "relief"
 urlpatterns = [
     path("", views.index, name="index"),
     path("events/<int:event_id>/", views.event, name="event"),
+    path("events/<int:event_id>/close/", views.event_close, name="event-close"),
     path("events/<int:event_id>/export.xlsx", views.event_export, name="event-export"),
     path("households/<int:household_id>/", views.household, name="household"),
     path("volunteers/", views.volunteers, name="volunteers"),

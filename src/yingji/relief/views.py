@@ -2,32 +2,71 @@
 services and selectors do the work."""
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from yingji.core.access import get_scoped_or_404, scoped
 from yingji.core.models import ChannelConfig, ChannelKind, OrgKind, OrgUnit
+from yingji.core.requests import AuthedRequest
 from yingji.core.web import page_of, run_service
 from yingji.relief import excel, selectors, services
-from yingji.relief.forms import CallOutForm, DecideForm, DistributionForm, ReplyForm, ReportForm, VolunteerForm
+from yingji.relief.forms import (
+    CallOutForm,
+    CloseEventForm,
+    DecideForm,
+    DistributionForm,
+    EventForm,
+    ReplyForm,
+    ReportForm,
+    VolunteerForm,
+)
 from yingji.relief.models import Award, CallOut, Household
 from yingji.resources.models import MaterialItem
 from yingji.resources.selectors import warehouse_list
 
 
-def _need(request: HttpRequest, perm: str) -> None:
+def _need(request: AuthedRequest, perm: str) -> None:
     if not request.user.has_perm(perm):
         raise PermissionDenied
 
 
-def index(request: HttpRequest) -> HttpResponse:
+def _event_units(request: AuthedRequest) -> QuerySet[OrgUnit]:
+    """Units that may be responsible for an event: the district and streets in the user's scope."""
+    units = OrgUnit.objects.filter(kind__in=[OrgKind.DISTRICT, OrgKind.STREET], active=True)
+    return scoped(units, request.user, org_field="").order_by("path")
+
+
+def index(request: AuthedRequest) -> HttpResponse:
+    """The events, and the form that starts the response to a new one (启动响应)."""
     _need(request, "relief.view_disasterevent")
+    may_open = request.user.has_perm("relief.add_disasterevent")
+    form = EventForm(
+        request.POST if request.method == "POST" else None,
+        units=_event_units(request),
+        initial={"org": request.user.org_id, "started_on": timezone.localdate()},
+    )
+    if request.method == "POST":
+        _need(request, "relief.add_disasterevent")
+        if form.is_valid():
+            opened = run_service(
+                request,
+                form,
+                lambda: services.event_create(by=request.user, **form.cleaned_data),
+                success=_("Relief response started."),
+            )
+            if opened and opened.value is not None:
+                return redirect("relief:event", event_id=opened.value.pk)
     page, query = page_of(request, selectors.event_list(user=request.user))
     return render(
         request,
         "relief/index.html",
         {
+            "form": form,
+            "may_open": may_open,
             "page": page,
             "query": query,
             "volunteers": selectors.volunteer_list(user=request.user, active=True).count(),
@@ -37,7 +76,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-def event(request: HttpRequest, event_id: int) -> HttpResponse:
+def event(request: AuthedRequest, event_id: int) -> HttpResponse:
     _need(request, "relief.view_disasterevent")
     event = selectors.event_get(user=request.user, event_id=event_id)
     form = DistributionForm(
@@ -64,13 +103,13 @@ def event(request: HttpRequest, event_id: int) -> HttpResponse:
     elif request.method == "POST":
         _need(request, "relief.add_distribution")
         if form.is_valid():
-            outcome = run_service(
+            handed = run_service(
                 request,
                 form,
                 lambda: services.distribution_create(by=request.user, event=event, **form.cleaned_data),
                 success=_("Relief handed out and taken from stock."),
             )
-            if outcome:
+            if handed:
                 return redirect("relief:event", event_id=event.pk)
     return render(
         request,
@@ -83,22 +122,34 @@ def event(request: HttpRequest, event_id: int) -> HttpResponse:
             "report_form": report_form,
             "may_report": request.user.has_perm("relief.add_disasterreport"),
             "may_distribute": request.user.has_perm("relief.add_distribution"),
+            "may_close": request.user.has_perm("relief.change_disasterevent"),
+            "close_form": CloseEventForm(initial={"ended_on": timezone.localdate()}),
         },
     )
 
 
-def event_export(request: HttpRequest, event_id: int) -> HttpResponse:
+@require_POST
+def event_close(request: AuthedRequest, event_id: int) -> HttpResponse:
+    """End the relief response (结束响应): no more reports or distributions for the event."""
     _need(request, "relief.view_disasterevent")
     event = selectors.event_get(user=request.user, event_id=event_id)
-    response = HttpResponse(
-        excel.event_workbook(user=request.user, event=event),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    form = CloseEventForm(request.POST)
+    ended_on = form.cleaned_data["ended_on"] if form.is_valid() else None
+    run_service(
+        request,
+        None,
+        lambda: services.event_close(by=request.user, event=event, ended_on=ended_on),
+        success=_("Relief response ended."),
     )
-    response["Content-Disposition"] = f'attachment; filename="relief-{event.pk}.xlsx"'
-    return response
+    return redirect("relief:event", event_id=event.pk)
 
 
-def household(request: HttpRequest, household_id: int) -> HttpResponse:
+def event_export(request: AuthedRequest, event_id: int) -> HttpResponse:
+    _need(request, "relief.view_disasterevent")
+    return excel.event_download(user=request.user, event=selectors.event_get(user=request.user, event_id=event_id))
+
+
+def household(request: AuthedRequest, household_id: int) -> HttpResponse:
     """A household's relief history across events: what it received, when, from where, who signed."""
     _need(request, "relief.view_household")
     household = get_scoped_or_404(Household.objects.select_related("org"), request.user, household_id)
@@ -109,7 +160,7 @@ def household(request: HttpRequest, household_id: int) -> HttpResponse:
     )
 
 
-def volunteers(request: HttpRequest) -> HttpResponse:
+def volunteers(request: AuthedRequest) -> HttpResponse:
     _need(request, "relief.view_volunteer")
     units = scoped(OrgUnit.objects.filter(kind__in=[OrgKind.STREET, OrgKind.COMMUNITY]), request.user, org_field="")
     active = selectors.volunteer_list(user=request.user, active=True)
@@ -131,13 +182,13 @@ def volunteers(request: HttpRequest) -> HttpResponse:
         if outcome:
             return redirect("relief:volunteers")
     if "register" in request.POST and form.is_valid():
-        outcome = run_service(
+        registered = run_service(
             request,
             form,
             lambda: services.volunteer_register(by=request.user, **form.cleaned_data),
             success=_("Volunteer registered."),
         )
-        if outcome:
+        if registered:
             return redirect("relief:volunteers")
     page, query = page_of(request, selectors.volunteer_list(user=request.user, q=request.GET.get("q", "")[:100]))
     return render(
@@ -160,7 +211,7 @@ def volunteers(request: HttpRequest) -> HttpResponse:
     )
 
 
-def award_decide(request: HttpRequest, award_id: int, decision: str) -> HttpResponse:
+def award_decide(request: AuthedRequest, award_id: int, decision: str) -> HttpResponse:
     """Approve or reject compensation or a reward (POST)."""
     if request.method != "POST" or decision not in ("approve", "reject"):
         raise PermissionDenied
@@ -176,7 +227,7 @@ def award_decide(request: HttpRequest, award_id: int, decision: str) -> HttpResp
     return redirect("relief:volunteers")
 
 
-def callout_reply(request: HttpRequest, callout_id: int) -> HttpResponse:
+def callout_reply(request: AuthedRequest, callout_id: int) -> HttpResponse:
     """Record a volunteer's yes or no to a call-out (POST), e.g. told on the phone."""
     if request.method != "POST":
         raise PermissionDenied

@@ -2,13 +2,10 @@
 hazard units, inspections and double-random draws, enforcement documents, daily commitments. One transaction
 each, audited."""
 
-import hashlib
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max, QuerySet
 from django.utils import timezone
@@ -20,6 +17,7 @@ from yingji.core.commands import apply_changes, clean_or_fail, require_perm
 from yingji.core.errors import Conflict, NotAllowed, ValidationFailed
 from yingji.core.models import OrgKind, OrgUnit, User
 from yingji.core.notify import notify
+from yingji.core.photos import PhotoStore
 from yingji.core.roles import GROUP_NAMES, Role, user_has_role
 from yingji.core.services import org_create, org_update
 from yingji.risk import conf, gb18218, lec
@@ -70,8 +68,9 @@ PROFILE_FIELDS = (
 AUTHORITY_FIELDS = ("high_risk", "risk_flags")
 UNIT_FIELDS = ("name", "address", "lat", "lon", "contact", "phone", "industry")
 ISSUER = "黄石港区应急管理局"
-PHOTO_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
+# Photos of hidden dangers: under uploads/risk/, content-addressed (core.photos); errors name the upload's field.
+PHOTOS = PhotoStore("risk", max_bytes=MAX_PHOTO_BYTES, field="file")
 
 
 def _fail(field: str, message: str) -> ValidationFailed:
@@ -386,21 +385,6 @@ def danger_transition(
     return danger
 
 
-def _sniff(data: bytes) -> str | None:
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    return None
-
-
-def photo_path(sha256: str, content_type: str) -> Path:
-    """Where a photo lives in the data directory: content-addressed, so the same photo is stored once."""
-    return Path(settings.MEDIA_ROOT) / "risk" / sha256[:2] / f"{sha256}.{PHOTO_TYPES[content_type]}"
-
-
 @transaction.atomic
 def danger_photo_add(
     *, by: User | None, danger: HiddenDanger, stage: str, data: bytes, filename: str = ""
@@ -415,32 +399,19 @@ def danger_photo_add(
     if stage == PhotoStage.RECTIFIED and danger.status != DangerStatus.RECTIFYING:
         message = _("Photos of the rectified state are added while the rectification is under way.")
         raise Conflict(message, {"stage": [message]})
-    if not data:
-        raise _fail("file", _("The file is empty."))
-    if len(data) > MAX_PHOTO_BYTES:
-        raise _fail("file", _("A photo may be at most 10 MB."))
-    content_type = _sniff(data)
-    if content_type is None:
-        raise _fail("file", _("Upload a JPEG, PNG or WebP photo."))
-    digest = hashlib.sha256(data).hexdigest()
-    path = photo_path(digest, content_type)
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".part")
-        tmp.write_bytes(data)
-        tmp.replace(path)
+    stored = PHOTOS.keep(data)
     photo = DangerPhoto.objects.create(
         danger=danger,
         stage=stage,
-        path=str(path.relative_to(settings.MEDIA_ROOT)),
-        sha256=digest,
-        content_type=content_type,
-        size=len(data),
+        path=stored.path,
+        sha256=stored.sha256,
+        content_type=stored.content_type,
+        size=stored.size,
         original_name=(filename or "")[:200],
         uploaded_by=by,
     )
     audit_append(actor=by, action="risk.hiddendanger.photo", obj=danger, summary=f"隐患照片 {danger.title}",
-                 payload={"sha256": digest, "stage": stage, "size": len(data)})  # fmt: skip
+                 payload={"sha256": stored.sha256, "stage": stage, "size": stored.size})  # fmt: skip
     return photo
 
 

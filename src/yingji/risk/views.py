@@ -2,9 +2,6 @@
 hidden dangers and their closed loop, the four-colour map, risk notice cards, documents, commitments, plans.
 Thin: selectors read, services write (through core.web.run_service)."""
 
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -16,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from yingji.core.access import get_scoped_or_404
 from yingji.core.models import OrgKind
+from yingji.core.photos import media_file
 from yingji.core.roles import user_has_role
 from yingji.core.web import page_of, run_service
 from yingji.risk import gb18218, selectors, services
@@ -229,8 +227,8 @@ def photo_file(request: HttpRequest, photo_id: int) -> FileResponse:
     photo = get_scoped_or_404(
         DangerPhoto.objects.select_related("danger"), request.user, photo_id, org_field="danger__org"
     )
-    path = (Path(settings.MEDIA_ROOT) / photo.path).resolve()
-    if not path.is_file() or Path(settings.MEDIA_ROOT).resolve() not in path.parents:
+    path = media_file(photo.path)
+    if path is None:
         raise Http404
     return FileResponse(path.open("rb"), content_type=photo.content_type)
 

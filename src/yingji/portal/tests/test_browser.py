@@ -86,3 +86,21 @@ def test_public_opens_the_feed_and_a_warning_page_on_a_phone_without_signing_in(
     page.screenshot(path=str(ARTIFACTS / "portal-warning-390.png"), full_page=True)
     draft = page.goto(f"/public/warnings/{warning_states['draft'].pk}/")
     assert draft.status == 404
+
+
+def test_public_finds_shelter_from_a_typed_street_address_on_a_phone(page, shelters):
+    from yingji.routing.models import RoadEdge
+
+    lat0 = offset(0, 0)[0]
+    row = (lat0 - 1e-7, lat0 + 1e-7)
+    RoadEdge.objects.filter(source__lat__range=row, target__lat__range=row).update(name="天津路")
+    page.set_viewport_size(PHONE)
+    page.goto("/public/shelters/")
+    page.locator("#id_q").fill("天津路12号")
+    page.locator("#shelter-search button[type=submit]").click()
+    page.wait_for_selector("article.shelter")
+    assert "天津路" in page.locator("p.origin").inner_text()
+    assert page.locator("article.shelter h2").first.inner_text().endswith("避难场所S-NEAR")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "portal-shelters-address-390.png"), full_page=True)
