@@ -197,14 +197,14 @@ def article_edit(request: AuthedRequest, article_id: int | None = None) -> HttpR
             # core.web.run_service is typed for a Form; a ModelForm takes field errors the same way.
             outcome = run_service(
                 request,
-                form,  # type: ignore[arg-type]
+                form,
                 lambda: services.article_create(by=request.user, org=_home_unit(request), **data),
             )
         else:
             fresh = Article.objects.get(pk=article.pk)
             outcome = run_service(
                 request,
-                form,  # type: ignore[arg-type]
+                form,
                 lambda: services.article_update(by=request.user, article=fresh, **data),
             )
         if outcome:

@@ -48,7 +48,7 @@ class Tree:
         """Nodes from the root to `node` (which must be reached)."""
         pos = int(self.nodes.searchsorted(np.int32(node)))
         # A memoryview hands out Python ints without numpy's per-element scalar objects: the walk is ~10x faster.
-        nodes, parents = memoryview(self.nodes), memoryview(self.parents)
+        nodes, parents = memoryview(self.nodes.data), memoryview(self.parents.data)
         out = []
         while pos >= 0:
             out.append(nodes[pos])
@@ -70,9 +70,14 @@ class TreeTable:
 
     @classmethod
     def of(cls, trees: list[Tree], size: int) -> "TreeTable":
-        keys = np.concatenate([tree.nodes.astype(np.int64) + i * size for i, tree in enumerate(trees)] or [[]])
-        times = np.concatenate([tree.times for tree in trees] or [[]])
-        return cls(keys=keys.astype(np.int64), times=times.astype(np.float64), count=len(trees), size=size)
+        keys: list[np.ndarray] = [tree.nodes.astype(np.int64) + i * size for i, tree in enumerate(trees)]
+        times: list[np.ndarray] = [tree.times for tree in trees]
+        return cls(
+            keys=np.concatenate(keys) if keys else np.empty(0, dtype=np.int64),
+            times=np.concatenate(times) if times else np.empty(0),
+            count=len(trees),
+            size=size,
+        )
 
     @property
     def nbytes(self) -> int:

@@ -225,7 +225,7 @@ def subscription_list(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         outcome = run_service(
             request,
-            form,  # type: ignore[arg-type]  # a ModelForm: core.web.run_service works on any form's fields
+            form,
             field_map=AREA_FIELD,
             fn=lambda: services.subscription_create_own(by=request.user, **form.cleaned_data),
         )
