@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yingji.core.errors import ValidationFailed
+from yingji.core.maplayers import offered_layers
 from yingji.core.registry import Registry, registry_xlsx
 from yingji.core.web import page_of, run_service
 from yingji.resources import forms, reach, selectors, services
@@ -242,6 +243,7 @@ def one_map(request):
         "resources/map.html",
         {
             "network": reach.road_network_info(),
+            "layers": offered_layers(),
             "team_kinds": forms.TeamFilterForm.base_fields["kind"].choices[1:],
             "nearest_url": reverse("api:resources_nearest"),
             "evacuation_url": reverse("api:routing_evacuation"),

@@ -5,7 +5,6 @@ commitments, indicators. Handlers are thin: selectors read, services write."""
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
-from urllib.parse import quote
 
 from django.http import HttpResponse
 from ninja import Field, File, Form, Query, Router, Schema, Status
@@ -14,6 +13,9 @@ from ninja.pagination import paginate
 
 from yingji.core.api import Pages
 from yingji.core.errors import ValidationFailed
+from yingji.core.inputs import MAX_ID, MAX_QUANTITY
+from yingji.core.registry import ImportOut
+from yingji.core.requests import ApiRequest
 from yingji.risk import conf, excel, gb18218, lec, selectors, services
 from yingji.risk.checklists import checklist_for
 from yingji.risk.lifecycle import DANGER
@@ -34,8 +36,6 @@ from yingji.risk.models import (
 from yingji.risk.uscc import normalise, uscc_problem
 
 router = Router(tags=["risk"])
-MAX_ID = 2**63 - 1
-MAX_Q = 10**9
 
 
 def _fail(field: str, message: str) -> ValidationFailed:
@@ -94,7 +94,7 @@ class HazardItemIn(Schema):
 
 class IdentifyIn(Schema):
     items: list[HazardItemIn] = Field(..., max_length=200)
-    exposed_people: int = Field(0, ge=0, le=MAX_Q)
+    exposed_people: int = Field(0, ge=0, le=MAX_QUANTITY)
 
 
 class HazardItemOut(Schema):
@@ -195,12 +195,12 @@ class ProfileFields(Schema):
     legal_representative: str | None = Field(None, max_length=60)
     safety_manager: str | None = Field(None, max_length=60)
     safety_phone: str | None = Field(None, max_length=40)
-    employees: int | None = Field(None, ge=0, le=MAX_Q)
+    employees: int | None = Field(None, ge=0, le=MAX_QUANTITY)
     hazardous_chemicals: str | None = Field(None, max_length=2000)
     high_risk: bool | None = None
     risk_flags: list[RiskFlag] | None = Field(None, max_length=20)
     has_emergency_org: bool | None = None
-    emergency_staff: int | None = Field(None, ge=0, le=MAX_Q)
+    emergency_staff: int | None = Field(None, ge=0, le=MAX_QUANTITY)
     has_plan: bool | None = None
     has_drills: bool | None = None
     has_materials: bool | None = None
@@ -241,25 +241,15 @@ def enterprises_list(request, filters: Query[EnterpriseFilters]):
 
 
 @router.get("/enterprises/export.xlsx")
-def enterprises_export(request):
-    """The enterprise profiles you may see as an .xlsx file (fixed Chinese headers)."""
-    data = excel.export_xlsx(excel.ENTERPRISES, user=request.auth)
-    response = HttpResponse(data, content_type=excel.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('企业档案.xlsx')}"
-    return response
-
-
-class ImportOut(Schema):
-    created: int
-    updated: int
+def enterprises_export(request: ApiRequest) -> HttpResponse:
+    """The enterprise profiles you may see as an .xlsx file (fixed Chinese headers, the import's columns)."""
+    return excel.enterprises_download(request.auth)
 
 
 @router.post("/enterprises/import", response=ImportOut)
-def enterprises_import(request, file: File[UploadedFile]):
+def enterprises_import(request: ApiRequest, file: File[UploadedFile]) -> dict[str, int]:
     """Create or update profiles from an .xlsx file (by unit code); all rows or none, errors as 第N行 字段: 原因."""
-    if file.size > excel.MAX_IMPORT_BYTES:
-        raise _fail("file", "file too large (10 MB at most)")
-    report = excel.import_xlsx(excel.ENTERPRISES, user=request.auth, data=file.read())
+    report = excel.enterprises_upload(by=request.auth, file=file)
     return {"created": report.created, "updated": report.updated}
 
 
@@ -540,7 +530,7 @@ class HazardUnitPatch(Schema):
     name: str | None = Field(None, min_length=1, max_length=120)
     kind: UnitKind | None = None
     items: list[HazardItemIn] | None = Field(None, max_length=200)
-    exposed_people: int | None = Field(None, ge=0, le=MAX_Q)
+    exposed_people: int | None = Field(None, ge=0, le=MAX_QUANTITY)
     devices: list[int] | None = Field(None, max_length=200)
     active: bool | None = None
 
@@ -592,7 +582,7 @@ def hazard_units_update(request, unit_id: int, payload: HazardUnitPatch):
 class PlanIn(Schema):
     year: int = Field(..., ge=2000, le=2100)
     title: str = Field(..., min_length=1, max_length=200)
-    planned: int = Field(0, ge=0, le=MAX_Q)
+    planned: int = Field(0, ge=0, le=MAX_QUANTITY)
 
 
 class PlanOut(Schema):

@@ -53,6 +53,10 @@ class NoteForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Excel file (.xlsx)"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
+
+
 class PhotoForm(forms.Form):
     file = forms.FileField(label=_("Photo"))
     stage = forms.ChoiceField(label=_("Photo stage"), choices=PhotoStage.choices)

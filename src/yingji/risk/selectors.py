@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from yingji.core.access import get_scoped_or_404, scoped, under
 from yingji.core.models import OrgKind, OrgUnit, User
-from yingji.risk.lec import COLOUR_RANK, COLOURS
+from yingji.risk.lec import COLOUR_HEX, COLOUR_RANK, COLOURS, NOT_ASSESSED_HEX
 from yingji.risk.models import (
     OPEN_STATUSES,
     Commitment,
@@ -249,6 +249,7 @@ def four_colour_features(*, user: User) -> list[dict[str, Any]]:
                 "name": name,
                 "street": parent or "",
                 "colour": colours.get(pk, ""),
+                "color": COLOUR_HEX.get(colours.get(pk, ""), NOT_ASSESSED_HEX),
                 "url": f"/risk/enterprises/org/{pk}/",
                 "illustrative": illustrative,
             },

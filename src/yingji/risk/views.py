@@ -16,9 +16,10 @@ from django.views.decorators.http import require_POST
 
 from yingji.core.access import get_scoped_or_404
 from yingji.core.models import OrgKind
+from yingji.core.requests import AuthedRequest
 from yingji.core.roles import user_has_role
 from yingji.core.web import page_of, run_service
-from yingji.risk import gb18218, selectors, services
+from yingji.risk import excel, gb18218, selectors, services
 from yingji.risk.checklists import checklist_for
 from yingji.risk.forms import (
     AssignForm,
@@ -28,6 +29,7 @@ from yingji.risk.forms import (
     DangerForm,
     DocumentForm,
     HazardUnitForm,
+    ImportForm,
     NoteForm,
     PhotoForm,
     ProfileForm,
@@ -73,6 +75,34 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
         profile.colour = colours.get(profile.org_id, "")
         profile.colour_label = labels.get(profile.colour, "")
     return render(request, "risk/enterprise_list.html", {"page": page, "query": query, "q": q, "hex": COLOUR_HEX})
+
+
+def enterprise_export(request: AuthedRequest) -> HttpResponse:
+    """The profiles in scope as .xlsx (the import's columns)."""
+    return excel.enterprises_download(request.user)
+
+
+def enterprise_template(request: AuthedRequest) -> HttpResponse:
+    """An empty import sheet."""
+    return excel.enterprises_template()
+
+
+def enterprise_import(request: AuthedRequest) -> HttpResponse:
+    """Upload profiles from Excel: every row or none; each problem shown as 第N行 字段: 原因."""
+    if not request.user.has_perm("risk.add_enterpriseprofile"):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        outcome = run_service(
+            request, form, lambda: excel.enterprises_upload(by=request.user, file=form.cleaned_data["file"])
+        )
+        if outcome:
+            report = outcome.value
+            messages.success(
+                request, _("Imported: %(c)d created, %(u)d updated.") % {"c": report.created, "u": report.updated}
+            )
+            return redirect("risk:enterprises")
+    return render(request, "risk/enterprise_import.html", {"form": form})
 
 
 def enterprise_detail(request: HttpRequest, org_id: int) -> HttpResponse:
