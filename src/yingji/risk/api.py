@@ -4,6 +4,7 @@ commitments, indicators. Handlers are thin: selectors read, services write."""
 
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
 from typing import Any, Literal
 
 from django.db.models import Model, QuerySet
@@ -258,38 +259,35 @@ def enterprises_import(request: ApiRequest, file: File[UploadedFile]) -> dict[st
     return {"created": report.created, "updated": report.updated}
 
 
+# Registries with hand-written schemas: their services resolve the ids they are given, and a write answers with the
+# selector's row.
+_registry = partial(Registry, fields=(), payload_ids={}, refetch=True)
+
 # The enterprise unit's own fields, written through the profile.
 UNIT_FIELDS: dict[str, tuple[type[Model], str]] = {
     name: (OrgUnit, name) for name in ("name", "address", "lat", "lon", "contact", "phone")
 }
 
-registry_api(
-    router,
-    Registry(
-        slug="enterprises",
-        name="enterprise",
-        model=EnterpriseProfile,
-        title=_("Enterprises"),
-        fields=(),
-        schemas=(EnterpriseIn, ProfileFields),
-        borrowed=UNIT_FIELDS,
-        payload_ids={},
-        refetch=True,
-        out=EnterpriseOut,
-        filters=EnterpriseFilters,
-        list_rows=selectors.enterprise_list,
-        get=lambda user, pk: selectors.enterprise_get(user=user, profile_id=pk),
-        create=lambda *, by, **values: services.enterprise_create(by=by, **_profile_values(values)),
-        update=lambda *, by, obj, **values: services.enterprise_update(by=by, profile=obj, **_profile_values(values)),
-        docs={
-            "list": "Enterprise profiles you may see; search with `q`, filter by `street`, `scale`, `high_risk`, "
-            "section.",
-            "create": "Give an enterprise its profile: the enterprise unit `code` in your scope, or a new one under "
-            "`parent`.",
-        },
-    ),
-    pages=Pages,
+ENTERPRISES = _registry(
+    slug="enterprises",
+    name="enterprise",
+    model=EnterpriseProfile,
+    title=_("Enterprises"),
+    schemas=(EnterpriseIn, ProfileFields),
+    borrowed=UNIT_FIELDS,
+    out=EnterpriseOut,
+    filters=EnterpriseFilters,
+    list_rows=selectors.enterprise_list,
+    get=lambda user, pk: selectors.enterprise_get(user=user, profile_id=pk),
+    create=lambda *, by, **values: services.enterprise_create(by=by, **_profile_values(values)),
+    update=lambda *, by, obj, **values: services.enterprise_update(by=by, profile=obj, **_profile_values(values)),
+    docs={
+        "list": "Enterprise profiles you may see; search with `q`, filter by `street`, `scale`, `high_risk`, section.",
+        "create": "Give an enterprise its profile: the enterprise unit `code` in your scope, or a new one under "
+        "`parent`.",
+    },
 )
+registry_api(router, ENTERPRISES, pages=Pages)
 
 
 # --- risk points --------------------------------------------------------------------------------------------------
@@ -362,31 +360,25 @@ def _point_values(values: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-registry_api(
-    router,
-    Registry(
-        slug="risk-points",
-        name="risk-point",
-        model=RiskPoint,
-        title=_("Risk points"),
-        fields=(),
-        schemas=(RiskPointIn, RiskPointPatch),
-        borrowed={short: (RiskPoint, f"{short}_value") for short in ("l", "e", "c")},
-        payload_ids={},
-        refetch=True,
-        out=RiskPointOut,
-        filters=RiskPointFilters,
-        list_rows=selectors.risk_point_list,
-        get=lambda user, pk: selectors.risk_point_get(user=user, point_id=pk),
-        create=lambda *, by, **values: services.risk_point_create(by=by, **_point_values(values)),
-        update=lambda *, by, obj, **values: services.risk_point_update(by=by, point=obj, **_point_values(values)),
-        docs={
-            "create": "A risk point assessed by LEC (`l`, `e`, `c`) or the matrix (`likelihood`, `severity`); the "
-            "colour follows."
-        },  # fmt: skip
-    ),
-    pages=Pages,
+RISK_POINTS = _registry(
+    slug="risk-points",
+    name="risk-point",
+    model=RiskPoint,
+    title=_("Risk points"),
+    schemas=(RiskPointIn, RiskPointPatch),
+    borrowed={short: (RiskPoint, f"{short}_value") for short in ("l", "e", "c")},
+    out=RiskPointOut,
+    filters=RiskPointFilters,
+    list_rows=selectors.risk_point_list,
+    get=lambda user, pk: selectors.risk_point_get(user=user, point_id=pk),
+    create=lambda *, by, **values: services.risk_point_create(by=by, **_point_values(values)),
+    update=lambda *, by, obj, **values: services.risk_point_update(by=by, point=obj, **_point_values(values)),
+    docs={
+        "create": "A risk point assessed by LEC (`l`, `e`, `c`) or the matrix (`likelihood`, `severity`); the "
+        "colour follows."
+    },  # fmt: skip
 )
+registry_api(router, RISK_POINTS, pages=Pages)
 
 
 # --- hidden dangers -----------------------------------------------------------------------------------------------
@@ -579,26 +571,20 @@ def _unit_values(values: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-registry_api(
-    router,
-    Registry(
-        slug="hazard-units",
-        name="hazard-unit",
-        model=HazardUnit,
-        title=_("Hazard units (GB 18218-2018)"),
-        fields=(),
-        schemas=(HazardUnitIn, HazardUnitPatch),
-        payload_ids={},
-        refetch=True,
-        out=HazardUnitOut,
-        filters=HazardUnitFilters,
-        list_rows=selectors.hazard_unit_list,
-        get=lambda user, pk: selectors.hazard_unit_get(user=user, unit_id=pk),
-        create=lambda *, by, **values: services.hazard_unit_create(by=by, **_unit_values(values)),
-        update=lambda *, by, obj, **values: services.hazard_unit_update(by=by, unit=obj, **_unit_values(values)),
-    ),
-    pages=Pages,
+HAZARD_UNITS = _registry(
+    slug="hazard-units",
+    name="hazard-unit",
+    model=HazardUnit,
+    title=_("Hazard units (GB 18218-2018)"),
+    schemas=(HazardUnitIn, HazardUnitPatch),
+    out=HazardUnitOut,
+    filters=HazardUnitFilters,
+    list_rows=selectors.hazard_unit_list,
+    get=lambda user, pk: selectors.hazard_unit_get(user=user, unit_id=pk),
+    create=lambda *, by, **values: services.hazard_unit_create(by=by, **_unit_values(values)),
+    update=lambda *, by, obj, **values: services.hazard_unit_update(by=by, unit=obj, **_unit_values(values)),
 )
+registry_api(router, HAZARD_UNITS, pages=Pages)
 
 
 # --- inspections, draws, documents, commitments -------------------------------------------------------------------

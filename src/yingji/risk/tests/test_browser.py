@@ -105,3 +105,39 @@ def test_one_map_offers_the_four_colour_layer_with_its_legend(page, live_server,
     box.check()
     page.wait_for_selector("#map[data-risk-visible='true']")
     page.screenshot(path=str(ARTIFACTS / "risk-onemap-390.png"), full_page=True)
+
+
+def test_bureau_imports_enterprise_profiles_from_excel(page, live_server, cast, inspector, profiles):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from yingji.risk.excel import ENTERPRISES, export_xlsx
+    from yingji.risk.models import EnterpriseProfile
+    from yingji.risk.tests.test_pages_excel import NEW_ROW
+
+    workbook = load_workbook(BytesIO(export_xlsx(ENTERPRISES, user=cast.admin)))
+    workbook.active.append(NEW_ROW)
+    workbook.active.cell(row=4, column=4, value="91350100M000100Y44")  # the new row's credit code: wrong check
+
+    def as_file(name: str) -> dict:
+        out = BytesIO()
+        workbook.save(out)
+        return {"name": name, "mimeType": "application/octet-stream", "buffer": out.getvalue()}
+
+    sign_in(page, inspector.username, PASSWORD)
+    page.goto("/risk/enterprises/")
+    page.get_by_role("link", name="从 Excel 导入").click()
+    assert page.get_by_role("link", name="下载空白模板").count() == 1
+    page.get_by_label("Excel 文件（.xlsx）").set_input_files(as_file("企业.xlsx"))
+    page.get_by_role("button", name="导入").click()
+    # Nothing is saved; the problem is named by row and column.
+    assert "第4行 统一社会信用代码" in page.locator(".import-errors").inner_text()
+    assert not EnterpriseProfile.objects.filter(org__code="T-NEW").exists()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "risk-import-errors.png"), full_page=True)
+    workbook.active.cell(row=4, column=4, value="")
+    page.get_by_label("Excel 文件（.xlsx）").set_input_files(as_file("企业.xlsx"))
+    page.get_by_role("button", name="导入").click()
+    assert "导入完成：新增 1 条" in page.locator("body").inner_text()
+    assert page.get_by_role("link", name="新企业").count() == 1
