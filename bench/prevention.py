@@ -157,6 +157,7 @@ def measure(tokens: dict, repeat: int) -> list[tuple[str, str, float, float, int
 
 
 def main() -> None:
+    sys.stdout.reconfigure(line_buffering=True)  # figures appear as they come, also into a file
     args = parse()
     dropped = setup(args)
     try:
