@@ -106,11 +106,13 @@
 
   base.ready.then(function (boundary) {
     map.fitBounds(boundary.getBounds(), { padding: [10, 10] });
-    var boxes = document.querySelectorAll("#layer-toggles input[data-layer]");
-    // One layer after another: a gentler load on the server than a burst of parallel queries.
+    var boxes = Array.prototype.slice.call(document.querySelectorAll("#layer-toggles input[data-layer]"));
+    // One layer after another (a gentler load on the server than a burst of parallel queries), areas first: they lie
+    // under the points.
     var chain = Promise.resolve();
+    boxes.forEach(function (box) { box.addEventListener("change", function () { toggle(box); }); });
+    boxes.sort(function (a, b) { return offered[b.dataset.layer].areas - offered[a.dataset.layer].areas; });
     boxes.forEach(function (box) {
-      box.addEventListener("change", function () { toggle(box); });
       if (box.checked) {
         chain = chain.then(function () { return load(box.dataset.layer); })
           .then(function () { show(box.dataset.layer, true); });
