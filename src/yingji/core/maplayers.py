@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from yingji.core.errors import ValidationFailed
 from yingji.core.geo import district_feature
@@ -170,3 +171,43 @@ def layer(name: str, user: User, *, bbox: BBox | None = None) -> FeatureCollecti
         return build(user, bbox=bbox)
     collection = build(user)
     return {**collection, "features": [f for f in collection["features"] if bbox.touches(f.get("geometry"))]}
+
+
+@dataclass(frozen=True)
+class LayerInfo:
+    """How the one map offers a layer as a toggle: its label, the colour of its features and legend entry (a feature's
+    own `properties.color` wins, with `legend` listing those colours), drawn as areas or as points (clustered or not),
+    shown at first or not, and where it stands among the toggles (`order`)."""
+
+    label: Any  # a translatable text (gettext_lazy)
+    colour: str = "#6b7280"
+    legend: tuple[tuple[str, Any], ...] = ()
+    areas: bool = False
+    cluster: bool = False
+    shown: bool = False
+    order: int = 50
+
+
+# The layers a map page offers as toggles, by name (apps register theirs beside LAYERS in `AppConfig.ready()`).
+LAYER_INFO: dict[str, LayerInfo] = {
+    "enterprises": LayerInfo(_lazy("Enterprises"), colour="#f59e0b", cluster=True, order=20),
+    "streets": LayerInfo(_lazy("Street areas (illustrative)"), colour="#1d4ed8", areas=True, shown=True, order=90),
+}
+
+
+def offered_layers() -> list[dict[str, Any]]:
+    """The registered layers with a toggle (LAYER_INFO) as plain data for a page: name, label, colour, legend
+    rows [colour, label], areas, cluster, shown; in toggle order."""
+    offered = sorted((info.order, name) for name, info in LAYER_INFO.items() if name in LAYERS)
+    return [
+        {
+            "name": name,
+            "label": str(LAYER_INFO[name].label),
+            "colour": LAYER_INFO[name].colour,
+            "legend": [[colour, str(label)] for colour, label in LAYER_INFO[name].legend],
+            "areas": LAYER_INFO[name].areas,
+            "cluster": LAYER_INFO[name].cluster,
+            "shown": LAYER_INFO[name].shown,
+        }
+        for _order, name in offered
+    ]

@@ -63,6 +63,9 @@ class Registry:
     annotations: dict[str, Any] = field(default_factory=dict)  # a write type the model cannot say (JSON lists)
     payload_ids: dict[str, type[models.Model]] = field(default_factory=lambda: {"org": OrgUnit})
     refetch: bool = False  # answer a write with `get` (rows the selector annotates)
+    # Hand-written (create, patch) schemas, for rules the model cannot say (a check character, a unit's own fields);
+    # `fields` and the derived schemas are then unused, and `borrowed` names fields that live elsewhere.
+    schemas: tuple[type[Schema], type[Schema]] | None = None
     # Excel: `export_xlsx(user) -> bytes` and `import_xlsx(user, data) -> report (created, updated)`; with them the
     # registry gets /<slug>/export and /<slug>/import, and `sheet_title` names the download.
     export_xlsx: Callable[[Any], bytes] | None = None
@@ -190,7 +193,7 @@ def _operation(func: Callable[..., Any], registry: Registry, verb: str) -> Calla
 
 def registry_api(router: Router, registry: Registry, *, pages: Any) -> None:
     """Mount a registry's list, get, create, patch, export and import on `router` (`pages`: the paginator)."""
-    create_schema, patch_schema = write_schemas(registry)
+    create_schema, patch_schema = registry.schemas or write_schemas(registry)
     out = registry.out
     filters_schema = registry.filters
 

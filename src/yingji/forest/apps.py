@@ -9,7 +9,7 @@ class ForestConfig(AppConfig):
     verbose_name = _("Forest fire prevention")
 
     def ready(self) -> None:
-        from yingji.core.maplayers import LAYERS
+        from yingji.core.maplayers import LAYER_INFO, LAYERS, LayerInfo
         from yingji.core.nav import NAV, NavEntry
         from yingji.core.roles import Role, ensure_roles, grant
         from yingji.forest import maplayers
@@ -29,4 +29,8 @@ class ForestConfig(AppConfig):
         grant([Role.ADMIN, Role.DUTY_OFFICER, Role.COMMANDER], "forest.change_firepoint")
         post_migrate.connect(lambda **kwargs: ensure_roles(), sender=self, weak=False)
         LAYERS.update(maplayers.LAYERS)
+        LAYER_INFO.update(
+            forest_areas=LayerInfo(_("Forest areas"), colour="#16a34a", areas=True, order=50),
+            forest_fires=LayerInfo(_("Fire points"), colour="#ea580c", order=51),
+        )
         NAV.append(NavEntry(_("Forest fire prevention"), "forest:index", order=45))

@@ -22,7 +22,7 @@ class IncidentsConfig(AppConfig):
     verbose_name = _("Duty desk and incidents")
 
     def ready(self) -> None:
-        from yingji.core.maplayers import LAYERS
+        from yingji.core.maplayers import LAYER_INFO, LAYERS, LayerInfo
         from yingji.core.nav import NAV, NavEntry
         from yingji.core.roles import Role, grant
         from yingji.core.todos import TODO_SOURCES
@@ -76,6 +76,7 @@ class IncidentsConfig(AppConfig):
             )
         )
         LAYERS["incidents"] = incidents_layer
+        LAYER_INFO["incidents"] = LayerInfo(_("Open incidents"), colour="#be123c", order=40)
         TODO_SOURCES.extend(todos.SOURCES)
         receivers.connect()
         activation.connect()  # a red alarm proposes plans (after the incident it opens)

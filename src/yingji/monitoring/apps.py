@@ -9,7 +9,7 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("IoT monitoring")
 
     def ready(self) -> None:
-        from yingji.core.maplayers import LAYERS
+        from yingji.core.maplayers import LAYER_INFO, LAYERS, LayerInfo
         from yingji.core.nav import NAV, NavEntry
         from yingji.core.processes import supervise
         from yingji.core.roles import Role, ensure_roles, grant
@@ -37,6 +37,10 @@ class MonitoringConfig(AppConfig):
         # core's hook runs before this app's permissions exist: give the roles their monitoring rights again.
         post_migrate.connect(lambda **kwargs: ensure_roles(), sender=self, weak=False)
         LAYERS.update(maplayers.LAYERS)
+        LAYER_INFO.update(
+            devices=LayerInfo(_("Devices"), colour="#0891b2", cluster=True, order=30),
+            alarms=LayerInfo(_("Open alarms"), colour="#dc2626", order=31),
+        )
         NAV.append(NavEntry(_("Monitoring and early warning"), "monitoring:index", order=30))
         # `yingji run` starts ingest when there is a broker to read, and the Modbus poller always: it idles without
         # endpoints and picks up endpoints added later within a minute.

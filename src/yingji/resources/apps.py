@@ -8,7 +8,7 @@ class ResourcesConfig(AppConfig):
     verbose_name = _("Emergency resources")
 
     def ready(self) -> None:
-        from yingji.core.maplayers import LAYERS
+        from yingji.core.maplayers import LAYER_INFO, LAYERS
         from yingji.core.nav import NAV, NavEntry
         from yingji.core.roles import Role, grant
         from yingji.resources import maplayers
@@ -45,5 +45,6 @@ class ResourcesConfig(AppConfig):
         grant(Role.TEAM_LEADER, "resources.change_team")
 
         LAYERS.update(maplayers.LAYERS)
+        LAYER_INFO.update(maplayers.INFO)
         NAV.append(NavEntry(_("Emergency resources"), "resources:index", order=20))
         NAV.append(NavEntry(_("One map"), "resources:map", order=21))

@@ -5,8 +5,9 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from yingji.core.maplayers import FeatureCollection
+from yingji.core.maplayers import FeatureCollection, LayerInfo
 from yingji.core.models import User
 from yingji.resources import selectors
 
@@ -135,4 +136,13 @@ LAYERS: dict[str, Callable[[Any], FeatureCollection]] = {
     "equipment": equipment_layer,
     "warehouses": warehouses_layer,
     "shelters": shelters_layer,
+}
+
+# The one map's toggles for these layers (marker colours of resources.css).
+INFO = {
+    "teams": LayerInfo(gettext_lazy("Rescue teams"), colour="#b42318", cluster=True, shown=True, order=10),
+    "experts": LayerInfo(gettext_lazy("Experts"), colour="#7c3aed", cluster=True, order=11),
+    "equipment": LayerInfo(gettext_lazy("Large equipment"), colour="#0f766e", cluster=True, shown=True, order=12),
+    "warehouses": LayerInfo(gettext_lazy("Warehouses"), colour="#a16207", cluster=True, shown=True, order=13),
+    "shelters": LayerInfo(gettext_lazy("Shelters"), colour="#15803d", cluster=True, order=14),
 }

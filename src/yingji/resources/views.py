@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yingji.core.errors import ValidationFailed
+from yingji.core.maplayers import offered_layers
 from yingji.core.registry import Registry, registry_xlsx
 from yingji.core.requests import AuthedRequest
 from yingji.core.web import page_of, run_service
@@ -245,6 +246,7 @@ def one_map(request: AuthedRequest) -> HttpResponse:
         "resources/map.html",
         {
             "network": reach.road_network_info(),
+            "layers": offered_layers(),
             "team_kinds": TeamKind.choices,
             "nearest_url": reverse("api:resources_nearest"),
             "evacuation_url": reverse("api:routing_evacuation"),

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from yingji.core.admin import ReadOnlyAdmin as ReadOnly
 from yingji.risk.models import (
     Commitment,
     DangerEvent,
@@ -14,17 +15,6 @@ from yingji.risk.models import (
     InspectionPlan,
     RiskPoint,
 )
-
-
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(EnterpriseProfile)

@@ -4,38 +4,52 @@ commitments, indicators. Handlers are thin: selectors read, services write."""
 
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
 from typing import Any, Literal
-from urllib.parse import quote
 
+from django.db.models import Model, QuerySet
 from django.http import HttpResponse
+from django.utils.translation import gettext_lazy as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from yingji.core.api import Pages
 from yingji.core.errors import ValidationFailed
+from yingji.core.inputs import MAX_ID, MAX_QUANTITY
+from yingji.core.models import OrgUnit
+from yingji.core.registry import ImportOut, Registry, registry_api
+from yingji.core.requests import ApiRequest
 from yingji.risk import conf, excel, gb18218, lec, selectors, services
 from yingji.risk.checklists import checklist_for
 from yingji.risk.lifecycle import DANGER
 from yingji.risk.models import (
+    Commitment,
     ControlLevel,
+    DangerEvent,
     DangerGrade,
+    DangerPhoto,
     DangerSource,
     DangerStatus,
     DocumentKind,
+    Draw,
+    EnforcementDocument,
+    EnterpriseProfile,
+    HazardUnit,
     HiddenDanger,
     IndustrySection,
+    Inspection,
+    InspectionPlan,
     Method,
     PhotoStage,
     RiskFlag,
+    RiskPoint,
     Scale,
     UnitKind,
 )
 from yingji.risk.uscc import normalise, uscc_problem
 
 router = Router(tags=["risk"])
-MAX_ID = 2**63 - 1
-MAX_Q = 10**9
 
 
 def _fail(field: str, message: str) -> ValidationFailed:
@@ -59,7 +73,7 @@ class LecOut(Schema):
 
 
 @router.post("/risk/lec", response=LecOut)
-def risk_lec(request, payload: LecIn):
+def risk_lec(request: ApiRequest, payload: LecIn) -> dict[str, Any]:
     """D = L × E × C with the LEC score tables → the danger band and the four-colour grade."""
     try:
         result = lec.lec(payload.l, payload.e, payload.c, conf.lec_bands())
@@ -79,7 +93,7 @@ class MatrixOut(Schema):
 
 
 @router.post("/risk/matrix", response=MatrixOut)
-def risk_matrix(request, payload: MatrixIn):
+def risk_matrix(request: ApiRequest, payload: MatrixIn) -> dict[str, Any]:
     """R = likelihood × severity on the 5 × 5 matrix → the four-colour grade."""
     result = lec.matrix(payload.likelihood, payload.severity, conf.matrix_bands())
     return {"score": result.score, "colour": result.colour}
@@ -94,7 +108,7 @@ class HazardItemIn(Schema):
 
 class IdentifyIn(Schema):
     items: list[HazardItemIn] = Field(..., max_length=200)
-    exposed_people: int = Field(0, ge=0, le=MAX_Q)
+    exposed_people: int = Field(0, ge=0, le=MAX_QUANTITY)
 
 
 class HazardItemOut(Schema):
@@ -125,7 +139,7 @@ def _items(items: list[HazardItemIn]) -> list[dict[str, Any]]:
 
 
 @router.post("/hazards/identify", response=IdentifyOut)
-def hazards_identify(request, payload: IdentifyIn):
+def hazards_identify(request: ApiRequest, payload: IdentifyIn) -> dict[str, Any]:
     """GB 18218-2018: S = Σ q/Q, major when S ≥ 1, R = α Σ β q/Q and the grade (1-4)."""
     try:
         result = gb18218.identify(_items(payload.items), payload.exposed_people)
@@ -145,7 +159,7 @@ class UsccOut(Schema):
 
 
 @router.post("/enterprises/check-uscc", response=UsccOut)
-def uscc_check(request, payload: UsccIn):
+def uscc_check(request: ApiRequest, payload: UsccIn) -> dict[str, Any]:
     """Check a unified social credit code (GB 32100-2015) without saving anything."""
     code = normalise(payload.uscc)
     problem = uscc_problem(code)
@@ -195,12 +209,12 @@ class ProfileFields(Schema):
     legal_representative: str | None = Field(None, max_length=60)
     safety_manager: str | None = Field(None, max_length=60)
     safety_phone: str | None = Field(None, max_length=40)
-    employees: int | None = Field(None, ge=0, le=MAX_Q)
+    employees: int | None = Field(None, ge=0, le=MAX_QUANTITY)
     hazardous_chemicals: str | None = Field(None, max_length=2000)
     high_risk: bool | None = None
     risk_flags: list[RiskFlag] | None = Field(None, max_length=20)
     has_emergency_org: bool | None = None
-    emergency_staff: int | None = Field(None, ge=0, le=MAX_Q)
+    emergency_staff: int | None = Field(None, ge=0, le=MAX_QUANTITY)
     has_plan: bool | None = None
     has_drills: bool | None = None
     has_materials: bool | None = None
@@ -226,60 +240,54 @@ class EnterpriseFilters(Schema):
     industry_section: IndustrySection | None = None
 
 
-def _profile_values(payload: Schema) -> dict[str, Any]:
-    values = payload.dict(exclude_unset=True)
-    if "risk_flags" in values and values["risk_flags"] is not None:
+def _profile_values(values: dict[str, Any]) -> dict[str, Any]:
+    if values.get("risk_flags") is not None:
         values["risk_flags"] = [str(f) for f in values["risk_flags"]]
     return {k: v for k, v in values.items() if v is not None or k in ("lat", "lon")}
 
 
-@router.get("/enterprises", response=list[EnterpriseOut])
-@paginate(Pages)
-def enterprises_list(request, filters: Query[EnterpriseFilters]):
-    """Enterprise profiles you may see; search with `q`, filter by `street`, `scale`, `high_risk`, section."""
-    return selectors.enterprise_list(user=request.auth, **filters.dict())
-
-
 @router.get("/enterprises/export.xlsx")
-def enterprises_export(request):
-    """The enterprise profiles you may see as an .xlsx file (fixed Chinese headers)."""
-    data = excel.export_xlsx(excel.ENTERPRISES, user=request.auth)
-    response = HttpResponse(data, content_type=excel.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('企业档案.xlsx')}"
-    return response
-
-
-class ImportOut(Schema):
-    created: int
-    updated: int
+def enterprises_export(request: ApiRequest) -> HttpResponse:
+    """The enterprise profiles you may see as an .xlsx file (fixed Chinese headers, the import's columns)."""
+    return excel.enterprises_download(request.auth)
 
 
 @router.post("/enterprises/import", response=ImportOut)
-def enterprises_import(request, file: File[UploadedFile]):
+def enterprises_import(request: ApiRequest, file: File[UploadedFile]) -> dict[str, int]:
     """Create or update profiles from an .xlsx file (by unit code); all rows or none, errors as 第N行 字段: 原因."""
-    if file.size > excel.MAX_IMPORT_BYTES:
-        raise _fail("file", "file too large (10 MB at most)")
-    report = excel.import_xlsx(excel.ENTERPRISES, user=request.auth, data=file.read())
+    report = excel.enterprises_upload(by=request.auth, file=file)
     return {"created": report.created, "updated": report.updated}
 
 
-@router.get("/enterprises/{int:profile_id}", response=EnterpriseOut)
-def enterprises_get(request, profile_id: int):
-    return selectors.enterprise_get(user=request.auth, profile_id=profile_id)
+# Registries with hand-written schemas: their services resolve the ids they are given, and a write answers with the
+# selector's row.
+_registry = partial(Registry, fields=(), payload_ids={}, refetch=True)
 
+# The enterprise unit's own fields, written through the profile.
+UNIT_FIELDS: dict[str, tuple[type[Model], str]] = {
+    name: (OrgUnit, name) for name in ("name", "address", "lat", "lon", "contact", "phone")
+}
 
-@router.post("/enterprises", response={201: EnterpriseOut})
-def enterprises_create(request, payload: EnterpriseIn):
-    """Give an enterprise its profile: the enterprise unit `code` in your scope, or a new one under `parent`."""
-    profile = services.enterprise_create(by=request.auth, **_profile_values(payload))
-    return Status(201, selectors.enterprise_get(user=request.auth, profile_id=profile.pk))
-
-
-@router.patch("/enterprises/{int:profile_id}", response=EnterpriseOut)
-def enterprises_update(request, profile_id: int, payload: ProfileFields):
-    profile = selectors.enterprise_get(user=request.auth, profile_id=profile_id)
-    services.enterprise_update(by=request.auth, profile=profile, **_profile_values(payload))
-    return selectors.enterprise_get(user=request.auth, profile_id=profile_id)
+ENTERPRISES = _registry(
+    slug="enterprises",
+    name="enterprise",
+    model=EnterpriseProfile,
+    title=_("Enterprises"),
+    schemas=(EnterpriseIn, ProfileFields),
+    borrowed=UNIT_FIELDS,
+    out=EnterpriseOut,
+    filters=EnterpriseFilters,
+    list_rows=selectors.enterprise_list,
+    get=lambda user, pk: selectors.enterprise_get(user=user, profile_id=pk),
+    create=lambda *, by, **values: services.enterprise_create(by=by, **_profile_values(values)),
+    update=lambda *, by, obj, **values: services.enterprise_update(by=by, profile=obj, **_profile_values(values)),
+    docs={
+        "list": "Enterprise profiles you may see; search with `q`, filter by `street`, `scale`, `high_risk`, section.",
+        "create": "Give an enterprise its profile: the enterprise unit `code` in your scope, or a new one under "
+        "`parent`.",
+    },
+)
+registry_api(router, ENTERPRISES, pages=Pages)
 
 
 # --- risk points --------------------------------------------------------------------------------------------------
@@ -344,37 +352,33 @@ class RiskPointFilters(Schema):
     q: str | None = Field(None, max_length=100)
 
 
-def _point_values(payload: Schema) -> dict[str, Any]:
-    values = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+def _point_values(values: dict[str, Any]) -> dict[str, Any]:
+    values = {k: v for k, v in values.items() if v is not None}
     for short in ("l", "e", "c"):
         if short in values:
             values[f"{short}_value"] = values.pop(short)
     return values
 
 
-@router.get("/risk-points", response=list[RiskPointOut])
-@paginate(Pages)
-def risk_points_list(request, filters: Query[RiskPointFilters]):
-    return selectors.risk_point_list(user=request.auth, **filters.dict())
-
-
-@router.get("/risk-points/{int:point_id}", response=RiskPointOut)
-def risk_points_get(request, point_id: int):
-    return selectors.risk_point_get(user=request.auth, point_id=point_id)
-
-
-@router.post("/risk-points", response={201: RiskPointOut})
-def risk_points_create(request, payload: RiskPointIn):
-    """A risk point assessed by LEC (`l`, `e`, `c`) or the matrix (`likelihood`, `severity`); the colour follows."""
-    point = services.risk_point_create(by=request.auth, **_point_values(payload))
-    return Status(201, selectors.risk_point_get(user=request.auth, point_id=point.pk))
-
-
-@router.patch("/risk-points/{int:point_id}", response=RiskPointOut)
-def risk_points_update(request, point_id: int, payload: RiskPointPatch):
-    point = selectors.risk_point_get(user=request.auth, point_id=point_id)
-    services.risk_point_update(by=request.auth, point=point, **_point_values(payload))
-    return selectors.risk_point_get(user=request.auth, point_id=point_id)
+RISK_POINTS = _registry(
+    slug="risk-points",
+    name="risk-point",
+    model=RiskPoint,
+    title=_("Risk points"),
+    schemas=(RiskPointIn, RiskPointPatch),
+    borrowed={short: (RiskPoint, f"{short}_value") for short in ("l", "e", "c")},
+    out=RiskPointOut,
+    filters=RiskPointFilters,
+    list_rows=selectors.risk_point_list,
+    get=lambda user, pk: selectors.risk_point_get(user=user, point_id=pk),
+    create=lambda *, by, **values: services.risk_point_create(by=by, **_point_values(values)),
+    update=lambda *, by, obj, **values: services.risk_point_update(by=by, point=obj, **_point_values(values)),
+    docs={
+        "create": "A risk point assessed by LEC (`l`, `e`, `c`) or the matrix (`likelihood`, `severity`); the "
+        "colour follows."
+    },  # fmt: skip
+)
+registry_api(router, RISK_POINTS, pages=Pages)
 
 
 # --- hidden dangers -----------------------------------------------------------------------------------------------
@@ -389,7 +393,7 @@ class PhotoOut(Schema):
     url: str
 
     @staticmethod
-    def resolve_url(obj) -> str:
+    def resolve_url(obj: DangerPhoto) -> str:
         return f"/risk/photos/{obj.pk}/"
 
 
@@ -438,11 +442,11 @@ class DangerDetailOut(DangerOut):
     events: list[EventOut]
 
     @staticmethod
-    def resolve_photos(obj: HiddenDanger) -> list:
+    def resolve_photos(obj: HiddenDanger) -> list[DangerPhoto]:
         return list(obj.photos.all())
 
     @staticmethod
-    def resolve_events(obj: HiddenDanger) -> list:
+    def resolve_events(obj: HiddenDanger) -> list[DangerEvent]:
         return list(obj.events.select_related("by"))
 
 
@@ -477,24 +481,24 @@ class TransitionIn(Schema):
 
 @router.get("/hidden-dangers", response=list[DangerOut])
 @paginate(Pages)
-def dangers_list(request, filters: Query[DangerFilters]):
+def dangers_list(request: ApiRequest, filters: Query[DangerFilters]) -> QuerySet[HiddenDanger]:
     """Hidden dangers you may see, newest first; filter by `status`, `grade`, `overdue`, `open`, `org`, `q`."""
     return selectors.danger_list(user=request.auth, **filters.dict())
 
 
 @router.get("/hidden-dangers/{int:danger_id}", response=DangerDetailOut)
-def dangers_get(request, danger_id: int):
+def dangers_get(request: ApiRequest, danger_id: int) -> HiddenDanger:
     return selectors.danger_get(user=request.auth, danger_id=danger_id)
 
 
 @router.post("/hidden-dangers", response={201: DangerDetailOut})
-def dangers_create(request, payload: DangerIn):
+def dangers_create(request: ApiRequest, payload: DangerIn) -> Status:
     danger = services.danger_create(by=request.auth, **payload.dict())
     return Status(201, selectors.danger_get(user=request.auth, danger_id=danger.pk))
 
 
 @router.post("/hidden-dangers/{int:danger_id}/transitions", response=DangerDetailOut)
-def dangers_transition(request, danger_id: int, payload: TransitionIn):
+def dangers_transition(request: ApiRequest, danger_id: int, payload: TransitionIn) -> HiddenDanger:
     """Move along the closed loop (`to`: rectifying, rectified, accepted, closed); 409 names the allowed moves."""
     danger = selectors.danger_get(user=request.auth, danger_id=danger_id)
     values = {k: v for k, v in payload.dict().items() if v is not None}
@@ -503,10 +507,10 @@ def dangers_transition(request, danger_id: int, payload: TransitionIn):
 
 
 @router.post("/hidden-dangers/{int:danger_id}/photos", response={201: PhotoOut})
-def dangers_photo(request, danger_id: int, file: File[UploadedFile], stage: Form[PhotoStage]):
+def dangers_photo(request: ApiRequest, danger_id: int, file: File[UploadedFile], stage: Form[PhotoStage]) -> Status:
     """Upload a photo (JPEG, PNG or WebP, ≤ 10 MB) as found or after rectification; stored with its SHA-256."""
     danger = selectors.danger_get(user=request.auth, danger_id=danger_id)
-    if file.size > services.MAX_PHOTO_BYTES:
+    if file.size is not None and file.size > services.MAX_PHOTO_BYTES:
         raise _fail("file", "A photo may be at most 10 MB.")
     photo = services.danger_photo_add(by=request.auth, danger=danger, stage=stage, data=file.read(),
                                       filename=file.name or "")  # fmt: skip
@@ -532,7 +536,7 @@ class HazardUnitOut(Schema):
     active: bool
 
     @staticmethod
-    def resolve_devices(obj) -> list[int]:
+    def resolve_devices(obj: HazardUnit) -> list[int]:
         return [d.pk for d in obj.devices.all()]
 
 
@@ -540,7 +544,7 @@ class HazardUnitPatch(Schema):
     name: str | None = Field(None, min_length=1, max_length=120)
     kind: UnitKind | None = None
     items: list[HazardItemIn] | None = Field(None, max_length=200)
-    exposed_people: int | None = Field(None, ge=0, le=MAX_Q)
+    exposed_people: int | None = Field(None, ge=0, le=MAX_QUANTITY)
     devices: list[int] | None = Field(None, max_length=200)
     active: bool | None = None
 
@@ -552,8 +556,13 @@ class HazardUnitIn(HazardUnitPatch):
     items: list[HazardItemIn] = Field(..., max_length=200)
 
 
-def _unit_values(payload: Schema) -> dict[str, Any]:
-    values = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+class HazardUnitFilters(Schema):
+    org: int | None = Field(None, ge=1, le=MAX_ID)
+    is_major: bool | None = None
+
+
+def _unit_values(values: dict[str, Any]) -> dict[str, Any]:
+    values = {k: v for k, v in values.items() if v is not None}
     if "items" in values:
         values["items"] = [
             {k: (str(v) if isinstance(v, Decimal) else v) for k, v in item.items()}
@@ -562,28 +571,20 @@ def _unit_values(payload: Schema) -> dict[str, Any]:
     return values
 
 
-@router.get("/hazard-units", response=list[HazardUnitOut])
-@paginate(Pages)
-def hazard_units_list(request, org: int | None = Query(None, ge=1, le=MAX_ID), is_major: bool | None = None):
-    return selectors.hazard_unit_list(user=request.auth, org=org, is_major=is_major)
-
-
-@router.get("/hazard-units/{int:unit_id}", response=HazardUnitOut)
-def hazard_units_get(request, unit_id: int):
-    return selectors.hazard_unit_get(user=request.auth, unit_id=unit_id)
-
-
-@router.post("/hazard-units", response={201: HazardUnitOut})
-def hazard_units_create(request, payload: HazardUnitIn):
-    unit = services.hazard_unit_create(by=request.auth, **_unit_values(payload))
-    return Status(201, selectors.hazard_unit_get(user=request.auth, unit_id=unit.pk))
-
-
-@router.patch("/hazard-units/{int:unit_id}", response=HazardUnitOut)
-def hazard_units_update(request, unit_id: int, payload: HazardUnitPatch):
-    unit = selectors.hazard_unit_get(user=request.auth, unit_id=unit_id)
-    services.hazard_unit_update(by=request.auth, unit=unit, **_unit_values(payload))
-    return selectors.hazard_unit_get(user=request.auth, unit_id=unit_id)
+HAZARD_UNITS = _registry(
+    slug="hazard-units",
+    name="hazard-unit",
+    model=HazardUnit,
+    title=_("Hazard units (GB 18218-2018)"),
+    schemas=(HazardUnitIn, HazardUnitPatch),
+    out=HazardUnitOut,
+    filters=HazardUnitFilters,
+    list_rows=selectors.hazard_unit_list,
+    get=lambda user, pk: selectors.hazard_unit_get(user=user, unit_id=pk),
+    create=lambda *, by, **values: services.hazard_unit_create(by=by, **_unit_values(values)),
+    update=lambda *, by, obj, **values: services.hazard_unit_update(by=by, unit=obj, **_unit_values(values)),
+)
+registry_api(router, HAZARD_UNITS, pages=Pages)
 
 
 # --- inspections, draws, documents, commitments -------------------------------------------------------------------
@@ -592,7 +593,7 @@ def hazard_units_update(request, unit_id: int, payload: HazardUnitPatch):
 class PlanIn(Schema):
     year: int = Field(..., ge=2000, le=2100)
     title: str = Field(..., min_length=1, max_length=200)
-    planned: int = Field(0, ge=0, le=MAX_Q)
+    planned: int = Field(0, ge=0, le=MAX_QUANTITY)
 
 
 class PlanOut(Schema):
@@ -623,25 +624,25 @@ class DrawOut(Schema):
 
 
 @router.post("/inspection-plans", response={201: PlanOut})
-def plans_create(request, payload: PlanIn):
+def plans_create(request: ApiRequest, payload: PlanIn) -> Status:
     return Status(201, services.plan_create(by=request.auth, **payload.dict()))
 
 
 @router.get("/inspection-plans", response=list[PlanOut])
 @paginate(Pages)
-def plans_list(request):
+def plans_list(request: ApiRequest) -> QuerySet[InspectionPlan]:
     return selectors.plan_list(user=request.auth)
 
 
 @router.post("/inspection-plans/{int:plan_id}/draws", response={201: DrawOut})
-def plans_draw(request, plan_id: int, payload: DrawIn):
+def plans_draw(request: ApiRequest, plan_id: int, payload: DrawIn) -> Status:
     """A double-random draw for the plan: the seed and pools are recorded so anyone can reproduce it."""
     plan = selectors.plan_get(user=request.auth, plan_id=plan_id)
     return Status(201, services.draw_make(by=request.auth, plan=plan, **payload.dict()))
 
 
 @router.get("/draws/{int:draw_id}", response=DrawOut)
-def draws_get(request, draw_id: int):
+def draws_get(request: ApiRequest, draw_id: int) -> Draw:
     return selectors.draw_get(user=request.auth, draw_id=draw_id)
 
 
@@ -661,7 +662,7 @@ class InspectionOut(Schema):
     reinspect_by: date | None
 
     @staticmethod
-    def resolve_inspectors(obj) -> list[int]:
+    def resolve_inspectors(obj: Inspection) -> list[int]:
         return [u.pk for u in obj.inspectors.all()]
 
 
@@ -686,18 +687,18 @@ class InspectionIn(Schema):
 
 @router.get("/inspections", response=list[InspectionOut])
 @paginate(Pages)
-def inspections_list(request, org: int | None = Query(None, ge=1, le=MAX_ID)):
+def inspections_list(request: ApiRequest, org: int | None = Query(None, ge=1, le=MAX_ID)) -> QuerySet[Inspection]:
     return selectors.inspection_list(user=request.auth, org=org)
 
 
 @router.post("/inspections", response={201: InspectionOut})
-def inspections_create(request, payload: InspectionIn):
+def inspections_create(request: ApiRequest, payload: InspectionIn) -> Status:
     inspection = services.inspection_create(by=request.auth, **payload.dict())
     return Status(201, selectors.inspection_get(user=request.auth, inspection_id=inspection.pk))
 
 
 @router.post("/inspections/{int:inspection_id}/record", response=InspectionOut)
-def inspections_record(request, inspection_id: int, payload: RecordIn):
+def inspections_record(request: ApiRequest, inspection_id: int, payload: RecordIn) -> Inspection:
     """Record the result; each finding becomes a hidden danger of the enterprise."""
     inspection = selectors.inspection_get(user=request.auth, inspection_id=inspection_id)
     values = payload.dict()
@@ -711,7 +712,7 @@ class ChecklistOut(Schema):
 
 
 @router.get("/risk/checklists", response=ChecklistOut)
-def checklists_get(request, industry: str = Query("", max_length=30)):
+def checklists_get(request: ApiRequest, industry: str = Query("", max_length=30)) -> dict[str, Any]:
     """The inspection checklist of an industry (the common items, then the industry's own)."""
     return {"industry": industry, "items": checklist_for(industry)}
 
@@ -729,7 +730,7 @@ class SelfInspectionIn(Schema):
 
 
 @router.post("/self-inspections", response={201: InspectionOut})
-def self_inspections_record(request, payload: SelfInspectionIn):
+def self_inspections_record(request: ApiRequest, payload: SelfInspectionIn) -> Status:
     """An enterprise's self-inspection; each item not passed becomes a hidden danger (found by self-inspection)."""
     values = payload.dict()
     inspection = services.self_inspection_record(by=request.auth, **values)
@@ -756,7 +757,7 @@ class DocumentOut(Schema):
 
 
 @router.post("/enforcement-documents", response={201: DocumentOut})
-def documents_issue(request, payload: DocumentIn):
+def documents_issue(request: ApiRequest, payload: DocumentIn) -> Status:
     values = payload.dict()
     if values["inspection"] is not None:
         values["inspection"] = selectors.inspection_get(user=request.auth, inspection_id=values["inspection"])
@@ -765,7 +766,7 @@ def documents_issue(request, payload: DocumentIn):
 
 @router.get("/enforcement-documents", response=list[DocumentOut])
 @paginate(Pages)
-def documents_list(request):
+def documents_list(request: ApiRequest) -> QuerySet[EnforcementDocument]:
     return selectors.document_list(user=request.auth)
 
 
@@ -785,18 +786,18 @@ class CommitmentOut(Schema):
 
 
 @router.post("/commitments", response={201: CommitmentOut})
-def commitments_make(request, payload: CommitmentIn):
+def commitments_make(request: ApiRequest, payload: CommitmentIn) -> Status:
     """Today's safety commitment of a high-risk enterprise."""
     return Status(201, services.commitment_make(by=request.auth, **payload.dict()))
 
 
 @router.get("/commitments", response=list[CommitmentOut])
 @paginate(Pages)
-def commitments_list(request, day: date | None = None):
+def commitments_list(request: ApiRequest, day: date | None = None) -> QuerySet[Commitment]:
     return selectors.commitment_list(user=request.auth, day=day)
 
 
 @router.get("/risk/indicators")
-def risk_indicators(request, by: Literal["street", "industry"] = "street"):
+def risk_indicators(request: ApiRequest, by: Literal["street", "industry"] = "street") -> dict[str, Any]:
     """The prevention indicators per street (or industry section) and in total, live."""
     return selectors.indicators(user=request.auth, by=by)

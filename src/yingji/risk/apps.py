@@ -8,7 +8,7 @@ class RiskConfig(AppConfig):
     verbose_name = _("Dual prevention")
 
     def ready(self) -> None:
-        from yingji.core.maplayers import LAYERS
+        from yingji.core.maplayers import LAYER_INFO, LAYERS
         from yingji.core.nav import NAV, NavEntry
         from yingji.core.roles import Role, grant
         from yingji.risk import maplayers
@@ -44,4 +44,5 @@ class RiskConfig(AppConfig):
             ),
         )
         LAYERS.update(maplayers.LAYERS)
+        LAYER_INFO.update(maplayers.INFO)
         NAV.append(NavEntry(_("Dual prevention"), "risk:index", order=30))

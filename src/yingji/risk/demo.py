@@ -9,6 +9,7 @@ import zlib
 from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -31,7 +32,7 @@ EMERGENCY = "立即停止作业，疏散人员，报告值班室。"
 ORDER_TEXT = "经检查，你单位安全出口被货物占用，违反《中华人民共和国消防法》有关规定。\n现责令你单位于期限内整改完毕。"
 PLAN_TITLE = "2026年度安全生产执法检查计划（演示）"
 DRAW_SEED = "黄石港-2026-第1批"
-SECTIONS = {
+SECTIONS: dict[str, tuple[str, str]] = {
     Industry.HAZARDOUS_CHEMICALS: ("C", "26"),
     Industry.GAS: ("D", "45"),
     Industry.METALLURGY: ("C", "31"),
@@ -47,7 +48,7 @@ SECTIONS = {
     Industry.HOSPITALITY: ("H", "61"),
     Industry.OTHER: ("L", "72"),
 }
-FLAGS = {Industry.HAZARDOUS_CHEMICALS: ["hazchem", "major_hazard"], Industry.GAS: ["gas"],
+FLAGS: dict[str, list[str]] = {Industry.HAZARDOUS_CHEMICALS: ["hazchem", "major_hazard"], Industry.GAS: ["gas"],
          Industry.METALLURGY: ["molten_metal"]}  # fmt: skip
 HIGH_RISK = {Industry.HAZARDOUS_CHEMICALS, Industry.GAS, Industry.METALLURGY}
 # (name, hazard, accidents, LEC or matrix assessment, control level)
@@ -196,7 +197,7 @@ def _hazard_units(enterprises: list[OrgUnit]) -> int:
     for org, name, kind, items, people in wanted:
         if org is None or HazardUnit.objects.filter(org=org, name=name).exists():
             continue
-        device_model = HazardUnit.devices.field.related_model
+        device_model: Any = HazardUnit.devices.field.related_model  # monitoring's Device, a peer app
         devices = list(device_model.objects.filter(installation_org=org).values_list("pk", flat=True))
         services.hazard_unit_create(by=None, org=org, name=name, kind=kind, items=items, exposed_people=people,
                                     devices=devices)  # fmt: skip
@@ -211,6 +212,7 @@ def _plan(inspector: User | None) -> int:
     draw = services.draw_make(by=inspector, plan=plan, seed=DRAW_SEED, count=6, inspectors_per=1,
                               planned_for=timezone.localdate() + timedelta(days=7))  # fmt: skip
     first = draw.inspections.order_by("id").first()
+    assert first is not None  # the draw made six inspections
     services.inspection_record(by=inspector, inspection=first, summary="检查发现隐患1处，已责令整改。",
                                checklist=[{"item": "安全出口畅通", "ok": False}, {"item": "应急预案备案", "ok": True}],
                                findings=[{"title": "安全出口被货物占用"}],

@@ -8,13 +8,14 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
+from docx.text.paragraph import Paragraph
 
 from yingji.risk.models import EnforcementDocument
 
 TITLE_FONT, BODY_FONT = "宋体", "仿宋_GB2312"
 
 
-def _run(paragraph, text: str, *, font: str = BODY_FONT, size: int = 14, bold: bool = False) -> None:
+def _run(paragraph: Paragraph, text: str, *, font: str = BODY_FONT, size: int = 14, bold: bool = False) -> None:
     run = paragraph.add_run(text)
     run.bold = bold
     run.font.size = Pt(size)

@@ -2,11 +2,14 @@
 
 import re
 from decimal import Decimal
+from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from yingji.core.models import OrgUnit
 from yingji.risk.lec import C_VALUES, E_VALUES, L_VALUES, LIKELIHOOD_LABELS, SEVERITY_LABELS
 from yingji.risk.models import (
     ControlLevel,
@@ -30,15 +33,17 @@ class DangerFilterForm(forms.Form):
 
 
 class DangerForm(forms.Form):
-    org = forms.ModelChoiceField(label=_("Enterprise"), queryset=None)
+    org: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Enterprise"), queryset=None)
     title = forms.CharField(label=_("What was found"), max_length=200)
     location = forms.CharField(label=_("Place"), max_length=200, required=False)
     description = forms.CharField(label=_("Details"), max_length=4000, required=False, widget=forms.Textarea)
     grade = forms.ChoiceField(label=_("Grade"), choices=DangerGrade.choices, initial=DangerGrade.GENERAL)
 
-    def __init__(self, *args, enterprises=None, **kwargs) -> None:
+    def __init__(self, *args: Any, enterprises: QuerySet[OrgUnit] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["org"].queryset = enterprises
+        org = self.fields["org"]
+        assert isinstance(org, forms.ModelChoiceField)
+        org.queryset = enterprises
 
 
 class AssignForm(forms.Form):
@@ -51,6 +56,10 @@ class AssignForm(forms.Form):
 
 class NoteForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Excel file (.xlsx)"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
 
 
 class PhotoForm(forms.Form):
@@ -83,7 +92,7 @@ class ChecklistForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, items: list[str], with_reinspection: bool = False, **kwargs) -> None:
+    def __init__(self, *args: Any, items: list[str], with_reinspection: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.items = items
         for index, item in enumerate(items):

@@ -329,6 +329,7 @@ def identify(items: Sequence[Mapping[str, Any]], exposed_people: int) -> Identif
             f"items.{first.index}.category",
             _("%(name)s: give its Table 2 category so that β can be taken from Table 4") % {"name": first.name},
         )
-    r = None if missing else Fraction(alpha) * sum((Fraction(i.beta) * i.ratio for i in results), Fraction(0))
+    betas = [(i.beta, i.ratio) for i in results if i.beta is not None]
+    r = None if missing else Fraction(alpha) * sum((Fraction(beta) * ratio for beta, ratio in betas), Fraction(0))
     grade, label = grade_for(r) if is_major and r is not None else (None, "")
     return Identification(s=s, is_major=is_major, alpha=alpha, r=r, grade=grade, grade_label=label, items=results)

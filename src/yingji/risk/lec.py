@@ -20,6 +20,7 @@ COLOUR_RANK = {colour: rank for rank, colour in enumerate(reversed(COLOURS))}  #
 COLOUR_LABELS = {RED: _("Major risk (red)"), ORANGE: _("Higher risk (orange)"), YELLOW: _("General risk (yellow)"),
                  BLUE: _("Low risk (blue)")}  # fmt: skip
 COLOUR_HEX = {RED: "#d92d20", ORANGE: "#f79009", YELLOW: "#facc15", BLUE: "#2e90fa"}
+NOT_ASSESSED_HEX = "#98a2b3"  # an enterprise without an assessed risk point
 
 # The score tables of the LEC method: each factor takes one of these values.
 L_VALUES: dict[Decimal, str] = {

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from yingji.core.access import get_scoped_or_404, scoped, under
 from yingji.core.models import OrgKind, OrgUnit, User
-from yingji.risk.lec import COLOUR_RANK, COLOURS
+from yingji.core.selectors import matching
+from yingji.risk.lec import COLOUR_HEX, COLOUR_RANK, COLOURS, NOT_ASSESSED_HEX
 from yingji.risk.models import (
     OPEN_STATUSES,
     Commitment,
@@ -27,16 +28,6 @@ from yingji.risk.models import (
     RiskPoint,
 )
 
-
-def _search(rows: QuerySet, q: str | None, *fields: str) -> QuerySet:
-    if not q:
-        return rows
-    condition = Q()
-    for field in fields:
-        condition |= Q(**{f"{field}__icontains": q})
-    return rows.filter(condition)
-
-
 # --- enterprises --------------------------------------------------------------------------------------------------
 
 
@@ -49,14 +40,14 @@ def enterprise_list(
     high_risk: bool | None = None,
     industry_section: str | None = None,
 ) -> QuerySet[EnterpriseProfile]:
-    rows = scoped(EnterpriseProfile.objects.select_related("org", "org__parent"), user)
-    rows = _search(rows, q, "org__name", "org__code", "uscc", "safety_manager")
-    if scale:
-        rows = rows.filter(scale=scale)
-    if high_risk is not None:
-        rows = rows.filter(high_risk=high_risk)
-    if industry_section:
-        rows = rows.filter(industry_section=industry_section)
+    rows = matching(
+        scoped(EnterpriseProfile.objects.select_related("org", "org__parent"), user),
+        q=q,
+        fields=("org__name", "org__code", "uscc", "safety_manager"),
+        scale=scale,
+        high_risk=high_risk,
+        industry_section=industry_section,
+    )
     return under(rows, user, street).order_by("org__path")
 
 
@@ -85,12 +76,13 @@ def enterprise_units(*, user: User) -> QuerySet[OrgUnit]:
 def risk_point_list(
     *, user: User, org: int | None = None, colour: str | None = None, q: str | None = None, active: bool | None = True
 ) -> QuerySet[RiskPoint]:
-    rows = scoped(RiskPoint.objects.select_related("org"), user)
-    if active is not None:
-        rows = rows.filter(active=active)
-    if colour:
-        rows = rows.filter(colour=colour)
-    rows = _search(rows, q, "name", "hazard", "location", "org__name")
+    rows = matching(
+        scoped(RiskPoint.objects.select_related("org"), user),
+        q=q,
+        fields=("name", "hazard", "location", "org__name"),
+        active=active,
+        colour=colour,
+    )
     return under(rows, user, org).order_by("org__name", "name", "id")
 
 
@@ -123,17 +115,18 @@ def danger_list(
 ) -> QuerySet[HiddenDanger]:
     """Hidden dangers in scope, newest first; `overdue` are those under rectification past their deadline."""
     now = now or timezone.now()
-    rows = scoped(HiddenDanger.objects.select_related("org"), user)
-    if status:
-        rows = rows.filter(status=status)
-    if grade:
-        rows = rows.filter(grade=grade)
+    rows = matching(
+        scoped(HiddenDanger.objects.select_related("org"), user),
+        q=q,
+        fields=("title", "location", "org__name"),
+        status=status,
+        grade=grade,
+    )
     if open is not None:
         rows = rows.filter(status__in=OPEN_STATUSES) if open else rows.filter(status=DangerStatus.CLOSED)
     if overdue is not None:
         late = Q(status=DangerStatus.RECTIFYING, deadline__lt=now)
         rows = rows.filter(late) if overdue else rows.exclude(late)
-    rows = _search(rows, q, "title", "location", "org__name")
     return _with_overdue(under(rows, user, org), now).order_by("-found_at", "-id")
 
 
@@ -153,11 +146,8 @@ def supervised_list(*, user: User) -> QuerySet[HiddenDanger]:
 def hazard_unit_list(
     *, user: User, org: int | None = None, is_major: bool | None = None, grade: int | None = None
 ) -> QuerySet[HazardUnit]:
-    rows = scoped(HazardUnit.objects.select_related("org").prefetch_related("devices"), user).filter(active=True)
-    if is_major is not None:
-        rows = rows.filter(is_major=is_major)
-    if grade:
-        rows = rows.filter(grade=grade)
+    rows = scoped(HazardUnit.objects.select_related("org").prefetch_related("devices"), user)
+    rows = matching(rows, active=True, is_major=is_major, grade=grade)
     return under(rows, user, org).order_by("org__name", "name")
 
 
@@ -181,8 +171,7 @@ def draw_get(*, user: User, draw_id: int) -> Draw:
 
 def inspection_list(*, user: User, org: int | None = None, status: str | None = None) -> QuerySet[Inspection]:
     rows = scoped(Inspection.objects.select_related("org", "plan").prefetch_related("inspectors"), user)
-    if status:
-        rows = rows.filter(status=status)
+    rows = matching(rows, status=status)
     return under(rows, user, org).order_by("-planned_for", "-id")
 
 
@@ -206,9 +195,7 @@ def document_get(*, user: User, document_id: int) -> EnforcementDocument:
 
 
 def commitment_list(*, user: User, day: date | None = None, org: int | None = None) -> QuerySet[Commitment]:
-    rows = scoped(Commitment.objects.select_related("org", "committed_by"), user)
-    if day:
-        rows = rows.filter(day=day)
+    rows = matching(scoped(Commitment.objects.select_related("org", "committed_by"), user), day=day)
     return under(rows, user, org)
 
 
@@ -249,6 +236,7 @@ def four_colour_features(*, user: User) -> list[dict[str, Any]]:
                 "name": name,
                 "street": parent or "",
                 "colour": colours.get(pk, ""),
+                "color": COLOUR_HEX.get(colours.get(pk, ""), NOT_ASSESSED_HEX),
                 "url": f"/risk/enterprises/org/{pk}/",
                 "illustrative": illustrative,
             },
@@ -323,8 +311,8 @@ def indicators(*, user: User, by: str = "street", now: datetime | None = None) -
         .annotate(n=Count("id"))
         .order_by()
     )
-    for p in points:
-        row(group_of(p["org__path"], section(p["org_id"])))["risk_points"][p["colour"]] += p["n"]
+    for point in points:
+        row(group_of(point["org__path"], section(point["org_id"])))["risk_points"][point["colour"]] += point["n"]
 
     late = Q(status=DangerStatus.RECTIFYING, deadline__lt=now)
     dangers = (

@@ -31,6 +31,7 @@ from yingji.risk.models import (
     DangerPhoto,
     DangerSource,
     DangerStatus,
+    DocumentKind,
     Draw,
     EnforcementDocument,
     EnterpriseProfile,
@@ -79,6 +80,7 @@ def _fail(field: str, message: str) -> ValidationFailed:
 
 def _enterprise(by: User | None, org: Any, field: str = "org") -> OrgUnit:
     unit = org_in_scope(by, org, field=field, required=True)
+    assert unit is not None  # required: a missing unit was refused
     if unit.kind != OrgKind.ENTERPRISE:
         raise _fail(field, _("Choose an enterprise."))
     return unit
@@ -147,6 +149,7 @@ def enterprise_create(
         org = org_update(by=by, org=org, **unit_values)
     else:
         parent_unit = org_in_scope(by, parent, field="parent", required=True)
+        assert parent_unit is not None  # required: a missing parent was refused
         if parent_unit.kind not in (OrgKind.STREET, OrgKind.COMMUNITY):
             raise _fail("parent", _("An enterprise sits under a street or a community."))
         org = org_create(by=by, code=code, kind=OrgKind.ENTERPRISE, parent=parent_unit, **unit_values)
@@ -202,13 +205,13 @@ def _assess(point: RiskPoint) -> None:
     """Score and colour a risk point from its assessment (LEC or the matrix)."""
     try:
         if point.method == Method.LEC:
-            if None in (point.l_value, point.e_value, point.c_value):
+            if point.l_value is None or point.e_value is None or point.c_value is None:
                 raise ValueError("l_value", _("Give L, E and C."))
             result = lec.lec(point.l_value, point.e_value, point.c_value, conf.lec_bands())
             point.score, point.colour = result.d, result.colour
             point.likelihood = point.severity = None
         elif point.method == Method.MATRIX:
-            if None in (point.likelihood, point.severity):
+            if point.likelihood is None or point.severity is None:
                 raise ValueError("likelihood", _("Give likelihood and severity."))
             outcome = lec.matrix(point.likelihood, point.severity, conf.matrix_bands())
             point.score, point.colour = Decimal(outcome.score), outcome.colour
@@ -354,6 +357,7 @@ def danger_transition(
         if missing:
             raise ValidationFailed(_("Give measures, responsible person, funds, deadline and interim measures."),
                                    missing)  # fmt: skip
+        assert deadline is not None  # a missing deadline is among `missing`
         if deadline <= now:
             raise _fail("deadline", _("The deadline must lie in the future."))
         for name, value in given.items():
@@ -460,8 +464,9 @@ def _identify(unit: HazardUnit) -> None:
     unit.grade = result.grade
 
 
-def _devices(by: User | None, ids: list[int]) -> list:
-    device_model = HazardUnit.devices.field.related_model
+def _devices(by: User | None, ids: list[int]) -> list[Any]:
+    # monitoring's Device, reached through the relation: monitoring sits beside risk, not below it.
+    device_model: Any = HazardUnit.devices.field.related_model
     return [resolve_in_scope(device_model, by, pk, field="devices", required=True) for pk in ids]
 
 
@@ -706,7 +711,7 @@ def document_issue(
         seq = (EnforcementDocument.objects.filter(kind=kind, year=year).aggregate(m=Max("seq"))["m"] or 0) + 1
         document = EnforcementDocument(
             org=unit, inspection=inspection, kind=kind, year=year, seq=seq,
-            number=f"黄石港应急{DOCUMENT_PREFIX[kind]}〔{year}〕{seq}号", body=body, deadline=deadline,
+            number=f"黄石港应急{DOCUMENT_PREFIX[DocumentKind(kind)]}〔{year}〕{seq}号", body=body, deadline=deadline,
             issuer=ISSUER, issued_by=by, issued_at=now,
         )  # fmt: skip
         try:

@@ -4,7 +4,7 @@ Thin: selectors read, services write (through core.web.run_service)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -14,9 +14,10 @@ from django.views.decorators.http import require_POST
 from yingji.core.access import get_scoped_or_404
 from yingji.core.models import OrgKind
 from yingji.core.photos import media_file
+from yingji.core.requests import AuthedRequest
 from yingji.core.roles import user_has_role
 from yingji.core.web import page_of, run_service
-from yingji.risk import gb18218, selectors, services
+from yingji.risk import excel, gb18218, selectors, services
 from yingji.risk.checklists import checklist_for
 from yingji.risk.forms import (
     AssignForm,
@@ -26,6 +27,7 @@ from yingji.risk.forms import (
     DangerForm,
     DocumentForm,
     HazardUnitForm,
+    ImportForm,
     NoteForm,
     PhotoForm,
     ProfileForm,
@@ -33,7 +35,7 @@ from yingji.risk.forms import (
 )
 from yingji.risk.lec import COLOUR_HEX, COLOUR_LABELS, COLOURS
 from yingji.risk.lifecycle import DANGER, roles_for
-from yingji.risk.models import Colour, DangerPhoto, DangerStatus, EnterpriseProfile
+from yingji.risk.models import Colour, DangerPhoto, DangerStatus, EnterpriseProfile, HiddenDanger
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -42,7 +44,7 @@ def _legend() -> list[tuple[str, str, str]]:
     return [(c, COLOUR_HEX[c], str(COLOUR_LABELS[c])) for c in COLOURS]
 
 
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthedRequest) -> HttpResponse:
     """The overview: indicators per street; an enterprise user goes straight to their own enterprise."""
     user = request.user
     if user.org is not None and user.org.kind == OrgKind.ENTERPRISE:
@@ -61,7 +63,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-def enterprise_list(request: HttpRequest) -> HttpResponse:
+def enterprise_list(request: AuthedRequest) -> HttpResponse:
     q = (request.GET.get("q") or "")[:100]
     rows = selectors.enterprise_list(user=request.user, q=q or None)
     page, query = page_of(request, rows)
@@ -73,7 +75,36 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
     return render(request, "risk/enterprise_list.html", {"page": page, "query": query, "q": q, "hex": COLOUR_HEX})
 
 
-def enterprise_detail(request: HttpRequest, org_id: int) -> HttpResponse:
+def enterprise_export(request: AuthedRequest) -> HttpResponse:
+    """The profiles in scope as .xlsx (the import's columns)."""
+    return excel.enterprises_download(request.user)
+
+
+def enterprise_template(request: AuthedRequest) -> HttpResponse:
+    """An empty import sheet."""
+    return excel.enterprises_template()
+
+
+def enterprise_import(request: AuthedRequest) -> HttpResponse:
+    """Upload profiles from Excel: every row or none; each problem shown as 第N行 字段: 原因."""
+    if not request.user.has_perm("risk.add_enterpriseprofile"):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        outcome = run_service(
+            request, form, lambda: excel.enterprises_upload(by=request.user, file=form.cleaned_data["file"])
+        )
+        if outcome:
+            report = outcome.value
+            assert report is not None  # ok: the import returned its report
+            messages.success(
+                request, _("Imported: %(c)d created, %(u)d updated.") % {"c": report.created, "u": report.updated}
+            )
+            return redirect("risk:enterprises")
+    return render(request, "risk/enterprise_import.html", {"form": form})
+
+
+def enterprise_detail(request: AuthedRequest, org_id: int) -> HttpResponse:
     """One enterprise: profile, risk points, hidden dangers, hazard units, today's commitment, documents."""
     unit = get_scoped_or_404(selectors.enterprise_units(user=request.user), request.user, org_id)
     profile = EnterpriseProfile.objects.filter(org=unit).first()
@@ -111,7 +142,7 @@ def enterprise_detail(request: HttpRequest, org_id: int) -> HttpResponse:
     )
 
 
-def danger_list(request: HttpRequest) -> HttpResponse:
+def danger_list(request: AuthedRequest) -> HttpResponse:
     form = DangerFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     rows = selectors.danger_list(
@@ -129,19 +160,19 @@ def danger_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def danger_create(request: HttpRequest) -> HttpResponse:
+def danger_create(request: AuthedRequest) -> HttpResponse:
     if not request.user.has_perm("risk.add_hiddendanger"):
         raise PermissionDenied
     initial = {"org": request.GET.get("org")} if (request.GET.get("org") or "").isdigit() else {}
     form = DangerForm(request.POST or None, initial=initial, enterprises=selectors.enterprise_units(user=request.user))
     if request.method == "POST" and form.is_valid():
         outcome = run_service(request, form, lambda: services.danger_create(by=request.user, **form.cleaned_data))
-        if outcome:
+        if outcome and outcome.value is not None:
             return redirect("risk:danger", danger_id=outcome.value.pk)
     return render(request, "risk/danger_form.html", {"form": form})
 
 
-def _moves(request: HttpRequest, danger) -> list[str]:
+def _moves(request: AuthedRequest, danger: HiddenDanger) -> list[str]:
     if not request.user.has_perm("risk.change_hiddendanger"):
         return []
     major = danger.grade == "major"
@@ -152,7 +183,7 @@ def _moves(request: HttpRequest, danger) -> list[str]:
     ]
 
 
-def danger_detail(request: HttpRequest, danger_id: int) -> HttpResponse:
+def danger_detail(request: AuthedRequest, danger_id: int) -> HttpResponse:
     danger = selectors.danger_get(user=request.user, danger_id=danger_id)
     moves = _moves(request, danger)
     return render(
@@ -172,7 +203,7 @@ def danger_detail(request: HttpRequest, danger_id: int) -> HttpResponse:
 
 
 @require_POST
-def danger_move(request: HttpRequest, danger_id: int, to: str) -> HttpResponse:
+def danger_move(request: AuthedRequest, danger_id: int, to: str) -> HttpResponse:
     danger = selectors.danger_get(user=request.user, danger_id=danger_id)
     assigning = to == DangerStatus.RECTIFYING and danger.status == DangerStatus.REPORTED
     form = AssignForm(request.POST) if assigning else NoteForm(request.POST)
@@ -199,7 +230,7 @@ def danger_move(request: HttpRequest, danger_id: int, to: str) -> HttpResponse:
 
 
 @require_POST
-def danger_photo(request: HttpRequest, danger_id: int) -> HttpResponse:
+def danger_photo(request: AuthedRequest, danger_id: int) -> HttpResponse:
     danger = selectors.danger_get(user=request.user, danger_id=danger_id)
     form = PhotoForm(request.POST, request.FILES)
     if form.is_valid():
@@ -218,11 +249,11 @@ def danger_photo(request: HttpRequest, danger_id: int) -> HttpResponse:
                 return redirect("risk:danger", danger_id=danger.pk)
     for errors in form.errors.values():
         for error in errors:
-            messages.error(request, error)
+            messages.error(request, str(error))
     return redirect("risk:danger", danger_id=danger.pk)
 
 
-def photo_file(request: HttpRequest, photo_id: int) -> FileResponse:
+def photo_file(request: AuthedRequest, photo_id: int) -> FileResponse:
     """A stored photo, if its hidden danger is in the user's scope."""
     photo = get_scoped_or_404(
         DangerPhoto.objects.select_related("danger"), request.user, photo_id, org_field="danger__org"
@@ -233,22 +264,22 @@ def photo_file(request: HttpRequest, photo_id: int) -> FileResponse:
     return FileResponse(path.open("rb"), content_type=photo.content_type)
 
 
-def risk_map(request: HttpRequest) -> HttpResponse:
+def risk_map(request: AuthedRequest) -> HttpResponse:
     return render(request, "risk/map.html", {"legend": _legend()})
 
 
-def risk_point_card(request: HttpRequest, point_id: int) -> HttpResponse:
+def risk_point_card(request: AuthedRequest, point_id: int) -> HttpResponse:
     """The printable risk notice card (风险告知卡) of a risk point."""
     point = selectors.risk_point_get(user=request.user, point_id=point_id)
     return render(request, "risk/point_card.html", {"point": point, "hex": COLOUR_HEX})
 
 
-def commitments(request: HttpRequest) -> HttpResponse:
+def commitments(request: AuthedRequest) -> HttpResponse:
     rows = selectors.commitment_status(user=request.user)
     return render(request, "risk/commitments.html", {"rows": rows, "today": timezone.localdate()})
 
 
-def plans(request: HttpRequest) -> HttpResponse:
+def plans(request: AuthedRequest) -> HttpResponse:
     rows = selectors.plan_list(user=request.user).prefetch_related(
         "draws__inspections__org", "draws__inspections__inspectors"
     )
@@ -256,22 +287,22 @@ def plans(request: HttpRequest) -> HttpResponse:
     return render(request, "risk/plans.html", {"plans": rows, "due": due})
 
 
-def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
+def document_detail(request: AuthedRequest, document_id: int) -> HttpResponse:
     document = selectors.document_get(user=request.user, document_id=document_id)
     return render(request, "risk/document.html", {"document": document})
 
 
-def document_docx(request: HttpRequest, document_id: int) -> HttpResponse:
+def document_docx(request: AuthedRequest, document_id: int) -> HttpResponse:
     """The document as a Word file."""
     from yingji.risk.docx import document_bytes
 
     document = selectors.document_get(user=request.user, document_id=document_id)
     response = HttpResponse(document_bytes(document), content_type=DOCX_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, f"{document.number}.docx")
+    response["Content-Disposition"] = content_disposition_header(True, f"{document.number}.docx") or "attachment"
     return response
 
 
-def inspection_detail(request: HttpRequest, inspection_id: int) -> HttpResponse:
+def inspection_detail(request: AuthedRequest, inspection_id: int) -> HttpResponse:
     """An inspection: its enterprise's industry checklist to record, or the recorded result with its findings."""
     inspection = selectors.inspection_get(user=request.user, inspection_id=inspection_id)
     items = checklist_for(inspection.org.industry)
@@ -307,7 +338,7 @@ def inspection_detail(request: HttpRequest, inspection_id: int) -> HttpResponse:
 
 
 @require_POST
-def document_issue(request: HttpRequest, inspection_id: int) -> HttpResponse:
+def document_issue(request: AuthedRequest, inspection_id: int) -> HttpResponse:
     """Issue a numbered enforcement document after an inspection."""
     inspection = selectors.inspection_get(user=request.user, inspection_id=inspection_id)
     form = DocumentForm(request.POST)
@@ -316,15 +347,15 @@ def document_issue(request: HttpRequest, inspection_id: int) -> HttpResponse:
             by=request.user, org=inspection.org, inspection=inspection, **form.cleaned_data
         )
         outcome = run_service(request, form, fn)
-        if outcome:
+        if outcome and outcome.value is not None:
             return redirect("risk:document", document_id=outcome.value.pk)
     for errors in form.errors.values():
         for error in errors:
-            messages.error(request, error)
+            messages.error(request, str(error))
     return redirect("risk:inspection", inspection_id=inspection.pk)
 
 
-def self_inspection(request: HttpRequest, org_id: int) -> HttpResponse:
+def self_inspection(request: AuthedRequest, org_id: int) -> HttpResponse:
     """An enterprise inspects itself with its industry checklist; each item not passed becomes a hidden danger."""
     unit = get_scoped_or_404(selectors.enterprise_units(user=request.user), request.user, org_id)
     if not request.user.has_perm("risk.add_hiddendanger"):
@@ -336,12 +367,12 @@ def self_inspection(request: HttpRequest, org_id: int) -> HttpResponse:
             by=request.user, org=unit, checklist=checklist, summary=form.cleaned_data["summary"]
         )
         outcome = run_service(request, form, fn, success=_("The self-inspection is recorded."))
-        if outcome:
+        if outcome and outcome.value is not None:
             return redirect("risk:inspection", inspection_id=outcome.value.pk)
     return render(request, "risk/self_inspection.html", {"unit": unit, "form": form})
 
 
-def profile_edit(request: HttpRequest, org_id: int) -> HttpResponse:
+def profile_edit(request: AuthedRequest, org_id: int) -> HttpResponse:
     """Edit an enterprise's profile: the enterprise itself, or the authorities in scope."""
     unit = get_scoped_or_404(selectors.enterprise_units(user=request.user), request.user, org_id)
     profile = get_scoped_or_404(EnterpriseProfile.objects.select_related("org"), request.user, org=unit)
@@ -357,7 +388,7 @@ def profile_edit(request: HttpRequest, org_id: int) -> HttpResponse:
     return render(request, "risk/profile_form.html", {"unit": unit, "form": form})
 
 
-def risk_point_edit(request: HttpRequest, org_id: int, point_id: int | None = None) -> HttpResponse:
+def risk_point_edit(request: AuthedRequest, org_id: int, point_id: int | None = None) -> HttpResponse:
     """Add a risk point to an enterprise, or change one: the assessment gives the colour."""
     unit = get_scoped_or_404(selectors.enterprise_units(user=request.user), request.user, org_id)
     point = selectors.risk_point_get(user=request.user, point_id=point_id) if point_id else None
@@ -382,7 +413,7 @@ def risk_point_edit(request: HttpRequest, org_id: int, point_id: int | None = No
     return render(request, "risk/point_form.html", {"unit": unit, "point": point, "form": form})
 
 
-def hazard_unit_create(request: HttpRequest, org_id: int) -> HttpResponse:
+def hazard_unit_create(request: AuthedRequest, org_id: int) -> HttpResponse:
     """Identify a unit by GB 18218-2018 (计算) and register it (保存)."""
     unit = get_scoped_or_404(selectors.enterprise_units(user=request.user), request.user, org_id)
     if not request.user.has_perm("risk.add_hazardunit"):

@@ -57,14 +57,20 @@ def test_one_map_has_the_base_map_and_a_legend_of_its_marker_colours(page, live_
     sign_in(page, "commander")
     page.goto("/resources/map/")
     page.wait_for_selector("#map[data-ready='true'][data-base-loaded='true']")
-    # The marker legend lists every resource layer by its colour, in Chinese.
+    # The legend lists the layers shown, each by its colour, in Chinese; a layer turned on joins it.
     legend = page.locator(".map-legend:not(.base-legend)")
     assert legend.is_visible()
-    rows = legend.locator("div")
-    labels = [rows.nth(i).inner_text().strip() for i in range(rows.count())]
-    assert labels == ["救援队伍", "专家", "大型装备", "物资储备库", "避难场所", "企业"]
+
+    def labels() -> list[str]:
+        rows = page.locator(".map-legend:not(.base-legend) div")
+        return [rows.nth(i).inner_text().strip() for i in range(rows.count())]
+
+    assert labels() == ["救援队伍", "大型装备", "物资储备库", "街道范围（示意）"]
     colours = legend.locator("i").evaluate_all("els => els.map(e => getComputedStyle(e).backgroundColor)")
-    assert colours[0] == "rgb(180, 35, 24)" and len(set(colours)) == 6
+    assert colours[0] == "rgb(180, 35, 24)" and len(set(colours)) == 4
+    page.get_by_role("checkbox", name="避难场所").check()
+    page.wait_for_selector("#map[data-shelters-visible='true']")
+    assert labels() == ["救援队伍", "大型装备", "物资储备库", "避难场所", "街道范围（示意）"]
     # The base map under it: roads by class, illustrative water and place names, with the base legend.
     base = page.locator(".base-legend")
     assert base.is_visible()

@@ -166,6 +166,9 @@ def test_four_colour_layer_and_indicators(cast, api, bearer, street_b_officer, p
     layer = api.get("/api/v1/map/layers/risk", headers=bearer(cast.duty)).json()
     colours = {f["properties"]["name"]: f["properties"]["colour"] for f in layer["features"]}
     assert colours == {cast.enterprise_x.name: "orange", cast.enterprise_y.name: ""}
+    # Each feature carries its map colour: the grade's, grey when nothing is assessed.
+    hexes = {f["properties"]["name"]: f["properties"]["color"] for f in layer["features"]}
+    assert hexes == {cast.enterprise_x.name: "#f79009", cast.enterprise_y.name: "#98a2b3"}
     theirs = api.get("/api/v1/map/layers/risk", headers=bearer(street_b_officer)).json()
     assert [f["properties"]["name"] for f in theirs["features"]] == [cast.enterprise_y.name]
     danger = services.danger_create(by=None, org=cast.enterprise_x, title="d")

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from yingji.conftest import PASSWORD
+from yingji.conftest import ARTIFACTS, PASSWORD
 from yingji.core.tests.test_browser import sign_in
 from yingji.risk import services
 from yingji.risk.models import HiddenDanger
@@ -72,3 +72,72 @@ def test_finding_rectified_with_photo_accepted_and_closed(page, live_server, cas
     page.wait_for_selector("#risk-map[data-features]")
     assert page.locator("#risk-map").get_attribute("data-colours").split(",").count("orange") == 1
     assert page.locator(".map-legend").inner_text().count("风险") >= 4
+
+
+def test_one_map_offers_the_four_colour_layer_with_its_legend(page, live_server, cast, inspector, profiles):
+    services.risk_point_create(by=None, org=cast.enterprise_x, name="液氯储罐区", hazard="液氯泄漏", method="matrix",
+                               likelihood=5, severity=5, control_level="company", responsible="赵六")  # fmt: skip
+    page.set_viewport_size({"width": 1440, "height": 900})
+    sign_in(page, inspector.username, PASSWORD)
+    page.goto("/resources/map/")
+    page.wait_for_selector("#map[data-ready='true']")
+    # Every app's registered layer has its toggle; the risk layer is off at first.
+    box = page.get_by_role("checkbox", name="安全风险四色分布图")
+    assert not box.is_checked()
+    assert page.locator("#layer-toggles input[data-layer='incidents']").count() == 1
+    assert "重大风险" not in page.locator(".map-legend:not(.base-legend)").inner_text()
+    box.check()
+    page.wait_for_selector("#map[data-risk-visible='true']")
+    # Two located enterprises: X red (its 5 × 5 point), Y grey (not assessed); the legend gains the four colours.
+    assert page.locator("#map").get_attribute("data-risk") == "2"
+    fills = page.locator("path.leaflet-interactive").evaluate_all("els => els.map(e => e.getAttribute('fill'))")
+    assert "#d92d20" in fills and "#98a2b3" in fills
+    legend = page.locator(".map-legend:not(.base-legend)").inner_text()
+    assert "重大风险" in legend and "低风险" in legend and "未评估" in legend
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "risk-onemap-1440.png"))
+    box.uncheck()
+    page.wait_for_selector("#map[data-risk-visible='false']")
+    assert "#d92d20" not in page.locator("path.leaflet-interactive").evaluate_all(
+        "els => els.map(e => e.getAttribute('fill'))"
+    )
+    page.set_viewport_size({"width": 390, "height": 844})
+    box.check()
+    page.wait_for_selector("#map[data-risk-visible='true']")
+    page.screenshot(path=str(ARTIFACTS / "risk-onemap-390.png"), full_page=True)
+
+
+def test_bureau_imports_enterprise_profiles_from_excel(page, live_server, cast, inspector, profiles):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from yingji.risk.excel import ENTERPRISES, export_xlsx
+    from yingji.risk.models import EnterpriseProfile
+    from yingji.risk.tests.test_pages_excel import NEW_ROW
+
+    workbook = load_workbook(BytesIO(export_xlsx(ENTERPRISES, user=cast.admin)))
+    workbook.active.append(NEW_ROW)
+    workbook.active.cell(row=4, column=4, value="91350100M000100Y44")  # the new row's credit code: wrong check
+
+    def as_file(name: str) -> dict:
+        out = BytesIO()
+        workbook.save(out)
+        return {"name": name, "mimeType": "application/octet-stream", "buffer": out.getvalue()}
+
+    sign_in(page, inspector.username, PASSWORD)
+    page.goto("/risk/enterprises/")
+    page.get_by_role("link", name="从 Excel 导入").click()
+    assert page.get_by_role("link", name="下载空白模板").count() == 1
+    page.get_by_label("Excel 文件（.xlsx）").set_input_files(as_file("企业.xlsx"))
+    page.get_by_role("button", name="导入").click()
+    # Nothing is saved; the problem is named by row and column.
+    assert "第4行 统一社会信用代码" in page.locator(".import-errors").inner_text()
+    assert not EnterpriseProfile.objects.filter(org__code="T-NEW").exists()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "risk-import-errors.png"), full_page=True)
+    workbook.active.cell(row=4, column=4, value="")
+    page.get_by_label("Excel 文件（.xlsx）").set_input_files(as_file("企业.xlsx"))
+    page.get_by_role("button", name="导入").click()
+    assert "导入完成：新增 1 条" in page.locator("body").inner_text()
+    assert page.get_by_role("link", name="新企业").count() == 1

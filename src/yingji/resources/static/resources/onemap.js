@@ -10,6 +10,10 @@
   // Scripts (and the browser test) reach the map through its element.
   el.leafletMap = map;
   var layers = {};
+  // The layers on offer, as the page lists them (core.maplayers.LAYER_INFO of every app): name, label, colour,
+  // legend rows, drawn as areas or points, clustered, shown at first.
+  var offered = {};
+  JSON.parse(document.getElementById("map-layers").textContent).forEach(function (info) { offered[info.name] = info; });
   var csrf = (document.cookie.match(/csrftoken=([^;]+)/) || [])[1] || "";
   var urlFor = function (layer) { return el.dataset.layersUrl.replace("__layer__", layer); };
 
@@ -20,65 +24,101 @@
   function text(tag, value) { var e = document.createElement(tag); e.textContent = value; return e; }
   function popup(props) {
     var div = document.createElement("div");
-    var a = text("a", props.name); a.href = props.url; div.appendChild(a);
-    var line = [props.kind, props.status].filter(Boolean).join(" · ");
+    var title = props.name || props.area || "";
+    var a = text(props.url ? "a" : "strong", title); if (props.url) { a.href = props.url; } div.appendChild(a);
+    var line = [props.kind, props.status, props.street].filter(function (v) { return typeof v === "string" && v; }).join(" · ");
     if (line) { div.appendChild(document.createElement("br")); div.appendChild(document.createTextNode(line)); }
     return div;
   }
-  function icon(layer) { return L.divIcon({ className: "resource-marker resource-" + layer, iconSize: [14, 14] }); }
+  // A feature's own colour (`color`, or a `colour` given as #rgb) wins over its layer's.
+  function colourOf(info, props) {
+    if (props.color) { return props.color; }
+    if (/^#[0-9a-fA-F]{3,8}$/.test(props.colour || "")) { return props.colour; }
+    return info.colour;
+  }
+  function dot(colour) {
+    var span = document.createElement("span");
+    span.className = "map-dot";
+    span.style.backgroundColor = colour;
+    return L.divIcon({ className: "resource-marker", html: span, iconSize: [14, 14] });
+  }
 
-  function pointLayer(name, data) {
-    var group = L.markerClusterGroup({ maxClusterRadius: 40, showCoverageOnHover: false });
+  function pointLayer(info, data) {
+    var group = info.cluster ? L.markerClusterGroup({ maxClusterRadius: 40, showCoverageOnHover: false }) : L.featureGroup();
     L.geoJSON(data, {
       pointToLayer: function (f, latlng) {
-        return L.marker(latlng, { icon: icon(name), title: f.properties.name });
+        var colour = colourOf(info, f.properties || {});
+        return info.cluster
+          ? L.marker(latlng, { icon: dot(colour), title: f.properties.name || "" })
+          : L.circleMarker(latlng, { radius: 8, color: "#1f2937", weight: 1, fillColor: colour, fillOpacity: 0.9 });
       },
-      onEachFeature: function (f, layer) { layer.bindPopup(popup(f.properties)); }
+      onEachFeature: function (f, layer) { layer.bindPopup(popup(f.properties || {})); }
     }).eachLayer(function (m) { group.addLayer(m); });
     return group;
   }
+  function areaLayer(info, data) {
+    return L.geoJSON(data, {
+      style: function (f) {
+        var colour = colourOf(info, f.properties || {});
+        return { color: colour, weight: 1, dashArray: "4 4", fillColor: colour, fillOpacity: 0.15 };
+      },
+      onEachFeature: function (f, l) {
+        l.bindTooltip(Yingji.text(f.properties.name || ""), { permanent: true, direction: "center", className: "street-label" });
+      }
+    });
+  }
 
   function load(name) {
+    var info = offered[name];
     return getJSON(urlFor(name)).then(function (data) {
-      var layer = name === "streets"
-        ? L.geoJSON(data, { style: { color: "#1d4ed8", weight: 1, dashArray: "4 4", fillColor: "#93c5fd", fillOpacity: 0.15 },
-            onEachFeature: function (f, l) { l.bindTooltip(Yingji.text(f.properties.name), { permanent: true, direction: "center", className: "street-label" }); } })
-        : pointLayer(name, data);
+      var layer = info.areas ? areaLayer(info, data) : pointLayer(info, data);
       layers[name] = layer;
       el.dataset[name] = String(data.features.length);
       return layer;
     });
   }
 
+  // The legend lists what is shown: each layer's colour, or its own rows (the four risk colours).
+  var visible = {};
+  var legendBox = null;
+  function drawLegend() {
+    var items = [];
+    Object.keys(offered).forEach(function (name) {
+      var info = offered[name];
+      if (!visible[name]) { return; }
+      if (info.legend.length) { items = items.concat(info.legend); } else { items.push([info.colour, info.label]); }
+    });
+    if (legendBox) { map.removeControl(legendBox); }
+    legendBox = Yingji.legend(map, items, el.dataset.legendTitle);
+    el.dataset.legend = String(items.length);
+  }
+  function show(name, on) {
+    var layer = layers[name];
+    if (on) { layer.addTo(map); } else { map.removeLayer(layer); }
+    visible[name] = on;
+    drawLegend();
+    el.dataset[name + "Visible"] = String(on);
+  }
   function toggle(box) {
     var name = box.dataset.layer;
-    var apply = function (layer) { if (box.checked) { layer.addTo(map); } else { map.removeLayer(layer); } el.dataset[name + "Visible"] = String(box.checked); };
-    if (layers[name]) { apply(layers[name]); } else { load(name).then(apply); }
+    if (layers[name]) { show(name, box.checked); } else { load(name).then(function () { show(name, box.checked); }); }
   }
-
-  // A legend of the marker colours (resources.css), labelled by the layer toggles' own text.
-  var MARKER_COLOURS = { teams: "#b42318", experts: "#7c3aed", equipment: "#0f766e", warehouses: "#a16207",
-    shelters: "#15803d", enterprises: "#f59e0b" };
-  var legendItems = [];
-  document.querySelectorAll("#layer-toggles input[data-layer]").forEach(function (box) {
-    var colour = MARKER_COLOURS[box.dataset.layer];
-    if (colour) { legendItems.push([colour, box.parentNode.textContent.trim()]); }
-  });
-  Yingji.legend(map, legendItems, el.dataset.legendTitle);
 
   base.ready.then(function (boundary) {
     map.fitBounds(boundary.getBounds(), { padding: [10, 10] });
-    var boxes = document.querySelectorAll("#layer-toggles input[data-layer]");
-    // One layer after another: a gentler load on the server than a burst of parallel queries.
+    var boxes = Array.prototype.slice.call(document.querySelectorAll("#layer-toggles input[data-layer]"));
+    // One layer after another (a gentler load on the server than a burst of parallel queries), areas first: they lie
+    // under the points.
     var chain = Promise.resolve();
+    boxes.forEach(function (box) { box.addEventListener("change", function () { toggle(box); }); });
+    boxes.sort(function (a, b) { return offered[b.dataset.layer].areas - offered[a.dataset.layer].areas; });
     boxes.forEach(function (box) {
-      box.addEventListener("change", function () { toggle(box); });
       if (box.checked) {
         chain = chain.then(function () { return load(box.dataset.layer); })
-          .then(function (layer) { layer.addTo(map); el.dataset[box.dataset.layer + "Visible"] = "true"; });
+          .then(function () { show(box.dataset.layer, true); });
       }
     });
-    chain.then(function () { el.dataset.ready = "true"; });
+    chain.then(function () { drawLegend(); el.dataset.ready = "true"; });
   });
 
   // Nearest: click the map, rank the chosen kind by travel time, draw the routes.

@@ -12,7 +12,7 @@
   base.load("risk").then(function (data) {
     var layer = L.geoJSON(data, {
       pointToLayer: function (f, latlng) {
-        var colour = colours[f.properties.colour] || "#98a2b3";
+        var colour = f.properties.color || colours[f.properties.colour];
         return L.circleMarker(latlng, { radius: 8, color: "#1f2937", weight: 1, fillColor: colour, fillOpacity: 0.9 });
       },
       onEachFeature: function (f, marker) {
