@@ -10,6 +10,7 @@ from ninja.pagination import paginate
 
 from yingji.core.api import Pages
 from yingji.core.errors import ValidationFailed
+from yingji.core.requests import ApiRequest
 from yingji.forest import selectors, services
 from yingji.forest.danger import patrols_required
 from yingji.forest.models import CHAIN_ORDER, ChainLevel, FindingKind, FireStatus, ForestArea, Patrol, PatrolStatus
@@ -137,6 +138,24 @@ def areas_create(request, payload: AreaIn):
 def areas_import(request, payload: ImportIn):
     """Import areas from a GeoJSON FeatureCollection, all or nothing; errors name the feature."""
     return Status(201, services.forest_areas_import(by=request.auth, **payload.dict()))
+
+
+class ImportFileIn(Schema):
+    org: int = Field(..., ge=1, le=2**63 - 1)
+    code_prefix: str = Field("FA", min_length=1, max_length=20)
+
+
+IMPORT_FILE = File(...)
+
+
+@router.post("/forest-areas/import-file", response={201: list[AreaOut]})
+def areas_import_file(request: ApiRequest, payload: Form[ImportFileIn], file: UploadedFile = IMPORT_FILE) -> Any:
+    """Import areas from an uploaded file (multipart `file`): a zipped ESRI Shapefile (.shp, .shx, .dbf, with
+    .prj and .cpg) or GeoJSON, in WGS 84 longitude/latitude; all or nothing, errors naming the record."""
+    if file.size is not None and file.size > services.MAX_IMPORT_BYTES:
+        message = f"file larger than {services.MAX_IMPORT_BYTES // (1024 * 1024)} MB"
+        raise ValidationFailed(message, {"file": [message]})
+    return Status(201, services.forest_areas_import_file(by=request.auth, data=file.read(), **payload.dict()))
 
 
 @router.get("/forest-areas/{area_id}", response=AreaOut)

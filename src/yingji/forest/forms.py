@@ -45,7 +45,10 @@ class AreaForm(forms.Form):
 
 class ImportForm(forms.Form):
     org = forms.ModelChoiceField(queryset=None, label=_("Responsible unit"))
-    file = forms.FileField(label=_("GeoJSON file"))
+    file = forms.FileField(
+        label=_("Zipped shapefile (.zip) or GeoJSON file"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".zip,.geojson,.json,application/zip,application/geo+json"}),
+    )
     code_prefix = forms.CharField(label=_("Code prefix for areas without a code"), max_length=20, initial="FA")
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:

@@ -9,13 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yingji.core.access import get_scoped_or_404, scoped
+from yingji.core.errors import ValidationFailed
 from yingji.core.models import OrgKind, OrgUnit
 from yingji.core.web import run_service
 from yingji.forest import selectors, services
 from yingji.forest.danger import HIGH_DANGER_LEVEL, PATROLS_BY_LEVEL, patrols_required
 from yingji.forest.forms import AreaForm, ChainForm, EndForm, FindingForm, FireForm, ImportForm, PointForm, StartForm
 from yingji.forest.maplayers import LEVEL_COLOURS, NO_DATA_COLOUR
-from yingji.forest.models import CHAIN_ORDER, Finding, Patrol
+from yingji.forest.models import CHAIN_ORDER, Finding, ForestArea, Patrol
 
 
 def _units(request: HttpRequest):
@@ -78,24 +79,29 @@ def area_import(request: HttpRequest) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > 20 * 1024 * 1024:
+        if upload.size > services.MAX_IMPORT_BYTES:
             form.add_error("file", _("The file is larger than 20 MB."))
         else:
-            document = upload.read()
-            outcome = run_service(
-                request,
-                form,
-                lambda: services.forest_areas_import(
-                    by=request.user,
-                    org=form.cleaned_data["org"],
-                    document=document,
-                    code_prefix=form.cleaned_data["code_prefix"],
-                ),
-            )
+            data = upload.read()
+
+            def attempt() -> list[ForestArea]:
+                try:
+                    return services.forest_areas_import_file(
+                        by=request.user,
+                        org=form.cleaned_data["org"],
+                        data=data,
+                        code_prefix=form.cleaned_data["code_prefix"],
+                    )
+                except ValidationFailed as exc:
+                    # Every refused record is listed, not only the first the form's message names.
+                    errors.update((k, v) for k, v in exc.errors.items() if k not in form.fields)
+                    raise
+
+            outcome = run_service(request, form, attempt)
             if outcome:
                 messages.success(request, _("%(n)d forest areas imported.") % {"n": len(outcome.value)})
                 return redirect("forest:index")
-    return render(request, "forest/area_import.html", {"form": form, "errors": errors})
+    return render(request, "forest/area_import.html", {"form": form, "errors": list(errors.items())})
 
 
 def area_detail(request: HttpRequest, area_id: int) -> HttpResponse:

@@ -13,17 +13,8 @@ from yingji.core.access import org_in_scope, resolve_in_scope
 from yingji.core.audit import audit_append
 from yingji.core.commands import Transitions, clean_or_fail, require_perm
 from yingji.core.errors import Conflict, NotAllowed, ValidationFailed
-from yingji.core.models import (
-    ChannelConfig,
-    ChannelKind,
-    Delivery,
-    DeliveryChannel,
-    OrgUnit,
-    OutboxMessage,
-    PersonalChannel,
-    User,
-)
-from yingji.core.notify import outbox_enqueue
+from yingji.core.models import OrgUnit, PersonalChannel, User
+from yingji.core.notify import outbox_enqueue, sms_to_addresses
 from yingji.core.roles import GROUP_NAMES, Role
 from yingji.training import quiz
 from yingji.training.models import (
@@ -64,30 +55,6 @@ def add_months(day: date, months: int) -> date:
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def sms_to_phones(*, title: str, body: str, phones: list[str], topic: str, obj: Any = None) -> int:
-    """SMS to people by phone number (visitors, trainees without an account) through the first active gateway;
-    0 when none is configured."""
-    config = ChannelConfig.objects.filter(kind=ChannelKind.SMS, active=True).order_by("pk").first()
-    phones = sorted({p for p in phones if p})
-    if config is None or not phones:
-        return 0
-    message = OutboxMessage.objects.create(
-        topic=topic,
-        title=title[:200],
-        body=body,
-        object_type=obj._meta.label_lower if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None else "",
-    )
-    now = timezone.now()
-    Delivery.objects.bulk_create(
-        [
-            Delivery(message=message, channel=DeliveryChannel.SMS, config=config, address=p, next_attempt_at=now)
-            for p in phones
-        ]
-    )
-    return len(phones)
 
 
 # --- courses, sessions, attendance, certificates ---------------------------------------------------------
@@ -531,7 +498,7 @@ def hall_booking_create(
         "code": booking.code,
     }
     body = _("%(group)s, %(n)d visitors. Show the code at the entrance.") % {"group": booking.group_name, "n": visitors}
-    sms_to_phones(title=title, body=body, phones=[booking.phone], topic="hall", obj=booking)
+    sms_to_addresses(title=title, body=body, phones=[booking.phone], topic="hall", obj=booking)
     if signed_in:
         outbox_enqueue(recipients=[by], channels=[PersonalChannel.INBOX], title=title, body=body, topic="hall")
     return booking
