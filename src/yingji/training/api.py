@@ -20,6 +20,7 @@ from yingji.training.models import (
     Topic,
 )
 from yingji.training.quiz import DEFAULT_SIZE, MAX_SIZE, MIN_SIZE
+from yingji.training.ratelimit import too_many_json
 
 router = Router(tags=["training"])
 ID = Field(..., ge=1, le=2**63 - 1)
@@ -252,6 +253,11 @@ def bookings_cancel(request, booking_id: int):
     )
 
 
+class TooManyOut(Schema):
+    detail: str
+    retry_after_s: int
+
+
 class SlotOut(Schema):
     id: int
     starts_at: datetime
@@ -261,9 +267,13 @@ class SlotOut(Schema):
     left: int
 
 
-@router.get("/hall/slots", auth=PUBLIC, response=list[SlotOut])
+@router.get("/hall/slots", auth=PUBLIC, response={200: list[SlotOut], 429: TooManyOut})
 def hall_slots(request):
-    """The hall's open visiting slots in the next 30 days with the places left (no sign-in)."""
+    """The hall's open visiting slots in the next 30 days with the places left (no sign-in; 429 with Retry-After
+    when one network asks too often)."""
+    refused = too_many_json(request, "slots", request.auth)
+    if refused is not None:
+        return refused
     return [
         {
             "id": row["slot"].pk,
@@ -310,10 +320,13 @@ def hall_bookings_list(request, filters: Query[HallBookingFilters]):
     return selectors.hall_booking_list(user=request.auth, **filters.dict())
 
 
-@router.post("/hall/bookings", auth=PUBLIC, response={201: HallBookingOut})
+@router.post("/hall/bookings", auth=PUBLIC, response={201: HallBookingOut, 429: TooManyOut})
 def hall_bookings_create(request, payload: HallBookingIn):
     """Book a group's visit (no sign-in needed); too few places left in the slot answers 409. The confirmation
-    code comes back here and by SMS to the contact's phone."""
+    code comes back here and by SMS to the contact's phone. The public is limited per network (429)."""
+    refused = too_many_json(request, "hall_booking", request.auth)
+    if refused is not None:
+        return refused
     return Status(201, services.hall_booking_create(by=request.auth, **payload.dict()))
 
 
@@ -347,10 +360,13 @@ class PaperOut(Schema):
     questions: list[PaperQuestionOut]
 
 
-@router.get("/hall/quizzes/paper", auth=None, response=PaperOut)
+@router.get("/hall/quizzes/paper", auth=None, response={200: PaperOut, 429: TooManyOut})
 def quiz_paper(request, filters: Query[PaperFilters]):
     """A random paper from the question bank by topic (fire, gas, electricity, earthquake, flood, first aid,
     hazardous chemicals, road safety); answers are withheld. No sign-in: the hall's kiosks and phones use it."""
+    refused = too_many_json(request, "quiz", request.user)
+    if refused is not None:
+        return refused
     questions = services.quiz_paper(topic=filters.topic, size=filters.size)
     return {"topic": filters.topic, "size": len(questions), "questions": questions}
 
@@ -381,9 +397,12 @@ class ScoreOut(Schema):
     marked: list[MarkedOut]
 
 
-@router.post("/hall/quizzes/score", auth=None, response=ScoreOut)
+@router.post("/hall/quizzes/score", auth=None, response={200: ScoreOut, 429: TooManyOut})
 def quiz_score(request, payload: SubmitIn):
     """Score a paper (no sign-in): each answer marked, with the explanation; the attempt is kept."""
+    refused = too_many_json(request, "quiz", request.user)
+    if refused is not None:
+        return refused
     answers = {a.question: a.choice for a in payload.answers}
     attempt, result, questions = services.quiz_submit(topic=payload.topic, answers=answers)
     return {

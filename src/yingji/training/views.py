@@ -21,6 +21,7 @@ from yingji.training import selectors, services
 from yingji.training.forms import BookingForm, EnrollForm, HallBookingForm, ScoreForm, SignInForm
 from yingji.training.models import Topic, TrainingSession
 from yingji.training.qr import qr_svg
+from yingji.training.ratelimit import too_many_page
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -96,6 +97,8 @@ def sign_in(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404
     form = SignInForm(request.POST or None)
     done = None
+    if request.method == "POST" and (refused := too_many_page(request, "sign_in")) is not None:
+        return refused
     if request.method == "POST" and form.is_valid():
         phone = form.cleaned_data["phone"]
         outcome = run_service(
@@ -195,6 +198,8 @@ def hall(request: HttpRequest) -> HttpResponse:
     """The experience hall's public page: open slots and a group's visit booking."""
     form = HallBookingForm(request.POST or None, slots=_slot_choices())
     booked = None
+    if request.method == "POST" and (refused := too_many_page(request, "hall_booking")) is not None:
+        return refused
     if request.method == "POST" and form.is_valid():
         outcome = run_service(request, form, lambda: services.hall_booking_create(by=request.user, **form.cleaned_data))
         if outcome:
