@@ -98,3 +98,8 @@ class FireForm(forms.Form):
     lat = forms.FloatField(label=_("Latitude"), **LAT)
     lon = forms.FloatField(label=_("Longitude"), **LON)
     description = forms.CharField(label=_("Description"), max_length=500, required=False)
+
+
+class RouteForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    path = GeoJSONField(label=_("Route (GeoJSON LineString; click the map to draw)"))

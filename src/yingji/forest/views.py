@@ -11,10 +11,21 @@ from django.utils.translation import gettext as _
 from yingji.core.access import get_scoped_or_404, scoped
 from yingji.core.errors import ValidationFailed
 from yingji.core.models import OrgKind, OrgUnit
+from yingji.core.requests import AuthedRequest
 from yingji.core.web import run_service
 from yingji.forest import selectors, services
 from yingji.forest.danger import HIGH_DANGER_LEVEL, PATROLS_BY_LEVEL, patrols_required
-from yingji.forest.forms import AreaForm, ChainForm, EndForm, FindingForm, FireForm, ImportForm, PointForm, StartForm
+from yingji.forest.forms import (
+    AreaForm,
+    ChainForm,
+    EndForm,
+    FindingForm,
+    FireForm,
+    ImportForm,
+    PointForm,
+    RouteForm,
+    StartForm,
+)
 from yingji.forest.maplayers import LEVEL_COLOURS, NO_DATA_COLOUR
 from yingji.forest.models import CHAIN_ORDER, Finding, ForestArea, Patrol
 
@@ -102,6 +113,56 @@ def area_import(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("%(n)d forest areas imported.") % {"n": len(outcome.value)})
                 return redirect("forest:index")
     return render(request, "forest/area_import.html", {"form": form, "errors": list(errors.items())})
+
+
+def route_create(request: AuthedRequest, area_id: int) -> HttpResponse:
+    """Draw a patrol route through an area."""
+    area = selectors.area_get(user=request.user, area_id=area_id)
+    if not request.user.has_perm("forest.add_patrolroute"):
+        raise PermissionDenied
+    form = RouteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        outcome = run_service(
+            request,
+            form,
+            lambda: services.patrol_route_create(by=request.user, area=area, **form.cleaned_data),
+            success=_("Patrol route added."),
+        )
+        if outcome:
+            return redirect("forest:area", area.pk)
+    context = {
+        "title": _("New patrol route"),
+        "form": form,
+        "area": area,
+        "mode": "line",
+        "field": "id_path",
+        "hint": _("Click the map along the route, from its start to its end."),
+        "context": {"type": "Feature", "geometry": area.geometry, "properties": {"name": area.name}},
+    }
+    return render(request, "forest/draw_form.html", context)
+
+
+def fire_report(request: AuthedRequest) -> HttpResponse:
+    """Report a fire seen from a lookout or phoned in (rangers on patrol report from the patrol page)."""
+    if not request.user.has_perm("forest.add_firepoint"):
+        raise PermissionDenied
+    form = FireForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        outcome = run_service(
+            request,
+            form,
+            lambda: services.fire_point_report(by=request.user, **form.cleaned_data),
+            success=_("Fire point reported; the responsible chain is told."),
+        )
+        if outcome:
+            return redirect("forest:index")
+    context = {
+        "title": _("Report a fire point"),
+        "form": form,
+        "mode": "point",
+        "hint": _("Click the map where the fire is, or use your location."),
+    }
+    return render(request, "forest/draw_form.html", context)
 
 
 def area_detail(request: HttpRequest, area_id: int) -> HttpResponse:

@@ -1,11 +1,15 @@
 """Pages of training, the rescue base and the experience hall. The hall's booking and quiz pages and the QR sign-in
 page are public (visitors and trainees without an account); the rest follow the user's scope."""
 
+from collections.abc import Callable
 from datetime import date, timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,9 +20,21 @@ from django.views.decorators.http import require_POST
 
 from yingji.core.access import scoped
 from yingji.core.models import OrgKind, OrgUnit
+from yingji.core.requests import AuthedRequest
 from yingji.core.web import run_service
 from yingji.training import selectors, services
-from yingji.training.forms import BookingForm, EnrollForm, HallBookingForm, ScoreForm, SignInForm
+from yingji.training.forms import (
+    BookingForm,
+    CourseForm,
+    EnrollForm,
+    FacilityForm,
+    HallBookingForm,
+    HallSlotForm,
+    QuestionForm,
+    ScoreForm,
+    SessionForm,
+    SignInForm,
+)
 from yingji.training.models import Topic, TrainingSession
 from yingji.training.qr import qr_svg
 from yingji.training.ratelimit import too_many_page
@@ -36,6 +52,111 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _units(request: HttpRequest, *kinds: str) -> QuerySet[OrgUnit]:
+    """Active units of these kinds in the user's scope, in tree order."""
+    return scoped(OrgUnit.objects.filter(active=True, kind__in=kinds), request.user, org_field="").order_by("path")
+
+
+# Who organises courses and runs the base and the hall.
+ORGANISERS = (OrgKind.DISTRICT, OrgKind.BUREAU, OrgKind.DEPARTMENT, OrgKind.STREET)
+# Whose staff are enrolled as trainees.
+TRAINEE_UNITS = (OrgKind.DISTRICT, OrgKind.STREET, OrgKind.COMMUNITY, OrgKind.ENTERPRISE, OrgKind.TEAM)
+
+
+def _create_page(
+    request: AuthedRequest,
+    *,
+    perm: str,
+    form: Form,
+    create: Callable[..., Model],
+    title: str,
+    success: str,
+    done: Callable[[Any], str],
+) -> HttpResponse:
+    """A page that creates one thing through its service: the form, its errors in place, then `done(created)`."""
+    if not request.user.has_perm(perm):
+        raise PermissionDenied
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        outcome = run_service(request, form, lambda: create(by=request.user, **data), success=success)
+        if outcome:
+            return redirect(done(outcome.value))
+    return render(request, "training/form.html", {"form": form, "title": title})
+
+
+def _initial_org(request: AuthedRequest) -> dict[str, Any]:
+    return {"org": request.user.org_id}
+
+
+def course_create(request: AuthedRequest) -> HttpResponse:
+    form = CourseForm(request.POST or None, units=_units(request, *ORGANISERS), initial=_initial_org(request))
+    return _create_page(
+        request,
+        perm="training.add_course",
+        form=form,
+        create=services.course_create,
+        title=_("New course"),
+        success=_("Course created."),
+        done=lambda course: reverse("training:session-create") + f"?course={course.pk}",
+    )
+
+
+def session_create(request: AuthedRequest) -> HttpResponse:
+    form = SessionForm(
+        request.POST or None,
+        courses=selectors.course_list(user=request.user),
+        initial={"course": request.GET.get("course")},
+    )
+    return _create_page(
+        request,
+        perm="training.add_trainingsession",
+        form=form,
+        create=services.session_create,
+        title=_("New training session"),
+        success=_("Session scheduled."),
+        done=lambda session: reverse("training:session", args=[session.pk]),
+    )
+
+
+def facility_create(request: AuthedRequest) -> HttpResponse:
+    form = FacilityForm(request.POST or None, units=_units(request, *ORGANISERS), initial=_initial_org(request))
+    return _create_page(
+        request,
+        perm="training.add_facility",
+        form=form,
+        create=services.facility_create,
+        title=_("New training facility"),
+        success=_("Facility registered."),
+        done=lambda facility: reverse("training:base"),
+    )
+
+
+def hall_slot_create(request: AuthedRequest) -> HttpResponse:
+    form = HallSlotForm(request.POST or None, units=_units(request, *ORGANISERS), initial=_initial_org(request))
+    return _create_page(
+        request,
+        perm="training.add_hallslot",
+        form=form,
+        create=services.hall_slot_create,
+        title=_("New hall slot"),
+        success=_("Slot opened for booking."),
+        done=lambda slot: reverse("training:hall-bookings"),
+    )
+
+
+def question_create(request: AuthedRequest) -> HttpResponse:
+    form = QuestionForm(request.POST or None, initial={"topic": request.GET.get("topic")})
+    return _create_page(
+        request,
+        perm="training.add_question",
+        form=form,
+        create=services.question_add,
+        title=_("New quiz question"),
+        success=_("Question added to the bank."),
+        done=lambda question: reverse("training:question-create") + f"?topic={question.topic}",
+    )
+
+
 def _session(request: HttpRequest, session_id: int) -> TrainingSession:
     return selectors._one(selectors.session_list(user=request.user), session_id)
 
@@ -43,12 +164,7 @@ def _session(request: HttpRequest, session_id: int) -> TrainingSession:
 def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
     """A session: the sign-in QR code (drawn here as SVG), enrolment, attendance and scores."""
     session = _session(request, session_id)
-    units = scoped(
-        OrgUnit.objects.filter(active=True).exclude(kind__in=[OrgKind.BUREAU, OrgKind.DEPARTMENT]),
-        request.user,
-        org_field="",
-    ).order_by("path")
-    enroll_form = EnrollForm(request.POST or None, units=units, prefix="enroll")
+    enroll_form = EnrollForm(request.POST or None, units=_units(request, *TRAINEE_UNITS), prefix="enroll")
     if request.method == "POST" and enroll_form.is_valid():
         outcome = run_service(
             request,
