@@ -69,6 +69,7 @@ def _geometry_or_fail(geometry: Any, field: str = "geometry") -> Any:
 
 def _area_unit(by: User | None, org: Any) -> OrgUnit:
     unit = org_in_scope(by, org, field="org", required=True)
+    assert unit is not None  # required=True refuses a missing unit
     if unit.kind not in AREA_UNIT_KINDS:
         message = _("A forest area belongs to the district, a street or a community.")
         raise ValidationFailed(message, {"org": [message]})
@@ -319,9 +320,11 @@ def patrol_start(
 ) -> Patrol:
     """Start a patrol of an area the ranger may see; one patrol under way per ranger at a time."""
     require_perm(by, "forest.add_patrol")
-    area = resolve_in_scope(ForestArea.objects.filter(active=True), by, area, field="area", required=True)
+    found = resolve_in_scope(ForestArea.objects.filter(active=True), by, area, field="area", required=True)
+    assert found is not None  # required=True refuses a missing area
+    chosen = None
     if route is not None:
-        route = resolve_in_scope(PatrolRoute.objects.filter(area=area), None, route, field="route")
+        chosen = resolve_in_scope(PatrolRoute.objects.filter(area=found), None, route, field="route")
     now = timezone.now()
     at = at or now
     if at > now + timedelta(minutes=5):
@@ -330,10 +333,10 @@ def patrol_start(
     if Patrol.objects.select_for_update().filter(ranger=by, status=PatrolStatus.ACTIVE).exists():
         message = _("You have a patrol under way; end it first.")
         raise ValidationFailed(message, {"area": [message]})
-    patrol = Patrol(area=area, route=route, org=area.org, ranger=by, started_at=at, note=note)
+    patrol = Patrol(area=found, route=chosen, org=found.org, ranger=by, started_at=at, note=note)
     clean_or_fail(patrol)
     patrol.save()
-    audit_append(actor=by, action="forest.patrol.start", obj=patrol, summary=f"{area.name} 巡护开始")
+    audit_append(actor=by, action="forest.patrol.start", obj=patrol, summary=f"{found.name} 巡护开始")
     return patrol
 
 
@@ -513,7 +516,7 @@ def fire_point_report(
 def _tell_chain(*, area: ForestArea, title: str, body: str, obj: Any) -> int:
     """Inbox and SMS to everyone on the area's chain; returns how many people were reached."""
     members = selectors.chain_of(area)
-    users = [m.user for m in members if m.user_id and m.user.is_active]
+    users = [m.user for m in members if m.user is not None and m.user.is_active]
     link = f"/forest/areas/{area.pk}/"
     if users:
         outbox_enqueue(

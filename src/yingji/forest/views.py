@@ -3,7 +3,8 @@ phone page a ranger records a patrol on. Thin: selectors and services do the wor
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,7 +31,7 @@ from yingji.forest.maplayers import LEVEL_COLOURS, NO_DATA_COLOUR
 from yingji.forest.models import CHAIN_ORDER, Finding, ForestArea, Patrol
 
 
-def _units(request: HttpRequest):
+def _units(request: AuthedRequest) -> QuerySet[OrgUnit]:
     kinds = [OrgKind.DISTRICT, OrgKind.STREET, OrgKind.COMMUNITY]
     return scoped(OrgUnit.objects.filter(kind__in=kinds, active=True), request.user, org_field="").order_by("path")
 
@@ -46,7 +47,7 @@ def _legend() -> list[tuple[str, str]]:
     return [(LEVEL_COLOURS[level], names[level]) for level in range(1, 6)] + [(NO_DATA_COLOUR, _("No station reading"))]
 
 
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthedRequest) -> HttpResponse:
     """All areas in scope on the map, coloured by today's fire danger, with the patrols asked and done."""
     day = selectors.danger_day()
     return render(
@@ -67,7 +68,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-def area_create(request: HttpRequest) -> HttpResponse:
+def area_create(request: AuthedRequest) -> HttpResponse:
     if not request.user.has_perm("forest.add_forestarea"):
         raise PermissionDenied
     form = AreaForm(request.POST or None, units=_units(request))
@@ -78,12 +79,12 @@ def area_create(request: HttpRequest) -> HttpResponse:
             lambda: services.forest_area_create(by=request.user, **form.cleaned_data),
             success=_("Forest area registered."),
         )
-        if outcome:
+        if outcome.value is not None:
             return redirect("forest:area", outcome.value.pk)
     return render(request, "forest/area_form.html", {"form": form})
 
 
-def area_import(request: HttpRequest) -> HttpResponse:
+def area_import(request: AuthedRequest) -> HttpResponse:
     if not request.user.has_perm("forest.add_forestarea"):
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None, units=_units(request))
@@ -110,7 +111,7 @@ def area_import(request: HttpRequest) -> HttpResponse:
 
             outcome = run_service(request, form, attempt)
             if outcome:
-                messages.success(request, _("%(n)d forest areas imported.") % {"n": len(outcome.value)})
+                messages.success(request, _("%(n)d forest areas imported.") % {"n": len(outcome.value or [])})
                 return redirect("forest:index")
     return render(request, "forest/area_import.html", {"form": form, "errors": list(errors.items())})
 
@@ -165,7 +166,7 @@ def fire_report(request: AuthedRequest) -> HttpResponse:
     return render(request, "forest/draw_form.html", context)
 
 
-def area_detail(request: HttpRequest, area_id: int) -> HttpResponse:
+def area_detail(request: AuthedRequest, area_id: int) -> HttpResponse:
     area = selectors.area_get(user=request.user, area_id=area_id)
     chain_form = ChainForm(request.POST or None)
     may_edit = request.user.has_perm("forest.add_chainmember")
@@ -230,7 +231,7 @@ def area_detail(request: HttpRequest, area_id: int) -> HttpResponse:
     )
 
 
-def patrol(request: HttpRequest) -> HttpResponse:
+def patrol(request: AuthedRequest) -> HttpResponse:
     """The ranger's phone page: start a patrol, record positions and findings (with a photo), end it."""
     if not request.user.has_perm("forest.add_patrol"):
         raise PermissionDenied
@@ -310,7 +311,7 @@ def patrol(request: HttpRequest) -> HttpResponse:
     )
 
 
-def finding_photo(request: HttpRequest, finding_id: int) -> HttpResponse:
+def finding_photo(request: AuthedRequest, finding_id: int) -> FileResponse:
     """A finding's photo, to those who may see its patrol."""
     finding = get_scoped_or_404(
         Finding.objects.select_related("patrol"), request.user, pk=finding_id, org_field="patrol__org"

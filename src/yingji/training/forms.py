@@ -3,24 +3,34 @@
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from yingji.training.models import Audience, FacilityKind, GroupKind, Topic
+from yingji.core.models import OrgUnit
+from yingji.training.models import Audience, Course, Facility, FacilityKind, GroupKind, Topic
+
+
+def choose_from(form: forms.Form, name: str, rows: QuerySet[Any]) -> None:
+    """Offer these rows (the user's scope, the active offer) in a form's model choice field."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    field.queryset = rows
+
 
 LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 class BookingForm(forms.Form):
-    facility = forms.ModelChoiceField(queryset=None, label=_("Facility"))
+    facility = forms.ModelChoiceField(queryset=Facility.objects.none(), label=_("Facility"))
     start = forms.DateTimeField(label=_("Start"), widget=LOCAL)
     end = forms.DateTimeField(label=_("End"), widget=LOCAL)
     people = forms.IntegerField(label=_("People"), min_value=1, max_value=10_000, initial=10)
     purpose = forms.CharField(label=_("Purpose"), max_length=300)
 
-    def __init__(self, *args: Any, facilities: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, facilities: QuerySet[Facility], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["facility"].queryset = facilities
+        choose_from(self, "facility", facilities)
 
 
 class HallBookingForm(forms.Form):
@@ -33,18 +43,20 @@ class HallBookingForm(forms.Form):
 
     def __init__(self, *args: Any, slots: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["slot"].choices = slots
+        field = self.fields["slot"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = slots
 
 
 class EnrollForm(forms.Form):
-    org = forms.ModelChoiceField(queryset=None, label=pgettext_lazy("organisation", "Unit"))
+    org = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), label=pgettext_lazy("organisation", "Unit"))
     name = forms.CharField(label=_("Name"), max_length=60)
     phone = forms.CharField(label=_("Phone"), max_length=40)
     position = forms.CharField(label=_("Position"), max_length=60, required=False)
 
-    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, units: QuerySet[OrgUnit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["org"].queryset = units
+        choose_from(self, "org", units)
 
 
 class SignInForm(forms.Form):
@@ -58,11 +70,11 @@ class ScoreForm(forms.Form):
 class UnitChoiceForm(forms.Form):
     """A form whose `org` choices are the units in the user's scope."""
 
-    org = forms.ModelChoiceField(queryset=None, label=pgettext_lazy("organisation", "Unit"))
+    org = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), label=pgettext_lazy("organisation", "Unit"))
 
-    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, units: QuerySet[OrgUnit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["org"].queryset = units
+        choose_from(self, "org", units)
 
 
 class CourseForm(UnitChoiceForm):
@@ -82,16 +94,16 @@ class CourseForm(UnitChoiceForm):
 
 
 class SessionForm(forms.Form):
-    course = forms.ModelChoiceField(queryset=None, label=_("Course"))
+    course = forms.ModelChoiceField(queryset=Course.objects.none(), label=_("Course"))
     starts_at = forms.DateTimeField(label=_("Starts at"), widget=LOCAL)
     ends_at = forms.DateTimeField(label=_("Ends at"), widget=LOCAL)
     place = forms.CharField(label=_("Place"), max_length=200)
     instructors = forms.CharField(label=_("Instructors"), max_length=300)
     capacity = forms.IntegerField(label=_("Capacity"), min_value=1, max_value=10_000, initial=50)
 
-    def __init__(self, *args: Any, courses: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, courses: QuerySet[Course], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["course"].queryset = courses
+        choose_from(self, "course", courses)
 
 
 class FacilityForm(UnitChoiceForm):

@@ -4,6 +4,7 @@ import calendar
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -158,7 +159,12 @@ def attendance_enroll(
 
 @transaction.atomic
 def attendance_sign_in(
-    *, session: TrainingSession, code: str, user: User | None = None, phone: str = "", at: datetime | None = None
+    *,
+    session: TrainingSession,
+    code: str,
+    user: User | AnonymousUser | None = None,
+    phone: str = "",
+    at: datetime | None = None,
 ) -> Attendance:
     """Sign in with the session's QR code: a signed-in trainee by account, anyone else by the phone enrolled.
     Open from an hour before the start to the end."""
@@ -169,9 +175,10 @@ def attendance_sign_in(
         message = _("Sign-in is open from an hour before the session until its end.")
         raise Conflict(message, {"code": [message]})
     rows = Attendance.objects.select_for_update().filter(session=session)
+    account = user if isinstance(user, User) else None
     attendance = None
-    if user is not None and user.is_authenticated:
-        attendance = rows.filter(user=user).first()
+    if account is not None:
+        attendance = rows.filter(user=account).first()
     if attendance is None and phone:
         attendance = rows.filter(phone=phone.strip()).first()
     if attendance is None:
@@ -181,7 +188,7 @@ def attendance_sign_in(
         attendance.signed_in_at = now
         attendance.save(update_fields=["signed_in_at"])
         audit_append(
-            actor=user if user is not None and user.is_authenticated else None,
+            actor=account,
             action="training.attendance.sign_in",
             obj=attendance,
             summary=f"{attendance.name} 签到",
@@ -256,11 +263,13 @@ def certificates_remind(*, today: date) -> int:
         status=CertificateStatus.VALID, expires_on__gte=today, expires_on__lte=horizon
     ).select_related("course", "user", "org")
     for certificate in certificates:
+        # The query asked for an expiry date.
+        assert certificate.expires_on is not None
         key = (Reminder.Source.CERTIFICATE, certificate.pk, certificate.expires_on)
         if key in done:
             continue
         people = _unit_managers(certificate.org_id, Role.ENTERPRISE_MANAGER)
-        if certificate.user_id:
+        if certificate.user is not None:
             people.append(certificate.user)
         title = _("Certificate %(number)s of %(holder)s expires on %(day)s") % {
             "number": certificate.number,
@@ -272,6 +281,7 @@ def certificates_remind(*, today: date) -> int:
         "team__org"
     )
     for member in members:
+        assert member.certificate_expiry is not None
         key = (Reminder.Source.TEAM_MEMBER, member.pk, member.certificate_expiry)
         if key in done:
             continue
@@ -454,7 +464,7 @@ def slot_booked(slot: HallSlot) -> int:
 @transaction.atomic
 def hall_booking_create(
     *,
-    by: User | None,
+    by: User | AnonymousUser | None,
     slot: HallSlot | int,
     group_name: str,
     group_kind: str,
@@ -464,20 +474,21 @@ def hall_booking_create(
 ) -> HallBooking:
     """Book a group's visit (the public may too: `by` None or anonymous); refused when the slot has too few places
     left. The confirmation, with its code, goes by SMS to the contact's phone and to the booker's inbox."""
-    slot = resolve_in_scope(
+    found = resolve_in_scope(
         HallSlot.objects.filter(active=True, starts_at__gt=timezone.now()), None, slot, field="slot", required=True
     )
+    assert found is not None  # required=True refuses a missing slot
     # Lock the slot: two groups booking its last places take turns.
-    slot = HallSlot.objects.select_for_update(no_key=True).get(pk=slot.pk)
-    left = slot.capacity - slot_booked(slot)
+    locked = HallSlot.objects.select_for_update(no_key=True).get(pk=found.pk)
+    left = locked.capacity - slot_booked(locked)
     if visitors > left:
         message = _("Only %(n)d places are left in this slot.") % {"n": max(left, 0)}
         raise Conflict(message, {"visitors": [message]})
-    signed_in = by is not None and by.is_authenticated
+    account = by if isinstance(by, User) else None
     booking = HallBooking(
-        slot=slot,
-        org=by.org if signed_in else None,
-        booked_by=by if signed_in else None,
+        slot=locked,
+        org=account.org if account is not None else None,
+        booked_by=account,
         group_name=group_name.strip(),
         group_kind=group_kind,
         contact=contact.strip(),
@@ -487,20 +498,20 @@ def hall_booking_create(
     clean_or_fail(booking)
     booking.save()
     audit_append(
-        actor=by if signed_in else None,
+        actor=account,
         action="training.hallbooking.create",
         obj=booking,
         summary=f"体验馆预约 {booking.group_name} {visitors} 人",
     )
-    local = timezone.localtime(slot.starts_at)
+    local = timezone.localtime(locked.starts_at)
     title = _("Safety experience hall: visit booked for %(when)s, code %(code)s") % {
         "when": f"{local:%Y-%m-%d %H:%M}",
         "code": booking.code,
     }
     body = _("%(group)s, %(n)d visitors. Show the code at the entrance.") % {"group": booking.group_name, "n": visitors}
     sms_to_addresses(title=title, body=body, phones=[booking.phone], topic="hall", obj=booking)
-    if signed_in:
-        outbox_enqueue(recipients=[by], channels=[PersonalChannel.INBOX], title=title, body=body, topic="hall")
+    if account is not None:
+        outbox_enqueue(recipients=[account], channels=[PersonalChannel.INBOX], title=title, body=body, topic="hall")
     return booking
 
 

@@ -40,7 +40,7 @@ from yingji.training.qr import qr_svg
 from yingji.training.ratelimit import too_many_page
 
 
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "training/index.html",
@@ -52,7 +52,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _units(request: HttpRequest, *kinds: str) -> QuerySet[OrgUnit]:
+def _units(request: AuthedRequest, *kinds: str) -> QuerySet[OrgUnit]:
     """Active units of these kinds in the user's scope, in tree order."""
     return scoped(OrgUnit.objects.filter(active=True, kind__in=kinds), request.user, org_field="").order_by("path")
 
@@ -157,11 +157,11 @@ def question_create(request: AuthedRequest) -> HttpResponse:
     )
 
 
-def _session(request: HttpRequest, session_id: int) -> TrainingSession:
+def _session(request: AuthedRequest, session_id: int) -> TrainingSession:
     return selectors._one(selectors.session_list(user=request.user), session_id)
 
 
-def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
+def session_detail(request: AuthedRequest, session_id: int) -> HttpResponse:
     """A session: the sign-in QR code (drawn here as SVG), enrolment, attendance and scores."""
     session = _session(request, session_id)
     enroll_form = EnrollForm(request.POST or None, units=_units(request, *TRAINEE_UNITS), prefix="enroll")
@@ -190,7 +190,7 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
 
 
 @require_POST
-def attendance_score(request: HttpRequest, attendance_id: int) -> HttpResponse:
+def attendance_score(request: AuthedRequest, attendance_id: int) -> HttpResponse:
     attendance = selectors._one(selectors.attendance_list(user=request.user), attendance_id)
     form = ScoreForm(request.POST)
     if form.is_valid():
@@ -227,7 +227,7 @@ def sign_in(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "training/sign_in.html", {"session": session, "form": form, "done": done})
 
 
-def needs(request: HttpRequest) -> HttpResponse:
+def needs(request: AuthedRequest) -> HttpResponse:
     """Who still needs training this year, per street and enterprise."""
     year = timezone.localdate().year
     return render(
@@ -237,7 +237,7 @@ def needs(request: HttpRequest) -> HttpResponse:
     )
 
 
-def certificates(request: HttpRequest) -> HttpResponse:
+def certificates(request: AuthedRequest) -> HttpResponse:
     rows = selectors.certificate_list(user=request.user)
     soon = timezone.localdate() + timedelta(days=services.REMINDER_DAYS)
     return render(
@@ -253,7 +253,7 @@ def _week_start(raw: str | None) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def base(request: HttpRequest) -> HttpResponse:
+def base(request: AuthedRequest) -> HttpResponse:
     """The rescue base: this week's calendar per facility, booking, and the month's usage."""
     facilities = selectors.facility_list(user=request.user)
     form = BookingForm(request.POST or None, facilities=facilities)
@@ -266,7 +266,7 @@ def base(request: HttpRequest) -> HttpResponse:
             outcome = run_service(
                 request, form, lambda: services.booking_create(by=request.user, **data), success=_("Facility booked.")
             )
-            if outcome:
+            if outcome.value is not None:
                 start = timezone.localtime(outcome.value.starts_at).date()
                 return redirect(f"{reverse('training:base')}?week={start.isoformat()}")
     week = _week_start(request.GET.get("week"))
@@ -289,7 +289,7 @@ def base(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def booking_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
+def booking_cancel(request: AuthedRequest, booking_id: int) -> HttpResponse:
     booking = selectors.booking_get(user=request.user, booking_id=booking_id)
     run_service(
         request,
@@ -328,7 +328,7 @@ def hall(request: HttpRequest) -> HttpResponse:
     )
 
 
-def hall_bookings(request: HttpRequest) -> HttpResponse:
+def hall_bookings(request: AuthedRequest) -> HttpResponse:
     """The hall desk: the day's visits (or any day's) with check-in."""
     try:
         day = date.fromisoformat(request.GET.get("day", "")) if request.GET.get("day") else None
@@ -343,7 +343,7 @@ def hall_bookings(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def hall_check_in(request: HttpRequest, booking_id: int) -> HttpResponse:
+def hall_check_in(request: AuthedRequest, booking_id: int) -> HttpResponse:
     booking = selectors.hall_booking_get(user=request.user, booking_id=booking_id)
     run_service(
         request,
