@@ -122,12 +122,12 @@ class HallSlotForm(UnitChoiceForm):
 
 class QuestionForm(forms.Form):
     topic = forms.ChoiceField(label=_("Topic"), choices=Topic.choices)
-    text = forms.CharField(label=_("Question"), max_length=500)
+    text = forms.CharField(label=pgettext_lazy("quiz", "Question"), max_length=500)
     choices = forms.CharField(
         label=_("Choices (one per line, 2 to 6)"), widget=forms.Textarea(attrs={"rows": 4}), max_length=3000
     )
     answer = forms.IntegerField(label=_("Right choice (1 = the first line)"), min_value=1, max_value=6)
-    explanation = forms.CharField(label=_("Explanation"), max_length=500, required=False)
+    explanation = forms.CharField(label=pgettext_lazy("quiz", "Explanation"), max_length=500, required=False)
 
     def clean_choices(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["choices"].splitlines() if line.strip()]

@@ -2,7 +2,6 @@
 
 import calendar
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, connection, transaction
@@ -58,6 +57,14 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def _unit_or_own(by: User | None, org: OrgUnit | int | None, *, missing: str) -> OrgUnit:
+    """The unit named (in the actor's scope), else the actor's own; `missing` is the field error when neither."""
+    unit = org_in_scope(by, org, field="org") if org is not None else (by.org if by is not None else None)
+    if unit is None:
+        raise ValidationFailed(missing, {"org": [missing]})
+    return unit
+
+
 # --- courses, sessions, attendance, certificates ---------------------------------------------------------
 
 
@@ -75,10 +82,7 @@ def course_create(
     org: OrgUnit | int | None = None,
 ) -> Course:
     require_perm(by, "training.add_course")
-    unit = org_in_scope(by, org, field="org") if org is not None else (by.org if by is not None else None)
-    if unit is None:
-        message = _("Name the organising unit.")
-        raise ValidationFailed(message, {"org": [message]})
+    unit = _unit_or_own(by, org, missing=_("Name the organising unit."))
     course = Course(
         org=unit,
         code=code.strip(),
@@ -317,13 +321,17 @@ def _remind(key: tuple[str, int, date], people: list[User], title: str, body: st
 
 @transaction.atomic
 def facility_create(
-    *, by: User | None, code: str, name: str, kind: str, capacity: int, description: str = "", org: Any = None
+    *,
+    by: User | None,
+    code: str,
+    name: str,
+    kind: str,
+    capacity: int,
+    description: str = "",
+    org: OrgUnit | int | None = None,
 ) -> Facility:
     require_perm(by, "training.add_facility")
-    unit = org_in_scope(by, org, field="org") if org is not None else (by.org if by is not None else None)
-    if unit is None:
-        message = _("Name the operating unit.")
-        raise ValidationFailed(message, {"org": [message]})
+    unit = _unit_or_own(by, org, missing=_("Name the operating unit."))
     facility = Facility(
         org=unit, code=code.strip(), name=name.strip(), kind=kind, capacity=capacity, description=description
     )
@@ -377,13 +385,18 @@ def booking_create(
 
 
 def _booking_create(
-    *, by: User | None, facility: Any, start: datetime, end: datetime, purpose: str, people: int, org: Any
+    *,
+    by: User | None,
+    facility: Facility | int,
+    start: datetime,
+    end: datetime,
+    purpose: str,
+    people: int,
+    org: OrgUnit | int | None,
 ) -> Booking:
-    facility = resolve_in_scope(Facility.objects.filter(active=True), None, facility, field="facility", required=True)
-    unit = org_in_scope(by, org, field="org") if org is not None else (by.org if by is not None else None)
-    if unit is None:
-        message = _("Name the unit the booking is for.")
-        raise ValidationFailed(message, {"org": [message]})
+    found = resolve_in_scope(Facility.objects.filter(active=True), None, facility, field="facility", required=True)
+    assert found is not None  # required=True refuses a missing facility
+    unit = _unit_or_own(by, org, missing=_("Name the unit the booking is for."))
     if end <= start:
         message = _("The end must come after the start.")
         raise ValidationFailed(message, {"end": [message]})
@@ -393,22 +406,22 @@ def _booking_create(
     if start < timezone.now() - timedelta(minutes=5):
         message = _("A booking cannot start in the past.")
         raise ValidationFailed(message, {"start": [message]})
-    if people > facility.capacity:
-        message = _("%(facility)s holds at most %(n)d people.") % {"facility": facility.name, "n": facility.capacity}
+    if people > found.capacity:
+        message = _("%(facility)s holds at most %(n)d people.") % {"facility": found.name, "n": found.capacity}
         raise ValidationFailed(message, {"people": [message]})
     # Lock the facility: two bookings of the same facility are checked one after the other. FOR NO KEY UPDATE, so
     # the foreign-key check of another transaction's booking (deferred to its commit) does not wait on us while we
     # wait on its row in the exclusion constraint: that would be a deadlock instead of a 409.
-    Facility.objects.select_for_update(no_key=True).filter(pk=facility.pk).first()
+    Facility.objects.select_for_update(no_key=True).filter(pk=found.pk).first()
     other = (
-        Booking.objects.filter(facility=facility, status=BookingStatus.BOOKED, starts_at__lt=end, ends_at__gt=start)
+        Booking.objects.filter(facility=found, status=BookingStatus.BOOKED, starts_at__lt=end, ends_at__gt=start)
         .select_related("org")
         .first()
     )
     if other is not None:
-        raise _overlap_conflict(facility, other)
+        raise _overlap_conflict(found, other)
     booking = Booking(
-        facility=facility, org=unit, booked_by=by, starts_at=start, ends_at=end, purpose=purpose.strip(), people=people
+        facility=found, org=unit, booked_by=by, starts_at=start, ends_at=end, purpose=purpose.strip(), people=people
     )
     clean_or_fail(booking)
     booking.save()
@@ -416,8 +429,8 @@ def _booking_create(
         actor=by,
         action="training.booking.create",
         obj=booking,
-        summary=f"{facility.name} {timezone.localtime(start):%Y-%m-%d %H:%M} {unit.name}",
-        payload={"facility": facility.pk, "org": unit.pk},
+        summary=f"{found.name} {timezone.localtime(start):%Y-%m-%d %H:%M} {unit.name}",
+        payload={"facility": found.pk, "org": unit.pk},
     )
     return booking
 
@@ -443,13 +456,10 @@ def exclusion_constraint_enabled() -> bool:
 
 @transaction.atomic
 def hall_slot_create(
-    *, by: User | None, starts_at: datetime, ends_at: datetime, capacity: int, org: Any = None
+    *, by: User | None, starts_at: datetime, ends_at: datetime, capacity: int, org: OrgUnit | int | None = None
 ) -> HallSlot:
     require_perm(by, "training.add_hallslot")
-    unit = org_in_scope(by, org, field="org") if org is not None else (by.org if by is not None else None)
-    if unit is None:
-        message = _("Name the operating unit.")
-        raise ValidationFailed(message, {"org": [message]})
+    unit = _unit_or_own(by, org, missing=_("Name the operating unit."))
     slot = HallSlot(org=unit, starts_at=starts_at, ends_at=ends_at, capacity=capacity)
     clean_or_fail(slot)
     slot.save()
