@@ -34,11 +34,11 @@ class Command(BaseCommand):
             raise command_error(exc) from None
 
     def _import_areas(self, *, file: Path, org: str, code_prefix: str, **options: Any) -> None:
-        unit = _unit(org)
         path = file.expanduser()
         suffix = path.suffix.lower()
         if not path.is_file():
             raise CommandError(f"{file}: no such file", returncode=2)
+        unit = _unit(org)
         if suffix == ".shp":
             siblings = (".shp", ".shx", ".dbf", ".prj", ".cpg")
             parts = {s: _read(path.with_suffix(s)) for s in siblings if path.with_suffix(s).is_file()}
