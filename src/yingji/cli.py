@@ -20,6 +20,7 @@ COMMANDS = {
     "modbus": "start the Modbus TCP poller for devices with a Modbus endpoint [--once]",
     "simulate": "publish simulated sensor readings for the demo devices [--rate N] [--scenario S]",
     "roads": "road network tools: `roads import FILE.osm.pbf`",
+    "forest": "forest fire tools: `forest import-areas FILE --org UNIT` (zipped shapefile or GeoJSON)",
 }
 # Developer tools, passed through but not advertised.
 EXTRA = {

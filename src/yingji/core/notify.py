@@ -417,3 +417,43 @@ def retry_deliveries(deliveries: QuerySet[Delivery]) -> int:
     return deliveries.exclude(status=DeliveryStatus.SENT).update(
         status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=timezone.now(), last_error=""
     )
+
+
+# --- messages to plain addresses -----------------------------------------------------------------------------
+
+
+def sms_to_addresses(
+    *,
+    title: str,
+    body: str,
+    phones: Iterable[str],
+    topic: str,
+    obj: Model | None = None,
+    link: str = "",
+    message: OutboxMessage | None = None,
+) -> int:
+    """Queue one SMS per distinct phone number (people without an account: visitors, trainees, rangers,
+    volunteers) through the first active SMS gateway; returns how many were queued, 0 when no gateway is
+    configured. The rows go or stay with the caller's transaction. `message` attaches them to an outbox
+    message the caller already holds (one message sent over several channels); else one is written."""
+    config = ChannelConfig.objects.filter(kind=ChannelKind.SMS, active=True).order_by("pk").first()
+    addresses = sorted({phone.strip() for phone in phones if phone and phone.strip()})
+    if config is None or not addresses:
+        return 0
+    if message is None:
+        message = OutboxMessage.objects.create(
+            topic=topic[:40],
+            title=title[:200],
+            body=body,
+            link=link[:300],
+            object_type=obj._meta.label_lower if obj is not None else "",
+            object_id=str(obj.pk) if obj is not None else "",
+        )
+    now = timezone.now()
+    Delivery.objects.bulk_create(
+        [
+            Delivery(message=message, channel=DeliveryChannel.SMS, config=config, address=phone, next_attempt_at=now)
+            for phone in addresses
+        ]
+    )
+    return len(addresses)

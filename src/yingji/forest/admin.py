@@ -2,36 +2,26 @@
 
 from django.contrib import admin
 
+from yingji.core.admin import ReadOnlyAdmin
 from yingji.forest.models import ChainMember, DangerNotice, FirePoint, ForestArea, MissedPatrol, Patrol
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
 @admin.register(ForestArea)
-class ForestAreaAdmin(ReadOnly):
+class ForestAreaAdmin(ReadOnlyAdmin):
     list_display = ("code", "name", "org", "area_ha", "patrols_per_day", "active")
     search_fields = ("code", "name")
     list_select_related = ("org",)
 
 
 @admin.register(ChainMember)
-class ChainMemberAdmin(ReadOnly):
+class ChainMemberAdmin(ReadOnlyAdmin):
     list_display = ("area", "level", "name", "phone", "user", "active")
     list_filter = ("level", "active")
     list_select_related = ("area", "user")
 
 
 @admin.register(Patrol)
-class PatrolAdmin(ReadOnly):
+class PatrolAdmin(ReadOnlyAdmin):
     list_display = ("area", "ranger", "status", "started_at", "ended_at", "distance_m", "points_count")
     list_filter = ("status",)
     date_hierarchy = "started_at"
@@ -39,19 +29,19 @@ class PatrolAdmin(ReadOnly):
 
 
 @admin.register(FirePoint)
-class FirePointAdmin(ReadOnly):
+class FirePointAdmin(ReadOnlyAdmin):
     list_display = ("reported_at", "area", "status", "lat", "lon", "reported_by")
     list_filter = ("status",)
     list_select_related = ("area", "reported_by")
 
 
 @admin.register(DangerNotice)
-class DangerNoticeAdmin(ReadOnly):
+class DangerNoticeAdmin(ReadOnlyAdmin):
     list_display = ("date", "area", "level", "level_name", "patrols_per_day", "recipients")
     list_select_related = ("area",)
 
 
 @admin.register(MissedPatrol)
-class MissedPatrolAdmin(ReadOnly):
+class MissedPatrolAdmin(ReadOnlyAdmin):
     list_display = ("date", "area", "done", "expected", "level")
     list_select_related = ("area",)

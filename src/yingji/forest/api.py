@@ -4,15 +4,28 @@ phones (start, track points, findings with photos, end) and fire points. Every h
 from datetime import date, datetime
 from typing import Any
 
-from django.http import HttpRequest
+from django.db.models import QuerySet
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from yingji.core.api import Pages
 from yingji.core.errors import ValidationFailed
+from yingji.core.requests import ApiRequest
 from yingji.forest import selectors, services
 from yingji.forest.danger import patrols_required
-from yingji.forest.models import CHAIN_ORDER, ChainLevel, FindingKind, FireStatus, ForestArea, Patrol, PatrolStatus
+from yingji.forest.models import (
+    CHAIN_ORDER,
+    ChainLevel,
+    ChainMember,
+    Finding,
+    FindingKind,
+    FirePoint,
+    FireStatus,
+    ForestArea,
+    Patrol,
+    PatrolRoute,
+    PatrolStatus,
+)
 
 router = Router(tags=["forest"])
 
@@ -61,11 +74,11 @@ class AreaOut(Schema):
     routes: list[RouteOut]
 
     @staticmethod
-    def resolve_routes(obj: ForestArea) -> list:
+    def resolve_routes(obj: ForestArea) -> list[PatrolRoute]:
         return list(obj.routes.all())
 
     @staticmethod
-    def resolve_chain(obj: ForestArea) -> list:
+    def resolve_chain(obj: ForestArea) -> list[ChainMember]:
         return sorted((m for m in obj.chain.all() if m.active), key=lambda m: (CHAIN_ORDER.get(m.level, 99), m.name))
 
 
@@ -116,43 +129,63 @@ class DangerOut(Schema):
     patrols_today: int
 
 
-def _area(request: HttpRequest, area_id: int) -> ForestArea:
+def _area(request: ApiRequest, area_id: int) -> ForestArea:
     return selectors.area_get(user=request.auth, area_id=area_id)
 
 
 @router.get("/forest-areas", response=list[AreaOut])
 @paginate(Pages)
-def areas_list(request, filters: Query[AreaFilters]):
+def areas_list(request: ApiRequest, filters: Query[AreaFilters]) -> QuerySet[ForestArea]:
     """Forest areas you may see, each with its GeoJSON `geometry` and responsible chain."""
     return selectors.area_list(user=request.auth, **filters.dict())
 
 
 @router.post("/forest-areas", response={201: AreaOut})
-def areas_create(request, payload: AreaIn):
+def areas_create(request: ApiRequest, payload: AreaIn) -> Status[ForestArea]:
     """Register an area; an invalid polygon (self-intersecting, unclosed, outside the district) answers 400."""
     return Status(201, services.forest_area_create(by=request.auth, **payload.dict()))
 
 
 @router.post("/forest-areas/import", response={201: list[AreaOut]})
-def areas_import(request, payload: ImportIn):
+def areas_import(request: ApiRequest, payload: ImportIn) -> Status[list[ForestArea]]:
     """Import areas from a GeoJSON FeatureCollection, all or nothing; errors name the feature."""
     return Status(201, services.forest_areas_import(by=request.auth, **payload.dict()))
 
 
+class ImportFileIn(Schema):
+    org: int = Field(..., ge=1, le=2**63 - 1)
+    code_prefix: str = Field("FA", min_length=1, max_length=20)
+
+
+IMPORT_FILE = File(...)
+
+
+@router.post("/forest-areas/import-file", response={201: list[AreaOut]})
+def areas_import_file(
+    request: ApiRequest, payload: Form[ImportFileIn], file: UploadedFile = IMPORT_FILE
+) -> Status[list[ForestArea]]:
+    """Import areas from an uploaded file (multipart `file`): a zipped ESRI Shapefile (.shp, .shx, .dbf, with
+    .prj and .cpg) or GeoJSON, in WGS 84 longitude/latitude; all or nothing, errors naming the record."""
+    if file.size is not None and file.size > services.MAX_IMPORT_BYTES:
+        message = f"file larger than {services.MAX_IMPORT_BYTES // (1024 * 1024)} MB"
+        raise ValidationFailed(message, {"file": [message]})
+    return Status(201, services.forest_areas_import_file(by=request.auth, data=file.read(), **payload.dict()))
+
+
 @router.get("/forest-areas/{area_id}", response=AreaOut)
-def areas_get(request, area_id: int):
+def areas_get(request: ApiRequest, area_id: int) -> ForestArea:
     return _area(request, area_id)
 
 
 @router.patch("/forest-areas/{area_id}", response=AreaOut)
-def areas_update(request, area_id: int, payload: AreaChangeIn):
+def areas_update(request: ApiRequest, area_id: int, payload: AreaChangeIn) -> ForestArea:
     area = _area(request, area_id)
     services.forest_area_update(by=request.auth, area=area, **payload.dict(exclude_unset=True))
     return _area(request, area_id)
 
 
 @router.get("/forest-areas/{area_id}/danger", response=DangerOut)
-def areas_danger(request, area_id: int, day: date | None = None):
+def areas_danger(request: ApiRequest, area_id: int, day: date | None = None) -> dict[str, Any]:
     """The area's fire danger on a day (default: the current one) from the weather stations, and the patrols it asks."""
     area = _area(request, area_id)
     day = day or selectors.danger_day()
@@ -169,14 +202,14 @@ def areas_danger(request, area_id: int, day: date | None = None):
 
 
 @router.post("/forest-areas/{area_id}/chain", response={201: ChainOut})
-def areas_chain_add(request, area_id: int, payload: ChainIn):
+def areas_chain_add(request: ApiRequest, area_id: int, payload: ChainIn) -> Status[ChainMember]:
     """Name a forest chief (district, street, community) or a ranger of the area."""
     area = _area(request, area_id)
     return Status(201, services.chain_member_add(by=request.auth, area=area, **payload.dict()))
 
 
 @router.post("/forest-areas/{area_id}/routes", response={201: RouteOut})
-def areas_route_add(request, area_id: int, payload: RouteIn):
+def areas_route_add(request: ApiRequest, area_id: int, payload: RouteIn) -> Status[PatrolRoute]:
     """Add a patrol route (a GeoJSON LineString) to the area."""
     area = _area(request, area_id)
     return Status(201, services.patrol_route_create(by=request.auth, area=area, **payload.dict()))
@@ -187,7 +220,7 @@ class NearbyFilters(Schema):
 
 
 @router.get("/forest-areas/{area_id}/nearby")
-def areas_nearby(request, area_id: int, filters: Query[NearbyFilters]):
+def areas_nearby(request: ApiRequest, area_id: int, filters: Query[NearbyFilters]) -> dict[str, Any]:
     """Teams and ready equipment of your scope by travel time to the area."""
     return selectors.nearby_resources(user=request.auth, area=_area(request, area_id), limit=filters.limit)
 
@@ -225,7 +258,7 @@ class FindingOut(Schema):
     photo_url: str
 
     @staticmethod
-    def resolve_photo_url(obj) -> str:
+    def resolve_photo_url(obj: Finding) -> str:
         return f"/forest/findings/{obj.pk}/photo" if obj.photo else ""
 
 
@@ -239,7 +272,7 @@ class PatrolDetailOut(PatrolOut):
         return {"type": "LineString", "coordinates": coordinates}
 
     @staticmethod
-    def resolve_findings(obj: Patrol) -> list:
+    def resolve_findings(obj: Patrol) -> list[Finding]:
         return list(obj.findings.all())
 
 
@@ -276,47 +309,49 @@ class FindingIn(Schema):
     lon: float | None = Field(None, ge=-180, le=180, allow_inf_nan=False)
 
 
-def _patrol(request: HttpRequest, patrol_id: int) -> Patrol:
+def _patrol(request: ApiRequest, patrol_id: int) -> Patrol:
     return selectors.patrol_get(user=request.auth, patrol_id=patrol_id)
 
 
 @router.get("/patrols", response=list[PatrolOut])
 @paginate(Pages)
-def patrols_list(request, filters: Query[PatrolFilters]):
+def patrols_list(request: ApiRequest, filters: Query[PatrolFilters]) -> QuerySet[Patrol]:
     return selectors.patrol_list(user=request.auth, **filters.dict())
 
 
 @router.post("/patrols", response={201: PatrolDetailOut})
-def patrols_start(request, payload: PatrolIn):
+def patrols_start(request: ApiRequest, payload: PatrolIn) -> Status[Patrol]:
     """Start a patrol of an area (from the ranger's phone)."""
     return Status(201, services.patrol_start(by=request.auth, **payload.dict()))
 
 
 @router.get("/patrols/{patrol_id}", response=PatrolDetailOut)
-def patrols_get(request, patrol_id: int):
+def patrols_get(request: ApiRequest, patrol_id: int) -> Patrol:
     """A patrol with its track as a GeoJSON LineString and its findings."""
     return _patrol(request, patrol_id)
 
 
 @router.post("/patrols/{patrol_id}/points", response=PatrolOut)
-def patrols_points(request, patrol_id: int, payload: PointsIn):
+def patrols_points(request: ApiRequest, patrol_id: int, payload: PointsIn) -> Patrol:
     """Append track points (also a batch kept while the phone was offline)."""
     points = [p.dict() for p in payload.points]
     return services.patrol_add_points(by=request.auth, patrol=_patrol(request, patrol_id), points=points)
 
 
 @router.post("/patrols/{patrol_id}/end", response=PatrolOut)
-def patrols_end(request, patrol_id: int, payload: EndIn):
+def patrols_end(request: ApiRequest, patrol_id: int, payload: EndIn) -> Patrol:
     return services.patrol_end(by=request.auth, patrol=_patrol(request, patrol_id), note=payload.note)
 
 
 @router.post("/patrols/{patrol_id}/findings", response={201: FindingOut})
-def patrols_finding(request, patrol_id: int, payload: Form[FindingIn], photo: UploadedFile = PHOTO):
+def patrols_finding(
+    request: ApiRequest, patrol_id: int, payload: Form[FindingIn], photo: UploadedFile = PHOTO
+) -> Status[Finding]:
     """Record a finding (multipart form) with an optional photo: JPEG, PNG or WebP, at most 10 MB."""
     patrol = _patrol(request, patrol_id)
     content = None
     if photo is not None:
-        if photo.size > services.PHOTO_MAX_BYTES:
+        if photo.size is not None and photo.size > services.PHOTO_MAX_BYTES:
             message = "photo larger than 10 MB"
             raise ValidationFailed(message, {"photo": [message]})
         content = photo.read()
@@ -349,11 +384,11 @@ class FireFilters(Schema):
 
 @router.get("/fire-points", response=list[FireOut])
 @paginate(Pages)
-def fires_list(request, filters: Query[FireFilters]):
+def fires_list(request: ApiRequest, filters: Query[FireFilters]) -> QuerySet[FirePoint]:
     return selectors.fire_list(user=request.auth, status=filters.status)
 
 
 @router.post("/fire-points", response={201: FireOut})
-def fires_report(request, payload: FireIn):
+def fires_report(request: ApiRequest, payload: FireIn) -> Status[FirePoint]:
     """Report a fire point; it is placed in the forest area containing it and the area's chain is told."""
     return Status(201, services.fire_point_report(by=request.auth, **payload.dict()))

@@ -14,17 +14,17 @@ class ForestConfig(AppConfig):
         from yingji.core.roles import Role, ensure_roles, grant
         from yingji.forest import maplayers
 
-        everyone = [r.value for r in Role]
+        everyone: list[str] = [r.value for r in Role]
         models = ["forestarea", "chainmember", "patrolroute", "patrol", "finding", "firepoint"]
         grant(everyone, *(f"forest.view_{m}" for m in [*models, "dangernotice", "missedpatrol"]))
         # The district and the streets keep the areas, their responsible chain and routes.
-        keepers = [Role.ADMIN, Role.DUTY_OFFICER, Role.COMMANDER, Role.STREET_OFFICER]
+        keepers: list[str] = [Role.ADMIN, Role.DUTY_OFFICER, Role.COMMANDER, Role.STREET_OFFICER]
         grant(
             keepers,
             *(f"forest.{a}_{m}" for m in ["forestarea", "chainmember", "patrolroute"] for a in ("add", "change")),
         )
         # Rangers sign in as street staff or team members; they record patrols, findings and fire points.
-        patrollers = [Role.ADMIN, Role.DUTY_OFFICER, Role.STREET_OFFICER, Role.TEAM_LEADER, Role.INSPECTOR]
+        patrollers: list[str] = [Role.ADMIN, Role.DUTY_OFFICER, Role.STREET_OFFICER, Role.TEAM_LEADER, Role.INSPECTOR]
         grant(patrollers, "forest.add_patrol", "forest.change_patrol", "forest.add_finding", "forest.add_firepoint")
         grant([Role.ADMIN, Role.DUTY_OFFICER, Role.COMMANDER], "forest.change_firepoint")
         post_migrate.connect(lambda **kwargs: ensure_roles(), sender=self, weak=False)

@@ -8,10 +8,12 @@ import math
 import random
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from shapely.geometry import mapping, shape
+from shapely.geometry.base import BaseGeometry
 
 from yingji.core.geo import district_geometry
 from yingji.core.models import OrgKind, OrgUnit, User
@@ -37,7 +39,7 @@ def _person(rng: random.Random) -> tuple[str, str]:
     return rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN), f"13{rng.randint(100000000, 999999999)}"
 
 
-def _outline(lon: float, lat: float, dx: float, dy: float, within) -> dict:
+def _outline(lon: float, lat: float, dx: float, dy: float, within: BaseGeometry) -> dict[str, Any]:
     """An octagon around a centre, clipped to `within` (the district or a street), as a GeoJSON Polygon."""
     ring = [(lon + dx * math.cos(a * math.pi / 4), lat + dy * math.sin(a * math.pi / 4)) for a in range(8)]
     patch = shape({"type": "Polygon", "coordinates": [[*ring, ring[0]]]}).intersection(within)
@@ -76,15 +78,16 @@ def demo_load_forest(*, seed: int, out: Callable[[str], None]) -> dict[str, int]
         for code, name, lon, lat, dx, dy, per_day in AREAS:
             if code in existing:
                 continue
-            if lon is None:
+            if lon is None or lat is None:
                 if home is None or not home.area:
                     continue
                 within = shape(home.area)
                 centre = within.representative_point()
                 geometry = _outline(centre.x, centre.y, dx, dy, within)
+                owner = home
             else:
                 geometry = _outline(lon, lat, dx, dy, district_geometry())
-            owner = home if lon is None else _owner(geometry, streets, district)
+                owner = _owner(geometry, streets, district)
             area = services.forest_area_create(
                 by=None,
                 org=owner,

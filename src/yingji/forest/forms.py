@@ -4,13 +4,19 @@ import json
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from yingji.forest.models import ChainLevel, FindingKind
+from yingji.core.models import OrgUnit
+from yingji.forest.models import ChainLevel, FindingKind, ForestArea
 
-LAT = {"min_value": -90, "max_value": 90}
-LON = {"min_value": -180, "max_value": 180}
+
+def choose_from(form: forms.Form, name: str, rows: QuerySet[Any]) -> None:
+    """Offer these rows (the user's scope) in a form's model choice field."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    field.queryset = rows
 
 
 class GeoJSONField(forms.CharField):
@@ -29,7 +35,7 @@ class GeoJSONField(forms.CharField):
 
 
 class AreaForm(forms.Form):
-    org = forms.ModelChoiceField(queryset=None, label=_("Responsible unit"))
+    org = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), label=_("Responsible unit"))
     code = forms.CharField(label=_("Code"), max_length=40)
     name = forms.CharField(label=_("Name"), max_length=120)
     patrols_per_day = forms.IntegerField(
@@ -38,19 +44,22 @@ class AreaForm(forms.Form):
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     geometry = GeoJSONField(label=_("Area (GeoJSON Polygon; click the map to draw)"))
 
-    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, units: QuerySet[OrgUnit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["org"].queryset = units
+        choose_from(self, "org", units)
 
 
 class ImportForm(forms.Form):
-    org = forms.ModelChoiceField(queryset=None, label=_("Responsible unit"))
-    file = forms.FileField(label=_("GeoJSON file"))
+    org = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), label=_("Responsible unit"))
+    file = forms.FileField(
+        label=_("Zipped shapefile (.zip) or GeoJSON file"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".zip,.geojson,.json,application/zip,application/geo+json"}),
+    )
     code_prefix = forms.CharField(label=_("Code prefix for areas without a code"), max_length=20, initial="FA")
 
-    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, units: QuerySet[OrgUnit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["org"].queryset = units
+        choose_from(self, "org", units)
 
 
 class ChainForm(forms.Form):
@@ -61,25 +70,25 @@ class ChainForm(forms.Form):
 
 
 class StartForm(forms.Form):
-    area = forms.ModelChoiceField(queryset=None, label=_("Forest area"))
+    area = forms.ModelChoiceField(queryset=ForestArea.objects.none(), label=_("Forest area"))
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
-    def __init__(self, *args: Any, areas: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, areas: QuerySet[ForestArea], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = areas
+        choose_from(self, "area", areas)
 
 
 class PointForm(forms.Form):
-    lat = forms.FloatField(label=_("Latitude"), **LAT)
-    lon = forms.FloatField(label=_("Longitude"), **LON)
+    lat = forms.FloatField(label=_("Latitude"), min_value=-90, max_value=90)
+    lon = forms.FloatField(label=_("Longitude"), min_value=-180, max_value=180)
     accuracy_m = forms.FloatField(label=_("Accuracy (m)"), min_value=0, max_value=100_000, required=False)
 
 
 class FindingForm(forms.Form):
     kind = forms.ChoiceField(label=pgettext_lazy("patrol finding", "What was found"), choices=FindingKind.choices)
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
-    lat = forms.FloatField(label=_("Latitude"), required=False, **LAT)
-    lon = forms.FloatField(label=_("Longitude"), required=False, **LON)
+    lat = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90)
+    lon = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180)
     photo = forms.FileField(
         label=_("Photo"),
         required=False,
@@ -92,6 +101,11 @@ class EndForm(forms.Form):
 
 
 class FireForm(forms.Form):
-    lat = forms.FloatField(label=_("Latitude"), **LAT)
-    lon = forms.FloatField(label=_("Longitude"), **LON)
+    lat = forms.FloatField(label=_("Latitude"), min_value=-90, max_value=90)
+    lon = forms.FloatField(label=_("Longitude"), min_value=-180, max_value=180)
     description = forms.CharField(label=_("Description"), max_length=500, required=False)
+
+
+class RouteForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    path = GeoJSONField(label=_("Route (GeoJSON LineString; click the map to draw)"))

@@ -69,7 +69,7 @@ def polygon_shape(geometry: Any) -> BaseGeometry:
         raise GeometryError(
             _("The geometry must be a Polygon or MultiPolygon, not %(kind)s.") % {"kind": str(kind)[:40]}
         )
-    coordinates = geometry.get("coordinates")
+    coordinates: Any = geometry.get("coordinates")
     _check_positions(_positions(coordinates, 2 if kind == "Polygon" else 3))
     rings = coordinates if kind == "Polygon" else [ring for polygon in coordinates for ring in polygon]
     if not rings:

@@ -75,7 +75,11 @@ def station_days(*, day: date) -> list[StationDay]:
     rows = FireDangerDay.objects.filter(
         date=day, device__type=DeviceType.WEATHER_STATION, device__active=True, device__lat__isnull=False
     ).select_related("device")
-    return [StationDay(r.device.name, r.device.lat, r.device.lon, r.level, r.level_name, r.fwi) for r in rows]
+    return [
+        StationDay(r.device.name, r.device.lat, r.device.lon, r.level, r.level_name, r.fwi)
+        for r in rows
+        if r.device.lat is not None and r.device.lon is not None
+    ]
 
 
 def area_dangers(*, areas: list[ForestArea], day: date) -> dict[int, AreaDanger | None]:
@@ -167,7 +171,7 @@ def nearby_resources(*, user: User, area: ForestArea, limit: int = 5) -> dict[st
     from yingji.resources.reach import nearest_resources
 
     out: dict[str, Any] = {"team": [], "equipment": [], "error": ""}
-    if area.lat is None:
+    if area.lat is None or area.lon is None:
         return out
     for kind in ("team", "equipment"):
         try:

@@ -14,20 +14,10 @@ from yingji.core.access import org_in_scope, resolve_in_scope
 from yingji.core.audit import audit_append
 from yingji.core.commands import Transitions, apply_changes, clean_or_fail, require_perm
 from yingji.core.errors import NotAllowed, ValidationFailed
-from yingji.core.models import (
-    ChannelConfig,
-    ChannelKind,
-    Delivery,
-    DeliveryChannel,
-    OrgKind,
-    OrgUnit,
-    OutboxMessage,
-    PersonalChannel,
-    User,
-)
-from yingji.core.notify import outbox_enqueue
+from yingji.core.models import OrgKind, OrgUnit, PersonalChannel, User
+from yingji.core.notify import outbox_enqueue, sms_to_addresses
 from yingji.core.photos import PhotoStore
-from yingji.forest import selectors
+from yingji.forest import selectors, shapefiles
 from yingji.forest.danger import patrols_required
 from yingji.forest.geometry import (
     GeometryError,
@@ -59,6 +49,8 @@ PHOTO_MAX_BYTES = 10 * 1024 * 1024
 PHOTOS = PhotoStore("forest", max_bytes=PHOTO_MAX_BYTES)
 MAX_POINTS_PER_CALL = 1000
 MAX_IMPORT_FEATURES = 500
+# An uploaded area file (page, API, command line) is read into memory: at most this large.
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
 AREA_UNIT_KINDS = (OrgKind.DISTRICT, OrgKind.STREET, OrgKind.COMMUNITY)
 
 
@@ -71,6 +63,7 @@ def _geometry_or_fail(geometry: Any, field: str = "geometry") -> Any:
 
 def _area_unit(by: User | None, org: Any) -> OrgUnit:
     unit = org_in_scope(by, org, field="org", required=True)
+    assert unit is not None  # required=True refuses a missing unit
     if unit.kind not in AREA_UNIT_KINDS:
         message = _("A forest area belongs to the district, a street or a community.")
         raise ValidationFailed(message, {"org": [message]})
@@ -164,13 +157,48 @@ def _features(document: bytes | str | dict) -> list[dict[str, Any]]:
 
 @transaction.atomic
 def forest_areas_import(
-    *, by: User | None, org: OrgUnit | int, document: bytes | str | dict, code_prefix: str = "FA"
+    *, by: User | None, org: OrgUnit | int, document: bytes | str | dict[str, Any], code_prefix: str = "FA"
 ) -> list[ForestArea]:
     """Import forest areas from GeoJSON (each feature's `name` and `code` properties; codes made up where missing).
     All or nothing: one bad feature refuses the file, naming the feature and what is wrong with it."""
     require_perm(by, "forest.add_forestarea")
     unit = _area_unit(by, org)
-    features = _features(document)
+    return _import_features(by=by, unit=unit, features=_features(document), code_prefix=code_prefix, row="features")
+
+
+@transaction.atomic
+def forest_areas_import_shapefile(
+    *,
+    by: User | None,
+    org: OrgUnit | int,
+    data: bytes | None = None,
+    parts: dict[str, bytes] | None = None,
+    code_prefix: str = "FA",
+) -> list[ForestArea]:
+    """Import forest areas from a zipped ESRI Shapefile (`data`) or its files by suffix (`parts`): polygons in
+    WGS 84 longitude/latitude, names and codes from the .dbf. All or nothing, errors naming the record
+    (`records[n]`, counted from 1 as GIS software shows them) and what is wrong."""
+    require_perm(by, "forest.add_forestarea")
+    unit = _area_unit(by, org)
+    try:
+        layer = shapefiles.read_zip(data) if data is not None else shapefiles.read_parts(parts or {})
+    except shapefiles.ShapefileError as exc:
+        raise ValidationFailed(str(exc), {"file": [str(exc)]}) from None
+    return _import_features(by=by, unit=unit, features=layer.features, code_prefix=code_prefix, row="records")
+
+
+def forest_areas_import_file(
+    *, by: User | None, org: OrgUnit | int, data: bytes, code_prefix: str = "FA"
+) -> list[ForestArea]:
+    """Import an uploaded file: a zipped shapefile (recognised by its ZIP signature) or a GeoJSON document."""
+    if shapefiles.is_zip(data):
+        return forest_areas_import_shapefile(by=by, org=org, data=data, code_prefix=code_prefix)
+    return forest_areas_import(by=by, org=org, document=data, code_prefix=code_prefix)
+
+
+def _import_features(
+    *, by: User | None, unit: OrgUnit, features: list[Any], code_prefix: str, row: str
+) -> list[ForestArea]:
     if len(features) > MAX_IMPORT_FEATURES:
         message = _("At most %(n)d areas per file.") % {"n": MAX_IMPORT_FEATURES}
         raise ValidationFailed(message, {"file": [message]})
@@ -178,17 +206,25 @@ def forest_areas_import(
     prepared = []
     taken = set(ForestArea.objects.values_list("code", flat=True))
     for number, feature in enumerate(features, start=1):
-        label = f"features[{number}]"
+        label = f"{row}[{number}]"
         properties = (feature.get("properties") if isinstance(feature, dict) else None) or {}
+        geometry = feature.get("geometry") if isinstance(feature, dict) else None
+        if geometry is None and row == "records":
+            errors[f"{label}.geometry"] = [_("The record has no shape.")]
+            continue
         try:
-            polygon_shape(feature.get("geometry") if isinstance(feature, dict) else None)
+            polygon_shape(geometry)
         except GeometryError as exc:
             errors[f"{label}.geometry"] = [str(exc)]
             continue
         name = str(properties.get("name") or properties.get("NAME") or properties.get("名称") or "").strip()[:120]
         code = str(properties.get("code") or properties.get("CODE") or properties.get("编号") or "").strip()[:40]
         if not name:
-            errors[f"{label}.name"] = [_("Each area needs a name (property `name`).")]
+            errors[f"{label}.name"] = [
+                _("Each area needs a name (a .dbf field NAME or 名称).")
+                if row == "records"
+                else _("Each area needs a name (property `name`).")
+            ]
             continue
         if not code:
             serial = 1
@@ -199,7 +235,7 @@ def forest_areas_import(
             errors[f"{label}.code"] = [_("Code %(code)s is already used.") % {"code": code}]
             continue
         taken.add(code)
-        prepared.append((code, name, feature["geometry"]))
+        prepared.append((code, name, geometry))
     if errors:
         field, messages = next(iter(errors.items()))
         raise ValidationFailed(f"{field}: {messages[0]}", errors)
@@ -278,9 +314,11 @@ def patrol_start(
 ) -> Patrol:
     """Start a patrol of an area the ranger may see; one patrol under way per ranger at a time."""
     require_perm(by, "forest.add_patrol")
-    area = resolve_in_scope(ForestArea.objects.filter(active=True), by, area, field="area", required=True)
+    found = resolve_in_scope(ForestArea.objects.filter(active=True), by, area, field="area", required=True)
+    assert found is not None  # required=True refuses a missing area
+    chosen = None
     if route is not None:
-        route = resolve_in_scope(PatrolRoute.objects.filter(area=area), None, route, field="route")
+        chosen = resolve_in_scope(PatrolRoute.objects.filter(area=found), None, route, field="route")
     now = timezone.now()
     at = at or now
     if at > now + timedelta(minutes=5):
@@ -289,10 +327,10 @@ def patrol_start(
     if Patrol.objects.select_for_update().filter(ranger=by, status=PatrolStatus.ACTIVE).exists():
         message = _("You have a patrol under way; end it first.")
         raise ValidationFailed(message, {"area": [message]})
-    patrol = Patrol(area=area, route=route, org=area.org, ranger=by, started_at=at, note=note)
+    patrol = Patrol(area=found, route=chosen, org=found.org, ranger=by, started_at=at, note=note)
     clean_or_fail(patrol)
     patrol.save()
-    audit_append(actor=by, action="forest.patrol.start", obj=patrol, summary=f"{area.name} 巡护开始")
+    audit_append(actor=by, action="forest.patrol.start", obj=patrol, summary=f"{found.name} 巡护开始")
     return patrol
 
 
@@ -438,34 +476,10 @@ def fire_point_report(
 # --- the platform's daily jobs ------------------------------------------------------------------------------
 
 
-def _sms_phones(*, title: str, body: str, link: str, phones: list[str], obj: Any) -> int:
-    """SMS to chain members who do not sign in, by their phone, through the first active SMS gateway."""
-    config = ChannelConfig.objects.filter(kind=ChannelKind.SMS, active=True).order_by("pk").first()
-    phones = sorted({p for p in phones if p})
-    if config is None or not phones:
-        return 0
-    message = OutboxMessage.objects.create(
-        topic="forest",
-        title=title[:200],
-        body=body,
-        link=link,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
-    )
-    now = timezone.now()
-    Delivery.objects.bulk_create(
-        [
-            Delivery(message=message, channel=DeliveryChannel.SMS, config=config, address=phone, next_attempt_at=now)
-            for phone in phones
-        ]
-    )
-    return len(phones)
-
-
 def _tell_chain(*, area: ForestArea, title: str, body: str, obj: Any) -> int:
     """Inbox and SMS to everyone on the area's chain; returns how many people were reached."""
     members = selectors.chain_of(area)
-    users = [m.user for m in members if m.user_id and m.user.is_active]
+    users = [m.user for m in members if m.user is not None and m.user.is_active]
     link = f"/forest/areas/{area.pk}/"
     if users:
         outbox_enqueue(
@@ -477,7 +491,7 @@ def _tell_chain(*, area: ForestArea, title: str, body: str, obj: Any) -> int:
             topic="forest",
         )
     phones = [m.phone for m in members if not m.user_id]
-    texted = _sms_phones(title=title, body=body, link=link, phones=phones, obj=obj)
+    texted = sms_to_addresses(title=title, body=body, link=link, phones=phones, topic="forest", obj=obj)
     return len({m.user_id for m in members if m.user_id}) + texted
 
 

@@ -3,22 +3,35 @@ phone page a ranger records a patrol on. Thin: selectors and services do the wor
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yingji.core.access import get_scoped_or_404, scoped
+from yingji.core.errors import ValidationFailed
 from yingji.core.models import OrgKind, OrgUnit
+from yingji.core.requests import AuthedRequest
 from yingji.core.web import run_service
 from yingji.forest import selectors, services
 from yingji.forest.danger import HIGH_DANGER_LEVEL, PATROLS_BY_LEVEL, patrols_required
-from yingji.forest.forms import AreaForm, ChainForm, EndForm, FindingForm, FireForm, ImportForm, PointForm, StartForm
+from yingji.forest.forms import (
+    AreaForm,
+    ChainForm,
+    EndForm,
+    FindingForm,
+    FireForm,
+    ImportForm,
+    PointForm,
+    RouteForm,
+    StartForm,
+)
 from yingji.forest.maplayers import LEVEL_COLOURS, NO_DATA_COLOUR
-from yingji.forest.models import CHAIN_ORDER, Finding, Patrol
+from yingji.forest.models import CHAIN_ORDER, Finding, ForestArea, Patrol
 
 
-def _units(request: HttpRequest):
+def _units(request: AuthedRequest) -> QuerySet[OrgUnit]:
     kinds = [OrgKind.DISTRICT, OrgKind.STREET, OrgKind.COMMUNITY]
     return scoped(OrgUnit.objects.filter(kind__in=kinds, active=True), request.user, org_field="").order_by("path")
 
@@ -34,7 +47,7 @@ def _legend() -> list[tuple[str, str]]:
     return [(LEVEL_COLOURS[level], names[level]) for level in range(1, 6)] + [(NO_DATA_COLOUR, _("No station reading"))]
 
 
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthedRequest) -> HttpResponse:
     """All areas in scope on the map, coloured by today's fire danger, with the patrols asked and done."""
     day = selectors.danger_day()
     return render(
@@ -55,7 +68,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-def area_create(request: HttpRequest) -> HttpResponse:
+def area_create(request: AuthedRequest) -> HttpResponse:
     if not request.user.has_perm("forest.add_forestarea"):
         raise PermissionDenied
     form = AreaForm(request.POST or None, units=_units(request))
@@ -66,39 +79,94 @@ def area_create(request: HttpRequest) -> HttpResponse:
             lambda: services.forest_area_create(by=request.user, **form.cleaned_data),
             success=_("Forest area registered."),
         )
-        if outcome:
+        if outcome.value is not None:
             return redirect("forest:area", outcome.value.pk)
     return render(request, "forest/area_form.html", {"form": form})
 
 
-def area_import(request: HttpRequest) -> HttpResponse:
+def area_import(request: AuthedRequest) -> HttpResponse:
     if not request.user.has_perm("forest.add_forestarea"):
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None, units=_units(request))
     errors: dict[str, list[str]] = {}
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > 20 * 1024 * 1024:
+        if upload.size > services.MAX_IMPORT_BYTES:
             form.add_error("file", _("The file is larger than 20 MB."))
         else:
-            document = upload.read()
-            outcome = run_service(
-                request,
-                form,
-                lambda: services.forest_areas_import(
-                    by=request.user,
-                    org=form.cleaned_data["org"],
-                    document=document,
-                    code_prefix=form.cleaned_data["code_prefix"],
-                ),
-            )
+            data = upload.read()
+
+            def attempt() -> list[ForestArea]:
+                try:
+                    return services.forest_areas_import_file(
+                        by=request.user,
+                        org=form.cleaned_data["org"],
+                        data=data,
+                        code_prefix=form.cleaned_data["code_prefix"],
+                    )
+                except ValidationFailed as exc:
+                    # Every refused record is listed, not only the first the form's message names.
+                    errors.update((k, v) for k, v in exc.errors.items() if k not in form.fields)
+                    raise
+
+            outcome = run_service(request, form, attempt)
             if outcome:
-                messages.success(request, _("%(n)d forest areas imported.") % {"n": len(outcome.value)})
+                messages.success(request, _("%(n)d forest areas imported.") % {"n": len(outcome.value or [])})
                 return redirect("forest:index")
-    return render(request, "forest/area_import.html", {"form": form, "errors": errors})
+    return render(request, "forest/area_import.html", {"form": form, "errors": list(errors.items())})
 
 
-def area_detail(request: HttpRequest, area_id: int) -> HttpResponse:
+def route_create(request: AuthedRequest, area_id: int) -> HttpResponse:
+    """Draw a patrol route through an area."""
+    area = selectors.area_get(user=request.user, area_id=area_id)
+    if not request.user.has_perm("forest.add_patrolroute"):
+        raise PermissionDenied
+    form = RouteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        outcome = run_service(
+            request,
+            form,
+            lambda: services.patrol_route_create(by=request.user, area=area, **form.cleaned_data),
+            success=_("Patrol route added."),
+        )
+        if outcome:
+            return redirect("forest:area", area.pk)
+    context = {
+        "title": _("New patrol route"),
+        "form": form,
+        "area": area,
+        "mode": "line",
+        "field": "id_path",
+        "hint": _("Click the map along the route, from its start to its end."),
+        "context": {"type": "Feature", "geometry": area.geometry, "properties": {"name": area.name}},
+    }
+    return render(request, "forest/draw_form.html", context)
+
+
+def fire_report(request: AuthedRequest) -> HttpResponse:
+    """Report a fire seen from a lookout or phoned in (rangers on patrol report from the patrol page)."""
+    if not request.user.has_perm("forest.add_firepoint"):
+        raise PermissionDenied
+    form = FireForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        outcome = run_service(
+            request,
+            form,
+            lambda: services.fire_point_report(by=request.user, **form.cleaned_data),
+            success=_("Fire point reported; the responsible chain is told."),
+        )
+        if outcome:
+            return redirect("forest:index")
+    context = {
+        "title": _("Report a fire point"),
+        "form": form,
+        "mode": "point",
+        "hint": _("Click the map where the fire is, or use your location."),
+    }
+    return render(request, "forest/draw_form.html", context)
+
+
+def area_detail(request: AuthedRequest, area_id: int) -> HttpResponse:
     area = selectors.area_get(user=request.user, area_id=area_id)
     chain_form = ChainForm(request.POST or None)
     may_edit = request.user.has_perm("forest.add_chainmember")
@@ -163,7 +231,7 @@ def area_detail(request: HttpRequest, area_id: int) -> HttpResponse:
     )
 
 
-def patrol(request: HttpRequest) -> HttpResponse:
+def patrol(request: AuthedRequest) -> HttpResponse:
     """The ranger's phone page: start a patrol, record positions and findings (with a photo), end it."""
     if not request.user.has_perm("forest.add_patrol"):
         raise PermissionDenied
@@ -243,7 +311,7 @@ def patrol(request: HttpRequest) -> HttpResponse:
     )
 
 
-def finding_photo(request: HttpRequest, finding_id: int) -> HttpResponse:
+def finding_photo(request: AuthedRequest, finding_id: int) -> FileResponse:
     """A finding's photo, to those who may see its patrol."""
     finding = get_scoped_or_404(
         Finding.objects.select_related("patrol"), request.user, pk=finding_id, org_field="patrol__org"

@@ -24,6 +24,7 @@ from yingji.core.models import (
     OutboxMessage,
     User,
 )
+from yingji.core.notify import sms_to_addresses
 from yingji.relief import lifecycle
 from yingji.relief.models import (
     FIGURES,
@@ -326,15 +327,11 @@ def callout_send(
     callout.save()
     outbox.object_type, outbox.object_id = callout._meta.label_lower, str(callout.pk)
     outbox.save(update_fields=["object_type", "object_id"])
-    sms = ChannelConfig.objects.filter(kind=ChannelKind.SMS, active=True).order_by("pk").first()
+    texted = sms_to_addresses(
+        title=title, body=text, phones=[v.phone for v in volunteers], topic="relief.callout", message=outbox
+    )
     now = timezone.now()
     deliveries = []
-    if sms is not None:
-        deliveries += [
-            Delivery(message=outbox, channel=DeliveryChannel.SMS, config=sms, address=v.phone, next_attempt_at=now)
-            for v in volunteers
-            if v.phone
-        ]
     if wecom is not None:
         deliveries.append(
             Delivery(
@@ -348,7 +345,7 @@ def callout_send(
         action="relief.callout.send",
         obj=callout,
         summary=f"志愿者召集 {callout.title}",
-        payload={"volunteers": [v.pk for v in volunteers], "deliveries": len(deliveries)},
+        payload={"volunteers": [v.pk for v in volunteers], "deliveries": texted + len(deliveries)},
     )
     return callout
 

@@ -2,28 +2,18 @@
 
 from django.contrib import admin
 
+from yingji.core.admin import ReadOnlyAdmin
 from yingji.training.models import Booking, Certificate, Course, Facility, HallBooking, HallSlot, Question, QuizAttempt
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
 @admin.register(Course)
-class CourseAdmin(ReadOnly):
+class CourseAdmin(ReadOnlyAdmin):
     list_display = ("code", "title", "audience", "hours", "certificate_months", "active")
     list_filter = ("audience",)
 
 
 @admin.register(Certificate)
-class CertificateAdmin(ReadOnly):
+class CertificateAdmin(ReadOnlyAdmin):
     list_display = ("number", "holder", "org", "course", "issued_on", "expires_on", "status")
     list_filter = ("status", "course")
     search_fields = ("number", "holder")
@@ -31,37 +21,37 @@ class CertificateAdmin(ReadOnly):
 
 
 @admin.register(Facility)
-class FacilityAdmin(ReadOnly):
+class FacilityAdmin(ReadOnlyAdmin):
     list_display = ("code", "name", "kind", "capacity", "active")
 
 
 @admin.register(Booking)
-class BookingAdmin(ReadOnly):
+class BookingAdmin(ReadOnlyAdmin):
     list_display = ("facility", "org", "starts_at", "ends_at", "people", "status")
     list_filter = ("status", "facility")
     list_select_related = ("facility", "org")
 
 
 @admin.register(HallSlot)
-class HallSlotAdmin(ReadOnly):
+class HallSlotAdmin(ReadOnlyAdmin):
     list_display = ("starts_at", "ends_at", "capacity", "active")
 
 
 @admin.register(HallBooking)
-class HallBookingAdmin(ReadOnly):
+class HallBookingAdmin(ReadOnlyAdmin):
     list_display = ("slot", "group_name", "group_kind", "visitors", "code", "status")
     list_filter = ("status", "group_kind")
     list_select_related = ("slot",)
 
 
 @admin.register(Question)
-class QuestionAdmin(ReadOnly):
+class QuestionAdmin(ReadOnlyAdmin):
     list_display = ("topic", "text", "active")
     list_filter = ("topic",)
     search_fields = ("text",)
 
 
 @admin.register(QuizAttempt)
-class QuizAttemptAdmin(ReadOnly):
+class QuizAttemptAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "topic", "correct", "total", "score")
     list_filter = ("topic",)

@@ -2,28 +2,46 @@
 to the public (no sign-in); everything else is scoped to the caller's unit."""
 
 from datetime import date, datetime
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.http import HttpRequest
+from django.db.models import QuerySet
+from django.http import HttpRequest, JsonResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from yingji.core.api import Pages
 from yingji.core.auth import api_auth
+from yingji.core.models import User
+from yingji.core.requests import ApiRequest
 from yingji.training import selectors, services
 from yingji.training.models import (
+    Attendance,
     Audience,
+    Booking,
     BookingStatus,
+    Certificate,
+    Course,
+    Facility,
     FacilityKind,
     GroupKind,
+    HallBooking,
     HallBookingStatus,
     Topic,
+    TrainingSession,
 )
 from yingji.training.quiz import DEFAULT_SIZE, MAX_SIZE, MIN_SIZE
+from yingji.training.ratelimit import too_many_json
 
 router = Router(tags=["training"])
 ID = Field(..., ge=1, le=2**63 - 1)
 OPTIONAL_ID = Field(None, ge=1, le=2**63 - 1)
+
+
+class PublicRequest(HttpRequest):
+    """A request to an operation open to the public: `request.auth` is the signed-in user or AnonymousUser."""
+
+    auth: User | AnonymousUser
 
 
 def anonymous(request: HttpRequest) -> AnonymousUser:
@@ -65,13 +83,13 @@ class CourseFilters(Schema):
 
 @router.get("/training/courses", response=list[CourseOut])
 @paginate(Pages)
-def courses_list(request, filters: Query[CourseFilters]):
+def courses_list(request: ApiRequest, filters: Query[CourseFilters]) -> QuerySet[Course]:
     """The bureau's courses: officials, enterprise principals and safety managers, special operations, teams, public."""
     return selectors.course_list(user=request.auth, **filters.dict())
 
 
 @router.post("/training/courses", response={201: CourseOut})
-def courses_create(request, payload: CourseIn):
+def courses_create(request: ApiRequest, payload: CourseIn) -> Status[Course]:
     return Status(201, services.course_create(by=request.auth, **payload.dict()))
 
 
@@ -98,12 +116,12 @@ class SessionIn(Schema):
 
 @router.get("/training/sessions", response=list[SessionOut])
 @paginate(Pages)
-def sessions_list(request, course: int | None = None):
+def sessions_list(request: ApiRequest, course: int | None = None) -> QuerySet[TrainingSession]:
     return selectors.session_list(user=request.auth, course=course if course and 0 < course < 2**63 else None)
 
 
 @router.post("/training/sessions", response={201: SessionOut})
-def sessions_create(request, payload: SessionIn):
+def sessions_create(request: ApiRequest, payload: SessionIn) -> Status[TrainingSession]:
     course = selectors.course_get(user=request.auth, course_id=payload.course)
     return Status(201, services.session_create(by=request.auth, **{**payload.dict(), "course": course}))
 
@@ -134,19 +152,19 @@ class ScoreIn(Schema):
 
 @router.get("/training/sessions/{session_id}/attendances", response=list[AttendanceOut])
 @paginate(Pages)
-def attendances_list(request, session_id: int):
+def attendances_list(request: ApiRequest, session_id: int) -> QuerySet[Attendance]:
     """The session's trainees from units in your scope."""
     return selectors.attendance_list(user=request.auth, session=session_id if 0 < session_id < 2**63 else -1)
 
 
 @router.post("/training/sessions/{session_id}/attendances", response={201: AttendanceOut})
-def attendances_enroll(request, session_id: int, payload: EnrollIn):
+def attendances_enroll(request: ApiRequest, session_id: int, payload: EnrollIn) -> Status[Attendance]:
     session = selectors._one(selectors.session_list(user=request.auth), session_id)
     return Status(201, services.attendance_enroll(by=request.auth, session=session, **payload.dict()))
 
 
 @router.post("/training/attendances/{attendance_id}/score", response=AttendanceOut)
-def attendances_score(request, attendance_id: int, payload: ScoreIn):
+def attendances_score(request: ApiRequest, attendance_id: int, payload: ScoreIn) -> Attendance:
     """Record an exam score; a pass issues the course's certificate."""
     attendance = selectors._one(selectors.attendance_list(user=request.auth), attendance_id)
     return services.attendance_score(by=request.auth, attendance=attendance, score=payload.score)
@@ -169,7 +187,7 @@ class CertificateFilters(Schema):
 
 @router.get("/training/certificates", response=list[CertificateOut])
 @paginate(Pages)
-def certificates_list(request, filters: Query[CertificateFilters]):
+def certificates_list(request: ApiRequest, filters: Query[CertificateFilters]) -> QuerySet[Certificate]:
     return selectors.certificate_list(user=request.auth, **filters.dict())
 
 
@@ -194,13 +212,13 @@ class FacilityIn(Schema):
 
 @router.get("/training/facilities", response=list[FacilityOut])
 @paginate(Pages)
-def facilities_list(request, kind: FacilityKind | None = None):
+def facilities_list(request: ApiRequest, kind: FacilityKind | None = None) -> QuerySet[Facility]:
     """The rescue base's facilities: water, real fire, collapse, tunnel, vehicle and ship, high-rise."""
     return selectors.facility_list(user=request.auth, kind=kind)
 
 
 @router.post("/training/facilities", response={201: FacilityOut})
-def facilities_create(request, payload: FacilityIn):
+def facilities_create(request: ApiRequest, payload: FacilityIn) -> Status[Facility]:
     return Status(201, services.facility_create(by=request.auth, **payload.dict()))
 
 
@@ -234,22 +252,27 @@ class BookingFilters(Schema):
 
 @router.get("/training/bookings", response=list[BookingOut])
 @paginate(Pages)
-def bookings_list(request, filters: Query[BookingFilters]):
+def bookings_list(request: ApiRequest, filters: Query[BookingFilters]) -> QuerySet[Booking]:
     """Bookings of the units in your scope."""
     return selectors.booking_list(user=request.auth, **filters.dict())
 
 
 @router.post("/training/bookings", response={201: BookingOut})
-def bookings_create(request, payload: BookingIn):
+def bookings_create(request: ApiRequest, payload: BookingIn) -> Status[Booking]:
     """Book a facility for [start, end); an overlapping booking of the same facility answers 409."""
     return Status(201, services.booking_create(by=request.auth, **payload.dict()))
 
 
 @router.post("/training/bookings/{booking_id}/cancel", response=BookingOut)
-def bookings_cancel(request, booking_id: int):
+def bookings_cancel(request: ApiRequest, booking_id: int) -> Booking:
     return services.booking_cancel(
         by=request.auth, booking=selectors.booking_get(user=request.auth, booking_id=booking_id)
     )
+
+
+class TooManyOut(Schema):
+    detail: str
+    retry_after_s: int
 
 
 class SlotOut(Schema):
@@ -261,9 +284,13 @@ class SlotOut(Schema):
     left: int
 
 
-@router.get("/hall/slots", auth=PUBLIC, response=list[SlotOut])
-def hall_slots(request):
-    """The hall's open visiting slots in the next 30 days with the places left (no sign-in)."""
+@router.get("/hall/slots", auth=PUBLIC, response={200: list[SlotOut], 429: TooManyOut})
+def hall_slots(request: PublicRequest) -> list[dict[str, Any]] | JsonResponse:
+    """The hall's open visiting slots in the next 30 days with the places left (no sign-in; 429 with Retry-After
+    when one network asks too often)."""
+    refused = too_many_json(request, "slots", request.auth)
+    if refused is not None:
+        return refused
     return [
         {
             "id": row["slot"].pk,
@@ -305,26 +332,29 @@ class HallBookingFilters(Schema):
 
 @router.get("/hall/bookings", response=list[HallBookingOut])
 @paginate(Pages)
-def hall_bookings_list(request, filters: Query[HallBookingFilters]):
+def hall_bookings_list(request: ApiRequest, filters: Query[HallBookingFilters]) -> QuerySet[HallBooking]:
     """Visits booked: the hall's operators see all, a unit its own."""
     return selectors.hall_booking_list(user=request.auth, **filters.dict())
 
 
-@router.post("/hall/bookings", auth=PUBLIC, response={201: HallBookingOut})
-def hall_bookings_create(request, payload: HallBookingIn):
+@router.post("/hall/bookings", auth=PUBLIC, response={201: HallBookingOut, 429: TooManyOut})
+def hall_bookings_create(request: PublicRequest, payload: HallBookingIn) -> Status[HallBooking] | JsonResponse:
     """Book a group's visit (no sign-in needed); too few places left in the slot answers 409. The confirmation
-    code comes back here and by SMS to the contact's phone."""
+    code comes back here and by SMS to the contact's phone. The public is limited per network (429)."""
+    refused = too_many_json(request, "hall_booking", request.auth)
+    if refused is not None:
+        return refused
     return Status(201, services.hall_booking_create(by=request.auth, **payload.dict()))
 
 
 @router.post("/hall/bookings/{booking_id}/check-in", response=HallBookingOut)
-def hall_bookings_check_in(request, booking_id: int):
+def hall_bookings_check_in(request: ApiRequest, booking_id: int) -> HallBooking:
     booking = selectors.hall_booking_get(user=request.auth, booking_id=booking_id)
     return services.hall_booking_check_in(by=request.auth, booking=booking)
 
 
 @router.post("/hall/bookings/{booking_id}/cancel", response=HallBookingOut)
-def hall_bookings_cancel(request, booking_id: int):
+def hall_bookings_cancel(request: ApiRequest, booking_id: int) -> HallBooking:
     booking = selectors.hall_booking_get(user=request.auth, booking_id=booking_id)
     return services.hall_booking_cancel(by=request.auth, booking=booking)
 
@@ -347,10 +377,13 @@ class PaperOut(Schema):
     questions: list[PaperQuestionOut]
 
 
-@router.get("/hall/quizzes/paper", auth=None, response=PaperOut)
-def quiz_paper(request, filters: Query[PaperFilters]):
+@router.get("/hall/quizzes/paper", auth=None, response={200: PaperOut, 429: TooManyOut})
+def quiz_paper(request: HttpRequest, filters: Query[PaperFilters]) -> dict[str, Any] | JsonResponse:
     """A random paper from the question bank by topic (fire, gas, electricity, earthquake, flood, first aid,
     hazardous chemicals, road safety); answers are withheld. No sign-in: the hall's kiosks and phones use it."""
+    refused = too_many_json(request, "quiz", request.user)
+    if refused is not None:
+        return refused
     questions = services.quiz_paper(topic=filters.topic, size=filters.size)
     return {"topic": filters.topic, "size": len(questions), "questions": questions}
 
@@ -381,9 +414,12 @@ class ScoreOut(Schema):
     marked: list[MarkedOut]
 
 
-@router.post("/hall/quizzes/score", auth=None, response=ScoreOut)
-def quiz_score(request, payload: SubmitIn):
+@router.post("/hall/quizzes/score", auth=None, response={200: ScoreOut, 429: TooManyOut})
+def quiz_score(request: HttpRequest, payload: SubmitIn) -> dict[str, Any] | JsonResponse:
     """Score a paper (no sign-in): each answer marked, with the explanation; the attempt is kept."""
+    refused = too_many_json(request, "quiz", request.user)
+    if refused is not None:
+        return refused
     answers = {a.question: a.choice for a in payload.answers}
     attempt, result, questions = services.quiz_submit(topic=payload.topic, answers=answers)
     return {

@@ -6,7 +6,7 @@ Illustrative throughout; idempotent (courses, facilities by code; slots by start
 import csv
 import random
 from collections.abc import Callable
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from django.db import transaction
@@ -51,7 +51,7 @@ def _person(rng: random.Random) -> tuple[str, str]:
     return rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN), f"13{rng.randint(100000000, 999999999)}"
 
 
-def _at(day, hour: int, minute: int = 0) -> datetime:
+def _at(day: date, hour: int, minute: int = 0) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour, minute)))
 
 
@@ -114,7 +114,7 @@ def _questions() -> int:
     return added
 
 
-def _sessions(rng: random.Random, courses: dict[str, Course], today) -> tuple[int, int]:
+def _sessions(rng: random.Random, courses: dict[str, Course], today: date) -> tuple[int, int]:
     """Past sessions with trainees from the demo enterprises (signed in, scored, certified) and upcoming ones."""
     enterprises = list(OrgUnit.objects.filter(kind=OrgKind.ENTERPRISE, active=True).order_by("code"))
     teams = list(OrgUnit.objects.filter(kind=OrgKind.TEAM, active=True).order_by("code"))
@@ -147,7 +147,7 @@ def _sessions(rng: random.Random, courses: dict[str, Course], today) -> tuple[in
             if attendance.passed and courses[code].certificate_months:
                 services.certificate_issue(by=None, attendance=attendance, issued_on=day)
                 certificates += 1
-        if code == "TR-AQ" and offset == -200 and manager is not None:
+        if code == "TR-AQ" and offset == -200 and manager is not None and manager.org is not None:
             # The demo enterprise manager passed this year's course (so one enterprise is trained).
             attendance = Attendance.objects.create(
                 session=session,
@@ -175,7 +175,7 @@ def _sessions(rng: random.Random, courses: dict[str, Course], today) -> tuple[in
     return sessions, certificates
 
 
-def _bookings(rng: random.Random, facilities: list[Facility], today) -> int:
+def _bookings(rng: random.Random, facilities: list[Facility], today: date) -> int:
     units = list(OrgUnit.objects.filter(kind__in=[OrgKind.TEAM, OrgKind.ENTERPRISE], active=True).order_by("code"))
     booked = 0
     for offset in range(1, 22):
@@ -198,7 +198,7 @@ def _bookings(rng: random.Random, facilities: list[Facility], today) -> int:
     return booked
 
 
-def _hall(rng: random.Random, bureau: OrgUnit, today) -> int:
+def _hall(rng: random.Random, bureau: OrgUnit, today: date) -> int:
     """Three visiting slots a day (closed Mondays) for two weeks, some booked by schools and communities."""
     existing = set(HallSlot.objects.values_list("starts_at", flat=True))
     added = 0

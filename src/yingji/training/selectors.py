@@ -34,7 +34,7 @@ ENTERPRISE_AUDIENCES = (Audience.PRINCIPALS, Audience.SAFETY_MANAGERS)
 
 
 def _signed_in(user: User | None) -> bool:
-    return user is not None and user.is_authenticated and user.is_active and (user.org_id or user.is_superuser)
+    return bool(user is not None and user.is_authenticated and user.is_active and (user.org_id or user.is_superuser))
 
 
 def _one(rows: QuerySet, pk: Any) -> Any:
@@ -120,6 +120,7 @@ def training_needs(*, user: User, year: int | None = None) -> list[dict[str, Any
     )
     by_org: dict[int, list[User]] = defaultdict(list)
     for person in managers.order_by("username"):
+        assert person.org_id is not None  # the query asked for an enterprise
         by_org[person.org_id].append(person)
     # Phone-enrolled trainees without an account count for their enterprise by the number who passed.
     passed_per_org = dict(

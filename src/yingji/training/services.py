@@ -2,8 +2,8 @@
 
 import calendar
 from datetime import date, datetime, timedelta
-from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -13,17 +13,8 @@ from yingji.core.access import org_in_scope, resolve_in_scope
 from yingji.core.audit import audit_append
 from yingji.core.commands import Transitions, clean_or_fail, require_perm
 from yingji.core.errors import Conflict, NotAllowed, ValidationFailed
-from yingji.core.models import (
-    ChannelConfig,
-    ChannelKind,
-    Delivery,
-    DeliveryChannel,
-    OrgUnit,
-    OutboxMessage,
-    PersonalChannel,
-    User,
-)
-from yingji.core.notify import outbox_enqueue
+from yingji.core.models import OrgUnit, PersonalChannel, User
+from yingji.core.notify import outbox_enqueue, sms_to_addresses
 from yingji.core.roles import GROUP_NAMES, Role
 from yingji.training import quiz
 from yingji.training.models import (
@@ -66,28 +57,12 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def sms_to_phones(*, title: str, body: str, phones: list[str], topic: str, obj: Any = None) -> int:
-    """SMS to people by phone number (visitors, trainees without an account) through the first active gateway;
-    0 when none is configured."""
-    config = ChannelConfig.objects.filter(kind=ChannelKind.SMS, active=True).order_by("pk").first()
-    phones = sorted({p for p in phones if p})
-    if config is None or not phones:
-        return 0
-    message = OutboxMessage.objects.create(
-        topic=topic,
-        title=title[:200],
-        body=body,
-        object_type=obj._meta.label_lower if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None else "",
-    )
-    now = timezone.now()
-    Delivery.objects.bulk_create(
-        [
-            Delivery(message=message, channel=DeliveryChannel.SMS, config=config, address=p, next_attempt_at=now)
-            for p in phones
-        ]
-    )
-    return len(phones)
+def _unit_or_own(by: User | None, org: OrgUnit | int | None, *, missing: str) -> OrgUnit:
+    """The unit named (in the actor's scope), else the actor's own; `missing` is the field error when neither."""
+    unit = org_in_scope(by, org, field="org") if org is not None else (by.org if by is not None else None)
+    if unit is None:
+        raise ValidationFailed(missing, {"org": [missing]})
+    return unit
 
 
 # --- courses, sessions, attendance, certificates ---------------------------------------------------------
@@ -107,10 +82,7 @@ def course_create(
     org: OrgUnit | int | None = None,
 ) -> Course:
     require_perm(by, "training.add_course")
-    unit = org_in_scope(by, org, field="org") if org is not None else (by.org if by is not None else None)
-    if unit is None:
-        message = _("Name the organising unit.")
-        raise ValidationFailed(message, {"org": [message]})
+    unit = _unit_or_own(by, org, missing=_("Name the organising unit."))
     course = Course(
         org=unit,
         code=code.strip(),
@@ -191,7 +163,12 @@ def attendance_enroll(
 
 @transaction.atomic
 def attendance_sign_in(
-    *, session: TrainingSession, code: str, user: User | None = None, phone: str = "", at: datetime | None = None
+    *,
+    session: TrainingSession,
+    code: str,
+    user: User | AnonymousUser | None = None,
+    phone: str = "",
+    at: datetime | None = None,
 ) -> Attendance:
     """Sign in with the session's QR code: a signed-in trainee by account, anyone else by the phone enrolled.
     Open from an hour before the start to the end."""
@@ -202,9 +179,10 @@ def attendance_sign_in(
         message = _("Sign-in is open from an hour before the session until its end.")
         raise Conflict(message, {"code": [message]})
     rows = Attendance.objects.select_for_update().filter(session=session)
+    account = user if isinstance(user, User) else None
     attendance = None
-    if user is not None and user.is_authenticated:
-        attendance = rows.filter(user=user).first()
+    if account is not None:
+        attendance = rows.filter(user=account).first()
     if attendance is None and phone:
         attendance = rows.filter(phone=phone.strip()).first()
     if attendance is None:
@@ -214,7 +192,7 @@ def attendance_sign_in(
         attendance.signed_in_at = now
         attendance.save(update_fields=["signed_in_at"])
         audit_append(
-            actor=user if user is not None and user.is_authenticated else None,
+            actor=account,
             action="training.attendance.sign_in",
             obj=attendance,
             summary=f"{attendance.name} 签到",
@@ -289,11 +267,13 @@ def certificates_remind(*, today: date) -> int:
         status=CertificateStatus.VALID, expires_on__gte=today, expires_on__lte=horizon
     ).select_related("course", "user", "org")
     for certificate in certificates:
+        # The query asked for an expiry date.
+        assert certificate.expires_on is not None
         key = (Reminder.Source.CERTIFICATE, certificate.pk, certificate.expires_on)
         if key in done:
             continue
         people = _unit_managers(certificate.org_id, Role.ENTERPRISE_MANAGER)
-        if certificate.user_id:
+        if certificate.user is not None:
             people.append(certificate.user)
         title = _("Certificate %(number)s of %(holder)s expires on %(day)s") % {
             "number": certificate.number,
@@ -305,6 +285,7 @@ def certificates_remind(*, today: date) -> int:
         "team__org"
     )
     for member in members:
+        assert member.certificate_expiry is not None
         key = (Reminder.Source.TEAM_MEMBER, member.pk, member.certificate_expiry)
         if key in done:
             continue
@@ -340,13 +321,17 @@ def _remind(key: tuple[str, int, date], people: list[User], title: str, body: st
 
 @transaction.atomic
 def facility_create(
-    *, by: User | None, code: str, name: str, kind: str, capacity: int, description: str = "", org: Any = None
+    *,
+    by: User | None,
+    code: str,
+    name: str,
+    kind: str,
+    capacity: int,
+    description: str = "",
+    org: OrgUnit | int | None = None,
 ) -> Facility:
     require_perm(by, "training.add_facility")
-    unit = org_in_scope(by, org, field="org") if org is not None else (by.org if by is not None else None)
-    if unit is None:
-        message = _("Name the operating unit.")
-        raise ValidationFailed(message, {"org": [message]})
+    unit = _unit_or_own(by, org, missing=_("Name the operating unit."))
     facility = Facility(
         org=unit, code=code.strip(), name=name.strip(), kind=kind, capacity=capacity, description=description
     )
@@ -400,13 +385,18 @@ def booking_create(
 
 
 def _booking_create(
-    *, by: User | None, facility: Any, start: datetime, end: datetime, purpose: str, people: int, org: Any
+    *,
+    by: User | None,
+    facility: Facility | int,
+    start: datetime,
+    end: datetime,
+    purpose: str,
+    people: int,
+    org: OrgUnit | int | None,
 ) -> Booking:
-    facility = resolve_in_scope(Facility.objects.filter(active=True), None, facility, field="facility", required=True)
-    unit = org_in_scope(by, org, field="org") if org is not None else (by.org if by is not None else None)
-    if unit is None:
-        message = _("Name the unit the booking is for.")
-        raise ValidationFailed(message, {"org": [message]})
+    found = resolve_in_scope(Facility.objects.filter(active=True), None, facility, field="facility", required=True)
+    assert found is not None  # required=True refuses a missing facility
+    unit = _unit_or_own(by, org, missing=_("Name the unit the booking is for."))
     if end <= start:
         message = _("The end must come after the start.")
         raise ValidationFailed(message, {"end": [message]})
@@ -416,22 +406,22 @@ def _booking_create(
     if start < timezone.now() - timedelta(minutes=5):
         message = _("A booking cannot start in the past.")
         raise ValidationFailed(message, {"start": [message]})
-    if people > facility.capacity:
-        message = _("%(facility)s holds at most %(n)d people.") % {"facility": facility.name, "n": facility.capacity}
+    if people > found.capacity:
+        message = _("%(facility)s holds at most %(n)d people.") % {"facility": found.name, "n": found.capacity}
         raise ValidationFailed(message, {"people": [message]})
     # Lock the facility: two bookings of the same facility are checked one after the other. FOR NO KEY UPDATE, so
     # the foreign-key check of another transaction's booking (deferred to its commit) does not wait on us while we
     # wait on its row in the exclusion constraint: that would be a deadlock instead of a 409.
-    Facility.objects.select_for_update(no_key=True).filter(pk=facility.pk).first()
+    Facility.objects.select_for_update(no_key=True).filter(pk=found.pk).first()
     other = (
-        Booking.objects.filter(facility=facility, status=BookingStatus.BOOKED, starts_at__lt=end, ends_at__gt=start)
+        Booking.objects.filter(facility=found, status=BookingStatus.BOOKED, starts_at__lt=end, ends_at__gt=start)
         .select_related("org")
         .first()
     )
     if other is not None:
-        raise _overlap_conflict(facility, other)
+        raise _overlap_conflict(found, other)
     booking = Booking(
-        facility=facility, org=unit, booked_by=by, starts_at=start, ends_at=end, purpose=purpose.strip(), people=people
+        facility=found, org=unit, booked_by=by, starts_at=start, ends_at=end, purpose=purpose.strip(), people=people
     )
     clean_or_fail(booking)
     booking.save()
@@ -439,8 +429,8 @@ def _booking_create(
         actor=by,
         action="training.booking.create",
         obj=booking,
-        summary=f"{facility.name} {timezone.localtime(start):%Y-%m-%d %H:%M} {unit.name}",
-        payload={"facility": facility.pk, "org": unit.pk},
+        summary=f"{found.name} {timezone.localtime(start):%Y-%m-%d %H:%M} {unit.name}",
+        payload={"facility": found.pk, "org": unit.pk},
     )
     return booking
 
@@ -466,13 +456,10 @@ def exclusion_constraint_enabled() -> bool:
 
 @transaction.atomic
 def hall_slot_create(
-    *, by: User | None, starts_at: datetime, ends_at: datetime, capacity: int, org: Any = None
+    *, by: User | None, starts_at: datetime, ends_at: datetime, capacity: int, org: OrgUnit | int | None = None
 ) -> HallSlot:
     require_perm(by, "training.add_hallslot")
-    unit = org_in_scope(by, org, field="org") if org is not None else (by.org if by is not None else None)
-    if unit is None:
-        message = _("Name the operating unit.")
-        raise ValidationFailed(message, {"org": [message]})
+    unit = _unit_or_own(by, org, missing=_("Name the operating unit."))
     slot = HallSlot(org=unit, starts_at=starts_at, ends_at=ends_at, capacity=capacity)
     clean_or_fail(slot)
     slot.save()
@@ -487,7 +474,7 @@ def slot_booked(slot: HallSlot) -> int:
 @transaction.atomic
 def hall_booking_create(
     *,
-    by: User | None,
+    by: User | AnonymousUser | None,
     slot: HallSlot | int,
     group_name: str,
     group_kind: str,
@@ -497,20 +484,21 @@ def hall_booking_create(
 ) -> HallBooking:
     """Book a group's visit (the public may too: `by` None or anonymous); refused when the slot has too few places
     left. The confirmation, with its code, goes by SMS to the contact's phone and to the booker's inbox."""
-    slot = resolve_in_scope(
+    found = resolve_in_scope(
         HallSlot.objects.filter(active=True, starts_at__gt=timezone.now()), None, slot, field="slot", required=True
     )
+    assert found is not None  # required=True refuses a missing slot
     # Lock the slot: two groups booking its last places take turns.
-    slot = HallSlot.objects.select_for_update(no_key=True).get(pk=slot.pk)
-    left = slot.capacity - slot_booked(slot)
+    locked = HallSlot.objects.select_for_update(no_key=True).get(pk=found.pk)
+    left = locked.capacity - slot_booked(locked)
     if visitors > left:
         message = _("Only %(n)d places are left in this slot.") % {"n": max(left, 0)}
         raise Conflict(message, {"visitors": [message]})
-    signed_in = by is not None and by.is_authenticated
+    account = by if isinstance(by, User) else None
     booking = HallBooking(
-        slot=slot,
-        org=by.org if signed_in else None,
-        booked_by=by if signed_in else None,
+        slot=locked,
+        org=account.org if account is not None else None,
+        booked_by=account,
         group_name=group_name.strip(),
         group_kind=group_kind,
         contact=contact.strip(),
@@ -520,20 +508,20 @@ def hall_booking_create(
     clean_or_fail(booking)
     booking.save()
     audit_append(
-        actor=by if signed_in else None,
+        actor=account,
         action="training.hallbooking.create",
         obj=booking,
         summary=f"体验馆预约 {booking.group_name} {visitors} 人",
     )
-    local = timezone.localtime(slot.starts_at)
+    local = timezone.localtime(locked.starts_at)
     title = _("Safety experience hall: visit booked for %(when)s, code %(code)s") % {
         "when": f"{local:%Y-%m-%d %H:%M}",
         "code": booking.code,
     }
     body = _("%(group)s, %(n)d visitors. Show the code at the entrance.") % {"group": booking.group_name, "n": visitors}
-    sms_to_phones(title=title, body=body, phones=[booking.phone], topic="hall", obj=booking)
-    if signed_in:
-        outbox_enqueue(recipients=[by], channels=[PersonalChannel.INBOX], title=title, body=body, topic="hall")
+    sms_to_addresses(title=title, body=body, phones=[booking.phone], topic="hall", obj=booking)
+    if account is not None:
+        outbox_enqueue(recipients=[account], channels=[PersonalChannel.INBOX], title=title, body=body, topic="hall")
     return booking
 
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from yingji.conftest import PASSWORD, Cast
@@ -58,3 +59,9 @@ def base(cast: Cast) -> Base:
     )
     team = user_create(by=None, username="t_team", password=PASSWORD, org=cast.street_a, roles=[Role.TEAM_LEADER])
     return Base(pool=pool, tower=tower, course=course, session=session, slot=slot, team_leader=team)
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_counts() -> None:
+    """Each test starts with no request counted (the memory cache outlives a test)."""
+    cache.clear()

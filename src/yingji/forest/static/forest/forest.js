@@ -45,29 +45,48 @@
     }
     Promise.all(done).then(function () { el.dataset.ready = "true"; });
   }
+  // Click-to-draw: a new area's polygon (the default), a route's line (data-draw="line") into the field named by
+  // data-field, or a fire's position (data-draw="point") into the form's lat and lon fields.
   var drawEl = document.getElementById("draw-map");
   if (drawEl) {
     var draw = Yingji.basemap(drawEl);
-    var field = document.getElementById("id_geometry");
+    var mode = drawEl.dataset.draw || "polygon";
+    var field = document.getElementById(drawEl.dataset.field || "id_geometry");
     var vertices = [];
     var drawn = null;
+    var lonlat = function (p) { return [Number(p.lng.toFixed(6)), Number(p.lat.toFixed(6))]; };
     var redraw = function () {
       if (drawn) { draw.map.removeLayer(drawn); drawn = null; }
-      if (vertices.length) {
-        drawn = (vertices.length > 2 ? L.polygon(vertices, { color: "#15803d" }) : L.polyline(vertices, { color: "#15803d" })).addTo(draw.map);
+      if (mode === "point" && vertices.length) {
+        var at = vertices[vertices.length - 1];
+        drawn = L.circleMarker(at, { radius: 8, color: "#7f1d1d", fillColor: "#ef4444", fillOpacity: 0.9 }).addTo(draw.map);
+        var form = drawEl.closest("section").querySelector("form");
+        form.querySelector("[name=lat]").value = at.lat.toFixed(6);
+        form.querySelector("[name=lon]").value = at.lng.toFixed(6);
+      } else if (vertices.length) {
+        var closed = mode === "polygon" && vertices.length > 2;
+        drawn = (closed ? L.polygon(vertices, { color: "#15803d" }) : L.polyline(vertices, { color: mode === "line" ? "#1d4ed8" : "#15803d" })).addTo(draw.map);
       }
-      if (vertices.length > 2) {
-        var ring = vertices.map(function (p) { return [Number(p.lng.toFixed(6)), Number(p.lat.toFixed(6))]; });
+      if (mode === "polygon" && vertices.length > 2) {
+        var ring = vertices.map(lonlat);
         ring.push(ring[0]);
         field.value = JSON.stringify({ type: "Polygon", coordinates: [ring] });
+      } else if (mode === "line" && vertices.length > 1) {
+        field.value = JSON.stringify({ type: "LineString", coordinates: vertices.map(lonlat) });
       }
       drawEl.dataset.vertices = String(vertices.length);
     };
-    if (field.value) {
+    var context = data("draw-context");
+    if (context) {
+      var outline = L.geoJSON(context, { style: { color: "#15803d", weight: 2, fillOpacity: 0.15 } }).addTo(draw.map);
+      draw.ready.then(function () { draw.map.fitBounds(outline.getBounds(), { padding: [20, 20] }); });
+    }
+    if (field && field.value) {
       try { L.geoJSON(JSON.parse(field.value), { style: { color: "#15803d" } }).addTo(draw.map); } catch (e) { /* a form error on submit */ }
     }
     draw.map.on("click", function (e) { vertices.push(e.latlng); redraw(); });
-    document.getElementById("polygon-clear").addEventListener("click", function () { vertices = []; field.value = ""; redraw(); });
+    var clear = document.getElementById("polygon-clear");
+    if (clear) { clear.addEventListener("click", function () { vertices = []; if (field) { field.value = ""; } redraw(); }); }
     draw.ready.then(function () { drawEl.dataset.ready = "true"; });
   }
   // The patrol page: fill the position fields from the phone's location when it has one.
