@@ -95,8 +95,13 @@ def in_street(rows: QuerySet, filters: StatFilters, org_field: str = "org") -> Q
     return rows.filter(**{f"{org_field}__path__startswith": filters.street_path})
 
 
-def _choices(choices: list[tuple[str, Any]], counts: dict[str, int], blank: str | None = None) -> dict[str, int]:
-    # Every key appears, zero or not, so a table has the same rows each month.
+def in_area(rows: QuerySet, user: User | None, filters: StatFilters, org_field: str = "org") -> QuerySet:
+    """`in_scope` then `in_street`: the rows of the user's area within the street the filters name."""
+    return in_street(in_scope(rows, user, org_field), filters, org_field)
+
+
+def zero_filled(choices: list[tuple[str, Any]], counts: dict[str, int], blank: str | None = None) -> dict[str, int]:
+    """Counts keyed by every choice, zero or not, so a table has the same rows each month."""
     keys = [value for value, _label in choices] + ([blank] if blank else [])
     figures = {key: 0 for key in keys}
     for key, value in counts.items():
@@ -242,6 +247,58 @@ FIGURE_LABELS: dict[str, Any] = {
     "before_per_day": _("Per day before"),
     "after_per_day": _("Per day after"),
     "days_after": _("Days after"),
+    # dual prevention
+    "enterprises_with_points": _("Enterprises with risk points"),
+    "major_hazard_units": _("Major hazard units"),
+    "by_colour": _("Risk points by level"),
+    "by_hazard_grade": _("Major hazard units by grade"),
+    "found": _("Hidden dangers found"),
+    "rectified": _("Rectified"),
+    "closed": _("Closed out"),
+    "open": _("Still open"),
+    "overdue": _("Overdue now"),
+    "major_open": _("Major hidden dangers still open"),
+    "rectification_rate": _("Rectification rate"),
+    "by_danger_grade": _("By hidden-danger grade"),
+    "by_source": _("By who found them"),
+    "by_authorities": _("Inspections by the authorities"),
+    "self_inspections": _("Enterprise self-inspections"),
+    "dangers_found": _("Hidden dangers found by inspections"),
+    "by_document": _("Enforcement documents issued"),
+    # plans and drills
+    "in_force": _("Plans in force"),
+    "filed": _("Plans filed"),
+    "by_plan_status": _("Plans by status"),
+    "by_plan_level": _("Plans by level"),
+    "reviews": _("Expert reviews concluded"),
+    "filings": _("Filings with the district"),
+    "drills_held": _("Drills held"),
+    "drill_mean_score": _("Mean drill score"),
+    "plans_drilled": _("Plans in force drilled"),
+    "drill_coverage": _("Drill coverage of plans in force"),
+    "by_conclusion": _("Reviews by conclusion"),
+    "by_drill_form": _("Drills by form"),
+    "by_drill_content": _("Drills by content"),
+    # relief
+    "events": _("Disaster events"),
+    "distributions": _("Relief hand-outs"),
+    "households_served": _("Households given relief"),
+    "people_served": _("People in those households"),
+    "awards_approved": _("Compensation and rewards approved"),
+    "awards_approved_yuan": _("Compensation and rewards approved (yuan)"),
+    "by_hazard": _("Events by hazard"),
+    "materials": _("Materials handed out"),
+    "handouts": _("Hand-outs"),
+    # training
+    "sessions": _("Training sessions held"),
+    "courses": _("Courses"),
+    "trainees": _("Trainees"),
+    "signed_in": _("Signed in"),
+    "examined": _("Sat the exam"),
+    "passed": _("Passed"),
+    "pass_rate": _("Exam pass rate"),
+    "certificates": _("Certificates issued"),
+    "by_audience": _("Trainees by audience"),
 }
 
 
@@ -253,7 +310,7 @@ def incident_rows(user: User | None, filters: StatFilters) -> QuerySet[Incident]
     rows = Incident.objects.exclude(status=Status.MERGED).filter(
         occurred_at__gte=filters.start, occurred_at__lt=filters.end
     )
-    rows = in_street(in_scope(rows, user), filters)
+    rows = in_area(rows, user, filters)
     if filters.industry:
         rows = rows.filter(enterprise__industry=filters.industry)
     if filters.category:
@@ -369,7 +426,7 @@ def warnings_stat(user: User | None, filters: StatFilters) -> Result:
 def alarm_rows(user: User | None, filters: StatFilters) -> QuerySet[Alarm]:
     """Alarms raised in the period on devices the user sees."""
     rows = Alarm.objects.filter(raised_at__gte=filters.start, raised_at__lt=filters.end)
-    rows = in_street(in_scope(rows, user), filters)
+    rows = in_area(rows, user, filters)
     if filters.industry:
         rows = rows.filter(Q(org__industry=filters.industry) | Q(device__installation_org__industry=filters.industry))
     return real_only(rows)
@@ -408,7 +465,7 @@ def alarms_stat(user: User | None, filters: StatFilters) -> Result:
 
 def dispatch_rows(user: User | None, filters: StatFilters) -> QuerySet[Dispatch]:
     rows = Dispatch.objects.filter(dispatched_at__gte=filters.start, dispatched_at__lt=filters.end)
-    rows = in_street(in_scope(rows, user, "incident__org"), filters, "incident__org")
+    rows = in_area(rows, user, filters, "incident__org")
     if filters.industry:
         rows = rows.filter(incident__enterprise__industry=filters.industry)
     if filters.category:
@@ -456,18 +513,18 @@ def dispatches_stat(user: User | None, filters: StatFilters) -> Result:
 def resources_stat(user: User | None, filters: StatFilters) -> Result:
     """Teams on standby and deployed, equipment by status, stock lines below their minimum, and batches
     expired or expiring within 30 days — as they stand now, whatever the period."""
-    teams = in_street(in_scope(Team.objects.all(), user), filters)
-    equipment = in_street(in_scope(Equipment.objects.all(), user), filters)
-    balances = in_street(in_scope(StockBalance.objects.all(), user, "warehouse__org"), filters, "warehouse__org")
-    lots = in_street(in_scope(StockLot.objects.all(), user, "warehouse__org"), filters, "warehouse__org")
+    teams = in_area(Team.objects.all(), user, filters)
+    equipment = in_area(Equipment.objects.all(), user, filters)
+    balances = in_area(StockBalance.objects.all(), user, filters, "warehouse__org")
+    lots = in_area(StockLot.objects.all(), user, filters, "warehouse__org")
     today = timezone.localdate()
     below = balances.filter(minimum__gt=0, quantity__lt=F("minimum")).select_related("warehouse", "item")
     headcount = dict(teams.order_by().values_list("status").annotate(n=Coalesce(Sum("headcount"), 0)))
     return {
-        "teams": _choices(TeamStatus.choices, _counts(teams, "status")),
+        "teams": zero_filled(TeamStatus.choices, _counts(teams, "status")),
         "team_headcount_standby": headcount.get(TeamStatus.STANDBY, 0),
         "team_headcount_deployed": headcount.get(TeamStatus.DEPLOYED, 0),
-        "equipment": _choices(EquipmentStatus.choices, _counts(equipment, "status")),
+        "equipment": zero_filled(EquipmentStatus.choices, _counts(equipment, "status")),
         "stock_below_minimum": below.count(),
         "lots_expired": lots.filter(quantity__gt=0, expiry__lt=today).count(),
         "lots_expiring": lots.filter(
@@ -494,7 +551,7 @@ def funds_stat(user: User | None, filters: StatFilters) -> Result:
     """The budget lines of the years the period touches: budget, commitments and spending (to the period's end),
     rewards fund awards, what remains; spending by project."""
     years = range(filters.date_from.year, filters.date_to.year + 1)
-    lines = in_street(in_scope(BudgetLine.objects.filter(year__in=years), user), filters).order_by("year", "code")
+    lines = in_area(BudgetLine.objects.filter(year__in=years), user, filters).order_by("year", "code")
     entries = FundEntry.objects.filter(line__in=lines, date__lte=filters.date_to)
     awards = RewardAward.objects.filter(line__in=lines, date__lte=filters.date_to)
     by_line: dict[int, dict[str, int]] = {}
@@ -541,5 +598,8 @@ def funds_stat(user: User | None, filters: StatFilters) -> Result:
     }
 
 
-# Alarm quality registers itself in its own module (it is longer); import it so the registry is complete.
-from yingji.analytics import quality  # noqa: E402, F401
+# Alarm quality and the statistics of the later domain apps register themselves in their own modules; import
+# them so the registry is complete.
+from yingji.analytics import domains, quality  # noqa: E402, F401
+
+DIMENSIONS.update(domains.DIMENSIONS)
