@@ -91,8 +91,8 @@ def risk_points_stat(user: User | None, filters: StatFilters) -> Result:
 def hidden_dangers_stat(user: User | None, filters: StatFilters) -> Result:
     """Hidden dangers found in the period by grade (一般/重大事故隐患, 安全生产事故隐患排查治理暂行规定 art. 3) and
     by who found them; of those, how many were rectified (rectification accepted or closed out), closed out,
-    are still open, and are overdue now (under rectification past the deadline); the rectification rate is
-    rectified / found."""
+    are still open, and are overdue now (under rectification past the deadline); the rectification rate
+    (整改销号率) is closed out / found, as the risk app's indicators count it."""
     rows = _rows(HiddenDanger.objects.filter(found_at__gte=filters.start, found_at__lt=filters.end), user, filters)
     now = timezone.now()
     figures = rows.aggregate(
@@ -113,7 +113,7 @@ def hidden_dangers_stat(user: User | None, filters: StatFilters) -> Result:
         "open": figures["open"],
         "overdue": figures["overdue"],
         "major_open": figures["major_open"],
-        "rectification_rate": _share(figures["rectified"], figures["found"]),
+        "rectification_rate": _share(figures["closed"], figures["found"]),
         "by_danger_grade": {g: figures[f"grade_{g}"] for g in DangerGrade.values},
         "by_source": {s: figures[f"source_{s}"] for s in DangerSource.values},
         "by_month": month_counts(rows, "found_at", filters),

@@ -86,7 +86,7 @@ def test_risk_points_by_level(prevention, cast):
 def test_hidden_dangers_found_rectified_overdue(prevention, cast):
     figures = compute("hidden-dangers", user=cast.duty, filters=CURRENT)
     assert (figures["found"], figures["rectified"], figures["closed"], figures["open"]) == (4, 2, 1, 3)
-    assert (figures["overdue"], figures["major_open"], figures["rectification_rate"]) == (1, 1, 0.5)
+    assert (figures["overdue"], figures["major_open"], figures["rectification_rate"]) == (1, 1, 0.25)
     assert figures["by_danger_grade"] == {"general": 3, "major": 1}
     assert figures["by_source"] == {"self": 2, "inspector": 1, "public": 1}
     assert figures["by_month"] == {"2025-12": 2, "2026-01": 2}
@@ -95,9 +95,9 @@ def test_hidden_dangers_found_rectified_overdue(prevention, cast):
 
 def test_hidden_dangers_of_a_street_and_an_industry(prevention, cast):
     mine = compute("hidden-dangers", user=cast.street_officer, filters=CURRENT)
-    assert (mine["found"], mine["rectified"], mine["overdue"]) == (3, 1, 1)
+    assert (mine["found"], mine["rectified"], mine["overdue"], mine["rectification_rate"]) == (3, 1, 1, 0.3333)
     materials = compute("hidden-dangers", user=cast.duty, filters=replace(CURRENT, industry="building_materials"))
-    assert (materials["found"], materials["rectified"], materials["rectification_rate"]) == (1, 1, 1.0)
+    assert (materials["found"], materials["rectified"], materials["rectification_rate"]) == (1, 1, 0.0)
 
 
 def test_inspections_and_enforcement(prevention, cast):
