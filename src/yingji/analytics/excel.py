@@ -157,6 +157,7 @@ def stat_workbook(name: str, result: Result, filters: StatFilters) -> bytes:
     """A statistic's result as an .xlsx file."""
     book = Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook has one worksheet
     sheet.title = safe_title(str(STATS[name].label))
     put(sheet, 1, 1, str(STATS[name].label)).font = Font(bold=True, size=14)
     sheet.cell(row=2, column=1, value=f"{filters.date_from.isoformat()} – {filters.date_to.isoformat()}")

@@ -23,6 +23,7 @@ from fpdf.fonts import FontFace
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 from yingji.analytics import excel
 from yingji.analytics.filters import StatFilters, period_bounds
@@ -156,6 +157,7 @@ def report_xlsx(report: Report, data: dict[str, Result]) -> bytes:
     """The workbook: a summary with year-on-year formulas, one sheet per area of work, a chart of the months."""
     book = Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook has one worksheet
     sheet.title = pgettext("report sheet", "Summary")
     excel.put(sheet, 1, 1, title_of(report)).font = Font(bold=True, size=14)
     filters, period, generated = report_filters(report), _("Period"), _("Generated")

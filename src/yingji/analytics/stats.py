@@ -109,7 +109,7 @@ def zero_filled(choices: list[tuple[str, Any]], counts: dict[str, int], blank: s
     return figures
 
 
-def _counts(rows: QuerySet, field: str) -> dict[str, int]:
+def _counts(rows: QuerySet, field: str) -> dict[Any, int]:
     return {key: n for key, n in rows.order_by().values_list(field).annotate(n=Count("pk"))}
 
 
