@@ -21,7 +21,8 @@ from django.utils.translation import gettext_lazy as _
 
 from yingji.analytics.filters import StatFilters
 from yingji.analytics.models import BudgetLine, ControlTarget, EntryKind, FundEntry, Indicator, RewardAward
-from yingji.core.models import Industry, OrgKind, OrgUnit, User
+from yingji.core.errors import YingjiError
+from yingji.core.models import Industry, OrgUnit, User
 from yingji.core.scopes import scope_root, scoped
 from yingji.incidents.models import Category, Dispatch, Grade, Incident, Status
 from yingji.monitoring.models import Alarm, AlarmStatus, DeviceType, Level
@@ -325,16 +326,16 @@ def incident_rows(user: User | None, filters: StatFilters) -> QuerySet[Incident]
 
 
 def _target_unit(user: User | None, filters: StatFilters) -> OrgUnit | None:
-    # The unit whose targets apply: the street filtered on, else the user's own area, else the district.
+    # The unit whose targets apply: the street filtered on, else the user's own area (the district for the
+    # platform and district staff); none for an account outside the org tree.
+    from yingji.analytics.services import area_of
+
     if filters.street:
         return OrgUnit.objects.filter(pk=filters.street).first()
-    root = None
-    if user is not None:
-        try:
-            root = scope_root(user)
-        except PermissionError:
-            return None
-    return root or OrgUnit.objects.filter(kind=OrgKind.DISTRICT, parent__isnull=True).order_by("pk").first()
+    try:
+        return area_of(user)
+    except YingjiError:
+        return None
 
 
 def targets(user: User | None, filters: StatFilters, figures: dict[str, int]) -> list[dict[str, Any]]:

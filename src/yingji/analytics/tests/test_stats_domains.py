@@ -282,3 +282,13 @@ def test_api_serves_a_new_statistic(prevention, cast, api, bearer):
     assert response.status_code == 200, response.content
     body = response.json()
     assert (body["found"], body["overdue"], body["previous"]["found"]) == (3, 1, 1)
+
+
+def test_dashboard_shows_hidden_dangers_overdue(prevention, cast):
+    from yingji.analytics.selectors import dashboard
+
+    panel = dashboard(user=cast.duty)["panels"]["hidden_dangers_overdue"]
+    assert (panel["value"], panel["url"]) == (1, "/risk/dangers/?overdue=true")
+    HiddenDanger.objects.filter(title="隐患D6").update(deadline=local(2026, 1, 1, 0, 0))
+    assert dashboard(user=cast.duty)["panels"]["hidden_dangers_overdue"]["value"] == 2
+    assert dashboard(user=cast.enterprise_manager)["panels"]["hidden_dangers_overdue"]["value"] == 2
