@@ -86,6 +86,24 @@ def _groups_of_alarms(rows: QuerySet[Alarm], *by: str, **expressions: Any) -> It
     )
 
 
+def _ack_seconds(value: Any) -> float:
+    """A summed time to acknowledge from the alarms (a duration) in seconds; none acknowledged is 0."""
+    return duration_seconds(value) if value is not None else 0.0
+
+
+def _as_group(row: dict[str, Any], ack_seconds: float) -> AlarmGroup:
+    """A grouped row (`n` alarms, `acked` acknowledged) as an AlarmGroup (the fields an AlarmDay row shares)."""
+    return AlarmGroup(
+        day=row["day"],
+        level=row["level"],
+        status=row["status"],
+        device_type=row["device_type"],
+        count=row["n"],
+        acknowledged=row["acked"],
+        ack_seconds=ack_seconds,
+    )
+
+
 @transaction.atomic
 def refresh(*, rebuild: bool = False) -> int:
     """Fold the alarms changed since the last refresh into the roll-up (all of them the first time, or with
@@ -106,19 +124,8 @@ def refresh(*, rebuild: bool = False) -> int:
     batch: list[AlarmDay] = []
     groups = _groups_of_alarms(rows, "org_id", "level", "status", installation=F("device__installation_org_id"))
     for group in groups:
-        batch.append(
-            AlarmDay(
-                day=group["day"],
-                org_id=group["org_id"],
-                installation_org_id=group["installation"],
-                device_type=group["device_type"],
-                level=group["level"],
-                status=group["status"],
-                count=group["n"],
-                acknowledged=group["acked"],
-                ack_seconds=duration_seconds(group["ack"]) if group["ack"] is not None else 0.0,
-            )
-        )
+        fields = _as_group(group, _ack_seconds(group["ack"]))
+        batch.append(AlarmDay(org_id=group["org_id"], installation_org_id=group["installation"], **fields))
         if len(batch) >= BATCH:
             AlarmDay.objects.bulk_create(batch)
             batch.clear()
@@ -146,28 +153,6 @@ def alarm_groups(user: User | None, filters: StatFilters) -> list[AlarmGroup]:
             .values("day", "level", "status", "device_type")
             .annotate(n=Sum("count"), acked=Sum("acknowledged"), ack=Sum("ack_seconds"))
         )
-        groups += [
-            AlarmGroup(
-                day=row["day"],
-                level=row["level"],
-                status=row["status"],
-                device_type=row["device_type"],
-                count=row["n"],
-                acknowledged=row["acked"],
-                ack_seconds=row["ack"] or 0.0,
-            )
-            for row in sums
-        ]
-    groups += [
-        AlarmGroup(
-            day=row["day"],
-            level=row["level"],
-            status=row["status"],
-            device_type=row["device_type"],
-            count=row["n"],
-            acknowledged=row["acked"],
-            ack_seconds=duration_seconds(row["ack"]) if row["ack"] is not None else 0.0,
-        )
-        for row in _groups_of_alarms(raw, "level", "status")
-    ]
+        groups += [_as_group(row, row["ack"] or 0.0) for row in sums]
+    groups += [_as_group(row, _ack_seconds(row["ack"])) for row in _groups_of_alarms(raw, "level", "status")]
     return groups
