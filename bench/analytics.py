@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -124,7 +125,7 @@ def build_world() -> User:
     incidents = []
     for n in range(args.incidents):
         kind = rng.choice(types)
-        at = NOW - timezone.timedelta(seconds=rng.uniform(0, 2 * YEAR_S))
+        at = NOW - timedelta(seconds=rng.uniform(0, 2 * YEAR_S))
         org = rng.choice(enterprises)
         incidents.append(
             Incident(
@@ -134,7 +135,7 @@ def build_world() -> User:
                 type=kind,
                 status=rng.choice(["closed"] * 9 + ["open"]),
                 occurred_at=at,
-                received_at=at + timezone.timedelta(minutes=5),
+                received_at=at + timedelta(minutes=5),
                 address="基准地址",
                 org=org,
                 enterprise=org,
@@ -148,7 +149,7 @@ def build_world() -> User:
     dispatches = []
     for incident in Incident.objects.only("pk", "received_at").iterator(chunk_size=5000):
         if rng.random() < 0.5:
-            sent = incident.received_at + timezone.timedelta(minutes=rng.uniform(2, 20))
+            sent = incident.received_at + timedelta(minutes=rng.uniform(2, 20))
             dispatches.append(
                 Dispatch(
                     incident_id=incident.pk,
@@ -156,7 +157,7 @@ def build_world() -> User:
                     status="released",
                     dispatched_by=user,
                     dispatched_at=sent,
-                    on_scene_at=sent + timezone.timedelta(minutes=rng.uniform(5, 30)),
+                    on_scene_at=sent + timedelta(minutes=rng.uniform(5, 30)),
                 )
             )
     Dispatch.objects.bulk_create(dispatches, batch_size=2000)
@@ -169,7 +170,7 @@ def build_world() -> User:
     alarms = []
     for _ in range(args.alarms):
         device = rng.choice(devices)
-        raised = NOW - timezone.timedelta(seconds=rng.uniform(0, YEAR_S))
+        raised = NOW - timedelta(seconds=rng.uniform(0, YEAR_S))
         acked = rng.random() < 0.3
         alarms.append(
             Alarm(
@@ -182,8 +183,8 @@ def build_world() -> User:
                 peak_value=rng.uniform(5, 8),
                 raised_at=raised,
                 last_at=raised,
-                cleared_at=raised + timezone.timedelta(minutes=rng.uniform(1, 60)),
-                acknowledged_at=raised + timezone.timedelta(minutes=2) if acked else None,
+                cleared_at=raised + timedelta(minutes=rng.uniform(1, 60)),
+                acknowledged_at=raised + timedelta(minutes=2) if acked else None,
             )
         )
     Alarm.objects.bulk_create(alarms, batch_size=5000)
@@ -199,7 +200,7 @@ def build_world() -> User:
             )
     else:
         rows = (
-            Reading(device=d, metric="h2s_ppm", ts=NOW - timezone.timedelta(minutes=g), value=3 + rng.random() * 3)
+            Reading(device=d, metric="h2s_ppm", ts=NOW - timedelta(minutes=g), value=3 + rng.random() * 3)
             for d in devices
             for g in range(per_device)
         )
@@ -313,7 +314,7 @@ def main() -> None:
     for name in STATS:
         stat(name)
     measure("dashboard", "/api/v1/analytics/dashboard", client, headers, lambda: dashboard(user=user))
-    month = (today.replace(day=1) - timezone.timedelta(days=1)).strftime("%Y-%m")
+    month = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
     report = analytics.report_request(by=None, kind="monthly", period=month)
     start = time.perf_counter()
     analytics.reports_build_queued()
