@@ -38,7 +38,7 @@ def present(name: str, result: Result) -> dict[str, Any]:
                 {
                     "key": key,
                     "label": label(key),
-                    "value": _cell(value),
+                    "value": _cell(value, key),
                     "previous": before,
                     "change": change(value, before),
                 }

@@ -292,3 +292,10 @@ def test_dashboard_shows_hidden_dangers_overdue(prevention, cast):
     HiddenDanger.objects.filter(title="隐患D6").update(deadline=local(2026, 1, 1, 0, 0))
     assert dashboard(user=cast.duty)["panels"]["hidden_dangers_overdue"]["value"] == 2
     assert dashboard(user=cast.enterprise_manager)["panels"]["hidden_dangers_overdue"]["value"] == 2
+
+
+def test_statistics_page_shows_a_rate_as_a_percentage(prevention, cast, client):
+    client.force_login(cast.duty)
+    response = client.get("/analytics/?date_from=2025-12-01&date_to=2026-01-31")
+    assert response.status_code == 200
+    assert "整改销号率" in response.content.decode() and "25.0%" in response.content.decode()
