@@ -281,6 +281,12 @@ BACKUP_DIR = DATA_DIR / "backups"
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
+# The Chinese font the PDF reports embed: by default WenQuanYi Micro Hei of Debian's fonts-wqy-microhei package
+# (a missing default fails only the report, naming the package); a path set here must exist.
+REPORT_FONT = Path(env_str("YINGJI_REPORT_FONT", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"))
+if os.environ.get("YINGJI_REPORT_FONT") and not REPORT_FONT.is_file():
+    raise ImproperlyConfigured(f"YINGJI_REPORT_FONT: no font file at {REPORT_FONT}")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,6 +1,7 @@
 """Admin pages of analytics. Targets, budget lines, fund entries and awards are added through the services
 (audited); nothing is changed or deleted here (a fund correction is a new entry). Reports are read-only."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin
@@ -18,9 +19,8 @@ class AddThroughServiceAdmin(admin.ModelAdmin):
     renamed: dict[str, str] = {}
     list_per_page = 50
 
-    @staticmethod
-    def add(**kwargs: Any) -> Any:
-        raise NotImplementedError
+    # The service that adds a row: keyword-only, `by` the admin user and the form's fields.
+    add: Callable[..., Any]
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return obj is None and super().has_change_permission(request, obj)

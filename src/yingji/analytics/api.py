@@ -4,7 +4,7 @@ targets and special funds."""
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
@@ -13,9 +13,11 @@ from pydantic import PlainSerializer
 
 from yingji.analytics import selectors, services
 from yingji.analytics.excel import XLSX_CONTENT_TYPE, stat_workbook
+from yingji.analytics.filters import StatFilters
 from yingji.analytics.models import EntryKind, Indicator, Report, ReportStatus
 from yingji.core.api import Pages
 from yingji.core.models import Industry
+from yingji.core.requests import ApiRequest
 from yingji.incidents.models import Category
 
 router = Router(tags=["analytics"])
@@ -33,7 +35,7 @@ class StatQuery(Schema):
     minutes: int = Field(10, ge=1, le=1440, description="alarm quality: cleared unacknowledged within N minutes")
 
 
-def _filters(request: HttpRequest, query: StatQuery) -> Any:
+def _filters(request: ApiRequest, query: StatQuery) -> StatFilters:
     return selectors.stat_filters(
         user=request.auth,
         date_from=query.date_from,
@@ -52,13 +54,13 @@ class StatOut(Schema):
 
 
 @router.get("/stats", response=list[StatOut], tags=["statistics"])
-def stats_catalogue(request):
+def stats_catalogue(request: ApiRequest) -> list[dict[str, Any]]:
     """The statistics there are."""
     return selectors.stat_catalogue()
 
 
 @router.get("/stats/{name}", tags=["statistics"])
-def stats_get(request, name: str, query: Query[StatQuery]) -> dict[str, Any]:
+def stats_get(request: ApiRequest, name: str, query: Query[StatQuery]) -> dict[str, Any]:
     """One statistic for your area, with `previous` (the same period a year earlier) where it compares, e.g.
     `/stats/incidents?from=2026-01-01&to=2026-12-31` → count, deaths, serious_injuries, direct_loss_yuan,
     by_grade, by_category, … Exercise data never counts. A street sees its own figures only."""
@@ -68,7 +70,7 @@ def stats_get(request, name: str, query: Query[StatQuery]) -> dict[str, Any]:
 
 
 @router.get("/stats/{name}/xlsx", tags=["statistics"])
-def stats_xlsx(request, name: str, query: Query[StatQuery]) -> HttpResponse:
+def stats_xlsx(request: ApiRequest, name: str, query: Query[StatQuery]) -> HttpResponse:
     """The same statistic as an Excel workbook."""
     filters = _filters(request, query)
     result = selectors.stat_get(user=request.auth, name=name, filters=filters)
@@ -78,7 +80,7 @@ def stats_xlsx(request, name: str, query: Query[StatQuery]) -> HttpResponse:
 
 
 @router.get("/analytics/dashboard")
-def dashboard_get(request) -> dict[str, Any]:
+def dashboard_get(request: ApiRequest) -> dict[str, Any]:
     """The command dashboard's figures for your area: duty, open incidents by grade, active alarms, warnings in
     force, resources, recent events and trends."""
     return selectors.dashboard(user=request.auth)
@@ -133,7 +135,7 @@ def report_out(report: Report) -> dict[str, Any]:
 
 
 @router.post("/analytics/reports", response={202: ReportQueued})
-def reports_request(request, payload: ReportIn):
+def reports_request(request: ApiRequest, payload: ReportIn) -> Status:
     """Queue a monthly or annual report of your area; poll its status."""
     report = services.report_request(by=request.auth, kind=payload.kind, period=payload.period)
     return Status(202, {"id": report.pk, "status": report.status})
@@ -141,19 +143,19 @@ def reports_request(request, payload: ReportIn):
 
 @router.get("/analytics/reports", response=list[ReportOut])
 @paginate(Pages)
-def reports_list(request):
+def reports_list(request: ApiRequest) -> list[dict[str, Any]]:
     """The report archive of your area: who asked for each and when."""
     return [report_out(r) for r in selectors.report_list(user=request.auth)[:500]]
 
 
 @router.get("/analytics/reports/{report_id}", response=ReportOut)
-def reports_get(request, report_id: int):
+def reports_get(request: ApiRequest, report_id: int) -> dict[str, Any]:
     """A report's status and progress (0–100), and its files once done."""
     return report_out(selectors.report_get(user=request.auth, report_id=report_id))
 
 
 @router.get("/analytics/reports/{report_id}/{fmt}", url_name="analytics_report_file")
-def reports_file(request, report_id: int, fmt: Literal["xlsx", "pdf"]):
+def reports_file(request: ApiRequest, report_id: int, fmt: Literal["xlsx", "pdf"]) -> FileResponse:
     """A built report's Excel or PDF file."""
     report = selectors.report_get(user=request.auth, report_id=report_id)
     stored = report.xlsx if fmt == "xlsx" else report.pdf
@@ -199,13 +201,13 @@ def target_out(target: Any) -> dict[str, Any]:
 
 
 @router.get("/analytics/targets", response=list[TargetOut])
-def targets_list(request, year: int | None = Query(None, ge=2000, le=2100)):
+def targets_list(request: ApiRequest, year: int | None = Query(None, ge=2000, le=2100)) -> list[dict[str, Any]]:
     """The annual control targets of your area."""
     return [target_out(t) for t in selectors.target_list(user=request.auth, year=year)]
 
 
 @router.put("/analytics/targets", response=TargetOut)
-def targets_set(request, payload: TargetIn):
+def targets_set(request: ApiRequest, payload: TargetIn) -> dict[str, Any]:
     """Set the annual control target of an indicator (the bureau's leaders)."""
     return target_out(services.target_set(by=request.auth, **payload.dict()))
 
@@ -244,13 +246,13 @@ class Created(Schema):
 
 
 @router.post("/analytics/funds/lines", response={201: Created})
-def funds_line_create(request, payload: BudgetLineIn):
+def funds_line_create(request: ApiRequest, payload: BudgetLineIn) -> Status:
     """Add a line to a year's special fund budget."""
     return Status(201, {"id": services.budget_line_create(by=request.auth, **payload.dict()).pk})
 
 
 @router.post("/analytics/funds/entries", response={201: Created})
-def funds_entry_add(request, payload: FundEntryIn):
+def funds_entry_add(request: ApiRequest, payload: FundEntryIn) -> Status:
     """Record a commitment or a spending on a project."""
     data = payload.dict()
     entry = services.fund_entry_add(by=request.auth, on=data.pop("date"), **data)
@@ -258,7 +260,7 @@ def funds_entry_add(request, payload: FundEntryIn):
 
 
 @router.post("/analytics/funds/awards", response={201: Created})
-def funds_award_add(request, payload: AwardIn):
+def funds_award_add(request: ApiRequest, payload: AwardIn) -> Status:
     """Pay an award from the rewards fund."""
     data = payload.dict()
     return Status(201, {"id": services.reward_award(by=request.auth, on=data.pop("date"), **data).pk})

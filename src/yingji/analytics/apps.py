@@ -2,6 +2,12 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _may_view_statistics(user: object) -> bool:
+    from yingji.core.models import User
+
+    return isinstance(user, User) and user.has_perm("analytics.view_statistics")
+
+
 class AnalyticsConfig(AppConfig):
     name = "yingji.analytics"
     label = "analytics"
@@ -34,8 +40,4 @@ class AnalyticsConfig(AppConfig):
             "analytics.add_rewardaward",
         )
         NAV.append(NavEntry(_("Command dashboard"), "dashboard", order=5))
-        NAV.append(
-            NavEntry(
-                _("Statistics"), "analytics:stats", lambda user: user.has_perm("analytics.view_statistics"), order=60
-            )
-        )
+        NAV.append(NavEntry(_("Statistics"), "analytics:stats", _may_view_statistics, order=60))

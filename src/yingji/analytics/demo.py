@@ -128,7 +128,9 @@ def _alarms(rng: random.Random, duty: User) -> int:
     rules = {r.name: r for r in Rule.objects.filter(kind="threshold")}
     alarms: list[Alarm] = []
 
-    def add(device: Device, rule: Rule, raised: datetime, minutes: float, peak: float, acted: bool, level="blue"):
+    def add(
+        device: Device, rule: Rule, raised: datetime, minutes: float, peak: float, acted: bool, level: str = "blue"
+    ) -> None:
         cleared = raised + timedelta(minutes=minutes)
         alarms.append(
             Alarm(
@@ -174,6 +176,7 @@ def _alarms(rng: random.Random, duty: User) -> int:
         _readings(rng, toxic_devices[:2], toxic.metric)
     gas = rules.get("可燃气体浓度超限")
     for device in Device.objects.filter(type="combustible_gas").order_by("code")[:8] if gas else []:
+        assert gas is not None  # the loop runs only when the demo has the rule
         for _ in range(rng.randint(2, 8)):
             add(
                 device,
@@ -186,7 +189,7 @@ def _alarms(rng: random.Random, duty: User) -> int:
             )
     season_year = timezone.localdate().year - (1 if timezone.localdate().month < 9 else 0)
     for rule in [r for r in rules.values() if r.metric == "water_level_m"]:
-        devices = [rule.device] if rule.device_id else list(Device.objects.filter(type="water_level"))
+        devices = [rule.device] if rule.device is not None else list(Device.objects.filter(type="water_level"))
         limit = min(rule.thresholds.values(), default=0)
         for _ in range(rng.randint(3, 8)):  # the flood season: June to August
             day = date(season_year, rng.randint(6, 8), rng.randint(1, 28))
@@ -222,6 +225,7 @@ def _warnings(rng: random.Random, duty: User) -> int:
     if EarlyWarning.objects.filter(identifier__startswith="DEMO-HIST-").exists():
         return 0
     bureau = duty.org
+    assert bureau is not None  # the demo's duty officer belongs to the bureau, which issues the warnings
     streets = list(OrgUnit.objects.filter(kind=OrgKind.STREET).order_by("code"))
     kinds = [
         EventType.RAINSTORM,

@@ -5,6 +5,7 @@ Pure values: the API and pages build a `StatFilters`, every statistic function r
 import calendar
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.utils import timezone
 
@@ -39,7 +40,7 @@ class StatFilters:
     minutes: int = 10
 
     @classmethod
-    def year_to_date(cls, today: date | None = None, **kwargs: object) -> "StatFilters":
+    def year_to_date(cls, today: date | None = None, **kwargs: Any) -> "StatFilters":
         today = today or timezone.localdate()
         return cls(date_from=year_start(today), date_to=today, **kwargs)
 

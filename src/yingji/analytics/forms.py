@@ -1,5 +1,7 @@
 """Page forms: the statistics filter bar and the report request."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -16,17 +18,19 @@ class StatFilterForm(forms.Form):
     industry = forms.ChoiceField(label=_("Industry"), choices=[("", "—"), *Industry.choices], required=False)
     category = forms.ChoiceField(label=_("Category"), choices=[("", "—"), *Category.choices], required=False)
 
-    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["street"].queryset = scoped(
-            OrgUnit.objects.filter(kind=OrgKind.STREET, active=True), user, org_field=""
-        ).order_by("code")
+        street = self.fields["street"]
+        assert isinstance(street, forms.ModelChoiceField)
+        street.queryset = scoped(OrgUnit.objects.filter(kind=OrgKind.STREET, active=True), user, org_field="").order_by(
+            "code"
+        )
 
 
 class QualityFilterForm(StatFilterForm):
     minutes = forms.IntegerField(label=_("Likely false within (minutes)"), min_value=1, max_value=1440, initial=10)
 
-    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
         del self.fields["category"]
         self.fields["minutes"].required = False
@@ -46,8 +50,10 @@ class TargetForm(forms.Form):
     limit = forms.IntegerField(label=_("Limit"), min_value=0, max_value=10**15)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
-    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["org"].queryset = scoped(
+        org = self.fields["org"]
+        assert isinstance(org, forms.ModelChoiceField)
+        org.queryset = scoped(
             OrgUnit.objects.filter(kind__in=[OrgKind.DISTRICT, OrgKind.STREET], active=True), user, org_field=""
         ).order_by("path")

@@ -226,3 +226,55 @@ class RewardAward(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.recipient} {self.amount_yuan}"
+
+
+class AlarmDay(models.Model):
+    """The alarms raised on one local day, counted per owner, installation site, device type, level and status:
+    a roll-up the alarm statistics read instead of the alarms table for every day it holds. Derived data,
+    rebuilt from the alarms by `rollup.refresh` (the worker keeps it current; `yingji analytics_rollup` rebuilds
+    it); a day with changes since the last refresh is read from the alarms themselves."""
+
+    day = models.DateField(_("day"))
+    org = models.ForeignKey(OrgUnit, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="+")
+    installation_org = models.ForeignKey(
+        OrgUnit, verbose_name=_("installed at"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    device_type = models.CharField(_("device type"), max_length=30)
+    level = models.CharField(_("level"), max_length=8)
+    status = models.CharField(_("status"), max_length=12)
+    count = models.PositiveIntegerField(_("alarms"))
+    acknowledged = models.PositiveIntegerField(_("acknowledged"))
+    ack_seconds = models.FloatField(_("time to acknowledge, summed (s)"))
+
+    class Meta:
+        ordering = ["day", "org_id"]
+        verbose_name = _("alarms of a day")
+        verbose_name_plural = _("alarms by day")
+        indexes = [models.Index(fields=["day", "org"], name="analytics_alarmday_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.org_id} {self.level} {self.status}: {self.count}"
+
+
+class RollupMark(models.Model):
+    """How far a roll-up has read its sources: the last alarm and alarm event ids taken into account."""
+
+    name = models.CharField(_("name"), max_length=40)
+    alarm_id = models.BigIntegerField(_("last alarm"), default=0)
+    event_id = models.BigIntegerField(_("last alarm event"), default=0)
+    refreshed_at = models.DateTimeField(_("refreshed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("roll-up mark")
+        verbose_name_plural = _("roll-up marks")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name"],
+                name="%(app_label)s_%(class)s_unique_name",
+                violation_error_message=_("This roll-up has a mark already."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.alarm_id}/{self.event_id}"

@@ -3,7 +3,7 @@ Generic, like the Excel exporter, so a statistic registered later shows with no 
 
 from typing import Any
 
-from yingji.analytics.excel import _is_scalar, aligned, label
+from yingji.analytics.excel import aligned, is_scalar, label
 from yingji.analytics.stats import STATS, Result
 
 
@@ -15,7 +15,7 @@ def change(current: Any, previous: Any) -> float | None:
 
 # Keys that are ids (kept in JSON and Excel for other systems, left off the page) and keys that are shares.
 HIDDEN = {"id", "rule"}
-SHARES = ("_share", "execution_rate")
+SHARES = ("_share", "_rate", "_coverage")
 
 
 def _cell(value: Any, key: str = "") -> Any:
@@ -32,18 +32,18 @@ def present(name: str, result: Result) -> dict[str, Any]:
     for key, value in result.items():
         if key == "previous":
             continue
-        if _is_scalar(value):
+        if is_scalar(value):
             before = previous.get(key) if previous else None
             cards.append(
                 {
                     "key": key,
                     "label": label(key),
-                    "value": _cell(value),
+                    "value": _cell(value, key),
                     "previous": before,
                     "change": change(value, before),
                 }
             )
-        elif isinstance(value, dict) and all(_is_scalar(v) for v in value.values()):
+        elif isinstance(value, dict) and all(is_scalar(v) for v in value.values()):
             before = aligned(key, value, previous.get(key, {})) if previous else None
             rows = [
                 [label(k, key), v] + ([before.get(k, 0), change(v, before.get(k, 0))] if before is not None else [])
@@ -51,7 +51,7 @@ def present(name: str, result: Result) -> dict[str, Any]:
             ]
             tables.append({"key": key, "title": label(key), "yoy": before is not None, "rows": rows, "head": []})
         elif isinstance(value, list):
-            keys = [k for k, v in value[0].items() if _is_scalar(v) and k not in HIDDEN] if value else []
+            keys = [k for k, v in value[0].items() if is_scalar(v) and k not in HIDDEN] if value else []
             rows = [[_cell(record.get(k), k) for k in keys] for record in value]
             tables.append(
                 {"key": key, "title": label(key), "yoy": False, "rows": rows, "head": [label(k) for k in keys]}

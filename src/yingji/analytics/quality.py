@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Max, Min, Q, QuerySet, Window
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Min, Q, QuerySet, Sum, Window
 from django.db.models.functions import Coalesce, Lag
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -173,37 +173,59 @@ def _flaps(rows: QuerySet[Alarm]) -> list[tuple[int, int, int]]:
     return list(Alarm.objects.filter(pk__in=ids).annotate(site=site).values_list("device_id", "site", "rule_id"))
 
 
-def _group_rows(rows: QuerySet[Alarm], group: str, *, days: int, minutes: int, flaps: list) -> list[dict[str, Any]]:
-    key, name = GROUPS[group]
-    position = {"device": 0, "site": 1, "rule": 2}[group]
-    flap_counts: dict[int, int] = defaultdict(int)
-    for flap in flaps:
-        flap_counts[flap[position]] += 1
+def _pair_rows(rows: QuerySet[Alarm], minutes: int) -> list[dict[str, Any]]:
+    """The alarms counted per device, rule and site in one pass over the table: what every group below is summed
+    from (a device keeps its site; an alarm without an installation site is its owner's)."""
     ack = ExpressionWrapper(F("acknowledged_at") - F("raised_at"), output_field=DurationField())
-    figures = (
+    acked = Q(acknowledged_at__isnull=False)
+    return list(
         rows.order_by()
-        .annotate(group_id=key, group_name=name)
-        .values("group_id", "group_name")
+        .values(
+            "device_id",
+            "rule_id",
+            device_name=F("device__name"),
+            rule_name=F("rule__name"),
+            site_id=GROUPS["site"][0],
+            site_name=GROUPS["site"][1],
+        )
         .annotate(
             alarms=Count("pk"),
             likely_false=Count("pk", filter=_likely_false_q(minutes)),
             unacted=Count("pk", filter=UNACTED),
-            mean_ack=Avg(ack, filter=Q(acknowledged_at__isnull=False)),
+            acked=Count("pk", filter=acked),
+            ack_sum=Sum(ack, filter=acked),
         )
     )
+
+
+def _group_rows(pairs: list[dict[str, Any]], group: str, *, days: int, flaps: list) -> list[dict[str, Any]]:
+    position = {"device": 0, "site": 1, "rule": 2}[group]
+    flap_counts: dict[int, int] = defaultdict(int)
+    for flap in flaps:
+        flap_counts[flap[position]] += 1
+    sums: dict[int, dict[str, Any]] = {}
+    for pair in pairs:
+        key = pair[f"{group}_id"]
+        row = sums.setdefault(
+            key, {"name": pair[f"{group}_name"], "alarms": 0, "likely_false": 0, "unacted": 0, "acked": 0, "ack_s": 0.0}
+        )
+        for figure in ("alarms", "likely_false", "unacted", "acked"):
+            row[figure] += pair[figure]
+        if pair["ack_sum"] is not None:
+            row["ack_s"] += duration_seconds(pair["ack_sum"])
     result = [
         {
-            "id": row["group_id"],
-            "name": row["group_name"],
+            "id": key,
+            "name": row["name"],
             "alarms": row["alarms"],
             "per_day": round(row["alarms"] / max(days, 1), 3),
             "likely_false": row["likely_false"],
             "likely_false_share": round(row["likely_false"] / row["alarms"], 4),
-            "flaps": flap_counts.get(row["group_id"], 0),
+            "flaps": flap_counts.get(key, 0),
             "unacted": row["unacted"],
-            "mean_ack_s": round(duration_seconds(row["mean_ack"]), 1) if row["mean_ack"] is not None else None,
+            "mean_ack_s": round(row["ack_s"] / row["acked"], 1) if row["acked"] else None,
         }
-        for row in figures
+        for key, row in sums.items()
     ]
     result.sort(key=lambda row: (-row["alarms"], row["name"]))
     return result
@@ -216,26 +238,32 @@ def _lowest_limit(rule: Rule) -> float | None:
     return min(limits) if rule.direction == Direction.ABOVE else max(limits)
 
 
-def _rule_readings(rule: Rule, rows: QuerySet[Alarm], filters: StatFilters) -> list[float]:
+def _busiest_devices(pairs: list[dict[str, Any]], rule: Rule) -> list[int]:
+    """The devices that alarmed most under the rule (most alarms first, then by id)."""
+    counts: dict[int, int] = defaultdict(int)
+    for pair in pairs:
+        if pair["rule_id"] == rule.pk:
+            counts[pair["device_id"]] += pair["alarms"]
+    return sorted(counts, key=lambda device: (-counts[device], device))[:READING_DEVICES]
+
+
+def _rule_readings(rule: Rule, devices: list[int], filters: StatFilters) -> list[float]:
     """The newest readings of the rule's metric from the devices that alarmed most under it: a bounded sample,
     each device's slice read along the readings' (device, metric, time) key."""
-    devices = list(
-        rows.filter(rule=rule).order_by().values("device_id").annotate(n=Count("pk")).order_by("-n", "device_id")
-    )[:READING_DEVICES]
     per_device = max(1, READINGS_CAP // max(len(devices), 1))
     values: list[float] = []
     for device in devices:
         values += (
-            Reading.objects.filter(
-                device_id=device["device_id"], metric=rule.metric, ts__gte=filters.start, ts__lt=filters.end
-            )
+            Reading.objects.filter(device_id=device, metric=rule.metric, ts__gte=filters.start, ts__lt=filters.end)
             .order_by("-ts")
             .values_list("value", flat=True)[:per_device]
         )
     return values
 
 
-def _suggestions(rules: list[Rule], rows: QuerySet[Alarm], filters: StatFilters) -> list[dict[str, Any]]:
+def _suggestions(
+    rules: list[Rule], rows: QuerySet[Alarm], pairs: list[dict[str, Any]], filters: StatFilters
+) -> list[dict[str, Any]]:
     suggestions = []
     false_q = _likely_false_q(filters.minutes)
     real_q = ~UNACTED & ~false_q & Q(peak_value__isnull=False)
@@ -243,7 +271,7 @@ def _suggestions(rules: list[Rule], rows: QuerySet[Alarm], filters: StatFilters)
         current = _lowest_limit(rule)
         if rule.kind != RuleKind.THRESHOLD or current is None:
             continue
-        readings = _rule_readings(rule, rows, filters)
+        readings = _rule_readings(rule, _busiest_devices(pairs, rule), filters)
         if not readings:
             continue
         above = rule.direction == Direction.ABOVE
@@ -331,12 +359,9 @@ def alarm_quality_stat(user: User | None, filters: StatFilters) -> Result:
     rows = alarm_rows(user, filters).order_by()
     days, minutes = filters.days, filters.minutes
     flaps = _flaps(rows)
-    totals = rows.aggregate(
-        alarms=Count("pk"),
-        likely_false=Count("pk", filter=_likely_false_q(minutes)),
-        unacted=Count("pk", filter=UNACTED),
-    )
-    by_rule = _group_rows(rows, "rule", days=days, minutes=minutes, flaps=flaps)
+    pairs = _pair_rows(rows, minutes)
+    totals = {key: sum(pair[key] for pair in pairs) for key in ("alarms", "likely_false", "unacted")}
+    by_rule = _group_rows(pairs, "rule", days=days, flaps=flaps)
     busiest = [row["id"] for row in by_rule[:RULES_ANALYSED]]
     rules = sorted(Rule.objects.filter(pk__in=busiest), key=lambda r: busiest.index(r.pk))
     return {
@@ -347,12 +372,12 @@ def alarm_quality_stat(user: User | None, filters: StatFilters) -> Result:
         "likely_false_share": round(totals["likely_false"] / totals["alarms"], 4) if totals["alarms"] else None,
         "flaps": len(flaps),
         "unacted": totals["unacted"],
-        "by_device": _group_rows(rows, "device", days=days, minutes=minutes, flaps=flaps),
-        "by_site": _group_rows(rows, "site", days=days, minutes=minutes, flaps=flaps),
+        "by_device": _group_rows(pairs, "device", days=days, flaps=flaps),
+        "by_site": _group_rows(pairs, "site", days=days, flaps=flaps),
         "by_rule": by_rule,
         "most_unacted_rules": sorted(
             [row for row in by_rule if row["unacted"]], key=lambda row: (-row["unacted"], row["name"])
         )[:10],
-        "suggestions": _suggestions(rules, rows, filters),
+        "suggestions": _suggestions(rules, rows, pairs, filters),
         "trends": _trends(user, rules, filters),
     }

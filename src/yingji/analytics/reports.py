@@ -23,16 +23,14 @@ from fpdf.fonts import FontFace
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 from yingji.analytics import excel
 from yingji.analytics.filters import StatFilters, period_bounds
 from yingji.analytics.models import Report, ReportKind
-from yingji.analytics.stats import DIMENSIONS, Result, compute
+from yingji.analytics.presentation import SHARES
+from yingji.analytics.stats import DIMENSIONS, STATS, Result, compute
 from yingji.core.models import OrgKind
-
-# The WenQuanYi Micro Hei font of Debian's fonts-wqy-microhei package (Apache 2.0 or GPLv3 with font exception);
-# loaded from the system rather than shipped (5 MB). Override with settings.REPORT_FONT.
-DEFAULT_FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 
 Progress = Callable[[int, str], None]
 
@@ -53,12 +51,14 @@ class ReportFiles:
 
 
 def font_path() -> Path:
-    """The Chinese font file for PDFs; ReportFontMissing naming what to install when it is absent."""
-    path = Path(getattr(settings, "REPORT_FONT", "") or DEFAULT_FONT)
+    """The Chinese font file for PDFs (settings.REPORT_FONT, from YINGJI_REPORT_FONT: by default the WenQuanYi
+    Micro Hei of Debian's fonts-wqy-microhei package, Apache 2.0 or GPLv3 with font exception, loaded from the
+    system rather than shipped); ReportFontMissing naming what to install or set when it is absent."""
+    path = Path(settings.REPORT_FONT)
     if not path.is_file():
         raise ReportFontMissing(
             f"PDF reports need a Chinese font: {path} is missing. Install Debian's fonts-wqy-microhei package "
-            "(apt-get install fonts-wqy-microhei) or point settings.REPORT_FONT at a TrueType font with Chinese."
+            "(apt-get install fonts-wqy-microhei) or set YINGJI_REPORT_FONT to a TrueType font file with Chinese."
         )
     return path
 
@@ -73,14 +73,23 @@ def report_filters(report: Report) -> StatFilters:
 
 
 SECTIONS: list[tuple[str, int]] = [
-    ("incidents", 15),
-    ("warnings", 25),
-    ("alarms", 35),
-    ("alarm-quality", 45),
-    ("dispatches", 52),
-    ("resources", 58),
-    ("funds", 64),
+    ("incidents", 12),
+    ("warnings", 18),
+    ("alarms", 24),
+    ("alarm-quality", 32),
+    ("dispatches", 37),
+    ("resources", 41),
+    ("funds", 45),
+    ("hidden-dangers", 48),
+    ("risk-points", 51),
+    ("inspections", 54),
+    ("plans", 57),
+    ("drills", 60),
+    ("relief", 63),
+    ("training", 66),
 ]
+# The statistics of the later domain apps: one sheet and one PDF section each, written from their results alone.
+DOMAIN_SECTIONS = ["hidden-dangers", "risk-points", "inspections", "plans", "drills", "relief", "training"]
 
 
 def report_data(report: Report, progress: Progress) -> dict[str, Result]:
@@ -117,6 +126,11 @@ def summary_rows(data: dict[str, Result]) -> list[tuple[str, Any, Any]]:
         (_("Dispatch orders"), dispatches, "count"),
         (_("Median time to first dispatch (s)"), dispatches, "to_dispatch_median_s"),
         (_("Median time from dispatch to arrival (s)"), dispatches, "to_arrival_median_s"),
+        (_("Hidden dangers found"), data["hidden-dangers"], "found"),
+        (_("Hidden dangers overdue now"), data["hidden-dangers"], "overdue"),
+        (_("Drills held"), data["drills"], "drills_held"),
+        (_("Households given relief"), data["relief"], "households_served"),
+        (_("Trainees"), data["training"], "trainees"),
     ]
     return [(name, result.get(key), result.get("previous", {}).get(key)) for name, result, key in rows]
 
@@ -143,8 +157,9 @@ def report_xlsx(report: Report, data: dict[str, Result]) -> bytes:
     """The workbook: a summary with year-on-year formulas, one sheet per area of work, a chart of the months."""
     book = Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook has one worksheet
     sheet.title = pgettext("report sheet", "Summary")
-    sheet.cell(row=1, column=1, value=title_of(report)).font = Font(bold=True, size=14)
+    excel.put(sheet, 1, 1, title_of(report)).font = Font(bold=True, size=14)
     filters, period, generated = report_filters(report), _("Period"), _("Generated")
     sheet.cell(row=2, column=1, value=f"{period}：{filters.date_from} – {filters.date_to}")
     sheet.cell(row=3, column=1, value=f"{generated}：{timezone.localtime():%Y-%m-%d %H:%M}")
@@ -152,7 +167,7 @@ def report_xlsx(report: Report, data: dict[str, Result]) -> bytes:
         sheet, 5, [_("Figure"), _("This period"), _("Same period last year"), pgettext("year on year", "Change")]
     )
     for row, (name, current, previous) in enumerate(summary_rows(data), start=6):
-        sheet.cell(row=row, column=1, value=name)
+        excel.put(sheet, row, 1, name)
         sheet.cell(row=row, column=2, value=current)
         sheet.cell(row=row, column=3, value=previous)
         sheet.cell(row=row, column=4, value=excel.change_formula(row)).number_format = "0.0%"
@@ -217,6 +232,8 @@ def report_xlsx(report: Report, data: dict[str, Result]) -> bytes:
     excel.widths(tab)
 
     funds_sheet(book, data["funds"])
+    for name in DOMAIN_SECTIONS:
+        excel.write_stat(book.create_sheet(excel.safe_title(str(STATS[name].label))), data[name])
     out = BytesIO()
     book.save(out)
     return out.getvalue()
@@ -230,7 +247,7 @@ def funds_sheet(book: Workbook, funds: Result) -> None:
     row = 1
     for line in funds["lines"]:
         row += 1
-        tab.cell(row=row, column=1, value=line["name"])
+        excel.put(tab, row, 1, line["name"])
         tab.cell(row=row, column=2, value=line["year"])
         tab.cell(row=row, column=3, value=line["budget_yuan"])
         tab.cell(row=row, column=4, value=line["committed_yuan"])
@@ -458,7 +475,38 @@ def report_pdf(report: Report, data: dict[str, Result], font: Path) -> bytes:
     pdf.set_font("cjk", size=9)
     awards = _("Awards (yuan)")
     pdf.cell(0, 6, f"{awards}：{_fmt(funds['awards_yuan'])}", new_x="LMARGIN", new_y="NEXT")
+
+    for number, name in enumerate(DOMAIN_SECTIONS, start=8):
+        _heading(pdf, f"{number}. {STATS[name].label}")
+        _stat_section(pdf, data[name])
     return bytes(pdf.output())
+
+
+def _stat_section(pdf: FPDF, result: Result) -> None:
+    """Any statistic's result: its figures (against last year where it compares), its breakdowns, its tables."""
+    previous = result.get("previous")
+    head = [_("Figure"), _("This period")] + ([_("Same period last year"), pgettext("year on year", "Change")]
+                                              if previous else [])  # fmt: skip
+    rows = []
+    for key, value in result.items():
+        if key == "previous" or not excel.is_scalar(value):
+            continue
+        shown = _share(value) if key.endswith(SHARES) and isinstance(value, float) else value
+        row = [excel.label(key), shown]
+        if previous is not None:
+            before = previous.get(key)
+            shown_before = _share(before) if key.endswith(SHARES) and isinstance(before, float) else before
+            row += [shown_before, _change(value, before)]
+        rows.append(row)
+    _table(pdf, head, rows, (70, 35, 45, 30) if previous else (120, 60))
+    for key, value in result.items():
+        if key in ("previous", "by_month") or excel.is_scalar(value):
+            continue
+        if isinstance(value, dict):
+            _breakdown(pdf, key, value, previous.get(key, {}) if previous else None)
+        elif isinstance(value, list) and value:
+            keys = [k for k, v in value[0].items() if excel.is_scalar(v)]
+            _table(pdf, [excel.label(k) for k in keys], [[record.get(k) for k in keys] for record in value])
 
 
 def _share(value: float | None) -> str:

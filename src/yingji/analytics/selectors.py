@@ -31,6 +31,19 @@ from yingji.warnings import selectors as warnings
 # that land later (hidden dangers overdue, plans due for filing) add theirs here; the dashboard shows each as a
 # key figure beside the others.
 PANELS: dict[str, Callable[[User], Any]] = {}
+
+
+def _dangers_overdue_panel(user: User) -> dict[str, Any]:
+    from yingji.analytics.domains import dangers_overdue
+
+    return {
+        "label": _("Hidden dangers overdue"),
+        "value": dangers_overdue(user),
+        "url": reverse("risk:dangers") + "?overdue=true",
+    }
+
+
+PANELS["hidden_dangers_overdue"] = _dangers_overdue_panel
 # More map layers (names in core.maplayers.LAYERS) drawn on the dashboard's map when they exist, e.g. the risk
 # app's four-colour risk layer; a feature's `properties.color` colours it, `properties.name` labels it.
 EXTRA_LAYERS: list[str] = ["risk", "risk_points", "hidden_dangers_overdue"]

@@ -213,7 +213,8 @@ def budget_line_create(
 ) -> BudgetLine:
     """Add a line to a year's special fund budget."""
     require_perm(by, "analytics.add_budgetline")
-    unit = (org_in_scope(by, org, field="org") if by is not None else org) if org is not None else area_of(by)
+    unit = org_in_scope(by, org, field="org") if org is not None else area_of(by)
+    assert unit is not None  # org_in_scope returns a unit or refuses the id
     line = BudgetLine(year=year, code=code, name=name, amount_yuan=amount_yuan, rewards=rewards, org=unit, note=note)
     clean_or_fail(line)
     line.save()

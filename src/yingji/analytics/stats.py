@@ -13,7 +13,7 @@ from datetime import timedelta
 from statistics import median
 from typing import Any
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -21,7 +21,8 @@ from django.utils.translation import gettext_lazy as _
 
 from yingji.analytics.filters import StatFilters
 from yingji.analytics.models import BudgetLine, ControlTarget, EntryKind, FundEntry, Indicator, RewardAward
-from yingji.core.models import Industry, OrgKind, OrgUnit, User
+from yingji.core.errors import YingjiError
+from yingji.core.models import Industry, OrgUnit, User
 from yingji.core.scopes import scope_root, scoped
 from yingji.incidents.models import Category, Dispatch, Grade, Incident, Status
 from yingji.monitoring.models import Alarm, AlarmStatus, DeviceType, Level
@@ -95,8 +96,13 @@ def in_street(rows: QuerySet, filters: StatFilters, org_field: str = "org") -> Q
     return rows.filter(**{f"{org_field}__path__startswith": filters.street_path})
 
 
-def _choices(choices: list[tuple[str, Any]], counts: dict[str, int], blank: str | None = None) -> dict[str, int]:
-    # Every key appears, zero or not, so a table has the same rows each month.
+def in_area(rows: QuerySet, user: User | None, filters: StatFilters, org_field: str = "org") -> QuerySet:
+    """`in_scope` then `in_street`: the rows of the user's area within the street the filters name."""
+    return in_street(in_scope(rows, user, org_field), filters, org_field)
+
+
+def zero_filled(choices: list[tuple[str, Any]], counts: dict[str, int], blank: str | None = None) -> dict[str, int]:
+    """Counts keyed by every choice, zero or not, so a table has the same rows each month."""
     keys = [value for value, _label in choices] + ([blank] if blank else [])
     figures = {key: 0 for key in keys}
     for key, value in counts.items():
@@ -104,17 +110,23 @@ def _choices(choices: list[tuple[str, Any]], counts: dict[str, int], blank: str 
     return figures
 
 
-def _counts(rows: QuerySet, field: str) -> dict[str, int]:
+def _counts(rows: QuerySet, field: str) -> dict[Any, int]:
     return {key: n for key, n in rows.order_by().values_list(field).annotate(n=Count("pk"))}
 
 
-def month_counts(rows: QuerySet, field: str, filters: StatFilters) -> dict[str, int]:
-    """Rows per local calendar month of the period ("2026-01" → n), every month present."""
+def empty_months(filters: StatFilters) -> dict[str, int]:
+    """Every local calendar month of the period ("2026-01"), at zero."""
     months = {}
     day = filters.date_from.replace(day=1)
     while day <= filters.date_to:
         months[day.strftime("%Y-%m")] = 0
         day = (day + timedelta(days=32)).replace(day=1)
+    return months
+
+
+def month_counts(rows: QuerySet, field: str, filters: StatFilters) -> dict[str, int]:
+    """Rows per local calendar month of the period ("2026-01" → n), every month present."""
+    months = empty_months(filters)
     tz = timezone.get_current_timezone()
     for month, n in rows.order_by().annotate(m=TruncMonth(field, tzinfo=tz)).values_list("m").annotate(n=Count("pk")):
         key = month.strftime("%Y-%m")
@@ -242,6 +254,58 @@ FIGURE_LABELS: dict[str, Any] = {
     "before_per_day": _("Per day before"),
     "after_per_day": _("Per day after"),
     "days_after": _("Days after"),
+    # dual prevention
+    "enterprises_with_points": _("Enterprises with risk points"),
+    "major_hazard_units": _("Major hazard units"),
+    "by_colour": _("Risk points by level"),
+    "by_hazard_grade": _("Major hazard units by grade"),
+    "found": _("Hidden dangers found"),
+    "rectified": _("Rectified"),
+    "closed": _("Closed out"),
+    "open": _("Still open"),
+    "overdue": _("Overdue now"),
+    "major_open": _("Major hidden dangers still open"),
+    "rectification_rate": _("Rectification rate"),
+    "by_danger_grade": _("By hidden-danger grade"),
+    "by_source": _("By who found them"),
+    "by_authorities": _("Inspections by the authorities"),
+    "self_inspections": _("Enterprise self-inspections"),
+    "dangers_found": _("Hidden dangers found by inspections"),
+    "by_document": _("Enforcement documents issued"),
+    # plans and drills
+    "in_force": _("Plans in force"),
+    "filed": _("Plans filed"),
+    "by_plan_status": _("Plans by status"),
+    "by_plan_level": _("Plans by level"),
+    "reviews": _("Expert reviews concluded"),
+    "filings": _("Filings with the district"),
+    "drills_held": _("Drills held"),
+    "drill_mean_score": _("Mean drill score"),
+    "plans_drilled": _("Plans in force drilled"),
+    "drill_coverage": _("Drill coverage of plans in force"),
+    "by_conclusion": _("Reviews by conclusion"),
+    "by_drill_form": _("Drills by form"),
+    "by_drill_content": _("Drills by content"),
+    # relief
+    "events": _("Disaster events"),
+    "distributions": _("Relief hand-outs"),
+    "households_served": _("Households given relief"),
+    "people_served": _("People in those households"),
+    "awards_approved": _("Compensation and rewards approved"),
+    "awards_approved_yuan": _("Compensation and rewards approved (yuan)"),
+    "by_hazard": _("Events by hazard"),
+    "materials": _("Materials handed out"),
+    "handouts": _("Hand-outs"),
+    # training
+    "sessions": _("Training sessions held"),
+    "courses": _("Courses"),
+    "trainees": _("Trainees"),
+    "signed_in": _("Signed in"),
+    "examined": _("Sat the exam"),
+    "passed": _("Passed"),
+    "pass_rate": _("Exam pass rate"),
+    "certificates": _("Certificates issued"),
+    "by_audience": _("Trainees by audience"),
 }
 
 
@@ -253,7 +317,7 @@ def incident_rows(user: User | None, filters: StatFilters) -> QuerySet[Incident]
     rows = Incident.objects.exclude(status=Status.MERGED).filter(
         occurred_at__gte=filters.start, occurred_at__lt=filters.end
     )
-    rows = in_street(in_scope(rows, user), filters)
+    rows = in_area(rows, user, filters)
     if filters.industry:
         rows = rows.filter(enterprise__industry=filters.industry)
     if filters.category:
@@ -262,16 +326,16 @@ def incident_rows(user: User | None, filters: StatFilters) -> QuerySet[Incident]
 
 
 def _target_unit(user: User | None, filters: StatFilters) -> OrgUnit | None:
-    # The unit whose targets apply: the street filtered on, else the user's own area, else the district.
+    # The unit whose targets apply: the street filtered on, else the user's own area (the district for the
+    # platform and district staff); none for an account outside the org tree.
+    from yingji.analytics.services import area_of
+
     if filters.street:
         return OrgUnit.objects.filter(pk=filters.street).first()
-    root = None
-    if user is not None:
-        try:
-            root = scope_root(user)
-        except PermissionError:
-            return None
-    return root or OrgUnit.objects.filter(kind=OrgKind.DISTRICT, parent__isnull=True).order_by("pk").first()
+    try:
+        return area_of(user)
+    except YingjiError:
+        return None
 
 
 def targets(user: User | None, filters: StatFilters, figures: dict[str, int]) -> list[dict[str, Any]]:
@@ -369,7 +433,7 @@ def warnings_stat(user: User | None, filters: StatFilters) -> Result:
 def alarm_rows(user: User | None, filters: StatFilters) -> QuerySet[Alarm]:
     """Alarms raised in the period on devices the user sees."""
     rows = Alarm.objects.filter(raised_at__gte=filters.start, raised_at__lt=filters.end)
-    rows = in_street(in_scope(rows, user), filters)
+    rows = in_area(rows, user, filters)
     if filters.industry:
         rows = rows.filter(Q(org__industry=filters.industry) | Q(device__installation_org__industry=filters.industry))
     return real_only(rows)
@@ -377,29 +441,35 @@ def alarm_rows(user: User | None, filters: StatFilters) -> QuerySet[Alarm]:
 
 @register("alarms", label=_("Monitoring alarms"))
 def alarms_stat(user: User | None, filters: StatFilters) -> Result:
-    """Alarms raised in the period by level, status and device type; how many were acknowledged and how fast."""
-    rows = alarm_rows(user, filters)
-    ack = ExpressionWrapper(F("acknowledged_at") - F("raised_at"), output_field=DurationField())
-    levels = {f"level_{v}": Count("pk", filter=Q(level=v)) for v in Level.values}
-    statuses = {f"status_{v}": Count("pk", filter=Q(status=v)) for v in AlarmStatus.values}
-    totals = rows.aggregate(
-        count=Count("pk"),
-        acknowledged=Count("pk", filter=Q(acknowledged_at__isnull=False)),
-        mean_ack=Avg(ack, filter=Q(acknowledged_at__isnull=False)),
-        **levels,
-        **statuses,
-    )
-    count, acked, mean_ack = totals["count"], totals["acknowledged"], totals["mean_ack"]
+    """Alarms raised in the period by level, status and device type; how many were acknowledged and how fast.
+    Counted from the daily roll-up where it holds the day unchanged (`rollup`), from the alarms elsewhere."""
+    from yingji.analytics.rollup import alarm_groups
+
+    by_level = {v: 0 for v in Level.values}
+    by_status = {v: 0 for v in AlarmStatus.values}
+    by_type: dict[str, int] = {}
+    by_month = empty_months(filters)
+    count = acked = 0
+    ack_seconds = 0.0
+    for group in alarm_groups(user, filters):
+        n = group["count"]
+        count, acked, ack_seconds = count + n, acked + group["acknowledged"], ack_seconds + group["ack_seconds"]
+        by_level[group["level"]] = by_level.get(group["level"], 0) + n
+        by_status[group["status"]] = by_status.get(group["status"], 0) + n
+        by_type[group["device_type"]] = by_type.get(group["device_type"], 0) + n
+        month = group["day"].strftime("%Y-%m")
+        if month in by_month:
+            by_month[month] += n
     return {
         "count": count,
         "per_day": round(count / filters.days, 2),
         "acknowledged": acked,
         "acknowledged_share": round(acked / count, 4) if count else None,
-        "mean_ack_s": round(duration_seconds(mean_ack), 1) if mean_ack is not None else None,
-        "by_level": {key.removeprefix("level_"): totals[key] for key in levels},
-        "by_status": {key.removeprefix("status_"): totals[key] for key in statuses},
-        "by_device_type": {k: n for k, n in _counts(rows, "device__type").items() if n},
-        "by_month": month_counts(rows, "raised_at", filters),
+        "mean_ack_s": round(ack_seconds / acked, 1) if acked else None,
+        "by_level": by_level,
+        "by_status": by_status,
+        "by_device_type": {k: n for k, n in by_type.items() if n},
+        "by_month": by_month,
     }
 
 
@@ -408,7 +478,7 @@ def alarms_stat(user: User | None, filters: StatFilters) -> Result:
 
 def dispatch_rows(user: User | None, filters: StatFilters) -> QuerySet[Dispatch]:
     rows = Dispatch.objects.filter(dispatched_at__gte=filters.start, dispatched_at__lt=filters.end)
-    rows = in_street(in_scope(rows, user, "incident__org"), filters, "incident__org")
+    rows = in_area(rows, user, filters, "incident__org")
     if filters.industry:
         rows = rows.filter(incident__enterprise__industry=filters.industry)
     if filters.category:
@@ -456,18 +526,18 @@ def dispatches_stat(user: User | None, filters: StatFilters) -> Result:
 def resources_stat(user: User | None, filters: StatFilters) -> Result:
     """Teams on standby and deployed, equipment by status, stock lines below their minimum, and batches
     expired or expiring within 30 days — as they stand now, whatever the period."""
-    teams = in_street(in_scope(Team.objects.all(), user), filters)
-    equipment = in_street(in_scope(Equipment.objects.all(), user), filters)
-    balances = in_street(in_scope(StockBalance.objects.all(), user, "warehouse__org"), filters, "warehouse__org")
-    lots = in_street(in_scope(StockLot.objects.all(), user, "warehouse__org"), filters, "warehouse__org")
+    teams = in_area(Team.objects.all(), user, filters)
+    equipment = in_area(Equipment.objects.all(), user, filters)
+    balances = in_area(StockBalance.objects.all(), user, filters, "warehouse__org")
+    lots = in_area(StockLot.objects.all(), user, filters, "warehouse__org")
     today = timezone.localdate()
     below = balances.filter(minimum__gt=0, quantity__lt=F("minimum")).select_related("warehouse", "item")
     headcount = dict(teams.order_by().values_list("status").annotate(n=Coalesce(Sum("headcount"), 0)))
     return {
-        "teams": _choices(TeamStatus.choices, _counts(teams, "status")),
+        "teams": zero_filled(TeamStatus.choices, _counts(teams, "status")),
         "team_headcount_standby": headcount.get(TeamStatus.STANDBY, 0),
         "team_headcount_deployed": headcount.get(TeamStatus.DEPLOYED, 0),
-        "equipment": _choices(EquipmentStatus.choices, _counts(equipment, "status")),
+        "equipment": zero_filled(EquipmentStatus.choices, _counts(equipment, "status")),
         "stock_below_minimum": below.count(),
         "lots_expired": lots.filter(quantity__gt=0, expiry__lt=today).count(),
         "lots_expiring": lots.filter(
@@ -494,7 +564,7 @@ def funds_stat(user: User | None, filters: StatFilters) -> Result:
     """The budget lines of the years the period touches: budget, commitments and spending (to the period's end),
     rewards fund awards, what remains; spending by project."""
     years = range(filters.date_from.year, filters.date_to.year + 1)
-    lines = in_street(in_scope(BudgetLine.objects.filter(year__in=years), user), filters).order_by("year", "code")
+    lines = in_area(BudgetLine.objects.filter(year__in=years), user, filters).order_by("year", "code")
     entries = FundEntry.objects.filter(line__in=lines, date__lte=filters.date_to)
     awards = RewardAward.objects.filter(line__in=lines, date__lte=filters.date_to)
     by_line: dict[int, dict[str, int]] = {}
@@ -541,5 +611,8 @@ def funds_stat(user: User | None, filters: StatFilters) -> Result:
     }
 
 
-# Alarm quality registers itself in its own module (it is longer); import it so the registry is complete.
-from yingji.analytics import quality  # noqa: E402, F401
+# Alarm quality and the statistics of the later domain apps register themselves in their own modules; import
+# them so the registry is complete.
+from yingji.analytics import domains, quality  # noqa: E402, F401
+
+DIMENSIONS.update(domains.DIMENSIONS)

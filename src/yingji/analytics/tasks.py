@@ -17,3 +17,11 @@ def schedule_monthly_reports() -> bool:
     from yingji.analytics.services import monthly_schedule
 
     return monthly_schedule() is not None
+
+
+@periodic(every_s=60)
+def refresh_alarm_days() -> int:
+    """Fold the alarms raised or changed since the last run into the daily roll-up (the first run backfills)."""
+    from yingji.analytics.rollup import refresh
+
+    return refresh()

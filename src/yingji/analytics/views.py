@@ -17,6 +17,7 @@ from yingji.analytics.forms import QualityFilterForm, ReportForm, StatFilterForm
 from yingji.analytics.presentation import present
 from yingji.analytics.stats import STATS
 from yingji.core.errors import NotAllowed, YingjiError
+from yingji.core.requests import AuthedRequest
 from yingji.core.web import page_of, run_service
 
 
@@ -26,7 +27,7 @@ def _api_query(request: HttpRequest) -> str:
     return urlencode([(names.get(key, key), value) for key, value in request.GET.items() if value and key != "page"])
 
 
-def _figures_or_error(request: HttpRequest, form: Any, names: list[str]) -> tuple[dict[str, Any], Any]:
+def _figures_or_error(request: AuthedRequest, form: Any, names: list[str]) -> tuple[dict[str, Any], Any]:
     """The statistics `names` for the filter form's values; a refusal lands on the form."""
     data = form.cleaned_data if form.is_valid() else {}
     try:
@@ -48,7 +49,7 @@ def _figures_or_error(request: HttpRequest, form: Any, names: list[str]) -> tupl
     return figures, filters
 
 
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthedRequest) -> HttpResponse:
     """The command dashboard (指挥大屏); its script fetches the figures and refreshes on live events."""
     if not request.user.has_perm("analytics.view_statistics"):
         raise PermissionDenied
@@ -84,7 +85,7 @@ def _trend(incidents: dict[str, Any] | None) -> dict[str, Any] | None:
     }
 
 
-def stats_page(request: HttpRequest) -> HttpResponse:
+def stats_page(request: AuthedRequest) -> HttpResponse:
     if not request.user.has_perm("analytics.view_statistics"):
         raise PermissionDenied
     form = StatFilterForm(request.GET or None, user=request.user)
@@ -107,7 +108,7 @@ def stats_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-def alarm_quality_page(request: HttpRequest) -> HttpResponse:
+def alarm_quality_page(request: AuthedRequest) -> HttpResponse:
     if not request.user.has_perm("analytics.view_statistics"):
         raise PermissionDenied
     form = QualityFilterForm(request.GET or None, user=request.user)
@@ -126,7 +127,7 @@ def alarm_quality_page(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def reports_page(request: HttpRequest) -> HttpResponse:
+def reports_page(request: AuthedRequest) -> HttpResponse:
     """The report archive, with a form to request one and a progress bar for those building."""
     if not request.user.has_perm("analytics.view_report"):
         raise PermissionDenied
@@ -150,7 +151,7 @@ def reports_page(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def targets_page(request: HttpRequest) -> HttpResponse:
+def targets_page(request: AuthedRequest) -> HttpResponse:
     """The annual control targets (控制指标): the bureau's leaders set them, everyone reads their area's."""
     if not request.user.has_perm("analytics.view_controltarget"):
         raise PermissionDenied

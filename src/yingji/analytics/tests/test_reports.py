@@ -1,8 +1,12 @@
 """Reports: queued through the API, built by the worker job with progress on the row, read back with openpyxl and
 pypdf; the monthly schedule; the archive's scope."""
 
+import os
+import subprocess
+import sys
 from datetime import date
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 from django.test import override_settings
@@ -10,6 +14,7 @@ from django.utils import translation
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+import yingji
 from yingji.analytics import services, tasks
 from yingji.analytics.models import Report
 from yingji.analytics.reports import ReportFontMissing, font_path
@@ -60,7 +65,12 @@ def test_monthly_report_is_built_with_excel_and_pdf(api, bearer, cast, history, 
     assert (status["status"], status["progress"]) == ("done", 100)
     assert status["requested_by"] == "t_duty"
     book = load_workbook(BytesIO(fetch(api, headers, status["xlsx_url"])))
-    assert book.sheetnames == ["概要", "事故", "预警", "报警", "调度", "物资", "专项资金"]
+    assert book.sheetnames == [
+        "概要", "事故", "预警", "报警", "调度", "物资", "专项资金",
+        "事故隐患", "风险点分级", "执法检查", "应急预案", "预案评审、备案和演练", "灾害救助", "教育培训",
+    ]  # fmt: skip
+    dangers = {row[0]: row[1:3] for row in book["事故隐患"].iter_rows(values_only=True) if row[0]}
+    assert dangers["发现的隐患"] == (0, 0)
     summary = {row[0]: row[1:] for row in book["概要"].iter_rows(min_row=6, values_only=True) if row[0]}
     # January 2026: A2 and B1 (A3 fell on 1 February); January 2025: P1.
     assert summary["事故起数"][:2] == (2, 1)
@@ -80,6 +90,7 @@ def test_monthly_report_is_built_with_excel_and_pdf(api, bearer, cast, history, 
     with translation.override("zh-hans"):
         assert str(Grade.IV.label) in text  # the grade table, labelled in Chinese
     assert "同比" in text
+    assert "8. 事故隐患" in text and "14. 教育培训" in text and "考试合格率" in text
     fonts = {str(font) for page in pdf.pages for font in page["/Resources"]["/Font"].values()}
     assert fonts  # the Chinese font is embedded (subset), or the text above could not have been extracted
 
@@ -167,3 +178,26 @@ def test_the_worker_knows_the_report_jobs():
     jobs = discover()
     assert jobs["yingji.analytics.tasks.build_queued_reports"].every_s == 10
     assert jobs["yingji.analytics.tasks.schedule_monthly_reports"].every_s == 3600
+
+
+def test_report_font_set_to_a_missing_file_stops_the_start(tmp_path):
+    src = str(Path(yingji.__file__).resolve().parents[1])
+    env = {
+        **os.environ,
+        "PYTHONPATH": src,
+        "YINGJI_DATA_DIR": str(tmp_path),
+        "YINGJI_REPORT_FONT": str(tmp_path / "none.ttf"),
+    }
+    run = subprocess.run(
+        [sys.executable, "-c", "import yingji.settings"], env=env, capture_output=True, text=True, check=False
+    )
+    assert run.returncode != 0
+    assert f"YINGJI_REPORT_FONT: no font file at {tmp_path / 'none.ttf'}" in run.stderr
+    font = tmp_path / "font.ttf"
+    font.write_bytes(b"")
+    env["YINGJI_REPORT_FONT"] = str(font)
+    run = subprocess.run(
+        [sys.executable, "-c", "from yingji import settings; print(settings.REPORT_FONT)"],
+        env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert run.stdout.strip() == str(font), run.stderr
