@@ -49,11 +49,15 @@ PANELS["hidden_dangers_overdue"] = _dangers_overdue_panel
 EXTRA_LAYERS: list[str] = ["risk", "risk_points", "hidden_dangers_overdue"]
 
 
-def dashboard_layers() -> list[str]:
-    """The extra map layers that exist on this installation."""
-    from yingji.core.maplayers import LAYERS
+def dashboard_layers() -> list[dict[str, str]]:
+    """The extra map layers that exist on this installation: name, and the label its app gave it."""
+    from yingji.core.maplayers import LAYER_INFO, LAYERS
 
-    return [name for name in EXTRA_LAYERS if name in LAYERS]
+    return [
+        {"name": name, "label": str(LAYER_INFO[name].label) if name in LAYER_INFO else name}
+        for name in EXTRA_LAYERS
+        if name in LAYERS
+    ]
 
 
 def stat_filters(

@@ -506,6 +506,8 @@ class Dispatch(models.Model):
                 name="%(app_label)s_%(class)s_one_resource",
             )
         ]
+        # Statistics count dispatches by the time they went out (a month, a year).
+        indexes = [models.Index(fields=["dispatched_at"], name="incidents_dispatched_at_idx")]
 
     def __str__(self) -> str:
         return f"{self.incident.code} → {self.resource_name}"

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from yingji.core.access import get_scoped_or_404, scoped, under
 from yingji.core.models import OrgKind, OrgUnit, User
+from yingji.core.selectors import matching
 from yingji.resources.models import (
     CommunityPopulation,
     Equipment,
@@ -25,15 +26,6 @@ from yingji.resources.models import (
 )
 
 CERTIFICATE_WARNING_DAYS = 60
-
-
-def _search(rows: QuerySet, q: str | None, *fields: str) -> QuerySet:
-    if not q:
-        return rows
-    condition = Q()
-    for field in fields:
-        condition |= Q(**{f"{field}__icontains": q})
-    return rows.filter(condition)
 
 
 def org_choices(*, user: User) -> QuerySet[OrgUnit]:
@@ -63,7 +55,7 @@ def team_list(
     org: int | None = None,
 ) -> QuerySet[Team]:
     teams = scoped(Team.objects.select_related("org", "org__parent"), user)
-    teams = _search(teams, q, "org__name", "org__code", "org__contact", "skills")
+    teams = matching(teams, q=q, fields=("org__name", "org__code", "org__contact", "skills"))
     if kind:
         teams = teams.filter(kind=kind)
     if status:
@@ -98,7 +90,7 @@ def expert_list(
     org: int | None = None,
 ) -> QuerySet[Expert]:
     experts = scoped(Expert.objects.select_related("org"), user)
-    experts = _search(experts, q, "name", "code", "organisation", "title", "phone")
+    experts = matching(experts, q=q, fields=("name", "code", "organisation", "title", "phone"))
     if field:
         experts = experts.filter(field=field)
     if availability:
@@ -120,7 +112,7 @@ def equipment_list(
     org: int | None = None,
 ) -> QuerySet[Equipment]:
     rows = scoped(Equipment.objects.select_related("org"), user)
-    rows = _search(rows, q, "name", "code", "model", "location", "keeper")
+    rows = matching(rows, q=q, fields=("name", "code", "model", "location", "keeper"))
     if category:
         rows = rows.filter(category=category)
     if status:
@@ -148,7 +140,7 @@ def material_list(*, user: User, q: str | None = None, category: str | None = No
     items = MaterialItem.objects.annotate(on_hand=Coalesce(Subquery(on_hand, output_field=IntegerField()), Value(0)))
     if user is None or not user.is_authenticated:
         return items.none()
-    items = _search(items, q, "name", "code", "spec")
+    items = matching(items, q=q, fields=("name", "code", "spec"))
     if category:
         items = items.filter(category=category)
     return items
@@ -169,7 +161,7 @@ def warehouse_list(
     org: int | None = None,
 ) -> QuerySet[Warehouse]:
     rows = scoped(Warehouse.objects.select_related("org"), user)
-    rows = _search(rows, q, "name", "code", "address", "keeper")
+    rows = matching(rows, q=q, fields=("name", "code", "address", "keeper"))
     if active is not None:
         rows = rows.filter(active=active)
     low = Count("balances", filter=Q(balances__minimum__gt=0, balances__quantity__lt=F("balances__minimum")))
@@ -241,7 +233,7 @@ def shelter_list(
     org: int | None = None,
 ) -> QuerySet[Shelter]:
     rows = scoped(Shelter.objects.select_related("org"), user)
-    rows = _search(rows, q, "name", "code", "address", "manager")
+    rows = matching(rows, q=q, fields=("name", "code", "address", "manager"))
     if kind:
         rows = rows.filter(kind=kind)
     if shelter_class:

@@ -1,6 +1,10 @@
 """The pages: dashboard, statistics, alarm quality and the report archive (signed-in session)."""
 
+import json
+import re
+
 from django.test import Client
+from django.utils import translation
 
 from yingji.analytics.models import Report
 from yingji.conftest import PASSWORD
@@ -76,10 +80,18 @@ def test_dashboard_draws_a_risk_layer_once_one_is_registered(cast, monkeypatch):
     from yingji.core import maplayers
 
     client = signed_in(cast.duty)
+
+    def layers() -> list:
+        page = client.get("/dashboard/").content.decode()
+        return json.loads(re.search(r'id="dashboard-layers" type="application/json">(.*?)<', page).group(1))
+
     monkeypatch.delitem(maplayers.LAYERS, "risk", raising=False)
-    assert b'id="dashboard-layers" type="application/json">[]<' in client.get("/dashboard/").content
+    assert layers() == []
     monkeypatch.setitem(maplayers.LAYERS, "risk", lambda user: {"type": "FeatureCollection", "features": []})
-    assert b'id="dashboard-layers" type="application/json">["risk"]<' in client.get("/dashboard/").content
+    # Labelled as the risk app labels its toggle on the one map, in the page's language.
+    with translation.override("zh-hans"):
+        label = str(maplayers.LAYER_INFO["risk"].label)
+    assert layers() == [{"name": "risk", "label": label}] and label != "risk"
 
 
 def test_a_panel_registered_later_reaches_the_dashboard(cast, monkeypatch):

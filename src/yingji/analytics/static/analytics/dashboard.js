@@ -148,12 +148,13 @@
   // Layers of apps that exist on this installation (the risk map, overdue hidden dangers), drawn as they come.
   var extra = JSON.parse((byId("dashboard-layers") || { textContent: "[]" }).textContent);
   var extraLayers = {};
-  extra.forEach(function (name) {
-    extraLayers[name] = L.layerGroup().addTo(base.map);
-    base.control.addOverlay(extraLayers[name], name);
+  extra.forEach(function (layer) {
+    extraLayers[layer.name] = L.layerGroup().addTo(base.map);
+    base.control.addOverlay(extraLayers[layer.name], layer.label);
   });
   function loadExtra() {
-    extra.forEach(function (name) {
+    extra.forEach(function (layer) {
+      var name = layer.name;
       base.load(name).then(function (data) {
         extraLayers[name].clearLayers();
         L.geoJSON(data, {
