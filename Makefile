@@ -25,6 +25,7 @@ run: install
 lint: dev
 	$(BIN)/ruff check src bench
 	$(BIN)/ruff format --check src bench
+	$(BIN)/mypy
 
 typecheck: dev
 	$(BIN)/mypy
