@@ -22,6 +22,7 @@ from yingji.core.models import (
     LoginAttempt,
     OrgUnit,
     OutboxMessage,
+    RateCounter,
     Subscription,
     User,
 )
@@ -266,3 +267,9 @@ class DeliveryAdmin(admin.ModelAdmin):
     def retry(self, request: HttpRequest, queryset: QuerySet[Delivery]) -> None:
         changed = retry_deliveries(queryset)
         self.message_user(request, _("%(n)d deliveries queued again.") % {"n": changed}, messages.SUCCESS)
+
+
+@admin.register(RateCounter)
+class RateCounterAdmin(ReadOnlyAdmin):
+    list_display = ["scope", "key", "window_start", "count"]
+    list_filter = ["scope"]

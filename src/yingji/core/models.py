@@ -509,3 +509,28 @@ class LiveEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel}/{self.event}"
+
+
+class RateCounter(models.Model):
+    """How many requests one client address (kept only as a keyed hash) made in one fixed window of a rate-limited
+    scope (core.ratelimit). In the database so that every web process counts the same requests."""
+
+    scope = models.CharField(_("scope"), max_length=40)
+    key = models.CharField(_("address hash"), max_length=64)
+    window_start = models.DateTimeField(_("window start"), db_index=True)
+    count = models.PositiveIntegerField(_("count"), default=0)
+
+    class Meta:
+        ordering = ["-window_start", "scope", "key"]
+        verbose_name = _("rate counter")
+        verbose_name_plural = _("rate counters")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "key", "window_start"],
+                name="%(app_label)s_%(class)s_unique_window",
+                violation_error_message=_("One counter per address and window."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key[:8]} {self.window_start:%H:%M}: {self.count}"

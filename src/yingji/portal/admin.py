@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from yingji.portal.models import Article, Lead, Question, RateCounter
+from yingji.portal.models import Article, Lead, Question
 
 
 @admin.register(Article)
@@ -36,9 +36,3 @@ class LeadAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
-
-
-@admin.register(RateCounter)
-class RateCounterAdmin(admin.ModelAdmin):
-    list_display = ["scope", "key", "window_start", "count"]
-    list_filter = ["scope"]

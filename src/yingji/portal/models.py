@@ -236,28 +236,3 @@ class Lead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.receipt} {self.get_kind_display()}"
-
-
-class RateCounter(models.Model):
-    """How many public posts one address (kept only as a keyed hash) made in one fixed window. In the database so
-    that every web process counts the same posts."""
-
-    scope = models.CharField(_("scope"), max_length=20)
-    key = models.CharField(_("address hash"), max_length=64)
-    window_start = models.DateTimeField(_("window start"), db_index=True)
-    count = models.PositiveIntegerField(_("count"), default=0)
-
-    class Meta:
-        ordering = ["-window_start", "scope", "key"]
-        verbose_name = _("rate counter")
-        verbose_name_plural = _("rate counters")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["scope", "key", "window_start"],
-                name="%(app_label)s_%(class)s_unique_window",
-                violation_error_message=_("One counter per address and window."),
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.scope} {self.key[:8]} {self.window_start:%H:%M}: {self.count}"

@@ -1,23 +1,10 @@
-"""A per-address rate limit for public posts that holds across web processes: the counts live in the database.
+"""The public side's limits on posts and searches per client, counted by core.ratelimit (in the database, so they
+hold across web processes)."""
 
-Fixed windows (a burst of up to twice the limit can straddle a window's edge, which is acceptable for spam control).
-The address is kept only as a keyed hash, so the table holds no personal data and cannot be reversed without the
-platform's secret key.
-"""
+from datetime import datetime
 
-import hashlib
-import hmac
-import ipaddress
-import math
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-
-from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F
-from django.utils import timezone
-
-from yingji.portal.models import RateCounter
+from yingji.core import ratelimit
+from yingji.core.ratelimit import RateDecision
 
 # scope → (posts allowed per window, window in seconds)
 LIMITS: dict[str, tuple[int, int]] = {
@@ -26,59 +13,9 @@ LIMITS: dict[str, tuple[int, int]] = {
     # Searches cost a road-network search each: generous for people, a brake for scrapers.
     "nearest": (60, 600),
 }
-# Counters older than this are of no further use.
-KEEP = timedelta(days=2)
-
-
-@dataclass(frozen=True)
-class RateDecision:
-    allowed: bool
-    count: int
-    limit: int
-    retry_after_s: int
-
-
-def client_network(address: str) -> str:
-    """What one client is counted as: its IPv4 address, or the /64 network of an IPv6 address (one household or
-    phone holds a whole /64, so counting single IPv6 addresses would let it rotate past the limit)."""
-    try:
-        ip = ipaddress.ip_address(address.strip())
-    except ValueError:
-        return address.strip()[:100]
-    if isinstance(ip, ipaddress.IPv6Address):
-        if ip.ipv4_mapped is not None:
-            return str(ip.ipv4_mapped)
-        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
-    return str(ip)
-
-
-def address_key(address: str) -> str:
-    """The keyed hash an address is counted under."""
-    return hmac.new(settings.SECRET_KEY.encode(), client_network(address).encode(), hashlib.sha256).hexdigest()
-
-
-def _window_start(now: datetime, window_s: int) -> datetime:
-    epoch = math.floor(now.timestamp() / window_s) * window_s
-    return datetime.fromtimestamp(epoch, tz=UTC)
 
 
 def rate_hit(*, scope: str, address: str, now: datetime | None = None) -> RateDecision:
-    """Count one post by `address` in `scope`; `allowed` is False once the window's limit is passed, with the
-    seconds until the next window in `retry_after_s`."""
+    """Count one post or search of `address` in `scope` (a key of LIMITS)."""
     limit, window_s = LIMITS[scope]
-    now = now or timezone.now()
-    start = _window_start(now, window_s)
-    key = address_key(address or "unknown")
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                RateCounter.objects.get_or_create(scope=scope, key=key, window_start=start)
-        except IntegrityError:
-            # Another process created the same window's row between our read and insert: it exists now.
-            pass
-        # One UPDATE … SET count = count + 1: two processes counting at once both land.
-        RateCounter.objects.filter(scope=scope, key=key, window_start=start).update(count=F("count") + 1)
-        count = RateCounter.objects.filter(scope=scope, key=key, window_start=start).values_list("count", flat=True)[0]
-        RateCounter.objects.filter(window_start__lt=now - KEEP).delete()
-    retry = max(1, math.ceil((start + timedelta(seconds=window_s) - now).total_seconds()))
-    return RateDecision(allowed=count <= limit, count=count, limit=limit, retry_after_s=retry)
+    return ratelimit.rate_hit(scope=f"portal:{scope}", address=address, limit=limit, window_s=window_s, now=now)

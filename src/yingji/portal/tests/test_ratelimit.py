@@ -12,8 +12,9 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from yingji.portal.models import RateCounter
-from yingji.portal.ratelimit import LIMITS, address_key, client_network, rate_hit
+from yingji.core.models import RateCounter
+from yingji.core.ratelimit import address_key, client_network
+from yingji.portal.ratelimit import LIMITS, rate_hit
 from yingji.resources.tests.test_ledger_concurrency import production_database
 
 SCRIPT = """
