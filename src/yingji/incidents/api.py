@@ -442,6 +442,7 @@ class DispatchOut(Schema):
     resource_name: str
     status: str
     status_label: str = Field(..., alias="get_status_display")
+    exercise: bool = Field(..., alias="incident.exercise", description="made in a drill (演练)")
     eta_s: int | None
     distance_m: int | None
     note: str

@@ -78,6 +78,16 @@ def test_dispatch_order_message_and_todo_of_a_drill_are_marked(cast, drill_and_r
     assert {t.startswith("【演练】") for t in reports} == {True, False}
 
 
+def test_the_dispatch_api_says_which_orders_are_a_drills(cast, drill_and_real, stock, api, bearer):  # noqa: F811
+    drill, real = drill_and_real
+    incident_services.dispatch_create(by=cast.duty, incident=drill, team=stock.team_a)
+    incident_services.dispatch_create(by=cast.duty, incident=real, team=stock.team_b)
+    for incident, exercise in ((drill, True), (real, False)):
+        response = api.get(f"/api/v1/incidents/{incident.pk}/dispatches", headers=bearer(cast.duty))
+        assert response.status_code == 200
+        assert [order["exercise"] for order in response.json()] == [exercise]
+
+
 def test_warnings_list_detail_and_todo_mark_the_drill(cast, commander):
     def draft(headline: str, exercise: bool):
         return warning_services.warning_create(
