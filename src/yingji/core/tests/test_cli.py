@@ -20,7 +20,7 @@ CODE = {"PYTHONPATH": os.environ["PYTHONPATH"]} if "PYTHONPATH" in os.environ el
 def yingji(*args: str, tmp_path) -> subprocess.CompletedProcess:
     env = {"YINGJI_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path), **CODE}
     return subprocess.run(
-        [sys.executable, "-m", "yingji.cli", *args], capture_output=True, text=True, env=env, timeout=60, check=False
+        [sys.executable, "-m", "yingji.cli", *args], capture_output=True, text=True, env=env, timeout=300, check=False
     )
 
 
@@ -48,7 +48,7 @@ def test_wrong_arguments_exit_2_with_a_clear_message(tmp_path, args, message):
 def test_bad_environment_exits_2_naming_the_variable(tmp_path):
     env = {"YINGJI_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", "YINGJI_PORT": "abc"}
     result = subprocess.run(
-        [sys.executable, "-m", "yingji.cli", "check"], capture_output=True, text=True, env=env, timeout=60, check=False
+        [sys.executable, "-m", "yingji.cli", "check"], capture_output=True, text=True, env=env, timeout=300, check=False
     )
     assert result.returncode == 2 and "YINGJI_PORT" in result.stderr
 
@@ -71,7 +71,7 @@ def test_check_fails_when_the_broker_is_unreachable(tmp_path):
     env = {"YINGJI_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", "YINGJI_MQTT_URL": "mqtt://127.0.0.1:1"}
     subprocess.run([sys.executable, "-m", "yingji.cli", "migrate"], env=env, capture_output=True, check=True)
     result = subprocess.run(
-        [sys.executable, "-m", "yingji.cli", "check"], capture_output=True, text=True, env=env, timeout=60, check=False
+        [sys.executable, "-m", "yingji.cli", "check"], capture_output=True, text=True, env=env, timeout=300, check=False
     )
     assert result.returncode == 1 and "broker" in result.stderr
 
@@ -128,7 +128,7 @@ def test_serve_with_two_workers_answers_from_two_processes(tmp_path):
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180
         status = None
         while time.monotonic() < deadline and status is None:
             try:

@@ -94,7 +94,7 @@ def test_run_restarts_a_web_process_that_dies(tmp_path):
         stderr=subprocess.STDOUT,
     )
     try:
-        assert _wait(lambda: _healthy(port), 120), (tmp_path / "run.log").read_text()
+        assert _wait(lambda: _healthy(port), 300), (tmp_path / "run.log").read_text()
         (first,) = _web_pids(tmp_path)
         os.kill(first, signal.SIGKILL)
         assert _wait(lambda: not _healthy(port), 10)
